@@ -1,0 +1,1 @@
+"""Chinese recognizers for Microsoft Presidio, validated by the national check-digit standards."""

@@ -1,0 +1,155 @@
+"""The common shape of baomi's pattern recognizers.
+
+Every recognizer is a Presidio ``PatternRecognizer`` (so it plugs into any
+``AnalyzerEngine``) declared by class attributes:
+
+* ``ENTITY``, ``DESCRIPTION_ZH``, ``DESCRIPTION_EN``: what it finds;
+* ``PATTERNS``: Presidio ``Pattern`` objects (name, regex, base score);
+* ``CONTEXT``: Chinese (and English) words that raise the score nearby;
+* ``CONTEXT_REQUIRED``: candidates without context are dropped (QQ, WeChat …);
+* ``POSITIVE_EXAMPLES`` / ``NEGATIVE_EXAMPLES``: a recognizer cannot ship
+  without them; one generic test runs them for every registered recognizer.
+
+Check characters are verified in ``score_match`` (graded: a fully validated
+code scores higher than one that only has the right shape). ``analyze`` runs
+the patterns with the standard library's ``re`` (precompiled, no per-match
+explanation objects); the regex dialect is the common subset of ``re`` and the
+``regex`` module Presidio itself uses.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Optional
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.context import DEFAULT_AFTER, DEFAULT_BEFORE, fold, has_context
+from recognizers.normalize import compact
+
+# Shared boundaries: an identifier never starts or ends inside a longer run of
+# letters/digits (so it is never a slice of an order number or a longer code).
+NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
+NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
+PATTERN_NAME_KEY = "pattern_name"
+
+
+class BaomiPatternRecognizer(PatternRecognizer):
+    ENTITY: ClassVar[str]
+    DESCRIPTION_ZH: ClassVar[str]
+    DESCRIPTION_EN: ClassVar[str]
+    PATTERNS: ClassVar[list[Pattern]]
+    CONTEXT: ClassVar[list[str]] = []
+    CONTEXT_REQUIRED: ClassVar[bool] = False
+    # Names of single patterns whose matches need context (e.g. an unbroken landline).
+    CONTEXT_REQUIRED_PATTERNS: ClassVar[frozenset[str]] = frozenset()
+    CONTEXT_BEFORE: ClassVar[int] = DEFAULT_BEFORE
+    CONTEXT_AFTER: ClassVar[int] = DEFAULT_AFTER
+    # (text, the exact substring that must be reported) pairs, and texts that must stay silent.
+    POSITIVE_EXAMPLES: ClassVar[list[tuple[str, str]]] = []
+    NEGATIVE_EXAMPLES: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=type(self).__name__,
+            supported_language="zh",
+            patterns=[Pattern(p.name, p.regex, p.score) for p in self.PATTERNS],
+            context=list(self.CONTEXT),
+        )
+        self.folded_context: tuple[str, ...] = tuple(fold(w) for w in self.CONTEXT)
+        self._compiled = [(p, re.compile(p.regex)) for p in self.patterns]
+
+    def _metadata(self, pattern: Pattern) -> dict:
+        return {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            PATTERN_NAME_KEY: pattern.name,
+        }
+
+    # --- scoring -----------------------------------------------------------------
+
+    def score_match(self, value: str, pattern: Pattern) -> float:
+        """Score of one regex match; 0 drops it. Override to check digits.
+
+        The default follows Presidio: ``validate_result`` True → 1.0, False → drop,
+        None → the pattern's score; ``invalidate_result`` True → drop.
+        """
+        valid = self.validate_result(value)
+        if valid is False or self.invalidate_result(value):
+            return 0.0
+        return 1.0 if valid else pattern.score
+
+    def validate_result(self, pattern_text: str) -> Optional[bool]:
+        return None
+
+    @staticmethod
+    def compact(value: str) -> str:
+        return compact(value)
+
+    # --- Presidio interface ---------------------------------------------------------
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Optional[NlpArtifacts] = None,
+        regex_flags: Optional[int] = None,
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        seen: set[tuple[int, int]] = set()
+        for pattern, compiled in self._compiled:
+            for m in compiled.finditer(text):
+                span = m.span()
+                if span in seen or span[0] == span[1]:
+                    continue
+                score = self.score_match(m.group(), pattern)
+                if score <= 0:
+                    continue
+                seen.add(span)
+                results.append(
+                    RecognizerResult(
+                        self.ENTITY, span[0], span[1], score, None, self._metadata(pattern)
+                    )
+                )
+        return results
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: Optional[NlpArtifacts],
+        context: Optional[list[str]] = None,
+    ) -> list[RecognizerResult]:
+        """Drop the candidates of a context-required recognizer that have no context.
+
+        Presidio's engine calls this hook for every recognizer with the caller's
+        external context, so the rule holds whichever engine runs the recognizer;
+        raising scores is the engine-level enhancer's job.
+        """
+        if not (self.CONTEXT_REQUIRED or self.CONTEXT_REQUIRED_PATTERNS):
+            return raw_recognizer_results
+        return [
+            r
+            for r in raw_recognizer_results
+            if not self.needs_context(r) or self.has_context(text, r.start, r.end, context)
+        ]
+
+    def needs_context(self, result: RecognizerResult) -> bool:
+        pattern = (result.recognition_metadata or {}).get(PATTERN_NAME_KEY)
+        return self.CONTEXT_REQUIRED or pattern in self.CONTEXT_REQUIRED_PATTERNS
+
+    def has_context(
+        self, text: str, start: int, end: int, external: Optional[list[str]] = None
+    ) -> bool:
+        return has_context(
+            text,
+            start,
+            end,
+            self.folded_context,
+            external,
+            self.CONTEXT_BEFORE,
+            self.CONTEXT_AFTER,
+        )

@@ -1,0 +1,129 @@
+"""CLIENT: the firm's own clients, by full name, short name, alias or USCC.
+
+An exact dictionary match over the client registry (``clients.csv``) with an
+Aho-Corasick automaton (pyahocorasick): one pass over the text whatever the
+number of clients, no spaces needed around a name. Overlapping matches are
+resolved leftmost-longest, so 北京星河传媒有限公司 is one finding, not also
+星河传媒 inside it. Latin aliases match case-insensitively and only as whole
+words (``Bluewhale`` is not found inside ``Bluewhales``). A registry row's USCC
+found in a file counts as that client too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import ahocorasick
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.context import fold
+from recognizers.normalize import to_halfwidth
+
+CLIENT_KEY = "client_index"
+_NAME, _ALIAS, _USCC = 1.0, 0.9, 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    name: str
+    aliases: tuple[str, ...] = ()
+    uscc: str = ""
+
+
+def _normal(term: str) -> str:
+    return fold(to_halfwidth(term.strip()))
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+class ClientRegistryRecognizer(EntityRecognizer):
+    ENTITY = "CLIENT"
+    DESCRIPTION_ZH = "本公司客户（名称、简称、别名、统一社会信用代码，来自客户登记表）"
+    DESCRIPTION_EN = "The firm's clients by name, short name, alias or USCC (client registry)"
+    POSITIVE_EXAMPLES = [
+        ("本次发布会由北京星河传媒有限公司主办", "北京星河传媒有限公司"),
+        ("星河传媒的王总", "星河传媒"),
+        ("Meeting with BLUEWHALE TECH today", "BLUEWHALE TECH"),
+    ]
+    NEGATIVE_EXAMPLES = ["银河传媒发布新品", "Bluewhale Technologies Inc"]
+    EXAMPLE_CLIENTS = (
+        Client("北京星河传媒有限公司", ("星河传媒",), "91110105MA01ABCD1X"),
+        Client("深圳市蓝鲸科技股份有限公司", ("蓝鲸科技", "Bluewhale Tech")),
+    )
+
+    def __init__(self, clients: tuple[Client, ...] | list[Client] = ()) -> None:
+        self.clients = tuple(clients)
+        self._automaton = ahocorasick.Automaton()
+        for index, client in enumerate(self.clients):
+            self._add(client.name, index, _NAME)
+            for alias in client.aliases:
+                self._add(alias, index, _ALIAS)
+            if client.uscc:
+                self._add(client.uscc, index, _USCC)
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+        super().__init__(
+            supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="zh"
+        )
+
+    def _add(self, term: str, index: int, score: float) -> None:
+        key = _normal(term)
+        if not key:
+            return
+        existing = self._automaton.get(key, None)
+        # The same key for two clients keeps the first row; config validation reports the clash.
+        if existing is None or existing[2] < score:
+            self._automaton.add_word(key, (len(key), index, score))
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Optional[NlpArtifacts] = None,
+    ) -> list[RecognizerResult]:
+        if self._empty:
+            return []
+        haystack = fold(text)
+        matches = sorted(
+            ((end + 1 - length, end + 1, index, score)
+             for end, (length, index, score) in self._automaton.iter(haystack)),
+            key=lambda m: (m[0], m[0] - m[1]),
+        )
+        results: list[RecognizerResult] = []
+        last_end = -1
+        for start, end, index, score in matches:
+            if start < last_end or not self._whole_word(haystack, start, end):
+                continue
+            last_end = end
+            results.append(
+                RecognizerResult(
+                    self.ENTITY,
+                    start,
+                    end,
+                    score,
+                    None,
+                    {
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        CLIENT_KEY: index,
+                    },
+                )
+            )
+        return results
+
+    @staticmethod
+    def _whole_word(text: str, start: int, end: int) -> bool:
+        """Latin edges of a match must not continue into a longer Latin word."""
+        if _is_word_char(text[start]) and start > 0 and _is_word_char(text[start - 1]):
+            return False
+        if _is_word_char(text[end - 1]) and end < len(text) and _is_word_char(text[end]):
+            return False
+        return True

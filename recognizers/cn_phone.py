@@ -1,0 +1,126 @@
+"""PHONE_NUMBER: Chinese mobile, landline and 400/800 service numbers.
+
+Numbering plan: MIIT 《电信网编号计划》 (2017). Mobile numbers are 11 digits
+starting with a network prefix 13x-19x (only prefixes actually allocated are
+accepted); landlines are an area code (010 and 02x: three digits with an
+8-digit local number; other areas: four digits with a 7- or 8-digit local
+number, local numbers never start with 0 or 1); 400/800 service numbers have
+10 digits. There is no check digit, so validation is the numbering plan, plus
+boundaries: a number is never a slice of a longer digit run.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from recognizers.base import BaomiPatternRecognizer
+
+# Allocated mobile network prefixes (MIIT, as of 2025).
+MOBILE_PREFIXES = frozenset(
+    [f"13{d}" for d in range(10)]
+    + ["145", "146", "147", "148", "149"]
+    + [f"15{d}" for d in range(10) if d != 4]
+    + ["162", "165", "166", "167"]
+    + ["170", "171", "172", "173", "175", "176", "177", "178"]
+    + [f"18{d}" for d in range(10)]
+    + ["190", "191", "192", "193", "195", "196", "197", "198", "199"]
+)
+
+_BEFORE = r"(?<![0-9A-Za-z@._%+\-])"
+_AFTER = r"(?![0-9A-Za-z@])(?!\.\d)(?!-\d)"
+_CC = r"(?:(?:\+|00)86[ -]?|\(\+86\)[ ]?)?"
+_EXT = r"(?:[ ]?(?:转|分机|ext\.?|-)[ ]?\d{1,5})?"
+
+MOBILE = _BEFORE + _CC + r"1[3-9]\d{9}" + _AFTER
+MOBILE_SPACED = _BEFORE + r"(?<!\d[ -])" + _CC + r"1[3-9]\d[ -]\d{4}[ -]\d{4}" + _AFTER + r"(?![ -]\d)"
+LANDLINE = (
+    _BEFORE
+    + r"(?<!\d[ -])"
+    + r"(?:(?:(?:\+|00)86[ -]?\(?0?|\()0?\d{2,3}\)?[ -]?|0\d{2,3}[ -])"
+    + r"[2-9]\d{2,3}[ -]?\d{4}"
+    + _EXT
+    + _AFTER
+)
+LANDLINE_UNBROKEN = _BEFORE + r"0\d{9,11}" + _AFTER
+SERVICE = _BEFORE + r"[48]00[ -]?\d{3}[ -]?\d{4}" + _AFTER
+
+
+def _strip_country_code(digits: str) -> str:
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) > 11:
+            return digits[len(prefix) :]
+    return digits
+
+
+def is_valid_mobile(digits: str) -> bool:
+    digits = _strip_country_code(digits)
+    return len(digits) == 11 and digits[:3] in MOBILE_PREFIXES
+
+
+def is_valid_landline(number: str) -> bool:
+    """Area-code length rules of the national numbering plan (extension removed)."""
+    digits = _strip_country_code(number)
+    if not digits.startswith("0"):
+        digits = "0" + digits  # written as +86 10 …, without the trunk 0
+    if digits[1] in "12":  # 010, 020-029: 3-digit area code, 8-digit local number
+        area, local = digits[:3], digits[3:]
+        if digits[1] == "1" and area != "010":
+            return False
+        ok_lengths: tuple[int, ...] = (8,)
+    else:  # 0xxx: 4-digit area code, 7- or 8-digit local number
+        area, local = digits[:4], digits[4:]
+        ok_lengths = (7, 8)
+    return len(local) in ok_lengths and local[0] not in "01" and len(area) in (3, 4)
+
+
+class CnPhoneRecognizer(BaomiPatternRecognizer):
+    ENTITY = "PHONE_NUMBER"
+    DESCRIPTION_ZH = "电话号码：手机号、带区号的座机、400/800 服务号"
+    DESCRIPTION_EN = "Phone numbers: mobile, landline with area code, 400/800 service numbers"
+    PATTERNS = [
+        Pattern("mobile", MOBILE, 0.75),
+        Pattern("mobile_spaced", MOBILE_SPACED, 0.75),
+        Pattern("landline", LANDLINE, 0.6),
+        Pattern("landline_unbroken", LANDLINE_UNBROKEN, 0.5),
+        Pattern("service", SERVICE, 0.6),
+    ]
+    CONTEXT_REQUIRED_PATTERNS = frozenset({"landline_unbroken"})
+    CONTEXT = [
+        "电话", "手机", "联系方式", "座机", "传真", "热线", "致电", "拨打", "电联",
+        "tel", "phone", "mobile", "fax", "cell", "号码",
+    ]
+    POSITIVE_EXAMPLES = [
+        ("联系人王伟，手机13812345678，请回电", "13812345678"),
+        ("电话：+86 139-1234-5678", "+86 139-1234-5678"),
+        ("手机 138 1234 5678。", "138 1234 5678"),
+        ("总机010-65123456转8001", "010-65123456转8001"),
+        ("深圳办公室（0755）8666 1234", "（0755）8666 1234"),
+        ("客服热线400-820-1234", "400-820-1234"),
+        ("座机075586661234", "075586661234"),
+    ]
+    NEGATIVE_EXAMPLES = [
+        "订单号202503151381234567890",
+        "时间戳20250315143022",
+        "编号12345678901",
+        "手机号14412345678",
+        "金额13812345678.50元",
+        "随机数075586661234",
+        "身份证11010519491231002X",
+    ]
+
+    def score_match(self, value: str, pattern: Pattern) -> float:
+        digits = "".join(c for c in value if c.isdigit() or c == "+")
+        if pattern.name.startswith("mobile"):
+            return pattern.score if is_valid_mobile(digits) else 0.0
+        if pattern.name == "service":
+            return pattern.score
+        number = value
+        for mark in ("转", "分机", "ext", "EXT"):
+            number = number.split(mark)[0]
+        body = "".join(c for c in number if c.isdigit() or c == "+")
+        if len(body) > 12 and "-" in number.rstrip("-"):
+            # a trailing "-1234" is an extension: keep area code + local number only
+            head, _, tail = number.rpartition("-")
+            if len(tail.strip()) <= 5 and head:
+                body = "".join(c for c in head if c.isdigit() or c == "+")
+        return pattern.score if is_valid_landline(body) else 0.0

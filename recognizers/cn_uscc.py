@@ -1,0 +1,44 @@
+"""CN_USCC: 统一社会信用代码 (Unified Social Credit Code), 18 characters.
+
+GB 32100-2015 《法人和其他组织统一社会信用代码编码规则》: registration-authority
+code (1), organisation category (1), administrative division (6), subject
+identifier (9) and a check character (1) computed MOD 31 over the code
+character set, which excludes I, O, Z, S and V. The subject identifier is the
+organisation code of GB 11714-1997 and carries its own MOD 11 check character.
+
+Scores: both check characters right → 1.0; only the GB 32100 one → 0.45 (one
+random 18-character string in 31 passes it; context such as 统一社会信用代码
+lifts it over the default threshold); otherwise dropped.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
+from recognizers.checksums import is_valid_org_code, is_valid_uscc
+
+_C = "[0-9A-HJ-NPQRTUWXY]"
+USCC = NOT_AFTER_ALNUM + _C + "{2}" + r"\d{6}" + _C + "{10}" + NOT_BEFORE_ALNUM
+
+
+class CnUsccRecognizer(BaomiPatternRecognizer):
+    ENTITY = "CN_USCC"
+    DESCRIPTION_ZH = "统一社会信用代码（18 位，GB 32100-2015 校验）"
+    DESCRIPTION_EN = "Unified Social Credit Code of an organisation (18 chars, GB 32100-2015 check)"
+    PATTERNS = [Pattern("uscc", USCC, 1.0)]
+    CONTEXT = ["统一社会信用代码", "信用代码", "社会信用", "税号", "纳税人识别号", "uscc", "营业执照"]
+    POSITIVE_EXAMPLES = [
+        ("统一社会信用代码：91110000600037341L", "91110000600037341L"),
+        ("纳税人识别号91310115MA1K3BTP2B。", "91310115MA1K3BTP2B"),
+    ]
+    NEGATIVE_EXAMPLES = [
+        "统一社会信用代码：91110000600037341N",  # wrong GB 32100 check character
+        "91110000600037341LX",  # part of a longer code
+        "9111000060003IOZSV",  # letters outside the code character set
+    ]
+
+    def score_match(self, value: str, pattern: Pattern) -> float:
+        if not is_valid_uscc(value):
+            return 0.0
+        return 1.0 if is_valid_org_code(value[8:17]) else 0.45

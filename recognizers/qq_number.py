@@ -1,0 +1,37 @@
+"""QQ_NUMBER: QQ account numbers, with context only.
+
+Tencent QQ numbers are 5 to 11 digits without a leading zero and have no check
+digit; digits of that length are everywhere, so a number counts only with
+QQ-type context within a few characters (QQ, QQ号, 扣扣) or a column header.
+Digits that form the local part of an e-mail address (``12345678@qq.com``)
+belong to the e-mail address.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from recognizers.base import BaomiPatternRecognizer
+
+QQ = r"(?<![0-9A-Za-z@._\-])[1-9]\d{4,10}(?![0-9A-Za-z@])(?!\.\d)"
+
+
+class QqNumberRecognizer(BaomiPatternRecognizer):
+    ENTITY = "QQ_NUMBER"
+    DESCRIPTION_ZH = "QQ 号（需上下文）"
+    DESCRIPTION_EN = "QQ numbers (context required)"
+    PATTERNS = [Pattern("qq", QQ, 0.6)]
+    CONTEXT_REQUIRED = True
+    CONTEXT = ["qq", "扣扣", "企鹅号"]
+    CONTEXT_BEFORE = 8
+    CONTEXT_AFTER = 4
+    POSITIVE_EXAMPLES = [
+        ("QQ：123456789，", "123456789"),
+        ("QQ号 87654321", "87654321"),
+        ("扣扣2233445566", "2233445566"),
+    ]
+    NEGATIVE_EXAMPLES = [
+        "QQ邮箱12345678@qq.com",  # belongs to the e-mail address
+        "会议编号123456789",  # no QQ context
+        "QQ群共有1234人",  # four digits
+    ]

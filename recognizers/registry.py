@@ -1,0 +1,91 @@
+"""The one place that assembles baomi's recognizers into a Presidio engine.
+
+Adding an entity type: write ``recognizers/<entity>.py`` and add one line to
+``PATTERN_RECOGNIZERS``. Nothing here loads a downloaded model: the NLP engine
+is Presidio's ``no_op`` engine and the context enhancer works on characters.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Sequence
+
+# tldextract (used by the e-mail recognizer and by Presidio) must never reach for the network.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry  # noqa: E402
+from presidio_analyzer.nlp_engine import NoOpNlpEngine  # noqa: E402
+
+from recognizers.base import BaomiPatternRecognizer  # noqa: E402
+from recognizers.client_registry import Client, ClientRegistryRecognizer  # noqa: E402
+from recognizers.cn_bank_card import CnBankCardRecognizer  # noqa: E402
+from recognizers.cn_business_reg_no import CnBusinessRegNoRecognizer  # noqa: E402
+from recognizers.cn_org_code import CnOrgCodeRecognizer  # noqa: E402
+from recognizers.cn_passport import CnPassportRecognizer  # noqa: E402
+from recognizers.cn_phone import CnPhoneRecognizer  # noqa: E402
+from recognizers.cn_resident_id import CnResidentIdRecognizer  # noqa: E402
+from recognizers.cn_uscc import CnUsccRecognizer  # noqa: E402
+from recognizers.context import CharWindowContextEnhancer  # noqa: E402
+from recognizers.email_address import EmailAddressRecognizer  # noqa: E402
+from recognizers.qq_number import QqNumberRecognizer  # noqa: E402
+from recognizers.wechat_id import WechatIdRecognizer  # noqa: E402
+
+LANGUAGE = "zh"
+
+# Order matters only as the tie-break when two types claim the same span with the
+# same score: the more specific (better validated) type comes first.
+PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = (
+    CnResidentIdRecognizer,
+    CnUsccRecognizer,
+    CnOrgCodeRecognizer,
+    CnBusinessRegNoRecognizer,
+    CnBankCardRecognizer,
+    CnPhoneRecognizer,
+    EmailAddressRecognizer,
+    CnPassportRecognizer,
+    WechatIdRecognizer,
+    QqNumberRecognizer,
+)
+
+ENTITY_PRIORITY: dict[str, int] = {
+    cls.ENTITY: i for i, cls in enumerate(PATTERN_RECOGNIZERS)
+} | {ClientRegistryRecognizer.ENTITY: len(PATTERN_RECOGNIZERS)}
+
+
+def entity_catalogue() -> list[tuple[str, str, str]]:
+    """(entity type, Chinese description, English description) for every entity type."""
+    classes: list = [*PATTERN_RECOGNIZERS, ClientRegistryRecognizer]
+    return [(c.ENTITY, c.DESCRIPTION_ZH, c.DESCRIPTION_EN) for c in classes]
+
+
+def all_entities() -> list[str]:
+    return [e for e, _, _ in entity_catalogue()]
+
+
+def build_recognizers(
+    clients: Sequence[Client] = (), entities: Iterable[str] | None = None
+) -> list[EntityRecognizer]:
+    wanted = set(entities) if entities else None
+    recognizers: list[EntityRecognizer] = [
+        cls() for cls in PATTERN_RECOGNIZERS if wanted is None or cls.ENTITY in wanted
+    ]
+    if wanted is None or ClientRegistryRecognizer.ENTITY in wanted:
+        recognizers.append(ClientRegistryRecognizer(clients))
+    return recognizers
+
+
+def build_registry(recognizers: Sequence[EntityRecognizer]) -> RecognizerRegistry:
+    return RecognizerRegistry(recognizers=list(recognizers), supported_languages=[LANGUAGE])
+
+
+def build_engine(
+    recognizers: Sequence[EntityRecognizer],
+    context_enhancer: CharWindowContextEnhancer | None = None,
+) -> AnalyzerEngine:
+    """The Presidio engine over exactly these recognizers, with no model to load."""
+    return AnalyzerEngine(
+        registry=build_registry(recognizers),
+        nlp_engine=NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "no_op"}]),
+        supported_languages=[LANGUAGE],
+        context_aware_enhancer=context_enhancer or CharWindowContextEnhancer(),
+    )

@@ -1,0 +1,79 @@
+"""WECHAT_ID: WeChat account IDs, with context only.
+
+Tencent's rules for a 微信号: 6-20 characters, starting with a letter, then
+letters, digits, ``_`` or ``-``; system-assigned IDs look like
+``wxid_`` + 10-22 letters/digits. There is no check digit, and any ASCII word
+fits the shape, so a candidate needs a WeChat word (微信, 微信号, WeChat, vx)
+within a few characters before it, or a column header that says so; an
+all-letter candidate must follow the label directly (``微信：zhangwei``), so
+English prose near the word 微信 stays silent.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.base import BaomiPatternRecognizer
+from recognizers.context import external_has_context, window_has_context
+
+WECHAT = (
+    r"(?<![A-Za-z0-9_@.\-])"
+    r"(?:wxid_[A-Za-z0-9]{10,22}|[A-Za-z][A-Za-z0-9_\-]{5,19})"
+    r"(?![A-Za-z0-9_@\-])(?!\.[A-Za-z0-9])"
+)
+
+# Words that fit the ID shape but are the label itself or ordinary vocabulary.
+STOPWORDS = frozenset(
+    "wechat weixin wechatid wechatpay moments official account qrcode mobile "
+    "mobilephone contact contacts number email message messages group groups "
+    "channel channels miniprogram public".split()
+)
+
+
+class WechatIdRecognizer(BaomiPatternRecognizer):
+    ENTITY = "WECHAT_ID"
+    DESCRIPTION_ZH = "微信号（需上下文）"
+    DESCRIPTION_EN = "WeChat IDs (context required)"
+    PATTERNS = [Pattern("wechat", WECHAT, 0.6)]
+    CONTEXT_REQUIRED = True
+    CONTEXT = ["微信", "wechat", "weixin", "vx", "wx"]
+    CONTEXT_BEFORE = 10
+    CONTEXT_AFTER = 4
+    LABEL_DISTANCE = 5  # for all-letter IDs: label at most this many characters before
+    POSITIVE_EXAMPLES = [
+        ("微信号：zhangwei_2024，", "zhangwei_2024"),
+        ("WeChat: wxid_a1b2c3d4e5f6", "wxid_a1b2c3d4e5f6"),
+        ("加微信 liuyang-pr88 备注来意", "liuyang-pr88"),
+        ("微信：ouyangxue", "ouyangxue"),
+    ]
+    NEGATIVE_EXAMPLES = [
+        "我们的账号是zhangwei_2024",  # no WeChat word
+        "在微信 Moments 发布",  # label word, ordinary English
+        "微信公众号后台更新了 official account settings",
+        "微信zhang@qq.com",  # an e-mail address, not an ID
+    ]
+
+    def score_match(self, value: str, pattern: Pattern) -> float:
+        return 0.0 if value.lower() in STOPWORDS else pattern.score
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_recognizer_results: list[RecognizerResult],
+        other_raw_recognizer_results: list[RecognizerResult],
+        nlp_artifacts: Optional[NlpArtifacts],
+        context: Optional[list[str]] = None,
+    ) -> list[RecognizerResult]:
+        kept = []
+        for r in raw_recognizer_results:
+            all_letters = text[r.start : r.end].isalpha()
+            before = self.LABEL_DISTANCE if all_letters else self.CONTEXT_BEFORE
+            after = 0 if all_letters else self.CONTEXT_AFTER
+            if window_has_context(
+                text, r.start, r.end, self.folded_context, before, after
+            ) or external_has_context(context, self.folded_context):
+                kept.append(r)
+        return kept

@@ -1,0 +1,36 @@
+"""JSON Lines: the stable machine contract, one object per finding.
+
+Keys, in this order: ``path``, ``entity_type``, ``start``, ``end`` (character
+offsets within the text at ``location``), ``score``, ``location``,
+``recognizer``, ``masked``, ``fingerprint`` (keyed HMAC-SHA256 of the
+normalised value), ``client`` (CLIENT findings only: the registry name,
+masked) and ``value`` (only with ``--include-values``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, TextIO
+
+from scanner.models import FileResult, Finding
+
+FIELDS = ("path", "entity_type", "start", "end", "score", "location", "recognizer", "masked",
+          "fingerprint")
+
+
+def record(finding: Finding) -> dict:
+    out = {name: getattr(finding, name) for name in FIELDS}
+    if finding.client is not None:
+        out["client"] = finding.client
+    if finding.value is not None:
+        out["value"] = finding.value
+    return out
+
+
+def write(results: Iterable[FileResult], stream: TextIO) -> int:
+    count = 0
+    for result in results:
+        for finding in result.findings:
+            stream.write(json.dumps(record(finding), ensure_ascii=False) + "\n")
+            count += 1
+    return count

@@ -1,0 +1,184 @@
+"""``baomi``: the command line. ``main(argv) -> int`` so tests call it directly.
+
+Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error (one line
+on stderr saying why). Heavy modules (Presidio, libmagic) are imported inside
+the commands that need them, so ``baomi --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence, TextIO
+
+from scanner import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration: reported in one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="baomi",
+        description="保密 baomi — 客户信息发现与脱敏 / client-information discovery and redaction",
+    )
+    parser.add_argument("--version", action="version", version=f"baomi {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = sub.add_parser("scan", help="扫描文件和目录中的客户信息 / scan files and folders")
+    scan.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    scan.add_argument("--config", type=Path, help="baomi.toml settings file")
+    scan.add_argument("--clients", type=Path, help="client registry CSV (overrides the config)")
+    scan.add_argument("--entities", help="comma-separated entity types to look for (default: all)")
+    scan.add_argument("--min-score", type=float, help="report findings with at least this score")
+    scan.add_argument("--format", choices=("table", "jsonl"), default="table")
+    scan.add_argument("-o", "--output", type=Path, help="write the report here (atomically)")
+    scan.add_argument("--include-values", action="store_true",
+                      help="include raw values in the output (they are masked otherwise)")
+    scan.set_defaults(handler=cmd_scan)
+
+    entities = sub.add_parser("entities", help="列出实体类型 / list entity types")
+    entities.set_defaults(handler=cmd_entities)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its message
+        return EXIT_USAGE if exc.code else EXIT_CLEAN
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"baomi: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("baomi: interrupted", file=sys.stderr)
+        return 130
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from recognizers.registry import entity_catalogue
+
+    for entity, zh, en in entity_catalogue():
+        print(f"{entity:<20} {zh} — {en}")
+    return EXIT_CLEAN
+
+
+@dataclass
+class ScanTally:
+    files: int = 0
+    with_findings: int = 0
+    findings: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"扫描 {self.files} 个文件，{self.with_findings} 个文件中发现 {self.findings} 处客户信息；"
+            f"跳过 {len(self.skipped)} 个，出错 {len(self.errors)} 个 / "
+            f"scanned {self.files} files: {self.findings} findings in {self.with_findings} files, "
+            f"{len(self.skipped)} skipped, {len(self.errors)} errors"
+        )
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    scanner = _build_scanner(args)
+    tally = ScanTally()
+    if args.output:
+        from scanner.atomic import atomic_write
+
+        sink = atomic_write(args.output)
+    else:
+        sink = nullcontext(sys.stdout)
+    from reports import formatter
+
+    write = formatter(args.format)
+    try:
+        with sink as stream:
+            write(_tallied(scanner.scan(args.paths), tally, sys.stderr), stream)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    print(tally.summary(), file=sys.stderr)
+    return EXIT_FINDINGS if tally.findings else EXIT_CLEAN
+
+
+def _tallied(results: Iterable, tally: ScanTally, log: TextIO) -> Iterator:
+    from scanner.models import FileStatus
+
+    for result in results:
+        tally.files += 1
+        if result.status is FileStatus.SKIPPED:
+            tally.skipped.append((result.path, result.reason))
+            print(f"baomi: 跳过 skipped {result.path}: {result.reason}", file=log)
+        elif result.status is FileStatus.ERROR:
+            tally.errors.append((result.path, result.reason))
+            print(f"baomi: 出错 error {result.path}: {result.reason}", file=log)
+        if result.findings:
+            tally.with_findings += 1
+            tally.findings += len(result.findings)
+        yield result
+
+
+def _build_scanner(args: argparse.Namespace):
+    from scanner.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+    from recognizers.context import CharWindowContextEnhancer
+    from recognizers.registry import all_entities, build_recognizers
+    from scanner.analyze import Analyzer
+    from scanner.clients import load_registry
+    from scanner.keys import HashKeyError, load_hash_key
+    from scanner.pipeline import ScanOptions, Scanner, file_size_limit, scan_roots_exist
+
+    missing = scan_roots_exist(args.paths)
+    if missing:
+        raise UsageError(f"no such file or directory: {missing[0]}")
+    entities = _entities(args.entities, config.scan.entities, all_entities())
+    min_score = config.scan.min_score if args.min_score is None else args.min_score
+    if not 0 <= min_score <= 1:
+        raise UsageError(f"--min-score must be between 0 and 1, got {min_score}")
+    registry_path = args.clients or config.client_registry
+    try:
+        clients = load_registry(registry_path) if registry_path else []
+        key = load_hash_key(config.hash_key_file)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    except HashKeyError as exc:
+        raise UsageError(str(exc)) from None
+    enhancer = CharWindowContextEnhancer(
+        context_similarity_factor=config.context.boost,
+        context_prefix_count=config.context.before,
+        context_suffix_count=config.context.after,
+    )
+    recognizers = build_recognizers([c.to_client() for c in clients], entities)
+    options = ScanOptions(
+        include_values=args.include_values,
+        max_file_bytes=file_size_limit(config.scan.max_file_mb),
+        exclude=config.scan.exclude,
+        follow_symlinks=config.scan.follow_symlinks,
+    )
+    return Scanner(Analyzer(recognizers, min_score, enhancer), key, clients, options)
+
+
+def _entities(cli: str | None, configured: Sequence[str], known: list[str]) -> list[str] | None:
+    wanted = [e.strip().upper() for e in cli.split(",") if e.strip()] if cli else list(configured)
+    unknown = [e for e in wanted if e not in known]
+    if unknown:
+        raise UsageError(f"unknown entity type {unknown[0]} (see: baomi entities)")
+    return wanted or None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""``baomi.toml``: settings that change behaviour without code, validated on load.
+
+Example::
+
+    [scan]
+    min_score = 0.5            # findings below this score are not reported
+    entities = []              # empty: every entity type
+    max_file_mb = 100          # larger files are reported as skipped
+    exclude = ["*.tmp", "~$*"] # glob patterns on file names
+    follow_symlinks = false
+
+    [clients]
+    registry = "clients.csv"   # relative to this file
+
+    [context]
+    before = 16                # characters before a match searched for context words
+    after = 6
+    boost = 0.35               # added to the score when a context word is near
+
+    [security]
+    hash_key_file = "~/.config/baomi/hash.key"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A configuration problem, reported in one line and exit code 2."""
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    min_score: float = 0.5
+    entities: tuple[str, ...] = ()
+    max_file_mb: float = 100.0
+    exclude: tuple[str, ...] = ("~$*", ".~lock.*#", "*.tmp", "*.part", ".DS_Store")
+    follow_symlinks: bool = False
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    before: int = 16
+    after: int = 6
+    boost: float = 0.35
+
+
+@dataclass(frozen=True)
+class Config:
+    scan: ScanSettings = field(default_factory=ScanSettings)
+    context: ContextSettings = field(default_factory=ContextSettings)
+    client_registry: Path | None = None
+    hash_key_file: Path | None = None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    _reject_unknown(data, {"scan", "clients", "context", "security"}, str(path))
+    base = path.parent
+    clients = data.get("clients", {})
+    _reject_unknown(clients, {"registry"}, f"{path} [clients]")
+    security = data.get("security", {})
+    _reject_unknown(security, {"hash_key_file"}, f"{path} [security]")
+    return Config(
+        scan=_section(ScanSettings, data.get("scan", {}), f"{path} [scan]"),
+        context=_section(ContextSettings, data.get("context", {}), f"{path} [context]"),
+        client_registry=_path(base, clients.get("registry")),
+        hash_key_file=_path(base, security.get("hash_key_file")),
+    )
+
+
+def _path(base: Path, value: Any) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"expected a path string, got {value!r}")
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+def _reject_unknown(table: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table")
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}")
+
+
+def _section(cls, table: dict, where: str):
+    _reject_unknown(table, {f.name for f in fields(cls)}, where)
+    values = {}
+    for f in fields(cls):
+        if f.name not in table:
+            continue
+        value = table[f.name]
+        default = getattr(cls(), f.name)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: {f.name} must be a list of strings")
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: {f.name} must be true or false")
+        elif isinstance(default, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{where}: {f.name} must be a non-negative number")
+            value = type(default)(value)
+        values[f.name] = value
+    settings = cls(**values)
+    if isinstance(settings, ScanSettings) and not 0 <= settings.min_score <= 1:
+        raise ConfigError(f"{where}: min_score must be between 0 and 1")
+    return settings

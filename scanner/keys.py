@@ -1,0 +1,64 @@
+"""The installation's secret key for keyed fingerprints.
+
+Taken from ``BAOMI_HASH_KEY`` (at least 32 hex digits) when set, otherwise
+from a key file that is created on first use with 32 random bytes and mode
+0600. The key never goes into the inventory, a report or a log line.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_VAR = "BAOMI_HASH_KEY"
+
+
+class HashKeyError(Exception):
+    """The key is unusable (bad environment value, unreadable or malformed file)."""
+
+
+def default_key_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "baomi" / "hash.key"
+
+
+def load_hash_key(path: Path | None = None) -> bytes:
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return _parse(env.strip(), ENV_VAR)
+    path = path or default_key_path()
+    if not path.exists():
+        _create(path)
+    try:
+        return _parse(path.read_text(encoding="ascii").strip(), str(path))
+    except OSError as exc:
+        raise HashKeyError(f"cannot read hash key {path}: {exc.strerror}") from exc
+
+
+def _parse(text: str, source: str) -> bytes:
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        raise HashKeyError(f"hash key in {source} is not hexadecimal") from None
+    if len(key) < 16:
+        raise HashKeyError(f"hash key in {source} is shorter than 16 bytes (32 hex digits)")
+    return key
+
+
+def _create(path: Path) -> None:
+    """Write a new random key atomically; if another process wins the race, keep theirs."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, (secrets.token_hex(32) + "\n").encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)  # fails if the key appeared meanwhile: never overwrite a key
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,84 @@
+"""Masked display values and keyed fingerprints: what reports may show of a finding.
+
+``mask`` keeps only a few leading and trailing characters of the normalised
+value (138****5678, 6222***********0128, 北京**********公司); how many depends on
+the entity type. ``fingerprint`` is an HMAC-SHA256 of the normalised value under
+the installation's secret key: equal values give equal fingerprints inside one
+installation, and without the key a fingerprint cannot be brute-forced back to
+a phone number the way a plain hash can.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from recognizers.normalize import compact, to_halfwidth
+
+# entity type → (characters kept at the start, characters kept at the end)
+KEEP: dict[str, tuple[int, int]] = {
+    "PHONE_NUMBER": (3, 4),
+    "CN_USCC": (2, 2),
+    "CN_ORG_CODE": (2, 1),
+    "CN_BUSINESS_REG_NO": (2, 2),
+    "CN_RESIDENT_ID": (2, 1),
+    "CN_PASSPORT": (1, 2),
+    "CN_BANK_CARD": (4, 4),
+    "WECHAT_ID": (1, 1),
+    "QQ_NUMBER": (2, 2),
+}
+DEFAULT_KEEP = (1, 1)
+FINGERPRINT_HEX = 32
+
+
+def normalise(entity_type: str, value: str) -> str:
+    """The canonical form two spellings of one value share (for fingerprints)."""
+    value = to_halfwidth(value).strip()
+    if entity_type == "PHONE_NUMBER":
+        digits = "".join(c for c in value.split("转")[0] if c.isdigit())
+        for cc in ("0086", "86"):
+            if digits.startswith(cc) and len(digits) > 11:
+                digits = digits[len(cc) :]
+                if not digits.startswith("1"):
+                    digits = "0" + digits.lstrip("0")
+        return digits
+    if entity_type in ("EMAIL_ADDRESS", "WECHAT_ID"):
+        return value.lower()
+    if entity_type.startswith("CN_"):
+        return compact(value)
+    return value
+
+
+def mask(entity_type: str, value: str) -> str:
+    normal = normalise(entity_type, value)
+    if entity_type == "EMAIL_ADDRESS":
+        return _mask_email(normal)
+    if entity_type == "CLIENT" or not normal.isascii():
+        return _mask_name(normal)
+    head, tail = KEEP.get(entity_type, DEFAULT_KEEP)
+    return _keep(normal, head, tail)
+
+
+def _keep(value: str, head: int, tail: int) -> str:
+    if len(value) <= head + tail:
+        # too short to show both ends: show at most the first character
+        return value[:1] + "*" * (len(value) - 1)
+    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
+
+
+def _mask_name(name: str) -> str:
+    """北京星河传媒有限公司 → 北京******公司; 星河传媒 → 星***; 张伟 → 张*."""
+    if len(name) >= 6:
+        return _keep(name, 2, 2)
+    return _keep(name, 1, 0)
+
+
+def _mask_email(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    host, _, suffix = domain.partition(".")
+    return f"{_keep(local, 1, 0)}@{_keep(host, 1, 0)}.{suffix}"
+
+
+def fingerprint(key: bytes, entity_type: str, value: str) -> str:
+    message = f"{entity_type}\x1f{normalise(entity_type, value)}".encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]

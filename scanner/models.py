@@ -1,0 +1,80 @@
+"""The small typed records that flow from one step of the pipeline to the next."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class SegmentKind(str, enum.Enum):
+    PROSE = "prose"
+    TABLE_CELL = "table_cell"
+    HEADER = "header"
+    METADATA = "metadata"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One piece of extracted text and where it came from.
+
+    ``first_line`` is set when ``text`` spans several lines of a text file: a
+    finding's location is then the line it starts on (``第 12 行``) and its
+    offsets count from that line's start. ``context`` carries labels that
+    describe the text without being part of it (a table column header, a JSON
+    key, an XML element name) for the context-aware recognizers.
+    """
+
+    text: str
+    location: str
+    kind: SegmentKind = SegmentKind.PROSE
+    first_line: int | None = None
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """An entity found in one segment. Holds the raw value: never leaves the scan."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    value: str
+    client_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A reportable finding: masked value and keyed fingerprint; ``value`` only on request."""
+
+    path: str
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    location: str
+    recognizer: str
+    masked: str
+    fingerprint: str
+    value: str | None = None
+    client: str | None = None  # masked registry name, for CLIENT findings
+
+
+class FileStatus(str, enum.Enum):
+    SCANNED = "scanned"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What happened to one file, and the findings in it."""
+
+    path: str
+    status: FileStatus
+    size: int = 0
+    mime: str = ""
+    encoding: str = ""
+    reason: str = ""
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
