@@ -16,7 +16,8 @@ import codecs
 from charset_normalizer import from_bytes
 
 SNIFF_BYTES = 256 * 1024
-CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be", "shift_jis", "cp1252"]
+CANDIDATES = ["gb18030", "big5", "shift_jis", "cp1252"]
+CHINESE = ("gb18030", "big5")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -39,32 +40,55 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _looks_utf16(data):
-        for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                return _strict(data, encoding)
-            except DecodeError:
-                continue
-    return _strict(data, _sniff(data))
-
-
-def _sniff(data: bytes) -> str:
-    prefix = data[:SNIFF_BYTES]
-    cuts = range(4) if len(data) > SNIFF_BYTES else range(1)
-    for cut in cuts:
-        best = from_bytes(prefix[: len(prefix) - cut], cp_isolation=CANDIDATES).best()
-        if best is not None:
-            # charset-normalizer prefers gb2312 for plain text; gb18030 is its superset.
-            return "gb18030" if best.encoding in ("gb2312", "gbk") else best.encoding
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return _strict(data, utf16)
+        except DecodeError:
+            pass
+    for encoding in _sniff(data):
+        try:
+            return _strict(data, encoding)
+        except DecodeError:
+            continue
     raise DecodeError("undecodable: no supported text encoding reads it cleanly")
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """ASCII-heavy UTF-16 without a BOM has a NUL in every other byte."""
-    sample = data[:4096]
-    if len(sample) < 4:
-        return False
-    return max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4
+def _sniff(data: bytes) -> list[str]:
+    """Candidate encodings judged on a prefix: Chinese ones first, each in
+    charset-normalizer's order of plausibility; the caller keeps the first that
+    decodes the whole file."""
+    prefix = data[:SNIFF_BYTES]
+    cuts = range(4) if len(data) > SNIFF_BYTES else range(1)
+    found: list[str] = []
+    for cut in cuts:
+        for match in from_bytes(prefix[: len(prefix) - cut], cp_isolation=CANDIDATES):
+            encoding = _superset(match.encoding)
+            if encoding not in found:
+                found.append(encoding)
+    return sorted(found, key=lambda e: e not in CHINESE)
+
+
+def _superset(encoding: str) -> str:
+    return "gb18030" if encoding in ("gb2312", "gbk") else encoding
+
+
+# High bytes of UTF-16 code units that Chinese business text is made of: ASCII (00),
+# general punctuation (20), CJK punctuation (30), CJK ideographs (4E-9F), full-width forms (FF).
+_UTF16_HIGH = frozenset([0x00, 0x20, 0x30, 0xFF, *range(0x4E, 0xA0)])
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: nearly every other byte is such a high byte."""
+    sample = data[: 8192 - 8192 % 2]
+    if len(sample) < 8 or len(data) % 2:
+        return None
+    for encoding, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        # Pairs of Latin letters also read as CJK ideographs ("he" = U+6865), so ask for
+        # some NUL high bytes too: a newline or digit in UTF-16, never in single-byte text.
+        if 0 in high and sum(b in _UTF16_HIGH for b in high) >= 0.95 * len(high):
+            return encoding
+    return None
 
 
 def _strict(data: bytes, encoding: str) -> tuple[str, str]:
