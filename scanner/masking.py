@@ -39,8 +39,10 @@ def normalise(entity_type: str, value: str) -> str:
         for cc in ("0086", "86"):
             if digits.startswith(cc) and len(digits) > 11:
                 digits = digits[len(cc) :]
-                if not digits.startswith("1"):
+                is_mobile = len(digits) == 11 and digits[1] in "3456789"
+                if not is_mobile:  # a landline written without its trunk 0 (+86 10 …)
                     digits = "0" + digits.lstrip("0")
+                break
         return digits
     if entity_type in ("EMAIL_ADDRESS", "WECHAT_ID"):
         return value.lower()

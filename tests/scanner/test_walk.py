@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from scanner.walk import walk
+
+
+def test_walk_is_sorted_skips_excluded_and_does_not_follow_links(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("x")
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "~$报告.docx").write_text("lock")
+    (tmp_path / "copy.part").write_text("partial")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("x")
+    (tmp_path / "link").symlink_to(outside)
+    (tmp_path / "b" / "loop").symlink_to(tmp_path)
+    entries = list(walk([tmp_path], exclude=("~$*", "*.part")))
+    assert [(e.path.relative_to(tmp_path).as_posix(), e.error) for e in entries] == [
+        ("a.txt", ""), ("b/2.txt", "")]
+
+
+def test_following_links_visits_targets_once_even_with_loops(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "f.txt").write_text("x")
+    (tmp_path / "d" / "loop").symlink_to(tmp_path / "d")
+    entries = list(walk([tmp_path], follow_symlinks=True))
+    assert [e.path.relative_to(tmp_path).as_posix() for e in entries] == ["d/f.txt"]
+
+
+def test_a_symlinked_root_file_is_reported_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "real.txt").write_text("x")
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "real.txt")
+    assert [(e.path.name, e.error) for e in walk([tmp_path / "alias.txt"])] == [
+        ("alias.txt", "symbolic link not followed")]
