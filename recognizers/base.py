@@ -25,7 +25,7 @@ from typing import ClassVar, Optional
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.context import DEFAULT_AFTER, DEFAULT_BEFORE, fold, has_context
+from recognizers.context import DEFAULT_AFTER, DEFAULT_BEFORE, ContextWords, has_context
 from recognizers.normalize import compact
 
 # Shared boundaries: an identifier never starts or ends inside a longer run of
@@ -47,6 +47,10 @@ class BaomiPatternRecognizer(PatternRecognizer):
     CONTEXT_BEFORE: ClassVar[int] = DEFAULT_BEFORE
     CONTEXT_AFTER: ClassVar[int] = DEFAULT_AFTER
     # (text, the exact substring that must be reported) pairs, and texts that must stay silent.
+    # True when every pattern matches only printable ASCII (plus 转/分/机 of phone extensions)
+    # and its lookarounds only test such characters: the analyser may then run it over the
+    # ASCII islands of a text instead of the whole text, with the same results.
+    ISLAND_SAFE: ClassVar[bool] = True
     POSITIVE_EXAMPLES: ClassVar[list[tuple[str, str]]] = []
     NEGATIVE_EXAMPLES: ClassVar[list[str]] = []
 
@@ -57,9 +61,11 @@ class BaomiPatternRecognizer(PatternRecognizer):
             supported_language="zh",
             patterns=[Pattern(p.name, p.regex, p.score) for p in self.PATTERNS],
             context=list(self.CONTEXT),
+            # Case matters (USCC letters are upper case) and \d means 0-9 only.
+            global_regex_flags=re.ASCII,
         )
-        self.folded_context: tuple[str, ...] = tuple(fold(w) for w in self.CONTEXT)
-        self._compiled = [(p, re.compile(p.regex)) for p in self.patterns]
+        self.folded_context = ContextWords(self.CONTEXT)
+        self._compiled = [(p, re.compile(p.regex, re.ASCII)) for p in self.patterns]
 
     def _metadata(self, pattern: Pattern) -> dict:
         return {
@@ -71,15 +77,17 @@ class BaomiPatternRecognizer(PatternRecognizer):
     # --- scoring -----------------------------------------------------------------
 
     def score_match(self, value: str, pattern: Pattern) -> float:
-        """Score of one regex match; 0 drops it. Override to check digits.
+        """Score of one regex match; 0 drops it.
 
-        The default follows Presidio: ``validate_result`` True → 1.0, False → drop,
-        None → the pattern's score; ``invalidate_result`` True → drop.
+        Check digits live in ``validate_result`` (False drops the match) and
+        ``invalidate_result`` (True drops it), as in Presidio, so the recognizer also
+        works under Presidio's own ``PatternRecognizer.analyze``. Unlike there, a valid
+        match keeps its pattern's score: the score says how specific shape and check
+        are together, and context raises it. Override to grade further.
         """
-        valid = self.validate_result(value)
-        if valid is False or self.invalidate_result(value):
+        if self.validate_result(value) is False or self.invalidate_result(value):
             return 0.0
-        return 1.0 if valid else pattern.score
+        return pattern.score
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
         return None
@@ -138,8 +146,12 @@ class BaomiPatternRecognizer(PatternRecognizer):
         ]
 
     def needs_context(self, result: RecognizerResult) -> bool:
+        if self.CONTEXT_REQUIRED:
+            return True
         pattern = (result.recognition_metadata or {}).get(PATTERN_NAME_KEY)
-        return self.CONTEXT_REQUIRED or pattern in self.CONTEXT_REQUIRED_PATTERNS
+        if pattern is None and result.analysis_explanation is not None:
+            pattern = result.analysis_explanation.pattern_name  # set by Presidio's own analyze
+        return pattern in self.CONTEXT_REQUIRED_PATTERNS
 
     def has_context(
         self, text: str, start: int, end: int, external: Optional[list[str]] = None

@@ -15,9 +15,11 @@ from presidio_analyzer import Pattern
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
 from recognizers.checksums import is_valid_luhn
 
-CARD = NOT_AFTER_ALNUM + r"[1-9]\d{15,18}" + NOT_BEFORE_ALNUM
+# Issuer prefixes in the regex itself keep order numbers from ever reaching the Luhn check.
+_IIN = r"(?=62|60|9558|9559|4|5[1-5]|2[2-7]|35)"
+CARD = NOT_AFTER_ALNUM + _IIN + r"\d{16,19}" + NOT_BEFORE_ALNUM
 CARD_GROUPED = (
-    NOT_AFTER_ALNUM + r"(?<!\d[ -])[1-9]\d{3}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"
+    NOT_AFTER_ALNUM + r"(?<!\d[ -])" + _IIN + r"\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"
     + NOT_BEFORE_ALNUM + r"(?![ -]\d)"
 )
 
@@ -55,8 +57,9 @@ class CnBankCardRecognizer(BaomiPatternRecognizer):
         "编号6222 0212 3456 7890 128 9",  # longer spaced run
     ]
 
+    def validate_result(self, pattern_text: str) -> bool:
+        digits = self.compact(pattern_text)
+        return 16 <= len(digits) <= 19 and is_valid_luhn(digits) and issuer_score(digits) > 0
+
     def score_match(self, value: str, pattern: Pattern) -> float:
-        digits = value.replace(" ", "").replace("-", "")
-        if not 16 <= len(digits) <= 19 or not is_valid_luhn(digits):
-            return 0.0
-        return issuer_score(digits)
+        return issuer_score(self.compact(value)) if self.validate_result(value) else 0.0

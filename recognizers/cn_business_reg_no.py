@@ -30,5 +30,5 @@ class CnBusinessRegNoRecognizer(BaomiPatternRecognizer):
         "物流单号110108012345670",  # valid digits but no context
     ]
 
-    def score_match(self, value: str, pattern: Pattern) -> float:
-        return pattern.score if is_valid_mod11_10(value) else 0.0
+    def validate_result(self, pattern_text: str) -> bool:
+        return is_valid_mod11_10(pattern_text)

@@ -41,5 +41,5 @@ class CnOrgCodeRecognizer(BaomiPatternRecognizer):
         "流水号600037341",  # unbroken without context
     ]
 
-    def score_match(self, value: str, pattern: Pattern) -> float:
-        return pattern.score if is_valid_org_code(value.replace("-", "")) else 0.0
+    def validate_result(self, pattern_text: str) -> bool:
+        return is_valid_org_code(pattern_text.replace("-", ""))

@@ -11,6 +11,8 @@ boundaries: a number is never a slice of a longer digit run.
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern
 
 from recognizers.base import BaomiPatternRecognizer
@@ -73,6 +75,28 @@ def is_valid_landline(number: str) -> bool:
     return len(local) in ok_lengths and local[0] not in "01" and len(area) in (3, 4)
 
 
+_EXTENSION = re.compile(r"[ ]?(?:转|分机|ext\.?)[ ]?\d{1,5}$", re.IGNORECASE)
+_HYPHEN_EXTENSION = re.compile(r"-\d{1,5}$")
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if "0" <= c <= "9")
+
+
+def is_valid_phone(value: str) -> bool:
+    """A mobile, 400/800 or landline number by the numbering plan (extension allowed)."""
+    digits = _digits(value)
+    if is_valid_mobile(digits):
+        return True
+    if len(digits) == 10 and digits.startswith(("400", "800")):
+        return True
+    number = _EXTENSION.sub("", value)
+    if is_valid_landline(_digits(number)):
+        return True
+    # "021-58881234-8001": a trailing hyphenated group may be an extension
+    return is_valid_landline(_digits(_HYPHEN_EXTENSION.sub("", number)))
+
+
 class CnPhoneRecognizer(BaomiPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
     DESCRIPTION_ZH = "电话号码：手机号、带区号的座机、400/800 服务号"
@@ -108,19 +132,5 @@ class CnPhoneRecognizer(BaomiPatternRecognizer):
         "身份证11010519491231002X",
     ]
 
-    def score_match(self, value: str, pattern: Pattern) -> float:
-        digits = "".join(c for c in value if c.isdigit() or c == "+")
-        if pattern.name.startswith("mobile"):
-            return pattern.score if is_valid_mobile(digits) else 0.0
-        if pattern.name == "service":
-            return pattern.score
-        number = value
-        for mark in ("转", "分机", "ext", "EXT"):
-            number = number.split(mark)[0]
-        body = "".join(c for c in number if c.isdigit() or c == "+")
-        if len(body) > 12 and "-" in number.rstrip("-"):
-            # a trailing "-1234" is an extension: keep area code + local number only
-            head, _, tail = number.rpartition("-")
-            if len(tail.strip()) <= 5 and head:
-                body = "".join(c for c in head if c.isdigit() or c == "+")
-        return pattern.score if is_valid_landline(body) else 0.0
+    def validate_result(self, pattern_text: str) -> bool:
+        return is_valid_phone(pattern_text)

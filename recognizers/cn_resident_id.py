@@ -73,5 +73,5 @@ class CnResidentIdRecognizer(BaomiPatternRecognizer):
         "订单号202503151234567890",
     ]
 
-    def score_match(self, value: str, pattern: Pattern) -> float:
-        return pattern.score if is_valid_resident_id(value) else 0.0
+    def validate_result(self, pattern_text: str) -> bool:
+        return is_valid_resident_id(pattern_text)

@@ -19,7 +19,9 @@ from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternReco
 from recognizers.checksums import is_valid_org_code, is_valid_uscc
 
 _C = "[0-9A-HJ-NPQRTUWXY]"
-USCC = NOT_AFTER_ALNUM + _C + "{2}" + r"\d{6}" + _C + "{10}" + NOT_BEFORE_ALNUM
+# registration authority (1 character), organisation category (always a digit 1-9),
+# administrative division (6 digits), subject identifier (9) and check character (1)
+USCC = NOT_AFTER_ALNUM + _C + r"[1-9]\d{6}" + _C + "{10}" + NOT_BEFORE_ALNUM
 
 
 class CnUsccRecognizer(BaomiPatternRecognizer):
@@ -38,7 +40,10 @@ class CnUsccRecognizer(BaomiPatternRecognizer):
         "9111000060003IOZSV",  # letters outside the code character set
     ]
 
+    def validate_result(self, pattern_text: str) -> bool:
+        return is_valid_uscc(pattern_text)
+
     def score_match(self, value: str, pattern: Pattern) -> float:
-        if not is_valid_uscc(value):
+        if not self.validate_result(value):
             return 0.0
         return 1.0 if is_valid_org_code(value[8:17]) else 0.45

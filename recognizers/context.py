@@ -4,8 +4,8 @@ Presidio's stock ``LemmaContextAwareEnhancer`` compares context words with the
 lemmas of the tokens around a match. Chinese has no spaces, a blank spaCy
 pipeline yields no lemmas and single-character tokens never contain a word such
 as 手机, so for Chinese it never fires. Here the window is counted in
-characters: a context word counts when it occurs within ``before`` characters
-before the match or ``after`` characters after it, or in the external context
+characters: a context word counts when it ends at most ``before`` characters
+before the match or starts at most ``after`` characters after it, or in the external context
 the caller passes (a table column header such as ``微信号``).
 """
 
@@ -17,6 +17,8 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.normalize import to_fullwidth, to_halfwidth
+
 DEFAULT_BEFORE = 16
 DEFAULT_AFTER = 6
 
@@ -24,28 +26,52 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII only, keeping length (``str.lower`` may change it)."""
-    return text.translate(_ASCII_LOWER)
+    """Full-width forms to ASCII and ASCII to lower case, keeping the length
+    (``str.lower`` may change it for a few non-ASCII letters)."""
+    return to_halfwidth(text).translate(_ASCII_LOWER)
+
+
+class ContextWords(tuple):
+    """Context words in the forms they are compared in: lower case, and also their
+    full-width twins (ｑｑ, ｔｅｌ), so that windows of the original text can be
+    compared without normalising them first. ``reach`` is the longest word's length."""
+
+    reach: int
+
+    def __new__(cls, words: Iterable[str]) -> "ContextWords":
+        forms: list[str] = []
+        for word in words:
+            lower = to_halfwidth(word).lower()
+            for form in (lower, to_fullwidth(lower)):
+                if form not in forms:
+                    forms.append(form)
+        self = super().__new__(cls, forms)
+        self.reach = max(map(len, forms), default=0)
+        return self
 
 
 def window_has_context(
     text: str,
     start: int,
     end: int,
-    words: Iterable[str],
+    words: ContextWords,
     before: int = DEFAULT_BEFORE,
     after: int = DEFAULT_AFTER,
 ) -> bool:
-    """True when one of ``words`` (already folded) occurs near ``text[start:end]``."""
-    window = fold(text[max(0, start - before) : start] + "\x00" + text[end : end + after])
+    """True when one of ``words`` ends within ``before`` characters before
+    ``text[start:end]`` or starts within ``after`` characters after it."""
+    reach = words.reach
+    window = (
+        text[max(0, start - before - reach) : start] + "\x00" + text[end : end + after + reach]
+    ).lower()
     return any(w in window for w in words)
 
 
-def external_has_context(external: Optional[Iterable[str]], words: Iterable[str]) -> bool:
+def external_has_context(external: Optional[Iterable[str]], words: ContextWords) -> bool:
     """True when a caller-supplied context string (e.g. a column header) names the entity."""
     if not external:
         return False
-    folded = [fold(e) for e in external]
+    folded = [e.lower() for e in external]
     return any(w in e for e in folded for w in words)
 
 
@@ -53,12 +79,11 @@ def has_context(
     text: str,
     start: int,
     end: int,
-    words: Iterable[str],
+    words: ContextWords,
     external: Optional[Iterable[str]] = None,
     before: int = DEFAULT_BEFORE,
     after: int = DEFAULT_AFTER,
 ) -> bool:
-    words = tuple(words)
     return window_has_context(text, start, end, words, before, after) or external_has_context(
         external, words
     )
@@ -94,10 +119,12 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
         recognizers: list[EntityRecognizer],
         context: Optional[list[str]] = None,
     ) -> list[RecognizerResult]:
-        words_by_id = {r.id: _folded_context(r) for r in recognizers}
+        words_by_id = self._context_words(recognizers)
         for result in raw_results:
             meta = result.recognition_metadata or {}
-            if meta.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY):
+            if result.score >= self.MAX_SCORE or meta.get(
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY
+            ):
                 continue
             words = words_by_id.get(meta.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY), ())
             if words and has_context(
@@ -121,8 +148,16 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
         return raw_results
 
 
-def _folded_context(recognizer: EntityRecognizer) -> tuple[str, ...]:
-    cached = getattr(recognizer, "folded_context", None)
-    if cached is not None:
-        return cached
-    return tuple(fold(w) for w in (getattr(recognizer, "context", None) or ()))
+    def _context_words(self, recognizers: list[EntityRecognizer]) -> dict[str, ContextWords]:
+        """Each recognizer's context words, normalised once per recognizer set."""
+        key = tuple(r.id for r in recognizers)
+        if getattr(self, "_words_key", None) != key:
+            self._words_key = key
+            self._words = {r.id: _folded_context(r) for r in recognizers}
+        return self._words
+
+
+def _folded_context(recognizer: EntityRecognizer) -> ContextWords:
+    return getattr(recognizer, "folded_context", None) or ContextWords(
+        getattr(recognizer, "context", None) or ()
+    )

@@ -54,8 +54,6 @@ class EmailAddressRecognizer(BaomiPatternRecognizer):
         "邮箱：zhang@localhost",
     ]
 
-    def score_match(self, value: str, pattern: Pattern) -> float:
-        local, _, domain = value.rpartition("@")
-        if ".." in local or ".." in domain or not has_public_suffix(domain):
-            return 0.0
-        return pattern.score
+    def validate_result(self, pattern_text: str) -> bool:
+        local, _, domain = pattern_text.rpartition("@")
+        return ".." not in local and ".." not in domain and has_public_suffix(domain)

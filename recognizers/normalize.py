@@ -24,17 +24,25 @@ _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
 
 # A line break (with the spaces a layout engine leaves around it) between two digits.
-_JOINT = re.compile(r"(?<=[0-9])[ \t]*\r?\n[ \t]*(?=[0-9])")
+_JOINT = re.compile(r"(?<=[0-9０-９])[ \t\u3000]*\r?\n[ \t\u3000]*(?=[0-9０-９])")
 # Characters that can belong to a wrapped identifier; windows extend over them.
-_IDENT_CHARS = re.compile(r"[0-9A-Za-z \-+()]")
+_IDENT_CHARS = re.compile(r"[0-9A-Za-z \-+()０-９Ａ-Ｚａ-ｚ－＋（）\u3000]")
 
 SEPARATORS = " -\t\r\n"
 _SEPARATOR_TABLE = str.maketrans("", "", SEPARATORS)
 
 
+_HALFWIDTH_TABLE = str.maketrans({v: k for k, v in _FULLWIDTH.items()})
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII forms to ASCII; the result has exactly the input's length."""
     return text.translate(_FULLWIDTH_TABLE)
+
+
+def to_fullwidth(text: str) -> str:
+    """ASCII to the full-width forms (the inverse of ``to_halfwidth``)."""
+    return text.translate(_HALFWIDTH_TABLE)
 
 
 def compact(value: str) -> str:
@@ -62,8 +70,25 @@ class JoinedWindow:
         return any(start < j < end for j in self.joints)
 
 
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_BLANKS = " \t\u3000\r"
+
+
 def has_wrapped_digits(text: str) -> bool:
-    return _JOINT.search(text) is not None
+    """Is there a line break between two digits? Looks only at the line breaks, so a
+    long text without one costs a single ``find``."""
+    i = text.find("\n")
+    while i >= 0:
+        j = i - 1
+        while j >= 0 and text[j] in _BLANKS:
+            j -= 1
+        k = i + 1
+        while k < len(text) and text[k] in _BLANKS:
+            k += 1
+        if j >= 0 and k < len(text) and text[j] in _DIGITS and text[k] in _DIGITS:
+            return True
+        i = text.find("\n", i + 1)
+    return False
 
 
 def wrapped_digit_windows(

@@ -56,8 +56,8 @@ class WechatIdRecognizer(BaomiPatternRecognizer):
         "微信zhang@qq.com",  # an e-mail address, not an ID
     ]
 
-    def score_match(self, value: str, pattern: Pattern) -> float:
-        return 0.0 if value.lower() in STOPWORDS else pattern.score
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return pattern_text.lower() in STOPWORDS
 
     def enhance_using_context(
         self,

@@ -1,33 +1,48 @@
 """Segments → detections: the hot path.
 
-``Analyzer.analyze`` runs the same Presidio recognizer objects an
+``Analyzer.analyze_batch`` runs the same Presidio recognizer objects an
 ``AnalyzerEngine`` would, in the same order of steps (recognize → the
 recognizer's own context rule → the character-window context enhancer →
 threshold), minus what costs time and gives nothing here: no NLP pass, no
-per-result explanation objects, no registry look-up per call.
-``Analyzer.analyze_with_engine`` goes through Presidio's ``AnalyzerEngine`` for
-the same result; the benchmark and the tests check that both agree.
+per-result explanation objects, no registry look-up per call, and no Python
+call per recognizer per segment. A batch of segments (the cells of a sheet,
+the paragraphs of a document, a text file in chunks) is analysed in one pass
+per recognizer:
 
-Both then look again, around line breaks inside digit runs, for identifiers a
-layout wrapped (``13812345\\n678``), and resolve overlaps: one finding per span,
-highest score first, the better-validated type on a tie; a CLIENT finding may
-overlap others (a registry USCC is both a CN_USCC and the client).
+* pattern recognizers (all ASCII) run once over the batch's *ASCII islands*:
+  the runs of text that can hold an identifier, joined by a separator no
+  pattern can match across (see ``IslandBatch``);
+* the client registry (Aho-Corasick) runs once over the batch's texts joined
+  by a NUL, which no client name contains;
+* offsets are mapped back to their segment, context rules run per segment.
+
+``Analyzer.analyze_with_engine`` goes through Presidio's ``AnalyzerEngine``
+segment by segment for the same result; the tests and the benchmark check
+that both agree. Both then look again, around line breaks inside digit runs,
+for identifiers a layout wrapped (``13812345\\n678``), and resolve overlaps:
+one finding per span, highest score first, the better-validated type on a
+tie; a CLIENT finding may overlap others (a registry USCC is both a CN_USCC
+and the client).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from typing import Iterable, Sequence
+from collections import defaultdict
+from typing import Callable, Iterable, Sequence
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
-from recognizers.client_registry import CLIENT_KEY
+from recognizers.client_registry import CLIENT_KEY, ClientRegistryRecognizer
 from recognizers.context import CharWindowContextEnhancer
 from recognizers.normalize import has_wrapped_digits, to_halfwidth, wrapped_digit_windows
 from recognizers.registry import ENTITY_PRIORITY, LANGUAGE, build_engine
 from scanner.models import Detection, Segment
 
 CLIENT = "CLIENT"
+Item = tuple[str, tuple[str, ...]]  # (text, external context such as a column header)
+Recognize = Callable[[str, tuple[str, ...]], list[RecognizerResult]]
 
 
 class Analyzer:
@@ -42,52 +57,186 @@ class Analyzer:
         self.enhancer = enhancer or CharWindowContextEnhancer()
         self.entities = sorted({e for r in self.recognizers for e in r.supported_entities})
         self._engine: AnalyzerEngine | None = None
+        self._on_islands = [r for r in self.recognizers if getattr(r, "ISLAND_SAFE", False)]
+        self._on_joined = [r for r in self.recognizers if isinstance(r, ClientRegistryRecognizer)]
+        self._per_item = [
+            r for r in self.recognizers if r not in self._on_islands and r not in self._on_joined
+        ]
 
-    # --- the two ways to run the recognizers --------------------------------------
+    # --- public -----------------------------------------------------------------------
 
     def analyze(self, text: str, context: Iterable[str] = ()) -> list[Detection]:
-        return self._detect(text, tuple(context), self._recognize)
+        return self.analyze_batch([(text, tuple(context))])[0]
+
+    def analyze_batch(self, items: Sequence[Item]) -> list[list[Detection]]:
+        raw = self._recognize_batch(items)
+        return [self._finish(text, ctx, found, self._recognize_one)
+                for (text, ctx), found in zip(items, raw)]
 
     def analyze_with_engine(self, text: str, context: Iterable[str] = ()) -> list[Detection]:
-        return self._detect(text, tuple(context), self._recognize_with_engine)
+        context = tuple(context)
+        return self._finish(text, context, self._recognize_with_engine(text, context),
+                            self._recognize_with_engine)
 
-    def _recognize(self, text: str, context: tuple[str, ...]) -> list[RecognizerResult]:
-        external = list(context) or None
+    # --- recognition ------------------------------------------------------------------
+
+    def _recognize_batch(self, items: Sequence[Item]) -> list[list[RecognizerResult]]:
+        """Every recognizer once over the whole batch; results grouped per item and recognizer."""
+        found: list[dict[EntityRecognizer, list[RecognizerResult]]] = [
+            defaultdict(list) for _ in items
+        ]
+        texts = [text for text, _ in items]
+        if self._on_islands:
+            islands = IslandBatch(texts)
+            for recognizer in self._without_context_gate(items, self._on_islands):
+                for index, r in islands.analyze(recognizer, self.entities):
+                    found[index][recognizer].append(r)
+        if self._on_joined:
+            joined = JoinedBatch(texts)
+            for recognizer in self._on_joined:
+                for index, r in joined.analyze(recognizer, self.entities):
+                    found[index][recognizer].append(r)
+        for index, text in enumerate(texts):
+            for recognizer in self._per_item:
+                results = recognizer.analyze(text, self.entities, None)
+                if results:
+                    found[index][recognizer].extend(results)
+        return [self._apply_context(text, ctx, by_recognizer)
+                for (text, ctx), by_recognizer in zip(items, found)]
+
+    @staticmethod
+    def _without_context_gate(items: Sequence[Item], recognizers: list[EntityRecognizer]
+                              ) -> list[EntityRecognizer]:
+        """Drop the context-required recognizers none of whose context words occur
+        anywhere in the batch (texts and external context): every candidate they
+        found would be dropped for want of context, so they need not run at all."""
+        gated = [r for r in recognizers if getattr(r, "CONTEXT_REQUIRED", False)]
+        if not gated:
+            return recognizers
+        haystack = "\x00".join(t + "\x00" + "\x00".join(c) for t, c in items).lower()
+        if any(c for _, c in items):
+            haystack += "\x00" + to_halfwidth(haystack)  # external context is compared normalised
+        skip = {r for r in gated if not any(w in haystack for w in r.folded_context)}
+        return [r for r in recognizers if r not in skip]
+
+    def _apply_context(self, text: str, context: tuple[str, ...],
+                       by_recognizer: dict[EntityRecognizer, list[RecognizerResult]]
+                       ) -> list[RecognizerResult]:
+        if not by_recognizer:
+            return []
+        normal = text  # context words come in half- and full-width forms: no need to normalise
+        external = [to_halfwidth(c) for c in context] or None
         results: list[RecognizerResult] = []
-        for recognizer in self.recognizers:
-            found = recognizer.analyze(text, self.entities, None)
-            if found:
-                results.extend(recognizer.enhance_using_context(text, found, [], None, external))
+        for recognizer in self.recognizers:  # registry order, as the engine does
+            if recognizer in by_recognizer:
+                results.extend(recognizer.enhance_using_context(
+                    normal, by_recognizer[recognizer], [], None, external))
         if results:
-            self.enhancer.enhance_using_context(text, results, None, self.recognizers, external)
+            self.enhancer.enhance_using_context(normal, results, None, self.recognizers, external)
         return [r for r in results if r.score >= self.min_score]
+
+    def _recognize_one(self, text: str, context: tuple[str, ...]) -> list[RecognizerResult]:
+        return self._recognize_batch([(text, context)])[0]
 
     def _recognize_with_engine(self, text: str, context: tuple[str, ...]) -> list[RecognizerResult]:
         if self._engine is None:
             self._engine = build_engine(self.recognizers, self.enhancer)
-        return self._engine.analyze(
-            text, language=LANGUAGE, context=list(context) or None, score_threshold=self.min_score
-        )
+        return self._engine.analyze(to_halfwidth(text), language=LANGUAGE,
+                                    context=list(context) or None,
+                                    score_threshold=self.min_score)
 
-    # --- shared steps -------------------------------------------------------------
+    # --- shared steps -----------------------------------------------------------------
 
-    def _detect(self, text: str, context: tuple[str, ...], recognize) -> list[Detection]:
-        normal = to_halfwidth(text)
-        results = recognize(normal, context)
-        if has_wrapped_digits(normal):
-            results.extend(_across_line_wraps(normal, results, context, recognize))
+    def _finish(self, text: str, context: tuple[str, ...], results: list[RecognizerResult],
+                recognize: Recognize) -> list[Detection]:
+        if has_wrapped_digits(text):
+            results = results + _across_line_wraps(text, results, context, recognize)
         return [_detection(text, r) for r in resolve_overlaps(results)]
 
 
-def _across_line_wraps(text, results, context, recognize) -> list[RecognizerResult]:
+class _Concatenation:
+    """Pieces of several texts joined into one string, and the way back.
+
+    ``pieces`` are (item index, start in that item's text, piece text); a match at
+    offset ``o`` of the joined string maps to (item index, ``o + shift``).
+    """
+
+    SEPARATOR = "\x00"
+
+    def __init__(self, pieces: Iterable[tuple[int, int, str]]) -> None:
+        self._starts: list[int] = []
+        self._owner: list[tuple[int, int]] = []
+        parts: list[str] = []
+        position = 0
+        for index, start, piece in pieces:
+            self._starts.append(position)
+            self._owner.append((index, start - position))
+            parts.append(piece)
+            position += len(piece) + len(self.SEPARATOR)
+        self.text = self.SEPARATOR.join(parts)
+
+    def analyze(self, recognizer: EntityRecognizer, entities: list[str]
+                ) -> list[tuple[int, RecognizerResult]]:
+        if not self.text:
+            return []
+        located = []
+        for r in recognizer.analyze(self.text, entities, None):
+            index, shift = self._owner[bisect_right(self._starts, r.start) - 1]
+            r.start += shift
+            r.end += shift
+            located.append((index, r))
+        return located
+
+
+class IslandBatch(_Concatenation):
+    """The runs of a batch of texts that can hold an identifier, joined into one string.
+
+    Chinese prose is mostly ideographs; every island-safe pattern recognizer
+    matches printable ASCII only (plus 转/分/机 of phone extensions). Matching
+    over the islands (maximal runs of that alphabet, and of its full-width twins,
+    that contain a letter or digit) joined by 。 gives the same matches as
+    matching each whole text: 。 stands where a character outside the island
+    alphabet stood, and no pattern or lookaround can tell one such character
+    from another. Only the islands are normalised to half-width.
+    """
+
+    SEPARATOR = "。"
+    _CHARS = "!-~ 转分机\uff01-\uff5e\u3000"
+    _ISLAND = re.compile(f"[{_CHARS}]*[0-9A-Za-z０-９Ａ-Ｚａ-ｚ][{_CHARS}]*")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        super().__init__(
+            (index, m.start(), m.group())
+            for index, text in enumerate(texts)
+            for m in self._ISLAND.finditer(text)
+        )
+        self.text = to_halfwidth(self.text)
+
+
+class JoinedBatch(_Concatenation):
+    """Whole texts joined by NUL, for dictionary recognizers (no key contains a NUL)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        super().__init__((index, 0, text) for index, text in enumerate(texts))
+
+
+def _across_line_wraps(text: str, results: list[RecognizerResult], context: tuple[str, ...],
+                       recognize: Recognize) -> list[RecognizerResult]:
     """Identifiers that only exist once a line break inside a digit run is removed."""
     extra: list[RecognizerResult] = []
+    by_start = sorted(results, key=lambda r: r.start)
+    starts = [r.start for r in by_start]
+    longest = max((r.end - r.start for r in results), default=0)
+
+    def near(start: int, end: int) -> list[RecognizerResult]:
+        return by_start[bisect_right(starts, start - longest - 1) : bisect_right(starts, end)]
+
     for window in wrapped_digit_windows(text):
         for r in recognize(window.text, context):
             if not window.straddles_joint(r.start, r.end):
                 continue
             start, end = window.to_original(r.start, r.end)
-            if any(o.start < end and start < o.end for o in results):
+            if any(o.start < end and start < o.end for o in near(start, end)):
                 continue  # the unwrapped reading already explains these characters
             extra.append(RecognizerResult(r.entity_type, start, end, r.score, None,
                                           r.recognition_metadata))
@@ -95,22 +244,41 @@ def _across_line_wraps(text, results, context, recognize) -> list[RecognizerResu
 
 
 def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """One result per span: higher score, then longer, then the more specific type."""
+    """One result per span: higher score, then longer, then the more specific type.
+
+    CLIENT results compete only with each other. Kept spans never overlap, so an
+    overlap test is two neighbour comparisons in a sorted list.
+    """
     ranked = sorted(
         results,
         key=lambda r: (-r.score, r.start - r.end, ENTITY_PRIORITY.get(r.entity_type, 99), r.start),
     )
     kept: list[RecognizerResult] = []
+    groups: dict[bool, _Spans] = {True: _Spans(), False: _Spans()}
     for r in ranked:
-        is_client = r.entity_type == CLIENT
-        if any(
-            (k.entity_type == CLIENT) == is_client and k.start < r.end and r.start < k.end
-            for k in kept
-        ):
-            continue
-        kept.append(r)
+        if groups[r.entity_type == CLIENT].claim(r.start, r.end):
+            kept.append(r)
     kept.sort(key=lambda r: (r.start, r.end, r.entity_type))
     return kept
+
+
+class _Spans:
+    """Disjoint spans, sorted by start."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def claim(self, start: int, end: int) -> bool:
+        """Add [start, end) unless it overlaps a span already held."""
+        i = bisect_right(self.starts, start)
+        if i and self.ends[i - 1] > start:
+            return False
+        if i < len(self.starts) and self.starts[i] < end:
+            return False
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True
 
 
 def _detection(text: str, r: RecognizerResult) -> Detection:
@@ -127,7 +295,7 @@ def _detection(text: str, r: RecognizerResult) -> Detection:
 
 
 class SegmentLocator:
-    """Turns an offset in a segment into (location, offset within that location)."""
+    """Turns an offset in a segment into (location, offset where that location starts)."""
 
     def __init__(self, segment: Segment) -> None:
         self.segment = segment

@@ -104,14 +104,15 @@ class Scanner:
             return "application/octet-stream"
 
     def _findings(self, path: str, segments: Iterator[Segment]) -> Iterator[Finding]:
-        for segment in segments:
-            detections = self.analyzer.analyze(segment.text, segment.context)
-            if not detections:
-                continue
-            locator = SegmentLocator(segment)
-            for d in detections:
-                location, base = locator.locate(d.start)
-                yield self._finding(path, d, location, base)
+        for batch in _batches(segments):
+            detections = self.analyzer.analyze_batch([(s.text, s.context) for s in batch])
+            for segment, found in zip(batch, detections):
+                if not found:
+                    continue
+                locator = SegmentLocator(segment)
+                for d in found:
+                    location, base = locator.locate(d.start)
+                    yield self._finding(path, d, location, base)
 
     def _finding(self, path: str, d: Detection, location: str, base: int) -> Finding:
         client = None
@@ -133,6 +134,23 @@ class Scanner:
             value=d.value if self.options.include_values else None,
             client=client,
         )
+
+
+BATCH_CHARS = 1 << 20
+
+
+def _batches(segments: Iterator[Segment], limit: int = BATCH_CHARS) -> Iterator[list[Segment]]:
+    """Segments grouped up to about ``limit`` characters: one analyser pass per group."""
+    batch: list[Segment] = []
+    size = 0
+    for segment in segments:
+        batch.append(segment)
+        size += len(segment.text)
+        if size >= limit:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def file_size_limit(megabytes: float) -> int:
