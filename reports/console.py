@@ -30,7 +30,7 @@ def write(results: Iterable[FileResult], stream: TextIO) -> int:
             table.add_column("原值 Value")
         for f in result.findings:
             location = f"{f.location} [{f.start}:{f.end}]".strip()
-            masked = f.masked if f.client is None else f"{f.masked} → {f.client}"
+            masked = f.masked if f.client in (None, f.masked) else f"{f.masked} → {f.client}"
             row = [location, f.entity_type, masked, f"{f.score:.2f}"]
             if has_values:
                 row.append(f.value or "")

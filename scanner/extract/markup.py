@@ -3,7 +3,7 @@
 Built on the standard library's tolerant ``html.parser`` (it never raises on
 broken markup and resolves entities such as ``&amp;``). Besides element text,
 the attributes people hide contact details in are read: ``href`` (``mailto:``,
-``tel:``), ``title``, ``alt``, ``value``, ``content``. In XML the element name
+``tel:``), ``title``, ``alt``, ``value``, ``content``, and comments. In XML the element name
 is context (``<wechat>zhangwei_2024</wechat>``). Script and style bodies are
 skipped.
 """
@@ -48,6 +48,13 @@ class _TextCollector(HTMLParser):
         if tag in self._stack:
             while self._stack and self._stack.pop() != tag:
                 pass
+
+    def handle_comment(self, data: str) -> None:
+        # comments are where people park old contact details: read them too
+        if data.strip():
+            self.segments.append(
+                Segment(data, "", SegmentKind.METADATA, first_line=self.getpos()[0])
+            )
 
     def handle_data(self, data: str) -> None:
         if not data.strip() or any(t in SKIPPED_ELEMENTS for t in self._stack):
