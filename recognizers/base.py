@@ -65,14 +65,18 @@ class BaomiPatternRecognizer(PatternRecognizer):
             global_regex_flags=re.ASCII,
         )
         self.folded_context = ContextWords(self.CONTEXT)
-        self._compiled = [(p, re.compile(p.regex, re.ASCII)) for p in self.patterns]
-
-    def _metadata(self, pattern: Pattern) -> dict:
-        return {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            PATTERN_NAME_KEY: pattern.name,
-        }
+        self._compiled = [
+            (
+                p,
+                re.compile(p.regex, re.ASCII),
+                {
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    PATTERN_NAME_KEY: p.name,
+                },
+            )
+            for p in self.patterns
+        ]
 
     # --- scoring -----------------------------------------------------------------
 
@@ -106,21 +110,18 @@ class BaomiPatternRecognizer(PatternRecognizer):
         regex_flags: Optional[int] = None,
     ) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
-        seen: set[tuple[int, int]] = set()
-        for pattern, compiled in self._compiled:
+        seen: set[tuple[int, int]] = set()  # a span two patterns match is reported once
+        score_match = self.score_match
+        for pattern, compiled, metadata in self._compiled:
             for m in compiled.finditer(text):
                 span = m.span()
-                if span in seen or span[0] == span[1]:
+                if span in seen:
                     continue
-                score = self.score_match(m.group(), pattern)
-                if score <= 0:
-                    continue
-                seen.add(span)
-                results.append(
-                    RecognizerResult(
-                        self.ENTITY, span[0], span[1], score, None, self._metadata(pattern)
-                    )
-                )
+                score = score_match(m.group(), pattern)
+                if score > 0:
+                    seen.add(span)
+                    results.append(RecognizerResult(
+                        self.ENTITY, span[0], span[1], score, None, metadata.copy()))
         return results
 
     def enhance_using_context(
@@ -165,3 +166,4 @@ class BaomiPatternRecognizer(PatternRecognizer):
             self.CONTEXT_BEFORE,
             self.CONTEXT_AFTER,
         )
+
