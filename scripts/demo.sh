@@ -5,8 +5,8 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 mkdir -p examples/out
 status=0
-.venv/bin/baomi scan examples/share --clients examples/clients.csv || status=$?
-.venv/bin/baomi scan examples/share --clients examples/clients.csv --format jsonl \
+.venv/bin/baomi scan examples/share --config examples/baomi.toml || status=$?
+.venv/bin/baomi scan examples/share --config examples/baomi.toml --format jsonl \
   -o examples/out/findings.jsonl 2>/dev/null || true
 echo "JSONL (masked values only): examples/out/findings.jsonl"
 # exit code 1 means "client information found", which is what the demo share holds
