@@ -72,7 +72,9 @@ def planted_sentence(rng: random.Random) -> str:
     if kind == 0:
         return f"联系人{name}，手机{mobile(rng)}，邮箱{rng.choice(['zhang', 'li.na', 'pr'])}@xinghe-media.com。"
     if kind == 1:
-        return f"{rng.choice(COMPANIES)}统一社会信用代码：{uscc(rng)}，组织机构代码 {org_code(rng)}。"
+        return (
+            f"{rng.choice(COMPANIES)}统一社会信用代码：{uscc(rng)}，组织机构代码 {org_code(rng)}。"
+        )
     if kind == 2:
         return f"差旅预订：{name}，身份证号{resident_id(rng)}，护照号E{_digits(rng, 8)}。"
     if kind == 3:
@@ -82,12 +84,14 @@ def planted_sentence(rng: random.Random) -> str:
     if kind == 5:
         return f"总机010-{rng.randint(20000000, 89999999)}，客服热线400-{_digits(rng, 3)}-{_digits(rng, 4)}。"
     # hard negatives: none of these may be reported
-    return rng.choice([
-        f"订单号2025{_digits(rng, 14)}已发货，金额￥{rng.randint(1000, 999999):,}.{_digits(rng, 2)}。",
-        f"时间戳2025031{rng.randint(0, 9)}{_digits(rng, 6)}，版本 10.0.{rng.randint(10000, 19999)}。",
-        f"发票号码{_digits(rng, 8)}，快递单号SF{_digits(rng, 13)}，日期2025-03-{rng.randint(10, 28)}。",
-        f"ISBN 978-7-111-{_digits(rng, 5)}-{rng.randint(0, 9)}，参考编号{_digits(rng, 18)}。",
-    ])
+    return rng.choice(
+        [
+            f"订单号2025{_digits(rng, 14)}已发货，金额￥{rng.randint(1000, 999999):,}.{_digits(rng, 2)}。",
+            f"时间戳2025031{rng.randint(0, 9)}{_digits(rng, 6)}，版本 10.0.{rng.randint(10000, 19999)}。",
+            f"发票号码{_digits(rng, 8)}，快递单号SF{_digits(rng, 13)}，日期2025-03-{rng.randint(10, 28)}。",
+            f"ISBN 978-7-111-{_digits(rng, 5)}-{rng.randint(0, 9)}，参考编号{_digits(rng, 18)}。",
+        ]
+    )
 
 
 def paragraphs(total_bytes: int, seed: int = 2025, density: float = 0.35) -> list[str]:

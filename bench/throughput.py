@@ -38,9 +38,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import paragraphs  # noqa: E402
-from recognizers.registry import LANGUAGE, build_recognizers, build_registry  # noqa: E402
-from scanner.analyze import Analyzer  # noqa: E402
+from bench.corpus import paragraphs
+from recognizers.registry import LANGUAGE, build_recognizers, build_registry
+from scanner.analyze import Analyzer
 
 
 def stock_presidio_engine():
@@ -77,11 +77,21 @@ def time_it(fn, texts):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=5.0, help="corpus size for baomi")
-    parser.add_argument("--stock-mb", type=float, default=1.0, help="corpus size for stock Presidio")
-    parser.add_argument("--density", type=float, default=0.35,
-                        help="share of sentences with identifiers or look-alikes")
-    parser.add_argument("--doc-paragraphs", type=int, default=64,
-                        help="paragraphs per document (one analyser batch)")
+    parser.add_argument(
+        "--stock-mb", type=float, default=1.0, help="corpus size for stock Presidio"
+    )
+    parser.add_argument(
+        "--density",
+        type=float,
+        default=0.35,
+        help="share of sentences with identifiers or look-alikes",
+    )
+    parser.add_argument(
+        "--doc-paragraphs",
+        type=int,
+        default=64,
+        help="paragraphs per document (one analyser batch)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("BAOMI_HASH_KEY", "00" * 32)
 
@@ -92,8 +102,10 @@ def main() -> int:
     candidates = Analyzer(recognizers, min_score=0.0)
 
     analyzer.analyze("邮箱a@b.com")  # warm-up: lazy imports and tables (tldextract)
-    documents = [[(t, ()) for t in texts[i : i + args.doc_paragraphs]]
-                 for i in range(0, len(texts), args.doc_paragraphs)]
+    documents = [
+        [(t, ()) for t in texts[i : i + args.doc_paragraphs]]
+        for i in range(0, len(texts), args.doc_paragraphs)
+    ]
     seconds, detections = time_it(analyzer.analyze_batch, documents)
     baomi_rate = size / seconds / 1e6
     found = sum(len(d) for doc in detections for d in doc)
@@ -117,23 +129,33 @@ def main() -> int:
     from presidio_analyzer import EntityRecognizer
 
     mismatches = 0
-    for text, stock in zip(stock_texts, stock_results):
+    for text, stock in zip(stock_texts, stock_results, strict=True):
         ours = EntityRecognizer.remove_duplicates(candidates._recognize_batch([(text, ())])[0])
         if spans(ours) != spans(stock):
             mismatches += 1
 
-    print(f"corpus: {size / 1e6:.2f} MB, {len(texts)} paragraphs, density {args.density}, "
-          f"{found} findings (score >= 0.5, {found / size * 1000:.1f} per KB)")
+    print(
+        f"corpus: {size / 1e6:.2f} MB, {len(texts)} paragraphs, density {args.density}, "
+        f"{found} findings (score >= 0.5, {found / size * 1000:.1f} per KB)"
+    )
     print(f"{'engine':<44}{'MB':>8}{'seconds':>10}{'MB/s/core':>12}")
-    print(f"{'baomi, documents of %d paragraphs' % args.doc_paragraphs:<44}{size / 1e6:>8.2f}"
-          f"{seconds:>10.2f}{baomi_rate:>12.2f}")
-    print(f"{'baomi, one paragraph per call':<44}{size / 1e6:>8.2f}"
-          f"{single_seconds:>10.2f}{single_rate:>12.2f}")
-    print(f"{'stock Presidio (blank zh spaCy, lemma ctx)':<44}{stock_size / 1e6:>8.2f}"
-          f"{stock_seconds:>10.2f}{stock_rate:>12.2f}")
+    print(
+        f"{f'baomi, documents of {args.doc_paragraphs} paragraphs':<44}{size / 1e6:>8.2f}"
+        f"{seconds:>10.2f}{baomi_rate:>12.2f}"
+    )
+    print(
+        f"{'baomi, one paragraph per call':<44}{size / 1e6:>8.2f}"
+        f"{single_seconds:>10.2f}{single_rate:>12.2f}"
+    )
+    print(
+        f"{'stock Presidio (blank zh spaCy, lemma ctx)':<44}{stock_size / 1e6:>8.2f}"
+        f"{stock_seconds:>10.2f}{stock_rate:>12.2f}"
+    )
     print(f"ratio baomi / stock: {baomi_rate / stock_rate:.1f}x   (target: >= 10 MB/s, >= 20x)")
-    print(f"same candidate spans as stock Presidio on {len(stock_texts) - mismatches}"
-          f"/{len(stock_texts)} paragraphs; batched == one-by-one: {batch_equal}")
+    print(
+        f"same candidate spans as stock Presidio on {len(stock_texts) - mismatches}"
+        f"/{len(stock_texts)} paragraphs; batched == one-by-one: {batch_equal}"
+    )
     return 1 if mismatches or not batch_equal else 0
 
 

@@ -84,8 +84,7 @@ MOBILE_PREFIXES: tuple[int, ...] = (
 )
 # First two digits of GB/T 2260 administrative division codes.
 PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
-    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"]
 )
 # Series digit after "MA" in post-2015 organisation codes, by province.
 MODERN_ORG_SERIES = {"11": "0", "31": "1", "44": "5", "33": "2", "51": "6"}
@@ -1352,7 +1351,7 @@ def it_log_txt(w: World) -> Doc:
 
 def broken_bytes_file() -> Doc:
     """A text export cut off mid-write: UTF-8, then GBK, then stray bytes."""
-    raw = ("会议室预订记录（系统导出）\n三层大会议室 上午 市场部周会\n".encode("utf-8")
+    raw = ("会议室预订记录（系统导出）\n三层大会议室 上午 市场部周会\n".encode()
            + "七层小会议室 下午 策划组头脑风暴\n".encode("gbk")
            + b"\xe4\xbc\n\xff\xfe\x80\x81 \xc3(\n")
     return Doc("内部/会议室预订_导出中断.txt", encoding=None, clean=True, raw=raw)

@@ -20,7 +20,7 @@ explanation objects); the regex dialect is the common subset of ``re`` and the
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Optional
+from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -93,7 +93,7 @@ class BaomiPatternRecognizer(PatternRecognizer):
             return 0.0
         return pattern.score
 
-    def validate_result(self, pattern_text: str) -> Optional[bool]:
+    def validate_result(self, pattern_text: str) -> bool | None:
         return None
 
     @staticmethod
@@ -106,8 +106,8 @@ class BaomiPatternRecognizer(PatternRecognizer):
         self,
         text: str,
         entities: list[str],
-        nlp_artifacts: Optional[NlpArtifacts] = None,
-        regex_flags: Optional[int] = None,
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()  # a span two patterns match is reported once
@@ -120,8 +120,11 @@ class BaomiPatternRecognizer(PatternRecognizer):
                 score = score_match(m.group(), pattern)
                 if score > 0:
                     seen.add(span)
-                    results.append(RecognizerResult(
-                        self.ENTITY, span[0], span[1], score, None, metadata.copy()))
+                    results.append(
+                        RecognizerResult(
+                            self.ENTITY, span[0], span[1], score, None, metadata.copy()
+                        )
+                    )
         return results
 
     def enhance_using_context(
@@ -129,8 +132,8 @@ class BaomiPatternRecognizer(PatternRecognizer):
         text: str,
         raw_recognizer_results: list[RecognizerResult],
         other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: Optional[NlpArtifacts],
-        context: Optional[list[str]] = None,
+        nlp_artifacts: NlpArtifacts | None,
+        context: list[str] | None = None,
     ) -> list[RecognizerResult]:
         """Drop the candidates of a context-required recognizer that have no context.
 
@@ -155,7 +158,7 @@ class BaomiPatternRecognizer(PatternRecognizer):
         return pattern in self.CONTEXT_REQUIRED_PATTERNS
 
     def has_context(
-        self, text: str, start: int, end: int, external: Optional[list[str]] = None
+        self, text: str, start: int, end: int, external: list[str] | None = None
     ) -> bool:
         return has_context(
             text,
@@ -166,4 +169,3 @@ class BaomiPatternRecognizer(PatternRecognizer):
             self.CONTEXT_BEFORE,
             self.CONTEXT_AFTER,
         )
-

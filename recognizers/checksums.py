@@ -38,7 +38,7 @@ def uscc_check_char(body: str) -> str | None:
     if len(body) != 17:
         return None
     try:
-        total = sum(_USCC_VALUE[c] * w for c, w in zip(body, _USCC_WEIGHTS))
+        total = sum(_USCC_VALUE[c] * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
     except KeyError:
         return None
     return USCC_ALPHABET[(31 - total % 31) % 31]
@@ -54,7 +54,7 @@ def org_code_check_char(body: str) -> str | None:
     if len(body) != 8:
         return None
     try:
-        total = sum(_ORG_VALUE[c] * w for c, w in zip(body, _ORG_WEIGHTS))
+        total = sum(_ORG_VALUE[c] * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
     except KeyError:
         return None
     check = 11 - total % 11
@@ -70,7 +70,7 @@ def resident_id_check_char(body: str) -> str | None:
     """GB 11643-1999 (ISO 7064 MOD 11-2) check character for the first 17 digits."""
     if len(body) != 17 or not body.isascii() or not body.isdigit():
         return None
-    total = sum(int(c) * w for c, w in zip(body, _RIC_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(body, _RIC_WEIGHTS, strict=True))
     return _RIC_CHECK[total % 11]
 
 

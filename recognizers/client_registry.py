@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -100,14 +99,16 @@ class ClientRegistryRecognizer(EntityRecognizer):
         self,
         text: str,
         entities: list[str],
-        nlp_artifacts: Optional[NlpArtifacts] = None,
+        nlp_artifacts: NlpArtifacts | None = None,
     ) -> list[RecognizerResult]:
         if self._empty:
             return []
         haystack = _haystack(text)
         matches = sorted(
-            ((end + 1 - length, end + 1, index, score)
-             for end, (length, index, score) in self._automaton.iter(haystack)),
+            (
+                (end + 1 - length, end + 1, index, score)
+                for end, (length, index, score) in self._automaton.iter(haystack)
+            ),
             key=lambda m: (m[0], m[0] - m[1]),
         )
         results: list[RecognizerResult] = []
@@ -137,6 +138,4 @@ class ClientRegistryRecognizer(EntityRecognizer):
         """Latin edges of a match must not continue into a longer Latin word."""
         if _is_word_char(text[start]) and start > 0 and _is_word_char(text[start - 1]):
             return False
-        if _is_word_char(text[end - 1]) and end < len(text) and _is_word_char(text[end]):
-            return False
-        return True
+        return not (_is_word_char(text[end - 1]) and end < len(text) and _is_word_char(text[end]))

@@ -19,8 +19,12 @@ from recognizers.checksums import is_valid_luhn
 _IIN = r"(?=62|60|9558|9559|4|5[1-5]|2[2-7]|35)"
 CARD = NOT_AFTER_ALNUM + _IIN + r"\d{16,19}" + NOT_BEFORE_ALNUM
 CARD_GROUPED = (
-    NOT_AFTER_ALNUM + r"(?<!\d[ -])" + _IIN + r"\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"
-    + NOT_BEFORE_ALNUM + r"(?![ -]\d)"
+    NOT_AFTER_ALNUM
+    + r"(?<!\d[ -])"
+    + _IIN
+    + r"\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"
+    + NOT_BEFORE_ALNUM
+    + r"(?![ -]\d)"
 )
 
 UNIONPAY_PREFIXES = ("62", "60", "9558", "9559")
@@ -44,7 +48,17 @@ class CnBankCardRecognizer(BaomiPatternRecognizer):
     DESCRIPTION_ZH = "银行卡号（16-19 位，Luhn 校验 + 发卡行前缀）"
     DESCRIPTION_EN = "Bank card numbers (16-19 digits, Luhn + issuer prefix)"
     PATTERNS = [Pattern("card", CARD, 0.55), Pattern("card_grouped", CARD_GROUPED, 0.55)]
-    CONTEXT = ["开户行", "账号", "卡号", "银行卡", "帐号", "收款账户", "银行账户", "account", "card"]
+    CONTEXT = [
+        "开户行",
+        "账号",
+        "卡号",
+        "银行卡",
+        "帐号",
+        "收款账户",
+        "银行账户",
+        "account",
+        "card",
+    ]
     POSITIVE_EXAMPLES = [
         ("开户行：招商银行 卡号6222021234567890128", "6222021234567890128"),
         ("账号 6217 0012 3456 7893", "6217 0012 3456 7893"),

@@ -17,7 +17,11 @@ from presidio_analyzer import Pattern
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
 
 PASSPORT = NOT_AFTER_ALNUM + r"(?:[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|[DSP]E?\d{7})" + NOT_BEFORE_ALNUM
-PERMIT = NOT_AFTER_ALNUM + r"(?:[CW]\d{8}|C[A-HJ-NP-Z]\d{7}|L\d{8}|[HM]\d{8}(?:\d{2})?)" + NOT_BEFORE_ALNUM
+PERMIT = (
+    NOT_AFTER_ALNUM
+    + r"(?:[CW]\d{8}|C[A-HJ-NP-Z]\d{7}|L\d{8}|[HM]\d{8}(?:\d{2})?)"
+    + NOT_BEFORE_ALNUM
+)
 
 
 class CnPassportRecognizer(BaomiPatternRecognizer):

@@ -34,7 +34,9 @@ _CC = r"(?:(?:\+|00)86[ -]?|\(\+86\)[ ]?)?"
 _EXT = r"(?:[ ]?(?:转|分机|ext\.?|-)[ ]?\d{1,5})?"
 
 MOBILE = _BEFORE + _CC + r"1[3-9]\d{9}" + _AFTER
-MOBILE_SPACED = _BEFORE + r"(?<!\d[ -])" + _CC + r"1[3-9]\d[ -]\d{4}[ -]\d{4}" + _AFTER + r"(?![ -]\d)"
+MOBILE_SPACED = (
+    _BEFORE + r"(?<!\d[ -])" + _CC + r"1[3-9]\d[ -]\d{4}[ -]\d{4}" + _AFTER + r"(?![ -]\d)"
+)
 LANDLINE = (
     _BEFORE
     + r"(?<!\d[ -])"
@@ -110,8 +112,21 @@ class CnPhoneRecognizer(BaomiPatternRecognizer):
     ]
     CONTEXT_REQUIRED_PATTERNS = frozenset({"landline_unbroken"})
     CONTEXT = [
-        "电话", "手机", "联系方式", "座机", "传真", "热线", "致电", "拨打", "电联",
-        "tel", "phone", "mobile", "fax", "cell", "号码",
+        "电话",
+        "手机",
+        "联系方式",
+        "座机",
+        "传真",
+        "热线",
+        "致电",
+        "拨打",
+        "电联",
+        "tel",
+        "phone",
+        "mobile",
+        "fax",
+        "cell",
+        "号码",
     ]
     POSITIVE_EXAMPLES = [
         ("联系人王伟，手机13812345678，请回电", "13812345678"),

@@ -18,14 +18,52 @@ from presidio_analyzer import Pattern
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
 from recognizers.checksums import is_valid_resident_id_checksum
 
-# GB/T 2260 province-level codes; 71 Taiwan, 81/82 Hong Kong/Macao, 83 Taiwan residents' residence permits.
+# GB/T 2260 province-level codes; 71 Taiwan, 81/82 Hong Kong/Macao,
+# 83 Taiwan residents' residence permits.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
-    "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    ]
 )
 
 _DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-RESIDENT_ID_18 = NOT_AFTER_ALNUM + r"[1-9]\d{5}(?:18|19|20)\d{2}" + _DATE + r"\d{3}[0-9Xx]" + NOT_BEFORE_ALNUM
+RESIDENT_ID_18 = (
+    NOT_AFTER_ALNUM + r"[1-9]\d{5}(?:18|19|20)\d{2}" + _DATE + r"\d{3}[0-9Xx]" + NOT_BEFORE_ALNUM
+)
 RESIDENT_ID_15 = NOT_AFTER_ALNUM + r"[1-9]\d{5}\d{2}" + _DATE + r"\d{3}" + NOT_BEFORE_ALNUM
 
 
@@ -53,7 +91,9 @@ def is_valid_resident_id(code: str) -> bool:
 class CnResidentIdRecognizer(BaomiPatternRecognizer):
     ENTITY = "CN_RESIDENT_ID"
     DESCRIPTION_ZH = "居民身份证号（18 位 GB 11643-1999 校验；15 位旧号需上下文）"
-    DESCRIPTION_EN = "Resident identity number (18 chars, GB 11643-1999 MOD 11-2; legacy 15 with context)"
+    DESCRIPTION_EN = (
+        "Resident identity number (18 chars, GB 11643-1999 MOD 11-2; legacy 15 with context)"
+    )
     PATTERNS = [
         Pattern("resident_id_18", RESIDENT_ID_18, 1.0),
         Pattern("resident_id_15", RESIDENT_ID_15, 0.5),

@@ -29,7 +29,15 @@ class CnUsccRecognizer(BaomiPatternRecognizer):
     DESCRIPTION_ZH = "统一社会信用代码（18 位，GB 32100-2015 校验）"
     DESCRIPTION_EN = "Unified Social Credit Code of an organisation (18 chars, GB 32100-2015 check)"
     PATTERNS = [Pattern("uscc", USCC, 1.0)]
-    CONTEXT = ["统一社会信用代码", "信用代码", "社会信用", "税号", "纳税人识别号", "uscc", "营业执照"]
+    CONTEXT = [
+        "统一社会信用代码",
+        "信用代码",
+        "社会信用",
+        "税号",
+        "纳税人识别号",
+        "uscc",
+        "营业执照",
+    ]
     POSITIVE_EXAMPLES = [
         ("统一社会信用代码：91110000600037341L", "91110000600037341L"),
         ("纳税人识别号91310115MA1K3BTP2B。", "91310115MA1K3BTP2B"),

@@ -11,7 +11,7 @@ the caller passes (a table column header such as ``微信号``).
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
@@ -38,7 +38,7 @@ class ContextWords(tuple):
 
     reach: int
 
-    def __new__(cls, words: Iterable[str]) -> "ContextWords":
+    def __new__(cls, words: Iterable[str]) -> ContextWords:
         forms: list[str] = []
         for word in words:
             lower = to_halfwidth(word).lower()
@@ -67,7 +67,7 @@ def window_has_context(
     return any(w in window for w in words)
 
 
-def external_has_context(external: Optional[Iterable[str]], words: ContextWords) -> bool:
+def external_has_context(external: Iterable[str] | None, words: ContextWords) -> bool:
     """True when a caller-supplied context string (e.g. a column header) names the entity."""
     if not external:
         return False
@@ -80,7 +80,7 @@ def has_context(
     start: int,
     end: int,
     words: ContextWords,
-    external: Optional[Iterable[str]] = None,
+    external: Iterable[str] | None = None,
     before: int = DEFAULT_BEFORE,
     after: int = DEFAULT_AFTER,
 ) -> bool:
@@ -115,9 +115,9 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
         self,
         text: str,
         raw_results: list[RecognizerResult],
-        nlp_artifacts: Optional[NlpArtifacts],
+        nlp_artifacts: NlpArtifacts | None,
         recognizers: list[EntityRecognizer],
-        context: Optional[list[str]] = None,
+        context: list[str] | None = None,
     ) -> list[RecognizerResult]:
         words_by_id = self._context_words(recognizers)
         for result in raw_results:
@@ -146,7 +146,6 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
                 meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
                 result.recognition_metadata = meta
         return raw_results
-
 
     def _context_words(self, recognizers: list[EntityRecognizer]) -> dict[str, ContextWords]:
         """Each recognizer's context words, normalised once per recognizer set."""

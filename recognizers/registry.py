@@ -8,27 +8,27 @@ is Presidio's ``no_op`` engine and the context enhancer works on characters.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 # tldextract (used by the e-mail recognizer and by Presidio) must never reach for the network.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry  # noqa: E402
-from presidio_analyzer.nlp_engine import NoOpNlpEngine  # noqa: E402
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
-from recognizers.base import BaomiPatternRecognizer  # noqa: E402
-from recognizers.client_registry import Client, ClientRegistryRecognizer  # noqa: E402
-from recognizers.cn_bank_card import CnBankCardRecognizer  # noqa: E402
-from recognizers.cn_business_reg_no import CnBusinessRegNoRecognizer  # noqa: E402
-from recognizers.cn_org_code import CnOrgCodeRecognizer  # noqa: E402
-from recognizers.cn_passport import CnPassportRecognizer  # noqa: E402
-from recognizers.cn_phone import CnPhoneRecognizer  # noqa: E402
-from recognizers.cn_resident_id import CnResidentIdRecognizer  # noqa: E402
-from recognizers.cn_uscc import CnUsccRecognizer  # noqa: E402
-from recognizers.context import CharWindowContextEnhancer  # noqa: E402
-from recognizers.email_address import EmailAddressRecognizer  # noqa: E402
-from recognizers.qq_number import QqNumberRecognizer  # noqa: E402
-from recognizers.wechat_id import WechatIdRecognizer  # noqa: E402
+from recognizers.base import BaomiPatternRecognizer
+from recognizers.client_registry import Client, ClientRegistryRecognizer
+from recognizers.cn_bank_card import CnBankCardRecognizer
+from recognizers.cn_business_reg_no import CnBusinessRegNoRecognizer
+from recognizers.cn_org_code import CnOrgCodeRecognizer
+from recognizers.cn_passport import CnPassportRecognizer
+from recognizers.cn_phone import CnPhoneRecognizer
+from recognizers.cn_resident_id import CnResidentIdRecognizer
+from recognizers.cn_uscc import CnUsccRecognizer
+from recognizers.context import CharWindowContextEnhancer
+from recognizers.email_address import EmailAddressRecognizer
+from recognizers.qq_number import QqNumberRecognizer
+from recognizers.wechat_id import WechatIdRecognizer
 
 LANGUAGE = "zh"
 
@@ -47,9 +47,9 @@ PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = (
     QqNumberRecognizer,
 )
 
-ENTITY_PRIORITY: dict[str, int] = {
-    cls.ENTITY: i for i, cls in enumerate(PATTERN_RECOGNIZERS)
-} | {ClientRegistryRecognizer.ENTITY: len(PATTERN_RECOGNIZERS)}
+ENTITY_PRIORITY: dict[str, int] = {cls.ENTITY: i for i, cls in enumerate(PATTERN_RECOGNIZERS)} | {
+    ClientRegistryRecognizer.ENTITY: len(PATTERN_RECOGNIZERS)
+}
 
 
 def entity_catalogue() -> list[tuple[str, str, str]]:

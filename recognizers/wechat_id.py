@@ -11,8 +11,6 @@ English prose near the word 微信 stays silent.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -27,9 +25,30 @@ WECHAT = (
 
 # Words that fit the ID shape but are the label itself or ordinary vocabulary.
 STOPWORDS = frozenset(
-    "wechat weixin wechatid wechatpay moments official account qrcode mobile "
-    "mobilephone contact contacts number email message messages group groups "
-    "channel channels miniprogram public".split()
+    [
+        "wechat",
+        "weixin",
+        "wechatid",
+        "wechatpay",
+        "moments",
+        "official",
+        "account",
+        "qrcode",
+        "mobile",
+        "mobilephone",
+        "contact",
+        "contacts",
+        "number",
+        "email",
+        "message",
+        "messages",
+        "group",
+        "groups",
+        "channel",
+        "channels",
+        "miniprogram",
+        "public",
+    ]
 )
 
 
@@ -64,8 +83,8 @@ class WechatIdRecognizer(BaomiPatternRecognizer):
         text: str,
         raw_recognizer_results: list[RecognizerResult],
         other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: Optional[NlpArtifacts],
-        context: Optional[list[str]] = None,
+        nlp_artifacts: NlpArtifacts | None,
+        context: list[str] | None = None,
     ) -> list[RecognizerResult]:
         kept = []
         for r in raw_recognizer_results:

@@ -5,7 +5,8 @@ Adding a format: one module with ``write(results, stream)`` and one line in ``FO
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import TextIO
 
 from scanner.models import FileResult
 

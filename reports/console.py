@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable, TextIO
+from collections.abc import Iterable
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -12,15 +13,19 @@ from scanner.models import FileResult
 
 
 def write(results: Iterable[FileResult], stream: TextIO) -> int:
-    console = Console(file=stream, width=140 if not stream.isatty() else None,
-                      highlight=False, soft_wrap=False)
+    console = Console(
+        file=stream, width=140 if not stream.isatty() else None, highlight=False, soft_wrap=False
+    )
     count = 0
     for result in results:
         if not result.findings:
             continue
-        table = Table(title=Text(f"{result.path}  ({len(result.findings)} 处 findings)",
-                                 style="bold"),
-                      title_justify="left", show_lines=False, expand=False)
+        table = Table(
+            title=Text(f"{result.path}  ({len(result.findings)} 处 findings)", style="bold"),
+            title_justify="left",
+            show_lines=False,
+            expand=False,
+        )
         table.add_column("位置 Location")
         table.add_column("类型 Type")
         table.add_column("值（已脱敏） Masked value")

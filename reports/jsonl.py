@@ -10,12 +10,22 @@ masked) and ``value`` (only with ``--include-values``).
 from __future__ import annotations
 
 import json
-from typing import Iterable, TextIO
+from collections.abc import Iterable
+from typing import TextIO
 
 from scanner.models import FileResult, Finding
 
-FIELDS = ("path", "entity_type", "start", "end", "score", "location", "recognizer", "masked",
-          "fingerprint")
+FIELDS = (
+    "path",
+    "entity_type",
+    "start",
+    "end",
+    "score",
+    "location",
+    "recognizer",
+    "masked",
+    "fingerprint",
+)
 
 
 def record(finding: Finding) -> dict:

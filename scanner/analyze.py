@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
@@ -70,13 +70,16 @@ class Analyzer:
 
     def analyze_batch(self, items: Sequence[Item]) -> list[list[Detection]]:
         raw = self._recognize_batch(items)
-        return [self._finish(text, ctx, found, self._recognize_one)
-                for (text, ctx), found in zip(items, raw)]
+        return [
+            self._finish(text, ctx, found, self._recognize_one)
+            for (text, ctx), found in zip(items, raw, strict=True)
+        ]
 
     def analyze_with_engine(self, text: str, context: Iterable[str] = ()) -> list[Detection]:
         context = tuple(context)
-        return self._finish(text, context, self._recognize_with_engine(text, context),
-                            self._recognize_with_engine)
+        return self._finish(
+            text, context, self._recognize_with_engine(text, context), self._recognize_with_engine
+        )
 
     # --- recognition ------------------------------------------------------------------
 
@@ -101,12 +104,15 @@ class Analyzer:
                 results = recognizer.analyze(text, self.entities, None)
                 if results:
                     found[index][recognizer].extend(results)
-        return [self._apply_context(text, ctx, by_recognizer)
-                for (text, ctx), by_recognizer in zip(items, found)]
+        return [
+            self._apply_context(text, ctx, by_recognizer)
+            for (text, ctx), by_recognizer in zip(items, found, strict=True)
+        ]
 
     @staticmethod
-    def _without_context_gate(items: Sequence[Item], recognizers: list[EntityRecognizer]
-                              ) -> list[EntityRecognizer]:
+    def _without_context_gate(
+        items: Sequence[Item], recognizers: list[EntityRecognizer]
+    ) -> list[EntityRecognizer]:
         """Drop the context-required recognizers none of whose context words occur
         anywhere in the batch (texts and external context): every candidate they
         found would be dropped for want of context, so they need not run at all."""
@@ -119,9 +125,12 @@ class Analyzer:
         skip = {r for r in gated if not any(w in haystack for w in r.folded_context)}
         return [r for r in recognizers if r not in skip]
 
-    def _apply_context(self, text: str, context: tuple[str, ...],
-                       by_recognizer: dict[EntityRecognizer, list[RecognizerResult]]
-                       ) -> list[RecognizerResult]:
+    def _apply_context(
+        self,
+        text: str,
+        context: tuple[str, ...],
+        by_recognizer: dict[EntityRecognizer, list[RecognizerResult]],
+    ) -> list[RecognizerResult]:
         if not by_recognizer:
             return []
         normal = text  # context words come in half- and full-width forms: no need to normalise
@@ -129,8 +138,11 @@ class Analyzer:
         results: list[RecognizerResult] = []
         for recognizer in self.recognizers:  # registry order, as the engine does
             if recognizer in by_recognizer:
-                results.extend(recognizer.enhance_using_context(
-                    normal, by_recognizer[recognizer], [], None, external))
+                results.extend(
+                    recognizer.enhance_using_context(
+                        normal, by_recognizer[recognizer], [], None, external
+                    )
+                )
         if results:
             self.enhancer.enhance_using_context(normal, results, None, self.recognizers, external)
         return [r for r in results if r.score >= self.min_score]
@@ -141,14 +153,22 @@ class Analyzer:
     def _recognize_with_engine(self, text: str, context: tuple[str, ...]) -> list[RecognizerResult]:
         if self._engine is None:
             self._engine = build_engine(self.recognizers, self.enhancer)
-        return self._engine.analyze(to_halfwidth(text), language=LANGUAGE,
-                                    context=list(context) or None,
-                                    score_threshold=self.min_score)
+        return self._engine.analyze(
+            to_halfwidth(text),
+            language=LANGUAGE,
+            context=list(context) or None,
+            score_threshold=self.min_score,
+        )
 
     # --- shared steps -----------------------------------------------------------------
 
-    def _finish(self, text: str, context: tuple[str, ...], results: list[RecognizerResult],
-                recognize: Recognize) -> list[Detection]:
+    def _finish(
+        self,
+        text: str,
+        context: tuple[str, ...],
+        results: list[RecognizerResult],
+        recognize: Recognize,
+    ) -> list[Detection]:
         if has_wrapped_digits(text):
             results = results + _across_line_wraps(text, results, context, recognize)
         return [_detection(text, r) for r in resolve_overlaps(results)]
@@ -175,8 +195,9 @@ class _Concatenation:
             position += len(piece) + len(self.SEPARATOR)
         self.text = self.SEPARATOR.join(parts)
 
-    def analyze(self, recognizer: EntityRecognizer, entities: list[str]
-                ) -> list[tuple[int, RecognizerResult]]:
+    def analyze(
+        self, recognizer: EntityRecognizer, entities: list[str]
+    ) -> list[tuple[int, RecognizerResult]]:
         if not self.text:
             return []
         located = []
@@ -220,8 +241,9 @@ class JoinedBatch(_Concatenation):
         super().__init__((index, 0, text) for index, text in enumerate(texts))
 
 
-def _across_line_wraps(text: str, results: list[RecognizerResult], context: tuple[str, ...],
-                       recognize: Recognize) -> list[RecognizerResult]:
+def _across_line_wraps(
+    text: str, results: list[RecognizerResult], context: tuple[str, ...], recognize: Recognize
+) -> list[RecognizerResult]:
     """Identifiers that only exist once a line break inside a digit run is removed."""
     extra: list[RecognizerResult] = []
     by_start = sorted(results, key=lambda r: r.start)
@@ -238,8 +260,9 @@ def _across_line_wraps(text: str, results: list[RecognizerResult], context: tupl
             start, end = window.to_original(r.start, r.end)
             if any(o.start < end and start < o.end for o in near(start, end)):
                 continue  # the unwrapped reading already explains these characters
-            extra.append(RecognizerResult(r.entity_type, start, end, r.score, None,
-                                          r.recognition_metadata))
+            extra.append(
+                RecognizerResult(r.entity_type, start, end, r.score, None, r.recognition_metadata)
+            )
     return extra
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, TextIO
+from typing import TextIO
 
 from scanner import __version__
 
@@ -39,8 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--min-score", type=float, help="report findings with at least this score")
     scan.add_argument("--format", choices=("table", "jsonl"), default="table")
     scan.add_argument("-o", "--output", type=Path, help="write the report here (atomically)")
-    scan.add_argument("--include-values", action="store_true",
-                      help="include raw values in the output (they are masked otherwise)")
+    scan.add_argument(
+        "--include-values",
+        action="store_true",
+        help="include raw values in the output (they are masked otherwise)",
+    )
     scan.set_defaults(handler=cmd_scan)
 
     entities = sub.add_parser("entities", help="列出实体类型 / list entity types")
@@ -82,7 +86,8 @@ class ScanTally:
 
     def summary(self) -> str:
         return (
-            f"扫描 {self.files} 个文件，{self.with_findings} 个文件中发现 {self.findings} 处客户信息；"
+            f"扫描 {self.files} 个文件，{self.with_findings} 个文件中"
+            f"发现 {self.findings} 处客户信息；"
             f"跳过 {len(self.skipped)} 个，出错 {len(self.errors)} 个 / "
             f"scanned {self.files} files: {self.findings} findings in {self.with_findings} files, "
             f"{len(self.skipped)} skipped, {len(self.errors)} errors"
@@ -140,7 +145,7 @@ def _build_scanner(args: argparse.Namespace):
     from scanner.analyze import Analyzer
     from scanner.clients import load_registry
     from scanner.keys import HashKeyError, load_hash_key
-    from scanner.pipeline import ScanOptions, Scanner, file_size_limit, scan_roots_exist
+    from scanner.pipeline import Scanner, ScanOptions, file_size_limit, scan_roots_exist
 
     missing = scan_roots_exist(args.paths)
     if missing:

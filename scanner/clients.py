@@ -22,13 +22,20 @@ from scanner.config import ConfigError
 from scanner.decode import DecodeError, decode
 
 COLUMNS = {
-    "name": "name", "客户名称": "name",
-    "aliases": "aliases", "别名": "aliases",
-    "uscc": "uscc", "统一社会信用代码": "uscc",
-    "nda_id": "nda_id", "保密协议编号": "nda_id",
-    "nda_expires": "nda_expires", "到期日": "nda_expires",
-    "project_end": "project_end", "项目结束日期": "project_end",
-    "retention_months": "retention_months", "保留期限(月)": "retention_months",
+    "name": "name",
+    "客户名称": "name",
+    "aliases": "aliases",
+    "别名": "aliases",
+    "uscc": "uscc",
+    "统一社会信用代码": "uscc",
+    "nda_id": "nda_id",
+    "保密协议编号": "nda_id",
+    "nda_expires": "nda_expires",
+    "到期日": "nda_expires",
+    "project_end": "project_end",
+    "项目结束日期": "project_end",
+    "retention_months": "retention_months",
+    "保留期限(月)": "retention_months",
 }
 
 
@@ -63,7 +70,7 @@ def load_registry(path: Path) -> list[ClientRecord]:
     columns = [COLUMNS.get(h.strip().lower(), COLUMNS.get(h.strip())) for h in header]
     if "name" not in columns:
         raise ConfigError(f"client registry {path}: no 'name' column in header {header}")
-    unknown = [h for h, c in zip(header, columns) if c is None]
+    unknown = [h for h, c in zip(header, columns, strict=False) if c is None]
     if unknown:
         raise ConfigError(f"client registry {path}: unknown column(s) {', '.join(unknown)}")
     records: list[ClientRecord] = []
@@ -71,7 +78,8 @@ def load_registry(path: Path) -> list[ClientRecord]:
     for row_number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        record = _record(dict(zip(columns, (c.strip() for c in row))), row_number, path)
+        cells = dict(zip(columns, (c.strip() for c in row), strict=False))  # short rows: blanks
+        record = _record(cells, row_number, path)
         for term in (record.name, *record.aliases, record.uscc):
             key = term.lower()
             if key and key in owner:

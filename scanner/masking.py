@@ -82,5 +82,5 @@ def _mask_email(address: str) -> str:
 
 
 def fingerprint(key: bytes, entity_type: str, value: str) -> str:
-    message = f"{entity_type}\x1f{normalise(entity_type, value)}".encode("utf-8")
+    message = f"{entity_type}\x1f{normalise(entity_type, value)}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 
-class SegmentKind(str, enum.Enum):
+class SegmentKind(enum.StrEnum):
     PROSE = "prose"
     TABLE_CELL = "table_cell"
     HEADER = "header"
@@ -61,7 +61,7 @@ class Finding:
     client: str | None = None  # masked registry name, for CLIENT findings
 
 
-class FileStatus(str, enum.Enum):
+class FileStatus(enum.StrEnum):
     SCANNED = "scanned"
     SKIPPED = "skipped"
     ERROR = "error"

@@ -8,9 +8,9 @@ reason; the scan goes on. Files are only ever opened for reading.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import magic
 
@@ -62,8 +62,12 @@ class Scanner:
                 return FileResult(display, FileStatus.SKIPPED, reason="empty file")
             if size > self.options.max_file_bytes:
                 limit = self.options.max_file_bytes / 1048576
-                return FileResult(display, FileStatus.SKIPPED, size=size,
-                                  reason=f"too large: {size / 1048576:.1f} MB > {limit:g} MB limit")
+                return FileResult(
+                    display,
+                    FileStatus.SKIPPED,
+                    size=size,
+                    reason=f"too large: {size / 1048576:.1f} MB > {limit:g} MB limit",
+                )
             data = path.read_bytes()
         except FileNotFoundError:
             return FileResult(display, FileStatus.ERROR, reason="vanished before it could be read")
@@ -84,18 +88,34 @@ class Scanner:
         source = Source(display, data, mime)
         spec = select_format(source)
         if spec is None:
-            return FileResult(display, FileStatus.SKIPPED, size=size, mime=mime,
-                              reason=f"unsupported file type: {mime}")
+            return FileResult(
+                display,
+                FileStatus.SKIPPED,
+                size=size,
+                mime=mime,
+                reason=f"unsupported file type: {mime}",
+            )
         try:
             findings = tuple(self._findings(display, spec.extract(source)))
         except DecodeError as exc:
             return FileResult(display, FileStatus.ERROR, size=size, mime=mime, reason=str(exc))
         except Exception as exc:  # a parser bug must not end the scan of a share
-            return FileResult(display, FileStatus.ERROR, size=size, mime=mime,
-                              encoding=source.encoding,
-                              reason=f"{spec.name} extraction failed: {type(exc).__name__}")
-        return FileResult(display, FileStatus.SCANNED, size=size, mime=mime,
-                          encoding=source.encoding, findings=findings)
+            return FileResult(
+                display,
+                FileStatus.ERROR,
+                size=size,
+                mime=mime,
+                encoding=source.encoding,
+                reason=f"{spec.name} extraction failed: {type(exc).__name__}",
+            )
+        return FileResult(
+            display,
+            FileStatus.SCANNED,
+            size=size,
+            mime=mime,
+            encoding=source.encoding,
+            findings=findings,
+        )
 
     def _sniff(self, data: bytes) -> str:
         try:
@@ -106,7 +126,7 @@ class Scanner:
     def _findings(self, path: str, segments: Iterator[Segment]) -> Iterator[Finding]:
         for batch in _batches(segments):
             detections = self.analyzer.analyze_batch([(s.text, s.context) for s in batch])
-            for segment, found in zip(batch, detections):
+            for segment, found in zip(batch, detections, strict=True):
                 if not found:
                     continue
                 locator = SegmentLocator(segment)

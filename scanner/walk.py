@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +21,9 @@ class WalkEntry:
     error: str = ""  # set when the entry could not be walked (the path is then reported)
 
 
-def walk(roots: Sequence[Path], exclude: Sequence[str] = (), follow_symlinks: bool = False
-         ) -> Iterator[WalkEntry]:
+def walk(
+    roots: Sequence[Path], exclude: Sequence[str] = (), follow_symlinks: bool = False
+) -> Iterator[WalkEntry]:
     seen_dirs: set[tuple[int, int]] = set()
     for root in roots:
         if root.is_dir() and (follow_symlinks or not root.is_symlink()):
@@ -33,8 +34,9 @@ def walk(roots: Sequence[Path], exclude: Sequence[str] = (), follow_symlinks: bo
             yield WalkEntry(root)
 
 
-def _walk_dir(top: Path, exclude: Sequence[str], follow: bool, seen: set[tuple[int, int]]
-              ) -> Iterator[WalkEntry]:
+def _walk_dir(
+    top: Path, exclude: Sequence[str], follow: bool, seen: set[tuple[int, int]]
+) -> Iterator[WalkEntry]:
     try:
         st = top.stat()
         if (st.st_dev, st.st_ino) in seen:  # a link loop

@@ -20,8 +20,19 @@ MANIFEST = json.loads((EXAMPLES / "share.manifest.json").read_text(encoding="utf
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
     out = tmp_path_factory.mktemp("demo") / "findings.jsonl"
-    code = main(["scan", str(EXAMPLES / "share"), "--clients", str(EXAMPLES / "clients.csv"),
-                 "--format", "jsonl", "--include-values", "-o", str(out)])
+    code = main(
+        [
+            "scan",
+            str(EXAMPLES / "share"),
+            "--clients",
+            str(EXAMPLES / "clients.csv"),
+            "--format",
+            "jsonl",
+            "--include-values",
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 1
     by_file: dict[str, list[dict]] = {name: [] for name in MANIFEST}
     for line in out.read_text(encoding="utf-8").splitlines():
@@ -41,4 +52,5 @@ def test_every_planted_value_and_nothing_else(findings, name: str) -> None:
 def test_hard_negatives_stay_silent(findings, name: str) -> None:
     for negative in MANIFEST[name]["negatives"]:
         assert not any(negative in f["value"] or f["value"] in negative for f in findings[name]), (
-            negative)
+            negative
+        )

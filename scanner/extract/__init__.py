@@ -8,9 +8,9 @@ one ``FormatSpec`` line below.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Callable, Iterator
 
 from scanner.decode import decode
 from scanner.models import Segment
@@ -60,7 +60,9 @@ def _formats() -> list[FormatSpec]:
     return [
         FormatSpec("csv", (".csv",), ("text/csv",), tabular.extract_csv),
         FormatSpec("tsv", (".tsv", ".tab"), ("text/tab-separated-values",), tabular.extract_tsv),
-        FormatSpec("json", (".json", ".jsonl", ".ndjson"), ("application/json",), structured.extract_json),
+        FormatSpec(
+            "json", (".json", ".jsonl", ".ndjson"), ("application/json",), structured.extract_json
+        ),
         FormatSpec("xml", (".xml",), ("text/xml", "application/xml"), markup.extract_xml),
         FormatSpec("html", (".html", ".htm", ".xhtml"), ("text/html",), markup.extract_html),
         FormatSpec("text", (".txt", ".md", ".log", ".text", ""), ("text/plain",), text.extract),

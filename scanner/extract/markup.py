@@ -10,8 +10,8 @@ skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Iterator
 
 from scanner.extract import Source
 from scanner.models import Segment, SegmentKind
@@ -33,8 +33,12 @@ class _TextCollector(HTMLParser):
         for name, value in attrs:
             if name in TEXT_ATTRIBUTES and value and value.strip():
                 self.segments.append(
-                    Segment(value, f"第 {line} 行 <{tag} {name}>", SegmentKind.METADATA,
-                            context=(name, tag))
+                    Segment(
+                        value,
+                        f"第 {line} 行 <{tag} {name}>",
+                        SegmentKind.METADATA,
+                        context=(name, tag),
+                    )
                 )
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

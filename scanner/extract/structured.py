@@ -9,7 +9,8 @@ A file that is not valid JSON is read as text.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from scanner.extract import Source
 from scanner.extract.text import line_chunks
@@ -56,4 +57,6 @@ def _leaves(value: Any, path: str, key: str, depth: int) -> Iterator[Segment]:
         if value.strip():
             yield Segment(value, path, SegmentKind.TABLE_CELL, context=(key,) if key else ())
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield Segment(json.dumps(value), path, SegmentKind.TABLE_CELL, context=(key,) if key else ())
+        yield Segment(
+            json.dumps(value), path, SegmentKind.TABLE_CELL, context=(key,) if key else ()
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from scanner.extract import Source
 from scanner.models import Segment, SegmentKind
@@ -18,7 +18,9 @@ def line_chunks(text: str, chunk: int = CHUNK_CHARS, first_line: int = 1) -> Ite
     """The text as segments that start and end on line boundaries."""
     start, line = 0, first_line
     while start < len(text):
-        end = len(text) if len(text) - start <= chunk else text.rfind("\n", start, start + chunk) + 1
+        end = (
+            len(text) if len(text) - start <= chunk else text.rfind("\n", start, start + chunk) + 1
+        )
         if end <= start:  # one line longer than a chunk: cut it anyway
             end = start + chunk
         piece = text[start:end]

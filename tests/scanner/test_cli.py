@@ -57,11 +57,27 @@ def run_jsonl(tmp_path: Path, *args: str) -> tuple[int, list[dict]]:
     return code, [json.loads(line) for line in lines]
 
 
-def expected(path: Path, entity: str, start: int, end: int, score: float, location: str,
-             recognizer: str, masked: str, fp_value: str, client: str | None = None) -> dict:
+def expected(
+    path: Path,
+    entity: str,
+    start: int,
+    end: int,
+    score: float,
+    location: str,
+    recognizer: str,
+    masked: str,
+    fp_value: str,
+    client: str | None = None,
+) -> dict:
     record = {
-        "path": str(path), "entity_type": entity, "start": start, "end": end, "score": score,
-        "location": location, "recognizer": recognizer, "masked": masked,
+        "path": str(path),
+        "entity_type": entity,
+        "start": start,
+        "end": end,
+        "score": score,
+        "location": location,
+        "recognizer": recognizer,
+        "masked": masked,
         "fingerprint": fingerprint(KEY, entity, fp_value),
     }
     if client:
@@ -76,24 +92,100 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
     client = "北京******公司"
     # files in name order (会议纪要.txt sorts before 客户资料/), findings in text order
     assert records == [
-        expected(notes, "CLIENT", 3, 13, 1.0, "第 2 行", "ClientRegistryRecognizer",
-                 "北京******公司", "北京星河传媒有限公司", client),
-        expected(notes, "CLIENT", 14, 18, 0.9, "第 2 行", "ClientRegistryRecognizer",
-                 "星***", "北京星河传媒有限公司", client),
-        expected(notes, "PHONE_NUMBER", 9, 22, 1.0, "第 3 行", "CnPhoneRecognizer",
-                 "138****5678", "13812345678"),
-        expected(notes, "EMAIL_ADDRESS", 25, 50, 1.0, "第 3 行", "EmailAddressRecognizer",
-                 "z*******@x***********.com", "zhangwei@xinghe-media.com"),
-        expected(notes, "CLIENT", 9, 27, 1.0, "第 4 行", "ClientRegistryRecognizer",
-                 "91**************1L", "北京星河传媒有限公司", client),
-        expected(notes, "CN_USCC", 9, 27, 1.0, "第 4 行", "CnUsccRecognizer",
-                 "91**************1L", USCC),
-        expected(contacts, "PHONE_NUMBER", 0, 11, 1.0, "第 2 行 第 2 列", "CnPhoneRecognizer",
-                 "139****5678", "13912345678"),
-        expected(contacts, "WECHAT_ID", 0, 10, 0.95, "第 2 行 第 3 列", "WechatIdRecognizer",
-                 "w********8", "wangfang88"),
-        expected(contacts, "QQ_NUMBER", 0, 8, 0.95, "第 2 行 第 4 列", "QqNumberRecognizer",
-                 "87****21", "87654321"),
+        expected(
+            notes,
+            "CLIENT",
+            3,
+            13,
+            1.0,
+            "第 2 行",
+            "ClientRegistryRecognizer",
+            "北京******公司",
+            "北京星河传媒有限公司",
+            client,
+        ),
+        expected(
+            notes,
+            "CLIENT",
+            14,
+            18,
+            0.9,
+            "第 2 行",
+            "ClientRegistryRecognizer",
+            "星***",
+            "北京星河传媒有限公司",
+            client,
+        ),
+        expected(
+            notes,
+            "PHONE_NUMBER",
+            9,
+            22,
+            1.0,
+            "第 3 行",
+            "CnPhoneRecognizer",
+            "138****5678",
+            "13812345678",
+        ),
+        expected(
+            notes,
+            "EMAIL_ADDRESS",
+            25,
+            50,
+            1.0,
+            "第 3 行",
+            "EmailAddressRecognizer",
+            "z*******@x***********.com",
+            "zhangwei@xinghe-media.com",
+        ),
+        expected(
+            notes,
+            "CLIENT",
+            9,
+            27,
+            1.0,
+            "第 4 行",
+            "ClientRegistryRecognizer",
+            "91**************1L",
+            "北京星河传媒有限公司",
+            client,
+        ),
+        expected(
+            notes, "CN_USCC", 9, 27, 1.0, "第 4 行", "CnUsccRecognizer", "91**************1L", USCC
+        ),
+        expected(
+            contacts,
+            "PHONE_NUMBER",
+            0,
+            11,
+            1.0,
+            "第 2 行 第 2 列",
+            "CnPhoneRecognizer",
+            "139****5678",
+            "13912345678",
+        ),
+        expected(
+            contacts,
+            "WECHAT_ID",
+            0,
+            10,
+            0.95,
+            "第 2 行 第 3 列",
+            "WechatIdRecognizer",
+            "w********8",
+            "wangfang88",
+        ),
+        expected(
+            contacts,
+            "QQ_NUMBER",
+            0,
+            8,
+            0.95,
+            "第 2 行 第 4 列",
+            "QqNumberRecognizer",
+            "87****21",
+            "87654321",
+        ),
     ]
     assert code == 1
     err = capsys.readouterr().err
@@ -103,8 +195,15 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
 
 
 def test_no_raw_values_leave_the_scan_unless_asked(tmp_path, share, registry, capsys) -> None:
-    raw = ["13912345678", "wangfang88", "87654321", "北京星河传媒有限公司", "zhangwei@xinghe-media.com",
-           USCC, "138 1234 5678"]
+    raw = [
+        "13912345678",
+        "wangfang88",
+        "87654321",
+        "北京星河传媒有限公司",
+        "zhangwei@xinghe-media.com",
+        USCC,
+        "138 1234 5678",
+    ]
     assert main(["scan", str(share), "--clients", str(registry)]) == 1
     table = capsys.readouterr().out
     assert "139****5678" in table
@@ -133,11 +232,16 @@ def test_entities_and_min_score_filter(tmp_path, share) -> None:
 
 def test_config_file_sets_min_score_and_registry(tmp_path, share, registry) -> None:
     config = tmp_path / "baomi.toml"
-    config.write_text(f'[scan]\nmin_score = 0.99\n[clients]\nregistry = "{registry.name}"\n',
-                      encoding="utf-8")
+    config.write_text(
+        f'[scan]\nmin_score = 0.99\n[clients]\nregistry = "{registry.name}"\n', encoding="utf-8"
+    )
     _, records = run_jsonl(tmp_path, str(share), "--config", str(config))
-    assert {r["entity_type"] for r in records} == {"PHONE_NUMBER", "EMAIL_ADDRESS", "CN_USCC",
-                                                  "CLIENT"}
+    assert {r["entity_type"] for r in records} == {
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "CN_USCC",
+        "CLIENT",
+    }
 
 
 @pytest.mark.parametrize(
@@ -213,8 +317,18 @@ def test_output_file_is_written_atomically(tmp_path, share, monkeypatch) -> None
 def test_entities_command_lists_every_type(capsys) -> None:
     assert main(["entities"]) == 0
     out = capsys.readouterr().out
-    for entity in ["PHONE_NUMBER", "EMAIL_ADDRESS", "CN_USCC", "CN_ORG_CODE", "CN_BUSINESS_REG_NO",
-                   "CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD", "WECHAT_ID", "QQ_NUMBER",
-                   "CLIENT"]:
+    for entity in [
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "CN_USCC",
+        "CN_ORG_CODE",
+        "CN_BUSINESS_REG_NO",
+        "CN_RESIDENT_ID",
+        "CN_PASSPORT",
+        "CN_BANK_CARD",
+        "WECHAT_ID",
+        "QQ_NUMBER",
+        "CLIENT",
+    ]:
         assert entity in out
     assert "统一社会信用代码" in out and "Unified Social Credit Code" in out

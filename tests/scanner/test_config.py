@@ -13,9 +13,12 @@ def test_defaults_without_a_file() -> None:
 
 def test_values_and_paths_relative_to_the_file(tmp_path: Path) -> None:
     path = tmp_path / "baomi.toml"
-    path.write_text('[scan]\nmin_score = 0.7\nentities = ["PHONE_NUMBER"]\nmax_file_mb = 5\n'
-                    '[clients]\nregistry = "reg/clients.csv"\n[context]\nboost = 0.2\n'
-                    '[security]\nhash_key_file = "/etc/baomi/key"\n', encoding="utf-8")
+    path.write_text(
+        '[scan]\nmin_score = 0.7\nentities = ["PHONE_NUMBER"]\nmax_file_mb = 5\n'
+        '[clients]\nregistry = "reg/clients.csv"\n[context]\nboost = 0.2\n'
+        '[security]\nhash_key_file = "/etc/baomi/key"\n',
+        encoding="utf-8",
+    )
     config = load_config(path)
     assert config.scan.min_score == 0.7
     assert config.scan.entities == ("PHONE_NUMBER",)

@@ -16,7 +16,9 @@ def test_walk_is_sorted_skips_excluded_and_does_not_follow_links(tmp_path: Path)
     (tmp_path / "b" / "loop").symlink_to(tmp_path)
     entries = list(walk([tmp_path], exclude=("~$*", "*.part")))
     assert [(e.path.relative_to(tmp_path).as_posix(), e.error) for e in entries] == [
-        ("a.txt", ""), ("b/2.txt", "")]
+        ("a.txt", ""),
+        ("b/2.txt", ""),
+    ]
 
 
 def test_following_links_visits_targets_once_even_with_loops(tmp_path: Path) -> None:
@@ -31,4 +33,5 @@ def test_a_symlinked_root_file_is_reported_not_followed(tmp_path: Path) -> None:
     (tmp_path / "real.txt").write_text("x")
     (tmp_path / "alias.txt").symlink_to(tmp_path / "real.txt")
     assert [(e.path.name, e.error) for e in walk([tmp_path / "alias.txt"])] == [
-        ("alias.txt", "symbolic link not followed")]
+        ("alias.txt", "symbolic link not followed")
+    ]
