@@ -1,7 +1,8 @@
 """Enumerate the files under the paths to scan, in a stable order.
 
-Symbolic links are not followed unless asked: a link can point outside the
-share or make a loop. Directories that cannot be listed are reported, not
+Symbolic links below the given paths are not followed unless asked: a link can
+point outside the share or make a loop. The given paths themselves are followed
+(a share is often mounted behind a link). Directories that cannot be listed are reported, not
 fatal. File names matching the exclude globs (office lock files, partial
 downloads) are passed over.
 """
@@ -25,11 +26,9 @@ def walk(
     roots: Sequence[Path], exclude: Sequence[str] = (), follow_symlinks: bool = False
 ) -> Iterator[WalkEntry]:
     seen_dirs: set[tuple[int, int]] = set()
-    for root in roots:
-        if root.is_dir() and (follow_symlinks or not root.is_symlink()):
+    for root in roots:  # a path named on the command line is followed, like find -H
+        if root.is_dir():
             yield from _walk_dir(root, exclude, follow_symlinks, seen_dirs)
-        elif root.is_symlink() and not follow_symlinks:
-            yield WalkEntry(root, "symbolic link not followed")
         else:
             yield WalkEntry(root)
 
