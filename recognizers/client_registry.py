@@ -63,7 +63,7 @@ class ClientRegistryRecognizer(EntityRecognizer):
     ]
     NEGATIVE_EXAMPLES = ["银河传媒发布新品", "Bluewhale Technologies Inc"]
     EXAMPLE_CLIENTS = (
-        Client("北京星河传媒有限公司", ("星河传媒",), "91110105MA01ABCD1X"),
+        Client("北京星河传媒有限公司", ("星河传媒",), "91110105MA01ABCD5F"),
         Client("深圳市蓝鲸科技股份有限公司", ("蓝鲸科技", "Bluewhale Tech")),
     )
 

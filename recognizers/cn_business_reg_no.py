@@ -24,7 +24,10 @@ class CnBusinessRegNoRecognizer(BaomiPatternRecognizer):
     PATTERNS = [Pattern("reg_no", REG_NO, 0.6)]
     CONTEXT_REQUIRED = True
     CONTEXT = ["注册号", "营业执照", "工商注册", "执照号", "registration no"]
-    POSITIVE_EXAMPLES = [("营业执照注册号：110108012345670", "110108012345670")]
+    POSITIVE_EXAMPLES = [
+        ("营业执照注册号：110108012345670", "110108012345670"),
+        ("工商注册号 440300100123453（已换发统一社会信用代码）", "440300100123453"),
+    ]
     NEGATIVE_EXAMPLES = [
         "营业执照注册号：110108012345671",  # wrong check digit
         "物流单号110108012345670",  # valid digits but no context

@@ -64,6 +64,12 @@ _DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 RESIDENT_ID_18 = (
     NOT_AFTER_ALNUM + r"[1-9]\d{5}(?:18|19|20)\d{2}" + _DATE + r"\d{3}[0-9Xx]" + NOT_BEFORE_ALNUM
 )
+# 110105 19491231 002X and 110105 1949 1231 002X, as people type them into forms
+RESIDENT_ID_GROUPED = (
+    NOT_AFTER_ALNUM
+    + r"[1-9]\d{5} (?:18|19|20)\d{2} ?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]) \d{3}[0-9Xx]"
+    + NOT_BEFORE_ALNUM
+)
 RESIDENT_ID_15 = NOT_AFTER_ALNUM + r"[1-9]\d{5}\d{2}" + _DATE + r"\d{3}" + NOT_BEFORE_ALNUM
 
 
@@ -96,6 +102,7 @@ class CnResidentIdRecognizer(BaomiPatternRecognizer):
     )
     PATTERNS = [
         Pattern("resident_id_18", RESIDENT_ID_18, 1.0),
+        Pattern("resident_id_grouped", RESIDENT_ID_GROUPED, 1.0),
         Pattern("resident_id_15", RESIDENT_ID_15, 0.5),
     ]
     CONTEXT_REQUIRED_PATTERNS = frozenset({"resident_id_15"})
@@ -114,4 +121,4 @@ class CnResidentIdRecognizer(BaomiPatternRecognizer):
     ]
 
     def validate_result(self, pattern_text: str) -> bool:
-        return is_valid_resident_id(pattern_text)
+        return is_valid_resident_id(self.compact(pattern_text))

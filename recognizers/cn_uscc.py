@@ -6,9 +6,10 @@ identifier (9) and a check character (1) computed MOD 31 over the code
 character set, which excludes I, O, Z, S and V. The subject identifier is the
 organisation code of GB 11714-1997 and carries its own MOD 11 check character.
 
-Scores: both check characters right → 1.0; only the GB 32100 one → 0.45 (one
-random 18-character string in 31 passes it; context such as 统一社会信用代码
-lifts it over the default threshold); otherwise dropped.
+Scores: both check characters right → 1.0, or 0.85 when all 18 characters are
+digits (the shape of a bank card too: 卡号 context lets the card win); only the
+GB 32100 one → 0.45 (one random 18-character string in 31 passes it; context
+such as 统一社会信用代码 lifts it over the default threshold); otherwise dropped.
 """
 
 from __future__ import annotations
@@ -54,4 +55,8 @@ class CnUsccRecognizer(BaomiPatternRecognizer):
     def score_match(self, value: str, pattern: Pattern) -> float:
         if not self.validate_result(value):
             return 0.0
-        return 1.0 if is_valid_org_code(value[8:17]) else 0.45
+        if not is_valid_org_code(value[8:17]):
+            return 0.45
+        # 18 digits are also the shape of bank cards and ID numbers: leave room for their
+        # context (卡号, 身份证) to win; a code with letters can only be a USCC.
+        return 0.85 if value.isdigit() else 1.0

@@ -61,10 +61,18 @@ def window_has_context(
     """True when one of ``words`` ends within ``before`` characters before
     ``text[start:end]`` or starts within ``after`` characters after it."""
     reach = words.reach
-    window = (
-        text[max(0, start - before - reach) : start] + "\x00" + text[end : end + after + reach]
-    ).lower()
-    return any(w in window for w in words)
+    lo = max(0, start - before - reach)
+    ahead = text[lo:start].lower()
+    behind = text[end : end + after + reach].lower()
+    limit = start - before - lo  # a word before the match must end at or after this index
+    for w in words:
+        i = ahead.rfind(w)  # the last occurrence ends nearest to the match
+        if i >= 0 and i + len(w) >= limit:
+            return True
+        j = behind.find(w)
+        if 0 <= j <= after:
+            return True
+    return False
 
 
 def external_has_context(external: Iterable[str] | None, words: ContextWords) -> bool:

@@ -92,9 +92,15 @@ def has_wrapped_digits(text: str) -> bool:
 
 
 def wrapped_digit_windows(
-    text: str, radius: int = 28, margin_before: int = 16, margin_after: int = 6
+    text: str,
+    radius: int = 28,
+    margin_before: int = 16,
+    margin_after: int = 6,
+    joiner: str = "",
 ) -> list[JoinedWindow]:
-    """Windows around each digit joint, the joint removed; neighbouring joints share one.
+    """Windows around each digit joint, the joint replaced by ``joiner``; neighbouring
+    joints share one. ``joiner=""`` rejoins a wrapped run (13812345\\n678), ``" "``
+    one written in groups (138 1234\\n5678).
 
     A window covers the identifier characters next to the joint (at most
     ``radius`` each side) plus a margin of any characters, so that context words
@@ -108,7 +114,7 @@ def wrapped_digit_windows(
             spans[-1] = (spans[-1][0], hi)
         else:
             spans.append((lo, hi))
-    return [_join(text, lo, hi) for lo, hi in spans]
+    return [_join(text, lo, hi, joiner) for lo, hi in spans]
 
 
 def _extend(text: str, pos: int, step: int, radius: int) -> int:
@@ -123,15 +129,16 @@ def _extend(text: str, pos: int, step: int, radius: int) -> int:
     return i
 
 
-def _join(text: str, lo: int, hi: int) -> JoinedWindow:
+def _join(text: str, lo: int, hi: int, joiner: str = "") -> JoinedWindow:
     chars: list[str] = []
     origin: list[int] = []
     joints: list[int] = []
     pos = lo
     for m in _JOINT.finditer(text, lo, hi):
-        chars.append(text[pos : m.start()])
+        chars.append(text[pos : m.start()] + joiner)
         origin.extend(range(pos, m.start()))
         joints.append(len(origin))
+        origin.extend([m.start()] * len(joiner))  # the joiner stands where the break was
         pos = m.end()
     chars.append(text[pos:hi])
     origin.extend(range(pos, hi))

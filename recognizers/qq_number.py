@@ -4,7 +4,7 @@ Tencent QQ numbers are 5 to 11 digits without a leading zero and have no check
 digit; digits of that length are everywhere, so a number counts only with
 QQ-type context within a few characters (QQ, QQ号, 扣扣) or a column header.
 Digits that form the local part of an e-mail address (``12345678@qq.com``)
-belong to the e-mail address.
+belong to the e-mail address; an 8-digit calendar date is a date.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from recognizers.base import BaomiPatternRecognizer
+from recognizers.cn_resident_id import is_real_birth_date
 
-QQ = r"(?<![0-9A-Za-z@._\-])[1-9]\d{4,10}(?![0-9A-Za-z@])(?!\.\d)"
+QQ = r"(?<![0-9A-Za-z@._%+\-])[1-9]\d{4,10}(?![0-9A-Za-z@%+_\-])(?!\.\d)"
 
 
 class QqNumberRecognizer(BaomiPatternRecognizer):
@@ -35,3 +36,7 @@ class QqNumberRecognizer(BaomiPatternRecognizer):
         "会议编号123456789",  # no QQ context
         "QQ群共有1234人",  # four digits
     ]
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """An 8-digit calendar date (QQ会员有效期至20250315) is a date, not an account."""
+        return len(pattern_text) == 8 and is_real_birth_date(pattern_text)

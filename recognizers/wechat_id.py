@@ -2,14 +2,18 @@
 
 Tencent's rules for a 微信号: 6-20 characters, starting with a letter, then
 letters, digits, ``_`` or ``-``; system-assigned IDs look like
-``wxid_`` + 10-22 letters/digits. There is no check digit, and any ASCII word
-fits the shape, so a candidate needs a WeChat word (微信, 微信号, WeChat, vx)
+``wxid_`` + 10-22 letters/digits, specific enough to stand alone. Any other
+ASCII word fits the shape and there is no check digit, so such a candidate
+needs a WeChat word (微信, 微信号, WeChat, vx)
 within a few characters before it, or a column header that says so; an
 all-letter candidate must follow the label directly (``微信：zhangwei``), so
-English prose near the word 微信 stays silent.
+English prose near the word 微信 stays silent; courier-number shapes
+(``SF1234567890123``) are never IDs.
 """
 
 from __future__ import annotations
+
+import re
 
 from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -17,11 +21,13 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.context import external_has_context, window_has_context
 
-WECHAT = (
-    r"(?<![A-Za-z0-9_@.\-])"
-    r"(?:wxid_[A-Za-z0-9]{10,22}|[A-Za-z][A-Za-z0-9_\-]{5,19})"
-    r"(?![A-Za-z0-9_@\-])(?!\.[A-Za-z0-9])"
-)
+# Neither pattern may start or end inside an e-mail address or a longer token.
+_BEFORE = r"(?<![A-Za-z0-9_@.%+\-])"
+_AFTER = r"(?![A-Za-z0-9_@%+\-])(?!\.[A-Za-z0-9])"
+WXID = _BEFORE + r"wxid_[A-Za-z0-9]{10,22}" + _AFTER
+WECHAT = _BEFORE + r"[A-Za-z][A-Za-z0-9_\-]{5,19}" + _AFTER
+# Letters then only digits is how courier and order numbers look (SF1234567890123).
+_TRACKING_LIKE = re.compile(r"[A-Z]{1,4}\d{8,}")
 
 # Words that fit the ID shape but are the label itself or ordinary vocabulary.
 STOPWORDS = frozenset(
@@ -56,9 +62,9 @@ class WechatIdRecognizer(BaomiPatternRecognizer):
     ENTITY = "WECHAT_ID"
     DESCRIPTION_ZH = "微信号（需上下文）"
     DESCRIPTION_EN = "WeChat IDs (context required)"
-    PATTERNS = [Pattern("wechat", WECHAT, 0.6)]
-    CONTEXT_REQUIRED = True
-    CONTEXT = ["微信", "wechat", "weixin", "vx", "wx"]
+    PATTERNS = [Pattern("wxid", WXID, 0.85), Pattern("wechat", WECHAT, 0.6)]
+    CONTEXT_REQUIRED_PATTERNS = frozenset({"wechat"})
+    CONTEXT = ["微信", "wechat", "weixin", "vx"]
     CONTEXT_BEFORE = 10
     CONTEXT_AFTER = 4
     LABEL_DISTANCE = 5  # for all-letter IDs: label at most this many characters before
@@ -76,7 +82,7 @@ class WechatIdRecognizer(BaomiPatternRecognizer):
     ]
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        return pattern_text.lower() in STOPWORDS
+        return pattern_text.lower() in STOPWORDS or bool(_TRACKING_LIKE.fullmatch(pattern_text))
 
     def enhance_using_context(
         self,
@@ -88,6 +94,9 @@ class WechatIdRecognizer(BaomiPatternRecognizer):
     ) -> list[RecognizerResult]:
         kept = []
         for r in raw_recognizer_results:
+            if not self.needs_context(r):
+                kept.append(r)
+                continue
             all_letters = text[r.start : r.end].isalpha()
             before = self.LABEL_DISTANCE if all_letters else self.CONTEXT_BEFORE
             after = 0 if all_letters else self.CONTEXT_AFTER

@@ -253,7 +253,8 @@ def _across_line_wraps(
     def near(start: int, end: int) -> list[RecognizerResult]:
         return by_start[bisect_right(starts, start - longest - 1) : bisect_right(starts, end)]
 
-    for window in wrapped_digit_windows(text):
+    windows = [w for joiner in ("", " ") for w in wrapped_digit_windows(text, joiner=joiner)]
+    for window in windows:
         for r in recognize(window.text, context):
             if not window.straddles_joint(r.start, r.end):
                 continue

@@ -34,6 +34,8 @@ def test_paths_given_by_the_user_are_followed_even_as_links(tmp_path: Path) -> N
     (tmp_path / "real" / "a.txt").write_text("x")
     (tmp_path / "mount").symlink_to(tmp_path / "real")
     (tmp_path / "alias.txt").symlink_to(tmp_path / "real" / "a.txt")
-    got = [(e.path.relative_to(tmp_path).as_posix(), e.error)
-           for e in walk([tmp_path / "mount", tmp_path / "alias.txt"])]
+    got = [
+        (e.path.relative_to(tmp_path).as_posix(), e.error)
+        for e in walk([tmp_path / "mount", tmp_path / "alias.txt"])
+    ]
     assert got == [("mount/a.txt", ""), ("alias.txt", "")]
