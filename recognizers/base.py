@@ -146,8 +146,13 @@ class BaomiPatternRecognizer(PatternRecognizer):
         return [
             r
             for r in raw_recognizer_results
-            if not self.needs_context(r) or self.has_context(text, r.start, r.end, context)
+            if not self.needs_context(r)
+            or self.has_context(text, r.start, r.end, context, *self.context_window(text, r))
         ]
+
+    def context_window(self, text: str, result: RecognizerResult) -> tuple[int, int]:
+        """Characters (before, after) a candidate searched for its required context."""
+        return self.CONTEXT_BEFORE, self.CONTEXT_AFTER
 
     def needs_context(self, result: RecognizerResult) -> bool:
         if self.CONTEXT_REQUIRED:
@@ -158,7 +163,13 @@ class BaomiPatternRecognizer(PatternRecognizer):
         return pattern in self.CONTEXT_REQUIRED_PATTERNS
 
     def has_context(
-        self, text: str, start: int, end: int, external: list[str] | None = None
+        self,
+        text: str,
+        start: int,
+        end: int,
+        external: list[str] | None = None,
+        before: int | None = None,
+        after: int | None = None,
     ) -> bool:
         return has_context(
             text,
@@ -166,6 +177,6 @@ class BaomiPatternRecognizer(PatternRecognizer):
             end,
             self.folded_context,
             external,
-            self.CONTEXT_BEFORE,
-            self.CONTEXT_AFTER,
+            self.CONTEXT_BEFORE if before is None else before,
+            self.CONTEXT_AFTER if after is None else after,
         )

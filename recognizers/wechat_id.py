@@ -16,10 +16,8 @@ from __future__ import annotations
 import re
 
 from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import BaomiPatternRecognizer
-from recognizers.context import external_has_context, window_has_context
 
 # Neither pattern may start or end inside an e-mail address or a longer token.
 _BEFORE = r"(?<![A-Za-z0-9_@.%+\-])"
@@ -84,24 +82,8 @@ class WechatIdRecognizer(BaomiPatternRecognizer):
     def invalidate_result(self, pattern_text: str) -> bool:
         return pattern_text.lower() in STOPWORDS or bool(_TRACKING_LIKE.fullmatch(pattern_text))
 
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_recognizer_results: list[RecognizerResult],
-        other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts | None,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
-        kept = []
-        for r in raw_recognizer_results:
-            if not self.needs_context(r):
-                kept.append(r)
-                continue
-            all_letters = text[r.start : r.end].isalpha()
-            before = self.LABEL_DISTANCE if all_letters else self.CONTEXT_BEFORE
-            after = 0 if all_letters else self.CONTEXT_AFTER
-            if window_has_context(
-                text, r.start, r.end, self.folded_context, before, after
-            ) or external_has_context(context, self.folded_context):
-                kept.append(r)
-        return kept
+    def context_window(self, text: str, result: RecognizerResult) -> tuple[int, int]:
+        """An all-letter ID must follow its label closely; others may stand further off."""
+        if text[result.start : result.end].isalpha():
+            return self.LABEL_DISTANCE, 0
+        return self.CONTEXT_BEFORE, self.CONTEXT_AFTER
