@@ -340,4 +340,6 @@ class SegmentLocator:
         index = bisect_right(self._line_starts, start) - 1
         line = f"第 {seg.first_line + index} 行"
         location = f"{seg.location} {line}" if seg.location else line
-        return location, self._line_starts[index]
+        line_start = self._line_starts[index]
+        # a chunk that begins inside a line: offsets still count from the line's start
+        return location, line_start - seg.first_column if index == 0 else line_start

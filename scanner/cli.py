@@ -107,7 +107,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     write = formatter(args.format)
     try:
-        with sink as stream:
+        with scanner, sink as stream:
             write(_tallied(scanner.scan(args.paths), tally, sys.stderr), stream)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
@@ -126,6 +126,8 @@ def _tallied(results: Iterable, tally: ScanTally, log: TextIO) -> Iterator:
         elif result.status is FileStatus.ERROR:
             tally.errors.append((result.path, result.reason))
             print(f"baomi: 出错 error {result.path}: {result.reason}", file=log)
+        for note in result.notes:
+            print(f"baomi: 注意 note {result.path}: {note}", file=log)
         if result.findings:
             tally.with_findings += 1
             tally.findings += len(result.findings)
@@ -144,8 +146,9 @@ def _build_scanner(args: argparse.Namespace):
     from recognizers.registry import all_entities, build_recognizers
     from scanner.analyze import Analyzer
     from scanner.clients import load_registry
+    from scanner.isolation import IsolatedScanner
     from scanner.keys import HashKeyError, load_hash_key
-    from scanner.pipeline import Scanner, ScanOptions, file_size_limit, scan_roots_exist
+    from scanner.pipeline import Scanner, ScanOptions, scan_roots_exist
 
     missing = scan_roots_exist(args.paths)
     if missing:
@@ -170,11 +173,12 @@ def _build_scanner(args: argparse.Namespace):
     recognizers = build_recognizers([c.to_client() for c in clients], entities)
     options = ScanOptions(
         include_values=args.include_values,
-        max_file_bytes=file_size_limit(config.scan.max_file_mb),
+        limits=config.limits,
         exclude=config.scan.exclude,
         follow_symlinks=config.scan.follow_symlinks,
     )
-    return Scanner(Analyzer(recognizers, min_score, enhancer), key, clients, options)
+    scanner = Scanner(Analyzer(recognizers, min_score, enhancer), key, clients, options)
+    return IsolatedScanner(scanner, timeout=config.limits.file_timeout_s)
 
 
 def _entities(cli: str | None, configured: Sequence[str], known: list[str]) -> list[str] | None:

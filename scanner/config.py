@@ -5,9 +5,12 @@ Example::
     [scan]
     min_score = 0.5            # findings below this score are not reported
     entities = []              # empty: every entity type
-    max_file_mb = 100          # larger files are reported as skipped
     exclude = ["*.tmp", "~$*"] # glob patterns on file names
     follow_symlinks = false
+
+    [limits]                   # hostile files; see scanner/limits.py for every key
+    max_file_mb = 200          # larger non-text files are skipped (text files are streamed)
+    file_timeout_s = 120       # a file taking longer is abandoned and reported
 
     [clients]
     registry = "clients.csv"   # relative to this file
@@ -28,6 +31,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from scanner.limits import Limits
+
 
 class ConfigError(Exception):
     """A configuration problem, reported in one line and exit code 2."""
@@ -37,7 +42,6 @@ class ConfigError(Exception):
 class ScanSettings:
     min_score: float = 0.5
     entities: tuple[str, ...] = ()
-    max_file_mb: float = 100.0
     exclude: tuple[str, ...] = ("~$*", ".~lock.*#", "*.tmp", "*.part", ".DS_Store")
     follow_symlinks: bool = False
 
@@ -53,6 +57,7 @@ class ContextSettings:
 class Config:
     scan: ScanSettings = field(default_factory=ScanSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
+    limits: Limits = field(default_factory=Limits)
     client_registry: Path | None = None
     hash_key_file: Path | None = None
 
@@ -69,7 +74,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
-    _reject_unknown(data, {"scan", "clients", "context", "security"}, str(path))
+    _reject_unknown(data, {"scan", "clients", "context", "security", "limits"}, str(path))
     base = path.parent
     clients = data.get("clients", {})
     _reject_unknown(clients, {"registry"}, f"{path} [clients]")
@@ -78,6 +83,7 @@ def load_config(path: Path | None) -> Config:
     return Config(
         scan=_section(ScanSettings, data.get("scan", {}), f"{path} [scan]"),
         context=_section(ContextSettings, data.get("context", {}), f"{path} [context]"),
+        limits=_section(Limits, data.get("limits", {}), f"{path} [limits]"),
         client_registry=_path(base, clients.get("registry")),
         hash_key_file=_path(base, security.get("hash_key_file")),
     )

@@ -54,12 +54,41 @@ def decode(data: bytes) -> tuple[str, str]:
     raise DecodeError("undecodable: no supported text encoding reads it cleanly")
 
 
-def _sniff(data: bytes) -> list[str]:
+def detect_encoding(prefix: bytes) -> str:
+    """The encoding of a file known only by its first bytes (for streaming big files).
+
+    Same order of evidence as ``decode``; the prefix may end inside a character,
+    so up to three trailing bytes are forgiven.
+    """
+    for bom, encoding in _BOMS:
+        if prefix.startswith(bom):
+            return encoding
+    for cut in range(4):
+        candidate = prefix[: len(prefix) - cut]
+        try:
+            candidate.decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            continue
+    utf16 = _utf16_without_bom(prefix[: len(prefix) - len(prefix) % 2])
+    if utf16:
+        return utf16
+    for encoding in _sniff(prefix, partial=True):
+        for cut in range(4):
+            try:
+                prefix[: len(prefix) - cut].decode(encoding)
+                return encoding
+            except (UnicodeDecodeError, LookupError):
+                continue
+    raise DecodeError("undecodable: no supported text encoding reads its beginning cleanly")
+
+
+def _sniff(data: bytes, partial: bool = False) -> list[str]:
     """Candidate encodings judged on a prefix: Chinese ones first, each in
     charset-normalizer's order of plausibility; the caller keeps the first that
     decodes the whole file."""
     prefix = data[:SNIFF_BYTES]
-    cuts = range(4) if len(data) > SNIFF_BYTES else range(1)
+    cuts = range(4) if partial or len(data) > SNIFF_BYTES else range(1)
     found: list[str] = []
     for cut in cuts:
         for match in from_bytes(prefix[: len(prefix) - cut], cp_isolation=CANDIDATES):

@@ -29,6 +29,11 @@ class Segment:
     kind: SegmentKind = SegmentKind.PROSE
     first_line: int | None = None
     context: tuple[str, ...] = ()
+    # Findings that start outside [keep_from, keep_to) belong to a neighbouring,
+    # overlapping chunk of the same text and are dropped here (streamed big files).
+    keep_from: int = 0
+    keep_to: int | None = None
+    first_column: int = 0  # where in its line ``text`` starts (a chunk cut inside a line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +83,4 @@ class FileResult:
     encoding: str = ""
     reason: str = ""
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()  # parts that could not be read (image-only pages, …)

@@ -1,36 +1,60 @@
 """One file at a time: stat → read → sniff → extract → analyse → findings.
 
 Every way a file can fail (vanished, unreadable, empty, too large, binary,
-undecodable, a parser error) ends as a ``FileResult`` with a status and a
-reason; the scan goes on. Files are only ever opened for reading.
+undecodable, encrypted, corrupt, a zip bomb, a parser error) ends as a
+``FileResult`` with a status and a reason; the scan goes on. Files are only
+ever opened for reading, and archive members are never written anywhere.
+
+A container yields more than one result: ``scan_file("a.zip")`` gives the
+archive's own result followed by one per member (``a.zip!dir/b.docx``), depth
+first. A mail attachment is different: its findings are the mail's, located
+``附件 合同.docx 段落 3``. Text files larger than the streaming threshold are
+read in overlapping chunks, so memory stays bounded whatever their size.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import magic
 
 from scanner.analyze import Analyzer, SegmentLocator
 from scanner.clients import ClientRecord
-from scanner.decode import DecodeError
-from scanner.extract import Source, select_format
+from scanner.decode import DecodeError, detect_encoding
+from scanner.extract import (
+    EncryptedError,
+    ExtractionError,
+    FormatSpec,
+    Member,
+    Notice,
+    Source,
+    UnsupportedError,
+    is_textual,
+    refine_zip_mime,
+    select_format,
+)
+from scanner.extract.text import overlapping_chunks
+from scanner.limits import MB, Budget, Limits
 from scanner.masking import fingerprint, mask
 from scanner.models import Detection, FileResult, FileStatus, Finding, Segment
 from scanner.walk import walk
 
 SNIFF_BYTES = 64 * 1024
+STREAM_READ_BYTES = 4 * MB
+BATCH_CHARS = 1 << 20
 
 
 @dataclass(frozen=True)
 class ScanOptions:
     include_values: bool = False
-    max_file_bytes: int = 100 * 1024 * 1024
+    limits: Limits = field(default_factory=Limits)
     exclude: tuple[str, ...] = ()
     follow_symlinks: bool = False
+    stream_threshold_bytes: int = 32 * MB  # text files above this are streamed
 
 
 class Scanner:
@@ -39,91 +63,193 @@ class Scanner:
         analyzer: Analyzer,
         key: bytes,
         clients: Sequence[ClientRecord] = (),
-        options: ScanOptions = ScanOptions(),
+        options: ScanOptions | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.key = key
         self.clients = list(clients)
-        self.options = options
+        self.options = options or ScanOptions()
+        self.limits = self.options.limits
         self._magic = magic.Magic(mime=True)
+
+    # --- whole trees and files -------------------------------------------------------
 
     def scan(self, roots: Sequence[Path]) -> Iterator[FileResult]:
         for entry in walk(roots, self.options.exclude, self.options.follow_symlinks):
             if entry.error:
                 yield FileResult(str(entry.path), FileStatus.ERROR, reason=entry.error)
             else:
-                yield self.scan_file(entry.path)
+                yield from self.scan_file(entry.path)
 
-    def scan_file(self, path: Path) -> FileResult:
+    def scan_file(self, path: Path) -> list[FileResult]:
         display = str(path)
         try:
             size = path.stat().st_size
             if size == 0:
-                return FileResult(display, FileStatus.SKIPPED, reason="empty file")
-            if size > self.options.max_file_bytes:
-                limit = self.options.max_file_bytes / 1048576
-                return FileResult(
-                    display,
-                    FileStatus.SKIPPED,
-                    size=size,
-                    reason=f"too large: {size / 1048576:.1f} MB > {limit:g} MB limit",
-                )
-            data = path.read_bytes()
+                return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
+            with open(path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+                mime = self._sniff(head)
+                if is_textual(mime) and size > self.options.stream_threshold_bytes:
+                    return [self._scan_stream(display, fh, head, mime, size)]
+                if size > self.limits.max_file_bytes:
+                    return [_too_large(display, size, mime, self.limits.max_file_mb)]
+                data = head + fh.read()
         except FileNotFoundError:
-            return FileResult(display, FileStatus.ERROR, reason="vanished before it could be read")
+            return [_error(display, 0, "", "vanished before it could be read")]
         except PermissionError:
-            return FileResult(display, FileStatus.ERROR, reason="permission denied")
+            return [FileResult(display, FileStatus.ERROR, reason="permission denied")]
         except IsADirectoryError:
-            return FileResult(display, FileStatus.SKIPPED, reason="is a directory")
+            return [FileResult(display, FileStatus.SKIPPED, reason="is a directory")]
         except OSError as exc:
-            return FileResult(display, FileStatus.ERROR, reason=f"unreadable: {exc.strerror}")
+            return [FileResult(display, FileStatus.ERROR, reason=f"unreadable: {exc.strerror}")]
         return self.scan_bytes(display, data)
 
-    def scan_bytes(self, display: str, data: bytes) -> FileResult:
-        """Scan content already in memory (a file's bytes, later an archive member)."""
-        size = len(data)
+    def scan_bytes(
+        self, display: str, data: bytes, depth: int = 0, budget: Budget | None = None
+    ) -> list[FileResult]:
+        """Scan content already in memory: a file's bytes or a container's member."""
         if not data:
-            return FileResult(display, FileStatus.SKIPPED, reason="empty file")
-        mime = self._sniff(data)
-        source = Source(display, data, mime)
+            return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
+        mime = refine_zip_mime(data, self._sniff(data[:SNIFF_BYTES]))
+        source = Source(display, data, mime, self.limits, depth, budget or Budget(self.limits))
         spec = select_format(source)
         if spec is None:
-            return FileResult(
-                display,
-                FileStatus.SKIPPED,
-                size=size,
-                mime=mime,
-                reason=f"unsupported file type: {mime}",
-            )
+            return [_skipped(display, len(data), mime, f"unsupported file type: {mime}")]
+        members: list[FileResult] = []
         try:
-            findings = tuple(self._findings(display, spec.extract(source)))
+            findings, notes = self._extract(source, spec, members)
+        except (EncryptedError, UnsupportedError) as exc:
+            return [_skipped(display, len(data), mime, str(exc)), *members]
+        except (ExtractionError, DecodeError) as exc:
+            return [_error(display, len(data), mime, str(exc)), *members]
+        except RecursionError:
+            return [_error(display, len(data), mime, f"{spec.name}: nesting too deep to parse")]
+        except MemoryError:
+            return [_error(display, len(data), mime, f"{spec.name}: out of memory while parsing")]
+        except Exception as exc:
+            reason = f"{spec.name} extraction failed: {type(exc).__name__}"
+            return [_error(display, len(data), mime, reason), *members]
+        result = FileResult(
+            display,
+            FileStatus.SCANNED,
+            size=len(data),
+            mime=mime,
+            encoding=source.encoding,
+            findings=tuple(findings),
+            notes=tuple(notes),
+        )
+        return [result, *members]
+
+    # --- extraction ------------------------------------------------------------------
+
+    def _extract(
+        self, source: Source, spec: FormatSpec, members: list[FileResult]
+    ) -> tuple[list[Finding], list[str]]:
+        findings: list[Finding] = []
+        notes: list[str] = []
+        attachments: list[Member] = []
+
+        def segments() -> Iterator[Segment]:
+            for item in spec.extract(source):
+                if isinstance(item, Segment):
+                    yield item
+                elif isinstance(item, Notice):
+                    notes.append(item.message)
+                elif item.in_path:
+                    members.extend(self._member(source, item))
+                else:
+                    attachments.append(item)
+
+        findings.extend(self._findings(source.path, segments()))
+        for attachment in attachments:
+            found, remarks = self._attachment(source, attachment, members)
+            findings.extend(found)
+            notes.extend(remarks)
+        return findings, notes
+
+    def _member(self, parent: Source, member: Member) -> list[FileResult]:
+        path = f"{parent.path}!{member.name}"
+        if member.error:
+            return [
+                FileResult(
+                    path,
+                    FileStatus.SKIPPED if member.skipped else FileStatus.ERROR,
+                    size=len(member.data),
+                    reason=member.error,
+                )
+            ]
+        if parent.depth + 1 > self.limits.max_depth:
+            reason = f"limit exceeded: nested deeper than {self.limits.max_depth} containers"
+            return [FileResult(path, FileStatus.SKIPPED, size=len(member.data), reason=reason)]
+        return self.scan_bytes(path, member.data, parent.depth + 1, parent.budget)
+
+    def _attachment(
+        self, parent: Source, member: Member, members: list[FileResult]
+    ) -> tuple[list[Finding], list[str]]:
+        """An attachment's findings belong to the mail; nested archives still get paths."""
+        label = f"附件 {member.name}"
+        scanned = self._member(parent, replace(member, in_path=True))
+        own, nested = scanned[0], scanned[1:]
+        members.extend(nested)
+        notes = [f"{label}: {own.reason}"] if own.reason else []
+        notes.extend(f"{label}: {note}" for note in own.notes)
+        findings = [
+            replace(f, path=parent.path, location=f"{label} {f.location}".rstrip())
+            for f in own.findings
+        ]
+        return findings, notes
+
+    # --- big text files --------------------------------------------------------------
+
+    def _scan_stream(self, display: str, fh, head: bytes, mime: str, size: int) -> FileResult:
+        """A text file too big to hold: decode incrementally, analyse overlapping chunks."""
+        try:
+            encoding = detect_encoding(head)
         except DecodeError as exc:
-            return FileResult(display, FileStatus.ERROR, size=size, mime=mime, reason=str(exc))
-        except Exception as exc:  # a parser bug must not end the scan of a share
-            return FileResult(
-                display,
-                FileStatus.ERROR,
-                size=size,
-                mime=mime,
-                encoding=source.encoding,
-                reason=f"{spec.name} extraction failed: {type(exc).__name__}",
-            )
+            return _error(display, size, mime, str(exc))
+        notes: list[str] = []
+
+        def pieces() -> Iterator[str]:
+            decoder = codecs.getincrementaldecoder(encoding)("strict")
+            block, offset = head, 0
+            while block:
+                state = decoder.getstate()
+                try:
+                    yield decoder.decode(block)
+                except UnicodeDecodeError:
+                    # Keep going: what follows a bad byte may still hold client data.
+                    notes.append(
+                        f"bytes not valid {encoding} in the block at byte {offset}: "
+                        "replaced by U+FFFD, the rest was scanned"
+                    )
+                    decoder = codecs.getincrementaldecoder(encoding)("replace")
+                    decoder.setstate(state)
+                    yield decoder.decode(block)
+                offset += len(block)
+                block = fh.read(STREAM_READ_BYTES)
+            yield decoder.decode(b"", final=True)
+
+        findings = tuple(self._findings(display, overlapping_chunks(pieces())))
         return FileResult(
             display,
             FileStatus.SCANNED,
             size=size,
             mime=mime,
-            encoding=source.encoding,
+            encoding=encoding,
             findings=findings,
+            notes=tuple(notes),
         )
+
+    # --- analysis --------------------------------------------------------------------
 
     def _sniff(self, data: bytes) -> str:
         try:
-            return self._magic.from_buffer(data[:SNIFF_BYTES])
+            return self._magic.from_buffer(data)
         except magic.MagicException:
             return "application/octet-stream"
 
-    def _findings(self, path: str, segments: Iterator[Segment]) -> Iterator[Finding]:
+    def _findings(self, path: str, segments: Iterable[Segment]) -> Iterator[Finding]:
         for batch in _batches(segments):
             detections = self.analyzer.analyze_batch([(s.text, s.context) for s in batch])
             for segment, found in zip(batch, detections, strict=True):
@@ -131,6 +257,10 @@ class Scanner:
                     continue
                 locator = SegmentLocator(segment)
                 for d in found:
+                    if d.start < segment.keep_from or (
+                        segment.keep_to is not None and d.start >= segment.keep_to
+                    ):
+                        continue  # an overlapping neighbour chunk reports this one
                     location, base = locator.locate(d.start)
                     yield self._finding(path, d, location, base)
 
@@ -156,10 +286,7 @@ class Scanner:
         )
 
 
-BATCH_CHARS = 1 << 20
-
-
-def _batches(segments: Iterator[Segment], limit: int = BATCH_CHARS) -> Iterator[list[Segment]]:
+def _batches(segments: Iterable[Segment], limit: int = BATCH_CHARS) -> Iterator[list[Segment]]:
     """Segments grouped up to about ``limit`` characters: one analyser pass per group."""
     batch: list[Segment] = []
     size = 0
@@ -173,8 +300,16 @@ def _batches(segments: Iterator[Segment], limit: int = BATCH_CHARS) -> Iterator[
         yield batch
 
 
-def file_size_limit(megabytes: float) -> int:
-    return int(megabytes * 1024 * 1024)
+def _skipped(path: str, size: int, mime: str, reason: str) -> FileResult:
+    return FileResult(path, FileStatus.SKIPPED, size=size, mime=mime, reason=reason)
+
+
+def _error(path: str, size: int, mime: str, reason: str) -> FileResult:
+    return FileResult(path, FileStatus.ERROR, size=size, mime=mime, reason=reason)
+
+
+def _too_large(path: str, size: int, mime: str, limit_mb: float) -> FileResult:
+    return _skipped(path, size, mime, f"too large: {size / MB:.1f} MB > {limit_mb:g} MB limit")
 
 
 def scan_roots_exist(roots: Sequence[Path]) -> list[Path]:

@@ -8,3 +8,25 @@ TEST_KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 @pytest.fixture(autouse=True)
 def _fixed_hash_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BAOMI_HASH_KEY", TEST_KEY_HEX)
+
+
+@pytest.fixture(scope="session")
+def analyzer_all():
+    """Every recognizer, no client registry, the default threshold (built once)."""
+    from recognizers.registry import build_recognizers
+    from scanner.analyze import Analyzer
+
+    return Analyzer(build_recognizers())
+
+
+@pytest.fixture()
+def make_scanner(analyzer_all):
+    """A Scanner with the test key and any ScanOptions/Limits overrides."""
+    from scanner.limits import Limits
+    from scanner.pipeline import Scanner, ScanOptions
+
+    def make(limits: Limits | None = None, **options) -> Scanner:
+        opts = ScanOptions(limits=limits or Limits(), **options)
+        return Scanner(analyzer_all, bytes.fromhex(TEST_KEY_HEX), options=opts)
+
+    return make

@@ -1,27 +1,100 @@
-"""Extractors: one module per format, one line per format in ``FORMATS``.
+"""Extractors: one module per format, one line per format in ``_formats()``.
 
-An extractor takes a ``Source`` (the file's bytes, its detected MIME type and
-its text, decoded on demand) and yields ``Segment``s. Adding a format: write
-``scanner/extract/<format>.py`` with an ``extract(source)`` generator and add
-one ``FormatSpec`` line below.
+An extractor is a generator ``extract(source: Source) -> Iterator[Item]``. It
+yields, in document order:
+
+* ``Segment`` — a piece of text with its human-readable ``location``
+  (``段落 12``, ``sheet 媒体名单 cell C7``, ``第 2 页``) and, for table cells,
+  the column header as ``context``;
+* ``Member`` — an embedded file to scan in turn: an archive member (its path
+  becomes ``a.zip!dir/b.docx``) or a mail attachment (its findings stay with
+  the mail, located ``附件 合同.docx 段落 3``);
+* ``Notice`` — something a reader of the inventory must know although the file
+  was scanned (``第 3 页: image only, not scanned``).
+
+An extractor that cannot read its file raises one of the ``ExtractionError``
+subclasses below; its message is the reason the inventory shows. Any other
+exception is caught by the pipeline and reported as an extraction failure.
+
+Adding a format: write ``scanner/extract/<format>.py`` with an ``extract``
+generator and add one ``FormatSpec`` line to ``_formats()``.
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import PurePath
 
 from scanner.decode import decode
+from scanner.limits import Budget, Limits
 from scanner.models import Segment
+
+
+class ExtractionError(Exception):
+    """The file could not be read; ``str(error)`` is the reason shown to people."""
+
+
+class EncryptedError(ExtractionError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("encrypted: not scanned" + (f" ({detail})" if detail else ""))
+
+
+class CorruptError(ExtractionError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"corrupt: {detail}")
+
+
+class LimitExceeded(ExtractionError):
+    """An archive or document beyond the configured safety limits (zip bombs)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"limit exceeded: {detail}")
+
+
+class UnsupportedError(ExtractionError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"unsupported: {detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A file inside the file being scanned."""
+
+    name: str  # archive member path, or attachment file name
+    data: bytes = b""
+    in_path: bool = True  # True: archive member (path a.zip!name); False: attachment (location)
+    error: str = ""  # set when the member itself cannot be read (encrypted, too large …)
+    skipped: bool = False  # with ``error``: skipped (encrypted, limits) rather than failed
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A remark about a scanned file (part of it could not be read)."""
+
+    message: str
+
+
+Item = Segment | Member | Notice
 
 
 @dataclass
 class Source:
-    path: str
+    """A file's content as extractors see it."""
+
+    path: str  # display path, a.zip!dir/b.docx for archive members
     data: bytes
     mime: str
+    limits: Limits = field(default_factory=Limits)
+    depth: int = 0  # how many containers (archives, mails) this file is inside
+    budget: Budget = None  # type: ignore[assignment]  # set in __post_init__ when not given
     _text: tuple[str, str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.budget is None:  # uncompressed bytes left for the whole top-level file
+            self.budget = Budget(self.limits)
 
     @property
     def text(self) -> str:
@@ -41,8 +114,11 @@ class Source:
     def suffix(self) -> str:
         return PurePath(self.path.rsplit("!", 1)[-1]).suffix.lower()
 
+    def stream(self) -> BytesIO:
+        return BytesIO(self.data)
 
-Extractor = Callable[[Source], Iterator[Segment]]
+
+Extractor = Callable[[Source], Iterator[Item]]
 
 
 @dataclass(frozen=True)
@@ -51,13 +127,30 @@ class FormatSpec:
     extensions: tuple[str, ...]
     mimes: tuple[str, ...]
     extract: Extractor
-    text_based: bool = True  # needs only "is it text" from libmagic; decided by extension
+    text_based: bool = True  # chosen by extension once libmagic says "text"
 
 
 def _formats() -> list[FormatSpec]:
-    from scanner.extract import markup, structured, tabular, text
+    from scanner.extract import archive, markup, structured, tabular, text
 
     return [
+        FormatSpec("zip", (".zip",), ("application/zip",), archive.extract_zip, False),
+        FormatSpec("7z", (".7z",), ("application/x-7z-compressed",), archive.extract_7z, False),
+        FormatSpec("tar", (".tar",), ("application/x-tar",), archive.extract_tar, False),
+        FormatSpec(
+            "compressed",
+            (".gz", ".tgz", ".bz2", ".xz"),
+            archive.COMPRESSED_MIMES,
+            archive.extract_compressed,
+            False,
+        ),
+        FormatSpec(
+            "rar",
+            (".rar",),
+            ("application/x-rar", "application/vnd.rar"),
+            archive.extract_rar,
+            False,
+        ),
         FormatSpec("csv", (".csv",), ("text/csv",), tabular.extract_csv),
         FormatSpec("tsv", (".tsv", ".tab"), ("text/tab-separated-values",), tabular.extract_tsv),
         FormatSpec(
@@ -83,15 +176,47 @@ def is_textual(mime: str) -> bool:
     return mime.startswith("text/") or mime in ("application/json", "application/xml")
 
 
+# What a ZIP container really is, by the part that only that format has.
+_OOXML = "application/vnd.openxmlformats-officedocument."
+_ZIP_KINDS = (
+    ("word/document.xml", _OOXML + "wordprocessingml.document"),
+    ("xl/workbook.xml", _OOXML + "spreadsheetml.sheet"),
+    ("ppt/presentation.xml", _OOXML + "presentationml.presentation"),
+)
+
+
+def refine_zip_mime(data: bytes, mime: str) -> str:
+    """libmagic calls an OOXML or ODF file ``application/zip`` when its parts are in an
+    unusual order; look at the parts to tell."""
+    if mime != "application/zip":
+        return mime
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if declared.startswith("application/vnd.oasis.opendocument."):
+                    return declared
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+        return mime
+    for part, kind in _ZIP_KINDS:
+        if part in names:
+            return kind
+    return mime
+
+
 def select_format(source: Source) -> FormatSpec | None:
-    """Content decides text or not (libmagic); for text, the extension picks the parser."""
+    """Content decides the kind (libmagic); for text, the extension picks the parser."""
     specs = formats()
+    for spec in specs:  # binary formats: by detected type
+        if not spec.text_based and source.mime in spec.mimes:
+            return spec
     if not is_textual(source.mime):
         return None
     for spec in specs:
-        if source.suffix in spec.extensions and spec.text_based:
+        if spec.text_based and source.suffix in spec.extensions:
             return spec
     for spec in specs:
-        if source.mime in spec.mimes:
+        if spec.text_based and source.mime in spec.mimes:
             return spec
     return next(s for s in specs if s.name == "text")

@@ -274,14 +274,14 @@ def test_unreadable_and_vanishing_files_are_reported_and_the_scan_goes_on(
     tmp_path, share, monkeypatch, capsys
 ) -> None:
     victims = {share / "无敏感信息.txt": PermissionError, share / "会议纪要.txt": FileNotFoundError}
-    real_read = Path.read_bytes
 
-    def read_bytes(self: Path) -> bytes:
-        if self in victims:
-            raise victims[self]()
-        return real_read(self)
+    def guarded_open(path, *args, **kwargs):
+        if Path(path) in victims:
+            raise victims[Path(path)]()
+        return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    # the scan runs in a forked worker, which inherits this patch
+    monkeypatch.setattr("scanner.pipeline.open", guarded_open, raising=False)
     code, records = run_jsonl(tmp_path, str(share))
     err = capsys.readouterr().err
     assert f"{share / '无敏感信息.txt'}: permission denied" in err

@@ -14,7 +14,7 @@ def test_defaults_without_a_file() -> None:
 def test_values_and_paths_relative_to_the_file(tmp_path: Path) -> None:
     path = tmp_path / "baomi.toml"
     path.write_text(
-        '[scan]\nmin_score = 0.7\nentities = ["PHONE_NUMBER"]\nmax_file_mb = 5\n'
+        '[scan]\nmin_score = 0.7\nentities = ["PHONE_NUMBER"]\n[limits]\nmax_file_mb = 5\n'
         '[clients]\nregistry = "reg/clients.csv"\n[context]\nboost = 0.2\n'
         '[security]\nhash_key_file = "/etc/baomi/key"\n',
         encoding="utf-8",
@@ -22,7 +22,7 @@ def test_values_and_paths_relative_to_the_file(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.scan.min_score == 0.7
     assert config.scan.entities == ("PHONE_NUMBER",)
-    assert config.scan.max_file_mb == 5.0
+    assert config.limits.max_file_mb == 5.0
     assert config.client_registry == tmp_path / "reg" / "clients.csv"
     assert config.context.boost == 0.2
     assert config.hash_key_file == Path("/etc/baomi/key")

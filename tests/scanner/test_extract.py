@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from scanner.extract import Source, select_format
-from scanner.extract.text import line_chunks
 from scanner.models import Segment, SegmentKind
 
 
@@ -86,17 +85,6 @@ def test_xml_element_names_are_context() -> None:
     )
     assert [(s.text, s.first_line, s.context) for s in got if s.text.strip()] == [
         ("zhangwei_2024", 3, ("wechat",))
-    ]
-
-
-def test_text_is_chunked_on_line_boundaries_with_line_numbers() -> None:
-    text = "第一行\n" + "x" * 30 + "\n第三行\n"
-    chunks = list(line_chunks(text, chunk=20))
-    assert "".join(c.text for c in chunks) == text
-    assert [(c.first_line, c.text) for c in chunks] == [
-        (1, "第一行\n"),
-        (2, "x" * 20),
-        (2, "x" * 10 + "\n第三行\n"),
     ]
 
 

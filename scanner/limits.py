@@ -1,0 +1,53 @@
+"""Safety limits for hostile files: zip bombs, deep nesting, huge parts, slow parsers.
+
+All configurable in ``baomi.toml`` (``[limits]``). A limit that is reached ends
+the scan of that file (or member) with ``limit exceeded: …`` as the reason; the
+scan of the share goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_mb: float = 200.0  # office/PDF/archive files read into memory
+    max_member_mb: float = 100.0  # one archive member or attachment, uncompressed
+    max_archive_total_mb: float = 1024.0  # all members of one archive together, uncompressed
+    max_ratio: float = 200.0  # uncompressed / compressed size of one member
+    max_members: int = 10_000  # members of one archive
+    max_depth: int = 4  # archives within archives (and mails within mails)
+    file_timeout_s: float = 120.0  # one file's extraction and analysis
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * MB)
+
+    @property
+    def max_member_bytes(self) -> int:
+        return int(self.max_member_mb * MB)
+
+    @property
+    def max_archive_total_bytes(self) -> int:
+        return int(self.max_archive_total_mb * MB)
+
+
+class Budget:
+    """Uncompressed bytes that all members of one top-level file may still take.
+
+    Shared by nested containers (a zip inside a zip draws on the same budget), so a
+    bomb cannot multiply through nesting.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.remaining = limits.max_archive_total_bytes
+
+    def take(self, size: int) -> bool:
+        """Reserve ``size`` bytes; False (and nothing reserved) when they are not left."""
+        if size > self.remaining:
+            return False
+        self.remaining -= size
+        return True

@@ -1,0 +1,114 @@
+"""Hostile files: hangs, crashes, huge lines, files that change or vanish mid-scan."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import scanner.extract.text as text_extractor
+from scanner.isolation import IsolatedScanner
+from scanner.limits import MB
+
+PHONE_LINE = "会议纪要：联系人手机13812345678。\n"
+
+
+def outcome(results, root: Path) -> list[tuple[str, str, str, int]]:
+    prefix = str(root) + "/"
+    return [
+        (r.path.removeprefix(prefix), r.status.value, r.reason, len(r.findings)) for r in results
+    ]
+
+
+def test_a_hanging_parser_is_abandoned_and_the_scan_goes_on(make_scanner, tmp_path, monkeypatch):
+    (tmp_path / "a_hang.txt").write_text("挂起\n", encoding="utf-8")
+    (tmp_path / "b_ok.txt").write_text(PHONE_LINE, encoding="utf-8")
+    real = text_extractor.line_chunks
+
+    def hang_on_marker(text, *args, **kwargs):
+        if "挂起" in text:
+            time.sleep(60)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(text_extractor, "line_chunks", hang_on_marker)  # inherited by the fork
+    started = time.monotonic()
+    with IsolatedScanner(make_scanner(), timeout=1.0) as isolated:
+        results = list(isolated.scan([tmp_path]))
+    assert outcome(results, tmp_path) == [
+        ("a_hang.txt", "error", "timed out after 1 s: abandoned, not scanned", 0),
+        ("b_ok.txt", "scanned", "", 1),
+    ]
+    assert time.monotonic() - started < 30
+
+
+def test_a_crashing_parser_is_reported_and_the_worker_replaced(make_scanner, tmp_path, monkeypatch):
+    (tmp_path / "a_crash.txt").write_text("崩溃\n", encoding="utf-8")
+    (tmp_path / "b_ok.txt").write_text(PHONE_LINE, encoding="utf-8")
+    real = text_extractor.line_chunks
+
+    def crash_on_marker(text, *args, **kwargs):
+        if "崩溃" in text:
+            os._exit(3)  # what a segfaulting C parser looks like from outside
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(text_extractor, "line_chunks", crash_on_marker)
+    with IsolatedScanner(make_scanner(), timeout=30) as isolated:
+        results = list(isolated.scan([tmp_path]))
+    assert outcome(results, tmp_path) == [
+        ("a_crash.txt", "error", "extraction crashed (worker exit code 3)", 0),
+        ("b_ok.txt", "scanned", "", 1),
+    ]
+
+
+def test_a_50_mb_single_line_is_streamed_and_every_value_found_once(make_scanner, tmp_path):
+    unit = "客户资料" * 250  # 1,000 characters of prose
+    line = (unit + "手机13812345678，") * 18_000  # ~54 MB of UTF-8 on one line
+    path = tmp_path / "one_line.txt"
+    path.write_text(line, encoding="utf-8")
+    assert path.stat().st_size > 50 * MB
+    results = make_scanner(stream_threshold_bytes=8 * MB).scan_file(path)
+    assert [(r.status.value, r.reason, r.notes) for r in results] == [("scanned", "", ())]
+    findings = results[0].findings
+    assert len(findings) == 18_000
+    assert {(f.entity_type, f.location, f.end - f.start) for f in findings} == {
+        ("PHONE_NUMBER", "第 1 行", 11)
+    }
+    starts = [f.start for f in findings]
+    assert starts == [1002 + i * 1014 for i in range(18_000)]  # offsets within the one line
+
+
+def test_a_streamed_file_with_bad_bytes_is_scanned_to_the_end(make_scanner, tmp_path):
+    path = tmp_path / "broken.txt"
+    path.write_bytes(PHONE_LINE.encode() * 2000 + b"\xff\xfe\xfd" + PHONE_LINE.encode())
+    results = make_scanner(stream_threshold_bytes=1024).scan_file(path)
+    assert len(results) == 1 and results[0].status.value == "scanned"
+    assert len(results[0].findings) == 2001
+    assert results[0].notes == (
+        "bytes not valid utf-8 in the block at byte 65536: replaced by U+FFFD, "
+        "the rest was scanned",
+    )
+
+
+def test_a_file_replaced_by_a_directory_or_removed_between_walk_and_read(make_scanner, tmp_path):
+    scanner = make_scanner()
+    gone = tmp_path / "gone.txt"
+    assert outcome(scanner.scan_file(gone), tmp_path) == [
+        ("gone.txt", "error", "vanished before it could be read", 0)
+    ]
+    folder = tmp_path / "now_a_dir"
+    folder.mkdir()
+    assert outcome(scanner.scan_file(folder), tmp_path) == [
+        ("now_a_dir", "skipped", "is a directory", 0)
+    ]
+
+
+@pytest.mark.parametrize("size_mb, reason", [(3, "too large: 3.0 MB > 2 MB limit")])
+def test_binary_files_over_the_size_limit_are_skipped(make_scanner, tmp_path, size_mb, reason):
+    from scanner.limits import Limits
+
+    path = tmp_path / "huge.bin"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * (size_mb * MB - 8))
+    results = make_scanner(Limits(max_file_mb=2)).scan_file(path)
+    assert outcome(results, tmp_path) == [("huge.bin", "skipped", reason, 0)]
