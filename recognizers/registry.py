@@ -28,6 +28,7 @@ from recognizers.cn_uscc import CnUsccRecognizer
 from recognizers.context import CharWindowContextEnhancer
 from recognizers.email_address import EmailAddressRecognizer
 from recognizers.qq_number import QqNumberRecognizer
+from recognizers.table_column import TableColumnRecognizer
 from recognizers.wechat_id import WechatIdRecognizer
 
 LANGUAGE = "zh"
@@ -47,15 +48,16 @@ PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = (
     QqNumberRecognizer,
 )
 
-ENTITY_PRIORITY: dict[str, int] = {cls.ENTITY: i for i, cls in enumerate(PATTERN_RECOGNIZERS)} | {
-    ClientRegistryRecognizer.ENTITY: len(PATTERN_RECOGNIZERS)
-}
 
 
 def entity_catalogue() -> list[tuple[str, str, str]]:
     """(entity type, Chinese description, English description) for every entity type."""
     classes: list = [*PATTERN_RECOGNIZERS, ClientRegistryRecognizer]
-    return [(c.ENTITY, c.DESCRIPTION_ZH, c.DESCRIPTION_EN) for c in classes]
+    single = [(c.ENTITY, c.DESCRIPTION_ZH, c.DESCRIPTION_EN) for c in classes]
+    return single + list(TableColumnRecognizer.CATALOGUE)
+
+
+ENTITY_PRIORITY: dict[str, int] = {e: i for i, (e, _, _) in enumerate(entity_catalogue())}
 
 
 def all_entities() -> list[str]:
@@ -71,6 +73,8 @@ def build_recognizers(
     ]
     if wanted is None or ClientRegistryRecognizer.ENTITY in wanted:
         recognizers.append(ClientRegistryRecognizer(clients))
+    if wanted is None or wanted & set(TableColumnRecognizer().supported_entities):
+        recognizers.append(TableColumnRecognizer())
     return recognizers
 
 

@@ -131,9 +131,28 @@ class FormatSpec:
 
 
 def _formats() -> list[FormatSpec]:
-    from scanner.extract import archive, markup, structured, tabular, text
+    from scanner.extract import archive, markup, ole, structured, tabular, text
 
     return [
+        FormatSpec(
+            "encrypted",
+            (),
+            ("application/encrypted", "application/pgp-encrypted"),
+            ole.extract_encrypted,
+            False,
+        ),
+        FormatSpec(
+            "ole",
+            (".doc", ".ppt"),
+            (
+                "application/msword",
+                "application/vnd.ms-powerpoint",
+                "application/x-ole-storage",
+                "application/CDFV2",
+            ),
+            ole.extract_ole,
+            False,
+        ),
         FormatSpec("zip", (".zip",), ("application/zip",), archive.extract_zip, False),
         FormatSpec("7z", (".7z",), ("application/x-7z-compressed",), archive.extract_7z, False),
         FormatSpec("tar", (".tar",), ("application/x-tar",), archive.extract_tar, False),

@@ -56,7 +56,13 @@ def test_members_and_nested_archives_get_bang_paths(make_scanner, tmp_path):
     data = zip_bytes({"客户/通讯录.csv": CONTACTS, "inner.zip": inner, "readme.txt": b"hello\n"})
     assert scan(make_scanner, tmp_path, "a.zip", data) == [
         ("a.zip", "scanned", "", [], []),
-        ("a.zip!客户/通讯录.csv", "scanned", "", [("QQ_NUMBER", "第 2 行 第 2 列")], []),
+        (
+            "a.zip!客户/通讯录.csv",
+            "scanned",
+            "",
+            [("PERSON", "第 2 行 第 1 列"), ("QQ_NUMBER", "第 2 行 第 2 列")],
+            [],
+        ),
         ("a.zip!inner.zip", "scanned", "", [], []),
         ("a.zip!inner.zip!纪要.txt", "scanned", "", [("PHONE_NUMBER", "第 1 行")], []),
         ("a.zip!readme.txt", "scanned", "", [], []),
@@ -149,7 +155,13 @@ def test_tar_gz_and_single_gzip(make_scanner, tmp_path):
     ]
     assert scan(make_scanner, tmp_path, "通讯录.csv.gz", gzip.compress(CONTACTS)) == [
         ("通讯录.csv.gz", "scanned", "", [], []),
-        ("通讯录.csv.gz!通讯录.csv", "scanned", "", [("QQ_NUMBER", "第 2 行 第 2 列")], []),
+        (
+            "通讯录.csv.gz!通讯录.csv",
+            "scanned",
+            "",
+            [("PERSON", "第 2 行 第 1 列"), ("QQ_NUMBER", "第 2 行 第 2 列")],
+            [],
+        ),
     ]
 
 
@@ -175,3 +187,25 @@ def test_rar_is_reported_unsupported(make_scanner, tmp_path):
     results = scan(make_scanner, tmp_path, "a.rar", rar5)
     assert results[0][1] == "skipped"
     assert results[0][2].startswith("unsupported: RAR archive")
+
+
+def test_password_protected_office_files_are_reported_encrypted(make_scanner, tmp_path):
+    import docx
+    import openpyxl
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    document = docx.Document()
+    document.add_paragraph(f"手机{PHONE}")
+    plain_docx = io.BytesIO()
+    document.save(plain_docx)
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = PHONE
+    plain_xlsx = io.BytesIO()
+    workbook.save(plain_xlsx)
+    for name, plain in (("合同.docx", plain_docx), ("名单.xlsx", plain_xlsx)):
+        plain.seek(0)
+        locked = io.BytesIO()
+        OOXMLFile(plain).encrypt("秘密", locked)
+        assert scan(make_scanner, tmp_path, name, locked.getvalue()) == [
+            (name, "skipped", "encrypted: not scanned (password-protected file)", [], [])
+        ]

@@ -153,6 +153,10 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
         expected(
             notes, "CN_USCC", 9, 27, 1.0, "第 4 行", "CnUsccRecognizer", "91**************1L", USCC
         ),
+        # the 姓名 column makes its cells names, with nothing else around them
+        expected(
+            contacts, "PERSON", 0, 2, 0.85, "第 2 行 第 1 列", "TableColumnRecognizer", "王*", "王芳"
+        ),
         expected(
             contacts,
             "PHONE_NUMBER",
@@ -191,7 +195,7 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
     err = capsys.readouterr().err
     assert f"{share / 'logo.png'}: unsupported file type: image/png" in err
     assert f"{share / '空文件.txt'}: empty file" in err
-    assert "scanned 5 files: 9 findings in 2 files, 2 skipped, 0 errors" in err
+    assert "scanned 5 files: 10 findings in 2 files, 2 skipped, 0 errors" in err
 
 
 def test_no_raw_values_leave_the_scan_unless_asked(tmp_path, share, registry, capsys) -> None:
