@@ -20,6 +20,14 @@ from scanner import __version__
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def printable(text: str) -> str:
+    """One safe line: control characters escaped (a file name with a newline or an
+    escape sequence must not break the one-line-per-file log or drive the terminal),
+    undecodable bytes of non-UTF-8 file names shown as \\xNN."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class UsageError(Exception):
     """Bad arguments or configuration: reported in one line, exit code 2."""
 
@@ -61,11 +69,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except UsageError as exc:
-        print(f"baomi: error: {exc}", file=sys.stderr)
+        print(f"baomi: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("baomi: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
+        return EXIT_FINDINGS
+    except Exception as exc:
+        print(f"baomi: internal error: {type(exc).__name__}; please report it", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
@@ -120,14 +133,15 @@ def _tallied(results: Iterable, tally: ScanTally, log: TextIO) -> Iterator:
 
     for result in results:
         tally.files += 1
+        path = printable(result.path)
         if result.status is FileStatus.SKIPPED:
             tally.skipped.append((result.path, result.reason))
-            print(f"baomi: 跳过 skipped {result.path}: {result.reason}", file=log)
+            print(f"baomi: 跳过 skipped {path}: {result.reason}", file=log)
         elif result.status is FileStatus.ERROR:
             tally.errors.append((result.path, result.reason))
-            print(f"baomi: 出错 error {result.path}: {result.reason}", file=log)
+            print(f"baomi: 出错 error {path}: {result.reason}", file=log)
         for note in result.notes:
-            print(f"baomi: 注意 note {result.path}: {note}", file=log)
+            print(f"baomi: 注意 note {path}: {printable(note)}", file=log)
         if result.findings:
             tally.with_findings += 1
             tally.findings += len(result.findings)

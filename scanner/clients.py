@@ -20,6 +20,9 @@ from recognizers.checksums import is_valid_uscc
 from recognizers.client_registry import Client
 from scanner.config import ConfigError
 from scanner.decode import DecodeError, decode
+from scanner.masking import mask
+
+HEADER = ("name", "aliases", "uscc", "nda_id", "nda_expires", "project_end", "retention_months")
 
 COLUMNS = {
     "name": "name",
@@ -69,10 +72,18 @@ def load_registry(path: Path) -> list[ClientRecord]:
         raise ConfigError(f"client registry {path} is empty")
     columns = [COLUMNS.get(h.strip().lower(), COLUMNS.get(h.strip())) for h in header]
     if "name" not in columns:
-        raise ConfigError(f"client registry {path}: no 'name' column in header {header}")
+        # the header is not echoed: a data file passed by mistake would print client data
+        raise ConfigError(
+            f"client registry {path}: no 'name'/'客户名称' column in its first row "
+            f"(expected header: {','.join(HEADER)})"
+        )
     unknown = [h for h, c in zip(header, columns, strict=False) if c is None]
     if unknown:
-        raise ConfigError(f"client registry {path}: unknown column(s) {', '.join(unknown)}")
+        positions = ", ".join(str(i) for i, c in enumerate(columns, start=1) if c is None)
+        raise ConfigError(
+            f"client registry {path}: unknown column(s) at position {positions} "
+            f"(expected header: {','.join(HEADER)})"
+        )
     records: list[ClientRecord] = []
     owner: dict[str, int] = {}
     for row_number, row in enumerate(reader, start=2):
@@ -84,7 +95,8 @@ def load_registry(path: Path) -> list[ClientRecord]:
             key = term.lower()
             if key and key in owner:
                 raise ConfigError(
-                    f"client registry {path} row {row_number}: '{term}' already belongs to the "
+                    f"client registry {path} row {row_number}: '{mask('CLIENT', term)}' "
+                    "already belongs to the "
                     f"client in row {owner[key]}"
                 )
             if key:
@@ -103,10 +115,12 @@ def _record(cells: dict[str, str], row: int, path: Path) -> ClientRecord:
         raise ConfigError(f"{where}: aliases must be at least two characters long")
     uscc = cells.get("uscc", "").upper()
     if uscc and not is_valid_uscc(uscc):
-        raise ConfigError(f"{where}: '{uscc}' is not a valid USCC (GB 32100-2015 check failed)")
+        raise ConfigError(
+            f"{where}: '{mask('CN_USCC', uscc)}' is not a valid USCC (GB 32100-2015 check failed)"
+        )
     retention = cells.get("retention_months", "")
-    if retention and not retention.isdigit():
-        raise ConfigError(f"{where}: retention_months must be a whole number, got '{retention}'")
+    if retention and not (retention.isascii() and retention.isdigit()):
+        raise ConfigError(f"{where}: retention_months must be a whole number")
     return ClientRecord(
         name=name,
         aliases=aliases,

@@ -15,6 +15,8 @@ import codecs
 
 from charset_normalizer import from_bytes
 
+from scanner.hanzi import COMMON_HANZI
+
 SNIFF_BYTES = 256 * 1024
 CANDIDATES = ["gb18030", "big5", "shift_jis", "cp1252"]
 CHINESE = ("gb18030", "big5")
@@ -46,12 +48,32 @@ def decode(data: bytes) -> tuple[str, str]:
             return _strict(data, utf16)
         except DecodeError:
             pass
+    readings = []
     for encoding in _sniff(data):
         try:
-            return _strict(data, encoding)
+            readings.append(_strict(data, encoding))
         except DecodeError:
             continue
-    raise DecodeError("undecodable: no supported text encoding reads it cleanly")
+        if encoding not in CHINESE:
+            break  # Chinese readings come first; a non-Chinese one ends the search
+    if not readings:
+        raise DecodeError("undecodable: no supported text encoding reads it cleanly")
+    # GBK bytes are nearly always valid Big5 and the reverse: the reading made of
+    # common characters is the right one (charset-normalizer guesses on short texts).
+    # On a tie GB18030 wins: the firm's files are mostly mainland Chinese.
+    readings.sort(key=lambda reading: reading[1] != "gb18030")
+    return max(readings, key=lambda reading: _commonness(reading[0]))
+
+
+_COMMON_MARKS = frozenset("，。：；！？、（）《》“”‘’【】…—·￥")
+
+
+def _commonness(text: str) -> float:
+    """Share of the non-ASCII characters that are common Han characters or punctuation."""
+    wide = [c for c in text if ord(c) > 0x2E7F]  # CJK blocks, bopomofo, full-width forms
+    if not wide:
+        return 0.0
+    return sum(c in COMMON_HANZI or c in _COMMON_MARKS for c in wide) / len(wide)
 
 
 def detect_encoding(prefix: bytes) -> str:
@@ -105,6 +127,10 @@ def _superset(encoding: str) -> str:
 # High bytes of UTF-16 code units that Chinese business text is made of: ASCII (00),
 # general punctuation (20), CJK punctuation (30), CJK ideographs (4E-9F), full-width forms (FF).
 _UTF16_HIGH = frozenset([0x00, 0x20, 0x30, 0xFF, *range(0x4E, 0xA0)])
+
+
+def looks_like_utf16(data: bytes) -> bool:
+    return _utf16_without_bom(data) is not None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

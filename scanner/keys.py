@@ -29,7 +29,10 @@ def load_hash_key(path: Path | None = None) -> bytes:
         return _parse(env.strip(), ENV_VAR)
     path = path or default_key_path()
     if not path.exists():
-        _create(path)
+        try:
+            _create(path)
+        except OSError as exc:
+            raise HashKeyError(f"cannot create hash key {path}: {exc.strerror}") from exc
     try:
         return _parse(path.read_text(encoding="ascii").strip(), str(path))
     except OSError as exc:

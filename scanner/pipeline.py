@@ -34,7 +34,7 @@ from scanner.extract import (
     Source,
     UnsupportedError,
     is_textual,
-    refine_zip_mime,
+    refine_mime,
     select_format,
 )
 from scanner.extract.text import overlapping_chunks
@@ -89,7 +89,7 @@ class Scanner:
                 return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
             with open(path, "rb") as fh:
                 head = fh.read(SNIFF_BYTES)
-                mime = self._sniff(head)
+                mime = refine_mime(head, self._sniff(head))
                 if is_textual(mime) and size > self.options.stream_threshold_bytes:
                     return [self._scan_stream(display, fh, head, mime, size)]
                 if size > self.limits.max_file_bytes:
@@ -111,7 +111,7 @@ class Scanner:
         """Scan content already in memory: a file's bytes or a container's member."""
         if not data:
             return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
-        mime = refine_zip_mime(data, self._sniff(data[:SNIFF_BYTES]))
+        mime = refine_mime(data, self._sniff(data[:SNIFF_BYTES]))
         source = Source(display, data, mime, self.limits, depth, budget or Budget(self.limits))
         spec = select_format(source)
         if spec is None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import PurePath
 
-from scanner.decode import decode
+from scanner.decode import decode, looks_like_utf16
 from scanner.limits import Budget, Limits
 from scanner.models import Segment
 
@@ -191,8 +191,22 @@ def formats() -> list[FormatSpec]:
     return _FORMATS
 
 
+TEXT_MIMES = frozenset({"application/json", "application/xml", "application/x-ndjson",
+                        "application/javascript", "application/x-subrip", "message/rfc822"})
+
+
 def is_textual(mime: str) -> bool:
-    return mime.startswith("text/") or mime in ("application/json", "application/xml")
+    return (mime.startswith("text/") or mime in TEXT_MIMES
+            or mime.endswith(("+json", "+xml")))
+
+
+def refine_mime(data: bytes, mime: str) -> str:
+    """Correct libmagic where it is known to be wrong for this share's files."""
+    if mime == "application/zip":
+        return refine_zip_mime(data, mime)
+    if mime == "application/octet-stream" and looks_like_utf16(data[:8192]):
+        return "text/plain"  # libmagic does not know UTF-16 without a byte-order mark
+    return mime
 
 
 # What a ZIP container really is, by the part that only that format has.

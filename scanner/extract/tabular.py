@@ -2,7 +2,9 @@
 
 A contact list keeps the meaning of a value in its header (微信, QQ, 身份证号),
 not next to it, so each cell is analysed on its own with the header of its
-column passed as context. A file the csv module cannot parse is read as text.
+column passed as context. The header is the first row with two or more
+labels, so a title row above it does not hide it. A file the csv module
+cannot parse is read as text.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def _cells(text: str, delimiter: str) -> Iterator[Segment]:
         return
     header: list[str] = []
     for line, row in rows:
-        if not header:
+        if not header and _is_header(row, rows[0][1]):
             header = row
         for col, cell in enumerate(row, start=1):
             if not cell.strip():
@@ -49,9 +51,17 @@ def _cells(text: str, delimiter: str) -> Iterator[Segment]:
             yield Segment(
                 cell,
                 f"第 {line} 行 第 {col} 列",
-                SegmentKind.HEADER if header is row else SegmentKind.TABLE_CELL,
+                # the header row and any title rows above it are labels, not data
+                SegmentKind.HEADER if header is row or not header else SegmentKind.TABLE_CELL,
                 context=(label,) if label else (),
             )
+
+
+def _is_header(row: list[str], first: list[str]) -> bool:
+    """The header is the first row with two or more labels; a title row above it
+    (``2025年客户通讯录,,``) has one. A one-column table's header is its first row."""
+    filled = sum(1 for cell in row if cell.strip())
+    return filled >= 2 or (len(first) <= 1 and filled == 1)
 
 
 def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:

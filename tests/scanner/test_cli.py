@@ -312,8 +312,8 @@ def test_output_file_is_written_atomically(tmp_path, share, monkeypatch) -> None
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(reports.jsonl, "write", explode)
-    with pytest.raises(RuntimeError):
-        main(["scan", str(share), "--format", "jsonl", "-o", str(out)])
+    # a crash is exit 2 (never 0 "clean" or 1 "found"), and the old report stays whole
+    assert main(["scan", str(share), "--format", "jsonl", "-o", str(out)]) == 2
     assert out.read_text(encoding="utf-8") == "previous report\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
 

@@ -51,3 +51,16 @@ def test_mostly_latin_gbk_is_not_mistaken_for_utf16() -> None:
     text = "hello world from the media team, contact: 王芳 " * 20
     assert len(text.encode("gbk")) % 2 == 0
     assert decode(text.encode("gbk")) == (text, "gb18030")
+
+
+@pytest.mark.parametrize(
+    "text", ["QQ：12345678\n", "微信：zhangwei_2024\n", "护照号：E12345678\n", "云杉健康\n"]
+)
+def test_short_gbk_notes_are_not_misread_as_big5(text: str) -> None:
+    # GBK bytes are nearly always valid Big5; the common-character reading wins
+    assert decode(text.encode("gbk")) == (text, "gb18030")
+
+
+def test_short_big5_is_still_big5() -> None:
+    text = "臺北星河傳媒，聯絡電話02-2345-6789\n"
+    assert decode(text.encode("big5")) == (text, "big5")

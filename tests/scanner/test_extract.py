@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.extract import Source, select_format
+from scanner.extract import Notice, Source, select_format
 from scanner.models import Segment, SegmentKind
 
 
@@ -39,23 +39,50 @@ def test_tsv_uses_tabs_and_semicolon_csv_is_sniffed() -> None:
     ]
 
 
-def test_json_leaves_with_paths_keys_as_context_and_numbers_as_written() -> None:
+def test_json_leaves_keys_paths_and_numbers_as_written() -> None:
     got = segments(
         "crm.json",
-        '{"客户": {"联系人": [{"name": "\\u5f20\\u4f1f", "phone": 13812345678, '
-        '"vip": true, "score": 4.5}]}}',
+        '{"客户": {"联系人": [{"name": "\\u5f20\\u4f1f", "phone": 13812345678, "vip": true, '
+        '"tel": 13912345678.0, "score": 4.5}]}}',
         "application/json",
     )
     assert [(s.text, s.location, s.context) for s in got] == [
+        ("客户", "$.客户 (键)", ()),
+        ("联系人", "$.客户.联系人 (键)", ()),
+        ("name", "$.客户.联系人[0].name (键)", ()),
+        ("phone", "$.客户.联系人[0].phone (键)", ()),
+        ("vip", "$.客户.联系人[0].vip (键)", ()),
+        ("tel", "$.客户.联系人[0].tel (键)", ()),
+        ("score", "$.客户.联系人[0].score (键)", ()),
         ("张伟", "$.客户.联系人[0].name", ("name",)),
         ("13812345678", "$.客户.联系人[0].phone", ("phone",)),
+        ("13912345678", "$.客户.联系人[0].tel", ("tel",)),  # a float export, read as written
         ("4.5", "$.客户.联系人[0].score", ("score",)),
+    ]
+
+
+def test_json_keys_duplicates_and_depth() -> None:
+    got = segments("k.json", '{"13812345678": "张伟", "a": "x1", "a": "x2"}', "application/json")
+    assert [(s.text, s.location) for s in got] == [
+        ("13812345678", "$.13812345678 (键)"),
+        ("a", "$.a (键)"),
+        ("a", "$.a (键)"),
+        ("张伟", "$.13812345678"),
+        ("x1", "$.a"),
+        ("x2", "$.a"),  # both values of a duplicated key
+    ]
+    source = Source(
+        "deep.json", ("[" * 300 + '"13812345678"' + "]" * 300).encode(), "application/json"
+    )
+    items = list(select_format(source).extract(source))
+    assert [i.message for i in items if isinstance(i, Notice)] == [
+        "JSON nested deeper than 200 levels: the deeper part was not scanned"
     ]
 
 
 def test_json_lines_and_broken_json_fall_back_sensibly() -> None:
     lines = segments("log.jsonl", '{"qq": "12345678"}\n\n{"qq": 87654321}\n')
-    assert [(s.text, s.location) for s in lines] == [
+    assert [(s.text, s.location) for s in lines if s.kind != SegmentKind.HEADER] == [
         ("12345678", "第 1 行 $.qq"),
         ("87654321", "第 3 行 $.qq"),
     ]
@@ -63,28 +90,69 @@ def test_json_lines_and_broken_json_fall_back_sensibly() -> None:
     assert [(s.text, s.first_line) for s in broken] == [('{"phone": 13812345678,\n', 1)]
 
 
-def test_html_text_and_contact_attributes_with_line_numbers() -> None:
+def test_html_blocks_keep_inline_text_together_and_read_contact_attributes() -> None:
     html = (
         '<html><head><style>.a{color:red}</style><script>var tel="13800000000"</script></head>\n'
-        "<body><p>联系人：张伟 &amp; 王芳</p>\n"
-        '<a href="mailto:zhangwei@xinghe-media.com">写信</a></body></html>\n'
+        "<body><p>联系人：张伟 &amp; 王芳，QQ：<b>87654321</b></p>\n"
+        '<a href="mailto:zhangwei@xinghe-media.com" data-wechat="zhang_88">写信</a>\n'
+        "<!-- 旧电话 13812345678 --></body></html>\n"
     )
     got = segments("newsletter.html", html, "text/html")
-    assert [(s.text, s.location, s.first_line) for s in got] == [
-        ("联系人：张伟 & 王芳", "", 2),
-        ("mailto:zhangwei@xinghe-media.com", "第 3 行 <a href>", None),
-        ("写信", "", 3),
+    assert [(s.text, s.location, s.first_line, s.context) for s in got] == [
+        ("联系人：张伟 & 王芳，QQ：87654321", "", 2, ()),
+        ("mailto:zhangwei@xinghe-media.com", "第 3 行 <a href>", None, ("href", "a")),
+        ("zhang_88", "第 3 行 <a data-wechat>", None, ("data-wechat", "a")),
+        ("写信\n", "", 3, ()),
+        (" 旧电话 13812345678 ", "", 4, ()),
     ]
 
 
-def test_xml_element_names_are_context() -> None:
-    got = segments(
-        "contacts.xml",
-        '<?xml version="1.0"?>\n<contact>\n  <wechat>zhangwei_2024</wechat>\n</contact>\n',
-        "text/xml",
+def test_html_tables_are_read_like_spreadsheets() -> None:
+    html = (
+        "<table><tr><th>姓名</th><th>微信</th><th>QQ</th></tr>\n"
+        "<tr><td>王芳</td><td>wangfang88</td><td><span>87654321</span></td></tr></table>"
     )
-    assert [(s.text, s.first_line, s.context) for s in got if s.text.strip()] == [
-        ("zhangwei_2024", 3, ("wechat",))
+    got = segments("list.html", html, "text/html")
+    assert [(s.text, s.location, s.context) for s in got] == [
+        ("姓名", "表格 1 行 1 列 1", ()),
+        ("微信", "表格 1 行 1 列 2", ()),
+        ("QQ", "表格 1 行 1 列 3", ()),
+        ("王芳", "表格 1 行 2 列 1", ("姓名",)),
+        ("wangfang88", "表格 1 行 2 列 2", ("微信",)),
+        ("87654321", "表格 1 行 2 列 3", ("QQ",)),
+    ]
+
+
+def test_json_ld_in_html_is_read_as_json() -> None:
+    html = (
+        '<script type="application/ld+json">{"@type": "Organization", '
+        '"telephone": "010-65123456"}</script>'
+    )
+    got = segments("page.html", html, "text/html")
+    assert ("010-65123456", "JSON-LD $.telephone", ("telephone",)) in [
+        (s.text, s.location, s.context) for s in got
+    ]
+
+
+def test_xml_element_names_attributes_and_cdata_are_context() -> None:
+    xml = (
+        '<?xml version="1.0"?>\n<contact phone="13812345678">\n'
+        "  <wechat>zhangwei_2024</wechat>\n  <note><![CDATA[QQ：87654321]]></note>\n</contact>\n"
+    )
+    got = segments("contacts.xml", xml, "text/xml")
+    assert [(s.text, s.first_line, s.location, s.context) for s in got] == [
+        ("13812345678", None, "第 2 行 <contact phone>", ("phone", "contact")),
+        ("zhangwei_2024", 3, "", ("wechat",)),
+        ("QQ：87654321", 4, "", ("note",)),
+    ]
+
+
+def test_csv_title_row_above_the_header_is_not_the_header() -> None:
+    got = segments("通讯录.csv", "2025年客户通讯录,,\n姓名,微信,QQ\n王芳,wangfang88,87654321\n")
+    assert [(s.text, s.context) for s in got if s.kind == SegmentKind.TABLE_CELL] == [
+        ("王芳", ("姓名",)),
+        ("wangfang88", ("微信",)),
+        ("87654321", ("QQ",)),
     ]
 
 

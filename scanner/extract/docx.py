@@ -1,0 +1,708 @@
+"""Word (.docx, .docm, .dotx, .dotm): the text a reader sees and the places people forget.
+
+Covered, with the location a finding carries:
+
+* body paragraphs — ``段落 N``. N counts every paragraph of the body outside
+  tables, empty ones included (also those inside content controls), so that
+  counting paragraph marks in Word (show ¶) leads to it; empty paragraphs are
+  counted but not yielded;
+* tables — ``表格 T 行 R 列 C``: T counts the body's top-level tables, R the
+  rows, C the grid column the cell starts in; a nested table is located inside
+  its cell (``表格 1 行 2 列 3 表格 1 行 1 列 1``). Row 1 is taken as the header
+  row: its cells are HEADER segments, every other cell carries the text of the
+  header cell above it as ``context`` (a column headed 手机 makes its cells
+  phone candidates). A merged cell is yielded once, at its top-left position;
+* headers and footers of every section, first-page and even-page variants
+  included even where Word would not show them — ``页眉``, ``首页页眉``,
+  ``偶数页页脚``, prefixed ``第 S 节`` when there is more than one section (the
+  labels Word itself shows). A part shared by several sections is yielded once;
+* footnotes and endnotes — ``脚注 N`` / ``尾注 N``, N in the order of their
+  references in the body, as Word numbers them;
+* comments — ``批注 N`` in the order of comment id, and the comment's author as
+  a METADATA segment ``批注 N 作者``;
+* text boxes (DrawingML and VML) — ``文本框 N`` in the body, ``页眉 文本框 N``
+  etc. elsewhere;
+* SmartArt text (from the diagram's data part) — ``<location> SmartArt``;
+* tracked changes: inserted text is part of its paragraph (python-docx's
+  ``Paragraph.text`` skips ``w:ins`` runs, so paragraphs are read from the XML
+  here); deleted text, which Word keeps in the file and python-docx drops, is
+  yielded as ``修订删除 <location>`` (one segment per stretch of adjacent
+  deletions, so two unrelated deletions are never glued into one number);
+* external hyperlink targets that the visible text does not show (a
+  ``mailto:`` behind "联系我们") — ``<location> 链接``;
+* document properties — ``属性 author``, ``属性 last_modified_by``, ``属性 title``,
+  ``subject``, ``keywords``, ``comments``, ``category``, the extended properties
+  ``company`` and ``manager``, and custom text properties by their name;
+* embedded OOXML packages and OLE objects (an Excel sheet pasted into a
+  proposal) are handed back as ``Member`` items, to be scanned in turn as
+  ``a.docx!word/embeddings/…``.
+
+Not covered: chart text (a chart's embedded workbook is handed back as a
+``Member``), field instructions (``HYPERLINK "mailto:…"`` codes; their displayed
+result is read), alternative-format chunks (altChunk), glossary (building block)
+parts, Strict OOXML namespaces, and the ``people.xml`` directory of commenters.
+
+python-docx opens the package (it parses with entities unresolved); the text
+itself is read from the XML, because python-docx has no API for most of the
+places above. Every part is held in memory, so the package's declared
+uncompressed sizes are checked against the configured limits first (parts per
+package, bytes per part, compression ratio, and the uncompressed budget shared
+with the containers the file sits in); zipfile never inflates a member beyond
+its declared size (it stops there and fails the CRC check), so the check cannot
+be lied to. Parts python-docx does not parse (footnotes, endnotes, extended and custom
+properties) are parsed here with a parser that resolves no entities and loads
+no DTD or network resource.
+
+The package helpers (``check_package``, ``package_properties``,
+``embedded_members``, ``part_root``, ``open_failure``) are shared with the
+PowerPoint extractor.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.package import OpcPackage
+from docx.opc.part import PartFactory
+from docx.parts.document import DocumentPart
+from lxml import etree
+
+from scanner.extract import (
+    CorruptError,
+    EncryptedError,
+    Item,
+    LimitExceeded,
+    Member,
+    Notice,
+    Source,
+)
+from scanner.limits import MB
+from scanner.models import Segment, SegmentKind
+
+# --- namespaces and tags ------------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _w(name: str) -> str:
+    return f"{{{W_NS}}}{name}"
+
+
+P, TBL, TR, TC = _w("p"), _w("tbl"), _w("tr"), _w("tc")
+BODY, SDT, SDT_CONTENT, CUSTOM_XML = _w("body"), _w("sdt"), _w("sdtContent"), _w("customXml")
+T, DEL_TEXT, TAB, BR, CR = _w("t"), _w("delText"), _w("tab"), _w("br"), _w("cr")
+NO_BREAK_HYPHEN = _w("noBreakHyphen")
+DEL = _w("del")
+HYPERLINK = _w("hyperlink")
+TXBX_CONTENT = _w("txbxContent")
+PPR, RPR, TCPR, TRPR = _w("pPr"), _w("rPr"), _w("tcPr"), _w("trPr")
+GRID_SPAN, GRID_BEFORE = _w("gridSpan"), _w("gridBefore")
+V_MERGE, H_MERGE = _w("vMerge"), _w("hMerge")
+SECT_PR = _w("sectPr")
+HEADER_REFERENCE, FOOTER_REFERENCE = _w("headerReference"), _w("footerReference")
+FOOTNOTE, ENDNOTE, COMMENT = _w("footnote"), _w("endnote"), _w("comment")
+FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE = _w("footnoteReference"), _w("endnoteReference")
+W_VAL, W_TYPE, W_ID, W_AUTHOR = _w("val"), _w("type"), _w("id"), _w("author")
+R_ID = f"{{{R_NS}}}id"
+MC_FALLBACK = f"{{{MC_NS}}}Fallback"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+A_P, A_T, A_BR = f"{{{A_NS}}}p", f"{{{A_NS}}}t", f"{{{A_NS}}}br"
+DGM_REL_IDS = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds"
+R_DM = f"{{{R_NS}}}dm"  # the relationship to a SmartArt's data part
+
+# Wrappers around block-level content (content controls, custom XML) that Word
+# shows as if their content stood in their place.
+BLOCK_WRAPPERS = frozenset({SDT, SDT_CONTENT, CUSTOM_XML})
+# Inline elements whose content is not text a reader sees: properties, field
+# instructions, the source of a moved passage (its text is also at the
+# destination), and the fallback copy of an mc:AlternateContent (it repeats
+# the text of the chosen branch, e.g. a text box in both DrawingML and VML).
+SKIPPED_INLINE = frozenset(
+    {PPR, RPR, _w("instrText"), _w("delInstrText"), _w("moveFrom"), MC_FALLBACK}
+)
+
+# --- relationship and content types ------------------------------------------------
+
+RT_FOOTNOTES, RT_ENDNOTES = f"{R_NS}/footnotes", f"{R_NS}/endnotes"
+RT_COMMENTS = f"{R_NS}/comments"
+RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+RT_EXTENDED, RT_CUSTOM = f"{R_NS}/extended-properties", f"{R_NS}/custom-properties"
+RT_EMBEDDED = frozenset({f"{R_NS}/package", f"{R_NS}/oleObject"})
+
+WORD_MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+# python-docx only knows the .docx main part; the macro-enabled and template
+# variants have the same XML, so they are loaded the same way.
+for _content_type in WORD_MAIN_TYPES:
+    PartFactory.part_type_for.setdefault(_content_type, DocumentPart)
+
+# --- properties ----------------------------------------------------------------------
+
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC = "http://purl.org/dc/elements/1.1/"
+_EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# element → the name python-docx / python-pptx give the property
+CORE_PROPERTIES = {
+    f"{{{_DC}}}creator": "author",
+    f"{{{_CP}}}lastModifiedBy": "last_modified_by",
+    f"{{{_DC}}}title": "title",
+    f"{{{_DC}}}subject": "subject",
+    f"{{{_CP}}}keywords": "keywords",
+    f"{{{_DC}}}description": "comments",
+    f"{{{_CP}}}category": "category",
+}
+EXTENDED_PROPERTIES = {f"{{{_EP}}}Company": "company", f"{{{_EP}}}Manager": "manager"}
+TEXT_VARIANTS = frozenset({f"{{{_VT}}}lpwstr", f"{{{_VT}}}lpstr", f"{{{_VT}}}bstr"})
+
+CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+# A part smaller than this may compress as well as it likes: the ratio limit is
+# for bombs, and a small part cannot be one.
+RATIO_FLOOR_BYTES = 1 * MB
+REASON_CHARS = 160
+
+HEADER_LABELS = {
+    (HEADER_REFERENCE, "default"): "页眉",
+    (HEADER_REFERENCE, "first"): "首页页眉",
+    (HEADER_REFERENCE, "even"): "偶数页页眉",
+    (FOOTER_REFERENCE, "default"): "页脚",
+    (FOOTER_REFERENCE, "first"): "首页页脚",
+    (FOOTER_REFERENCE, "even"): "偶数页页脚",
+}
+
+Element = Any  # lxml element (python-docx's custom element classes included)
+
+
+class _Relationship(Protocol):
+    reltype: str
+    is_external: bool
+    target_ref: str
+
+    @property
+    def target_part(self) -> Any: ...
+
+
+class _Package(Protocol):
+    def iter_rels(self) -> Iterator[_Relationship]: ...
+
+
+# --- entry point ---------------------------------------------------------------------
+
+
+def extract(source: Source) -> Iterator[Item]:
+    part = _open_document(source)
+    yield from _DocumentReader(part).items()
+    yield from package_properties(part.package)
+    yield from embedded_members(part.package)
+
+
+def _open_document(source: Source) -> DocumentPart:
+    what = "Word document"
+    check_package(source, what)
+    try:
+        part = OpcPackage.open(source.stream()).main_document_part
+    except Exception as exc:  # narrowed by open_failure; anything else is a bug
+        raise open_failure(exc, what) from None
+    if part.content_type not in WORD_MAIN_TYPES or not isinstance(part, DocumentPart):
+        raise CorruptError(f"not a valid {what}: main part is {part.content_type}")
+    return part
+
+
+# --- shared OOXML package helpers (also used by the PowerPoint extractor) -----------
+
+
+def check_package(source: Source, what: str) -> None:
+    """Raise unless ``source`` is a zip whose declared sizes are within the limits.
+
+    A password-protected Office file is an OLE compound file holding an
+    ``EncryptionInfo`` stream, not a zip: it is reported as encrypted.
+    """
+    data = source.data
+    if data.startswith(CFB_SIGNATURE):
+        if ENCRYPTION_INFO in data:
+            raise EncryptedError(f"password-protected {what}")
+        raise CorruptError(f"not a valid {what}: an OLE compound file, not an OOXML package")
+    try:
+        with zipfile.ZipFile(source.stream()) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise CorruptError(f"not a valid {what}: {_reason(exc)}") from None
+    limits = source.limits
+    if len(infos) > limits.max_members:
+        raise LimitExceeded(f"{len(infos)} parts in one {what} (limit {limits.max_members})")
+    total = 0
+    for info in infos:
+        size = info.file_size
+        if size > limits.max_member_bytes:
+            raise LimitExceeded(
+                f"part {info.filename} is {size / MB:.1f} MB uncompressed "
+                f"(limit {limits.max_member_mb:g} MB)"
+            )
+        if size > RATIO_FLOOR_BYTES and size > limits.max_ratio * max(info.compress_size, 1):
+            raise LimitExceeded(
+                f"part {info.filename} compressed {size / max(info.compress_size, 1):.0f}:1 "
+                f"(limit {limits.max_ratio:g}:1)"
+            )
+        total += size
+    # the budget is shared with the archives (and documents) this file sits in, so
+    # nesting cannot multiply what a bomb inflates to
+    if not source.budget.take(total):
+        raise LimitExceeded(
+            f"{what} is {total / MB:.1f} MB uncompressed, more than is left of the "
+            f"{limits.max_archive_total_mb:g} MB allowed for one file and its contents"
+        )
+
+
+def open_failure(exc: Exception, what: str, also: tuple[type[Exception], ...] = ()) -> Exception:
+    """The ``CorruptError`` for an exception raised while a library opened a package.
+
+    Exceptions that cannot come from a damaged file are returned unchanged, so
+    that a bug is not reported as a corrupt document.
+    """
+    expected = (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        etree.LxmlError,
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+        EOFError,
+        OSError,
+        NotImplementedError,  # unsupported zip compression method
+        RuntimeError,  # zipfile: encrypted member
+        *also,  # the opening library's own errors
+    )
+    if isinstance(exc, expected) and not isinstance(exc, RecursionError):
+        return CorruptError(f"not a valid {what}: {_reason(exc)}")
+    return exc  # RecursionError included: the pipeline reports it as nesting too deep
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        detail = f"missing part or relationship: {exc.args[0] if exc.args else ''}"
+    elif isinstance(exc, etree.XMLSyntaxError):
+        detail = f"malformed XML ({exc.msg})"
+    elif isinstance(exc, zlib.error):
+        detail = "damaged compressed data"
+    elif isinstance(exc, EOFError):
+        detail = "truncated file"
+    else:
+        detail = str(exc) or type(exc).__name__
+    detail = " ".join(detail.split())
+    return detail if len(detail) <= REASON_CHARS else detail[: REASON_CHARS - 1] + "…"
+
+
+def part_root(part: Any) -> Element:
+    """The XML root of a part: the library's tree, or the blob parsed safely.
+
+    Raises ``etree.XMLSyntaxError`` for a malformed part.
+    """
+    element = getattr(part, "_element", None)
+    if element is not None:
+        return element
+    # one parser per call: lxml parsers must not be shared between threads
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    return etree.fromstring(part.blob, parser)
+
+
+def related_part(rels: Mapping[str, _Relationship], rid: str | None) -> Any | None:
+    rel = rels.get(rid) if rid else None
+    return rel.target_part if rel is not None and not rel.is_external else None
+
+
+def drawing_text(root: Element) -> str:
+    """The DrawingML paragraphs (``a:p``) under ``root``, one line each."""
+    lines = []
+    for paragraph in root.iter(A_P):
+        line = "".join((e.text or "") if e.tag == A_T else "\n" for e in paragraph.iter(A_T, A_BR))
+        if line.strip():
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def parts_related_by(rels: Mapping[str, _Relationship], reltype: str) -> list[Any]:
+    return [r.target_part for r in rels.values() if r.reltype == reltype and not r.is_external]
+
+
+def malformed(part: Any) -> Notice:
+    return Notice(f"{str(part.partname).lstrip('/')}: malformed XML, not scanned")
+
+
+def package_properties(package: _Package) -> Iterator[Segment | Notice]:
+    """Core, extended (company, manager) and custom text properties, as METADATA.
+
+    In that order, whatever order the package lists its parts in.
+    """
+    property_rels = [r for r in package.iter_rels() if not r.is_external]
+    for reltype in (RT_CORE, RT_EXTENDED, RT_CUSTOM):
+        for rel in (r for r in property_rels if r.reltype == reltype):
+            try:
+                root = part_root(rel.target_part)
+            except etree.XMLSyntaxError:
+                yield malformed(rel.target_part)
+                continue
+            if reltype == RT_CUSTOM:
+                yield from _custom_properties(root)
+                continue
+            names = CORE_PROPERTIES if reltype == RT_CORE else EXTENDED_PROPERTIES
+            values = {names[c.tag]: c.text for c in root if c.tag in names}
+            for name in names.values():  # in a fixed order, whatever order the file has
+                yield from _property(name, values.get(name))
+
+
+def _custom_properties(root: Element) -> Iterator[Segment]:
+    for prop in root:
+        name = prop.get("name")
+        for value in prop:
+            if name and value.tag in TEXT_VARIANTS:
+                yield from _property(name, value.text)
+
+
+def _property(name: str, value: str | None) -> Iterator[Segment]:
+    if value and value.strip():
+        yield Segment(value, f"属性 {name}", SegmentKind.METADATA, context=(name,))
+
+
+def embedded_members(package: _Package) -> Iterator[Member]:
+    """Embedded packages and OLE objects, once each, named by their part name."""
+    seen: set[str] = set()
+    for rel in package.iter_rels():
+        if rel.is_external or rel.reltype not in RT_EMBEDDED:
+            continue
+        part = rel.target_part
+        name = str(part.partname).lstrip("/")
+        if name not in seen:
+            seen.add(name)
+            yield Member(name, part.blob)
+
+
+# --- reading WordprocessingML --------------------------------------------------------
+
+
+@dataclass
+class _Content:
+    """What a run of paragraphs holds, in document order."""
+
+    lines: list[str] = field(default_factory=list)
+    deletions: list[str] = field(default_factory=list)
+    boxes: list[Element] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    diagrams: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        # an empty paragraph adds nothing to read; it still counts in ``段落 N``
+        return "\n".join(line for line in self.lines if line.strip())
+
+
+def _read_paragraphs(paragraphs: Iterable[Element], rels: Mapping[str, _Relationship]) -> _Content:
+    content = _Content()
+    for paragraph in paragraphs:
+        line: list[str] = []
+        deleted: list[str] = []  # the current stretch of adjacent deletions
+        for kind, value in _inline(paragraph, deleted=False):
+            if kind == "text":
+                if deleted and value:
+                    content.deletions.append("".join(deleted))
+                    deleted = []
+                line.append(value)
+            elif kind == "deleted":
+                deleted.append(value)
+            elif kind == "box":
+                content.boxes.append(value)
+            elif kind == "link":
+                target = _external_target(rels, value)
+                if target and target not in content.links:
+                    content.links.append(target)
+            elif kind == "diagram":
+                _read_diagram(rels, value, content)
+        if deleted:
+            content.deletions.append("".join(deleted))
+        content.lines.append("".join(line))
+    return content
+
+
+def _inline(element: Element, deleted: bool) -> Iterator[tuple[str, Any]]:
+    """The text-bearing events inside a paragraph, in order.
+
+    Text boxes are reported, not entered: their text is their own segment.
+    """
+    text_kind = "deleted" if deleted else "text"
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in SKIPPED_INLINE:
+            continue  # XML comments and processing instructions have no string tag
+        if tag in (T, DEL_TEXT):
+            yield ("deleted" if tag == DEL_TEXT else text_kind), child.text or ""
+        elif tag == TAB:
+            yield text_kind, "\t"
+        elif tag in (BR, CR):
+            yield text_kind, "\n"
+        elif tag == NO_BREAK_HYPHEN:
+            yield text_kind, "-"
+        elif tag == TXBX_CONTENT:
+            yield "box", child
+        elif tag == DGM_REL_IDS:
+            yield "diagram", child.get(R_DM)
+        else:
+            if tag == HYPERLINK and child.get(R_ID):
+                yield "link", child.get(R_ID)
+            yield from _inline(child, deleted or tag == DEL)
+
+
+def _read_diagram(rels: Mapping[str, _Relationship], rid: str | None, content: _Content) -> None:
+    part = related_part(rels, rid)
+    if part is None:
+        return
+    try:
+        text = drawing_text(part_root(part))
+    except etree.XMLSyntaxError:
+        content.notices.append(malformed(part))
+        return
+    if text:
+        content.diagrams.append(text)
+
+
+def _external_target(rels: Mapping[str, _Relationship], rid: str) -> str | None:
+    rel = rels.get(rid)
+    return rel.target_ref if rel is not None and rel.is_external else None
+
+
+def _children(container: Element, wanted: str) -> Iterator[Element]:
+    """Children with tag ``wanted``, looking through content controls and custom XML."""
+    for child in container:
+        if child.tag == wanted:
+            yield child
+        elif child.tag in BLOCK_WRAPPERS:
+            yield from _children(child, wanted)
+
+
+def _blocks(container: Element) -> Iterator[Element]:
+    """Paragraphs and tables of a block container, in order."""
+    for child in container:
+        if child.tag in (P, TBL):
+            yield child
+        elif child.tag in BLOCK_WRAPPERS:
+            yield from _blocks(child)
+
+
+def _all_paragraphs(container: Element) -> Iterator[Element]:
+    """Every paragraph of a story, table cells included, text boxes excluded."""
+    for child in container:
+        if child.tag == P:
+            yield child
+        elif isinstance(child.tag, str) and child.tag not in (TCPR, TRPR, SECT_PR):
+            yield from _all_paragraphs(child)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+class _DocumentReader:
+    def __init__(self, part: DocumentPart) -> None:
+        self.part = part
+        self.root: Element = part.element
+        self.body: Element | None = self.root.find(BODY)
+        self.boxes = 0  # text boxes of the body, in order
+
+    def items(self) -> Iterator[Item]:
+        if self.body is not None:
+            yield from self._body()
+            yield from self._headers_and_footers()
+        yield from self._notes(RT_FOOTNOTES, FOOTNOTE, FOOTNOTE_REFERENCE, "脚注")
+        yield from self._notes(RT_ENDNOTES, ENDNOTE, ENDNOTE_REFERENCE, "尾注")
+        yield from self._comments()
+
+    # body ----------------------------------------------------------------------
+
+    def _body(self) -> Iterator[Segment | Notice]:
+        paragraphs = tables = 0
+        for block in _blocks(self.body):
+            if block.tag == P:
+                paragraphs += 1
+                content = _read_paragraphs([block], self.part.rels)
+                yield from self._content(
+                    content, f"段落 {paragraphs}", self.part.rels, self._body_box
+                )
+            else:
+                tables += 1
+                yield from self._table(block, f"表格 {tables}")
+
+    def _body_box(self) -> str:
+        self.boxes += 1
+        return f"文本框 {self.boxes}"
+
+    def _table(self, table: Element, location: str) -> Iterator[Segment | Notice]:
+        header: dict[int, str] = {}
+        for r, row in enumerate(_children(table, TR), start=1):
+            for column, span, cell in _cells(row):
+                text_blocks = list(_blocks(cell))
+                content = _read_paragraphs((b for b in text_blocks if b.tag == P), self.part.rels)
+                if r == 1:
+                    for c in range(column, column + span):
+                        header[c] = content.text.strip()
+                    kind, context = SegmentKind.HEADER, ()
+                else:
+                    label = header.get(column, "")
+                    kind, context = SegmentKind.TABLE_CELL, ((label,) if label else ())
+                where = f"{location} 行 {r} 列 {column}"
+                yield from self._content(
+                    content, where, self.part.rels, self._body_box, kind, context
+                )
+                nested = (b for b in text_blocks if b.tag == TBL)
+                for t, inner in enumerate(nested, start=1):
+                    yield from self._table(inner, f"{where} 表格 {t}")
+
+    # content of one place ------------------------------------------------------
+
+    def _content(
+        self,
+        content: _Content,
+        location: str,
+        rels: Mapping[str, _Relationship],
+        box_location: Callable[[], str],
+        kind: SegmentKind = SegmentKind.PROSE,
+        context: tuple[str, ...] = (),
+    ) -> Iterator[Segment | Notice]:
+        text = content.text
+        if text.strip():
+            yield Segment(text, location, kind, context=context)
+        for diagram in content.diagrams:
+            yield Segment(diagram, f"{location} SmartArt", SegmentKind.PROSE)
+        yield from content.notices
+        for target in content.links:
+            shown = target.split(":", 1)[-1] if target.startswith(("mailto:", "tel:")) else target
+            if shown not in text:
+                yield Segment(
+                    target, f"{location} 链接", SegmentKind.METADATA, context=("hyperlink",)
+                )
+        for deleted in content.deletions:
+            if deleted.strip():
+                yield Segment(deleted, f"修订删除 {location}", SegmentKind.PROSE, context=context)
+        for box in content.boxes:
+            yield from self._story(box, box_location(), rels)
+
+    def _story(
+        self, container: Element, location: str, rels: Mapping[str, _Relationship]
+    ) -> Iterator[Segment | Notice]:
+        """A header, footnote, comment or text box: one segment for all its text."""
+        count = 0
+
+        def box_location() -> str:
+            nonlocal count
+            count += 1
+            return f"{location} 文本框 {count}"
+
+        content = _read_paragraphs(_all_paragraphs(container), rels)
+        yield from self._content(content, location, rels, box_location)
+
+    # headers and footers ---------------------------------------------------------
+
+    def _headers_and_footers(self) -> Iterator[Segment | Notice]:
+        sections = [s for s in self.body.iter(SECT_PR) if s.getparent().tag in (PPR, BODY)]
+        seen: set[str] = set()
+        for number, section in enumerate(sections, start=1):
+            prefix = f"第 {number} 节 " if len(sections) > 1 else ""
+            for reference in section:
+                label = HEADER_LABELS.get((reference.tag, reference.get(W_TYPE, "default")))
+                rel = self.part.rels.get(reference.get(R_ID) or "")
+                if label is None or rel is None or rel.is_external:
+                    continue
+                part = rel.target_part
+                if str(part.partname) in seen:
+                    continue  # "link to previous" by sharing a part: already read
+                seen.add(str(part.partname))
+                try:
+                    root = part_root(part)
+                except etree.XMLSyntaxError:
+                    yield malformed(part)
+                    continue
+                yield from self._story(root, prefix + label, part.rels)
+
+    # notes and comments ----------------------------------------------------------
+
+    def _notes(
+        self, reltype: str, note_tag: str, reference_tag: str, label: str
+    ) -> Iterator[Segment | Notice]:
+        for part in parts_related_by(self.part.rels, reltype):
+            try:
+                root = part_root(part)
+            except etree.XMLSyntaxError:
+                yield malformed(part)
+                continue
+            # separators and continuation notices are layout, not notes
+            notes = {
+                note.get(W_ID): note
+                for note in root
+                if note.tag == note_tag and note.get(W_TYPE, "normal") == "normal"
+            }
+            order: dict[str, None] = {}  # Word numbers notes by where they are referenced
+            for reference in self.root.iter(reference_tag):
+                note_id = reference.get(W_ID)
+                if note_id in notes:
+                    order.setdefault(note_id)
+            order.update(dict.fromkeys(notes))  # notes never referenced come last
+            for number, note_id in enumerate(order, start=1):
+                yield from self._story(notes[note_id], f"{label} {number}", part.rels)
+
+    def _comments(self) -> Iterator[Segment | Notice]:
+        for part in parts_related_by(self.part.rels, RT_COMMENTS):
+            try:
+                root = part_root(part)
+            except etree.XMLSyntaxError:
+                yield malformed(part)
+                continue
+            comments = [c for c in root if c.tag == COMMENT]
+            comments.sort(key=lambda c: _int(c.get(W_ID), 1 << 62))
+            for number, comment in enumerate(comments, start=1):
+                location = f"批注 {number}"
+                yield from self._story(comment, location, part.rels)
+                author = comment.get(W_AUTHOR)
+                if author and author.strip():
+                    yield Segment(
+                        author, f"{location} 作者", SegmentKind.METADATA, context=("author",)
+                    )
+
+
+def _cells(row: Element) -> Iterator[tuple[int, int, Element]]:
+    """(first grid column, columns spanned, cell) for the cells that start a merge.
+
+    Continuation cells of a vertical merge (and of the legacy horizontal merge)
+    hold no text of their own: the merged cell was yielded where it starts.
+    """
+    properties = row.find(TRPR)
+    before = properties.find(GRID_BEFORE) if properties is not None else None
+    column = 1 + (_int(before.get(W_VAL), 0) if before is not None else 0)
+    for cell in _children(row, TC):
+        cell_properties = cell.find(TCPR)
+        span, merged = 1, False
+        if cell_properties is not None:
+            grid_span = cell_properties.find(GRID_SPAN)
+            if grid_span is not None:
+                span = max(1, _int(grid_span.get(W_VAL), 1))
+            for merge in (cell_properties.find(V_MERGE), cell_properties.find(H_MERGE)):
+                if merge is not None and merge.get(W_VAL, "continue") == "continue":
+                    merged = True
+        if not merged:
+            yield column, span, cell
+        column += span

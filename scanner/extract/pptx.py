@@ -1,0 +1,281 @@
+"""PowerPoint (.pptx, .pptm, .potx, .ppsx and their macro variants): every slide's text.
+
+Covered, with the location a finding carries:
+
+* the text of every shape on a slide — text boxes, placeholders (title, body,
+  footer, date; not the slide number), shapes inside groups at any depth, the
+  shapes of an ``mc:AlternateContent`` (the branch PowerPoint itself would show)
+  and SmartArt (from the diagram's data part) — ``幻灯片 N``, one segment per
+  shape. Hidden slides are read like the others and located the same way
+  (``幻灯片 N``, N counting every slide in presentation order, hidden or not):
+  hiding a slide does not hide what is in the file;
+* tables — ``幻灯片 N 表格 T 行 R 列 C``, T counting the slide's tables in shape
+  order. Row 1 is the header row: its cells are HEADER segments, every other
+  cell carries the header of its column as ``context``. A merged cell is
+  yielded once, where it starts;
+* speaker notes — ``幻灯片 N 备注``;
+* slide comments, classic and modern (threaded, replies included) —
+  ``幻灯片 N 批注 M``, and the author's name as ``幻灯片 N 批注 M 作者``;
+* document properties — ``属性 author`` etc., as for Word documents;
+* embedded packages and OLE objects (an Excel sheet, a chart's workbook) as
+  ``Member`` items, scanned in turn as ``a.pptx!ppt/embeddings/…``.
+
+Not covered: chart text other than the chart's embedded workbook, the text of
+slide masters and layouts (template placeholder prompts, not content), alt text
+of pictures, and Strict OOXML namespaces.
+
+python-pptx opens the package (with entities unresolved); the text is read
+from the XML, which also reaches what python-pptx's shape API skips
+(``mc:AlternateContent``, SmartArt, comments). The package is checked against
+the configured limits before anything is inflated (see ``scanner.extract.docx``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from lxml import etree
+from pptx.exc import PythonPptxError
+from pptx.opc.package import PartFactory
+from pptx.package import Package
+from pptx.parts.presentation import PresentationPart
+
+from scanner.extract import CorruptError, Item, Notice, Source
+from scanner.extract.docx import (
+    A_NS,
+    DGM_REL_IDS,
+    MC_NS,
+    R_DM,
+    R_ID,
+    Element,
+    check_package,
+    drawing_text,
+    embedded_members,
+    malformed,
+    open_failure,
+    package_properties,
+    part_root,
+    related_part,
+)
+from scanner.models import Segment, SegmentKind
+
+P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+
+
+def _p(name: str) -> str:
+    return f"{{{P_NS}}}{name}"
+
+
+def _a(name: str) -> str:
+    return f"{{{A_NS}}}{name}"
+
+
+SLD_ID_LST, C_SLD, SP_TREE = _p("sldIdLst"), _p("cSld"), _p("spTree")
+SP, GRP_SP, GRAPHIC_FRAME, TX_BODY = _p("sp"), _p("grpSp"), _p("graphicFrame"), _p("txBody")
+PH = _p("ph")
+A_TBL, A_TR, A_TC, A_TX_BODY = _a("tbl"), _a("tr"), _a("tc"), _a("txBody")
+MC_ALTERNATE_CONTENT, MC_CHOICE = f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Choice"
+# A slide number says nothing about anyone; every other placeholder may.
+SKIPPED_PLACEHOLDERS = frozenset({"sldNum"})
+
+_OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MS = "http://schemas.microsoft.com/office/2018/10/relationships"
+RT_NOTES_SLIDE = f"{_OD}/notesSlide"
+RT_COMMENTS = (f"{_OD}/comments", f"{_MS}/comments")  # classic, modern (threaded)
+RT_COMMENT_AUTHORS = (f"{_OD}/commentAuthors", f"{_MS}/authors")
+
+PRESENTATION_MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml",
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml",
+    "application/vnd.ms-powerpoint.template.macroEnabled.main+xml",
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml",
+)
+# python-pptx maps the first four; the macro-enabled template and show have the
+# same XML.
+for _content_type in PRESENTATION_MAIN_TYPES:
+    PartFactory.part_type_for.setdefault(_content_type, PresentationPart)
+
+
+def extract(source: Source) -> Iterator[Item]:
+    part = _open_presentation(source)
+    yield from _slides(part)
+    yield from package_properties(part.package)
+    yield from embedded_members(part.package)
+
+
+def _open_presentation(source: Source) -> PresentationPart:
+    what = "PowerPoint presentation"
+    check_package(source, what)
+    try:
+        part = Package.open(source.stream()).main_document_part
+    except Exception as exc:  # narrowed by open_failure; anything else is a bug
+        raise open_failure(exc, what, also=(PythonPptxError,)) from None
+    if part.content_type not in PRESENTATION_MAIN_TYPES or not isinstance(part, PresentationPart):
+        raise CorruptError(f"not a valid {what}: main part is {part.content_type}")
+    return part
+
+
+def _slides(presentation: PresentationPart) -> Iterator[Segment | Notice]:
+    authors = _comment_authors(presentation)
+    slide_ids = part_root(presentation).find(SLD_ID_LST)
+    for number, slide_id in enumerate(slide_ids if slide_ids is not None else (), start=1):
+        location = f"幻灯片 {number}"
+        slide = related_part(presentation.rels, slide_id.get(R_ID))
+        if slide is None:
+            yield Notice(f"{location}: missing from the file, not scanned")
+            continue
+        yield from _ShapeReader(slide, location).read(part_root(slide))
+        for notes in _related(slide, (RT_NOTES_SLIDE,)):
+            yield from _ShapeReader(notes, f"{location} 备注").read(part_root(notes))
+        yield from _comments(slide, location, authors)
+
+
+def _related(part: Any, reltypes: tuple[str, ...]) -> list[Any]:
+    return [
+        r.target_part for r in part.rels.values() if r.reltype in reltypes and not r.is_external
+    ]
+
+
+class _ShapeReader:
+    """The shapes of one slide (or notes page), tables counted in shape order."""
+
+    def __init__(self, part: Any, location: str) -> None:
+        self.part = part
+        self.location = location
+        self.tables = 0
+
+    def read(self, root: Element) -> Iterator[Segment | Notice]:
+        tree = root.find(f"{C_SLD}/{SP_TREE}")
+        if tree is not None:
+            yield from self._shapes(tree)
+
+    def _shapes(self, container: Element) -> Iterator[Segment | Notice]:
+        for shape in container:
+            tag = shape.tag
+            if tag == SP:
+                text = _shape_text(shape)
+                if text:
+                    yield Segment(text, self.location)
+            elif tag == GRP_SP:
+                yield from self._shapes(shape)
+            elif tag == GRAPHIC_FRAME:
+                yield from self._frame(shape)
+            elif tag == MC_ALTERNATE_CONTENT:
+                choice = shape.find(MC_CHOICE)  # the fallback repeats it (often as a picture)
+                if choice is not None:
+                    yield from self._shapes(choice)
+
+    def _frame(self, frame: Element) -> Iterator[Segment | Notice]:
+        for table in frame.iter(A_TBL):
+            self.tables += 1
+            yield from _table(table, f"{self.location} 表格 {self.tables}")
+        for relids in frame.iter(DGM_REL_IDS):  # SmartArt: its text is in the data part
+            data = related_part(self.part.rels, relids.get(R_DM))
+            if data is None:
+                continue
+            try:
+                text = drawing_text(part_root(data))
+            except etree.XMLSyntaxError:
+                yield malformed(data)
+                continue
+            if text:
+                yield Segment(text, self.location)
+
+
+def _shape_text(shape: Element) -> str:
+    placeholder = shape.find(f"{_p('nvSpPr')}/{_p('nvPr')}/{PH}")
+    if placeholder is not None and placeholder.get("type") in SKIPPED_PLACEHOLDERS:
+        return ""
+    body = shape.find(TX_BODY)
+    return drawing_text(body) if body is not None else ""
+
+
+def _table(table: Element, location: str) -> Iterator[Segment]:
+    header: dict[int, str] = {}
+    for r, row in enumerate(table.iterfind(A_TR), start=1):
+        for c, cell in enumerate(row.iterfind(A_TC), start=1):
+            if _is_true(cell.get("hMerge")) or _is_true(cell.get("vMerge")):
+                continue  # covered by the merged cell, which was yielded where it starts
+            body = cell.find(A_TX_BODY)
+            text = drawing_text(body) if body is not None else ""
+            if r == 1:
+                for column in range(c, c + _span(cell)):
+                    header[column] = text.strip()
+                kind, context = SegmentKind.HEADER, ()
+            else:
+                label = header.get(c, "")
+                kind, context = SegmentKind.TABLE_CELL, ((label,) if label else ())
+            if text:
+                yield Segment(text, f"{location} 行 {r} 列 {c}", kind, context=context)
+
+
+def _span(cell: Element) -> int:
+    value = cell.get("gridSpan", "1")
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def _is_true(value: str | None) -> bool:
+    return value in ("1", "true")
+
+
+# --- comments -------------------------------------------------------------------------
+
+
+def _local(element: Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _comment_authors(presentation: PresentationPart) -> Mapping[str, str]:
+    """Author id → name, from the classic and the modern authors parts."""
+    authors: dict[str, str] = {}
+    for part in _related(presentation, RT_COMMENT_AUTHORS):
+        try:
+            root = part_root(part)
+        except etree.XMLSyntaxError:
+            continue  # the comments are still read, without their authors' names
+        for author in root:
+            if _local(author) in ("cmAuthor", "author") and author.get("id") is not None:
+                authors[author.get("id")] = author.get("name") or ""
+    return authors
+
+
+def _comments(slide: Any, location: str, authors: Mapping[str, str]) -> Iterator[Segment | Notice]:
+    number = 0
+    for part in _related(slide, RT_COMMENTS):
+        try:
+            root = part_root(part)
+        except etree.XMLSyntaxError:
+            yield malformed(part)
+            continue
+        for text, author_id in _comment_entries(root):
+            number += 1
+            where = f"{location} 批注 {number}"
+            if text.strip():
+                yield Segment(text, where)
+            author = authors.get(author_id or "", "")
+            if author.strip():
+                yield Segment(author, f"{where} 作者", SegmentKind.METADATA, context=("author",))
+
+
+def _comment_entries(root: Element) -> Iterator[tuple[str, str | None]]:
+    """(text, author id) of each comment, a modern comment's replies after it."""
+    for comment in root:
+        if _local(comment) != "cm":
+            continue
+        yield _comment_text(comment), comment.get("authorId")
+        for reply in comment.iter():
+            if _local(reply) == "reply":
+                yield _comment_text(reply), reply.get("authorId")
+
+
+def _comment_text(comment: Element) -> str:
+    for child in comment:
+        name = _local(child)
+        if name == "text":  # classic: plain text
+            return child.text or ""
+        if name == "txBody":  # modern: DrawingML paragraphs
+            return drawing_text(child)
+    return ""
