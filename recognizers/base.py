@@ -47,7 +47,8 @@ class BaomiPatternRecognizer(PatternRecognizer):
     CONTEXT_BEFORE: ClassVar[int] = DEFAULT_BEFORE
     CONTEXT_AFTER: ClassVar[int] = DEFAULT_AFTER
     # (text, the exact substring that must be reported) pairs, and texts that must stay silent.
-    # True when every pattern matches only printable ASCII (plus 转/分/机 of phone extensions)
+    # True when every pattern matches only printable ASCII (plus 转/分/机 of phone extensions
+    # and the em dash of 138—1234—5678)
     # and its lookarounds only test such characters: the analyser may then run it over the
     # ASCII islands of a text instead of the whole text, with the same results.
     ISLAND_SAFE: ClassVar[bool] = True

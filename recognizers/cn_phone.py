@@ -28,14 +28,27 @@ MOBILE_PREFIXES = frozenset(
     + ["190", "191", "192", "193", "195", "196", "197", "198", "199"]
 )
 
-_BEFORE = r"(?<![0-9A-Za-z@._%+\-])"
+# Labels written straight onto a number (Tel13812345678, Mob.139…, Fax:010…): a letter
+# before a number is otherwise a sign of a longer code (SF1381…, ID1381…).
+_LABELS = ("tel", "mob", "fax", "cell", "phone", "mobile", "tel.", "mob.", "fax.")
+_LABEL_BEHIND = "|".join(
+    f"(?<={re.escape(form)})" for label in _LABELS for form in {label, label.title(), label.upper()}
+)
+# Not inside a longer run of letters/digits, an e-mail address or a decimal number.
+_BEFORE = rf"(?:(?<![0-9A-Za-z@%+\-])(?<!\d\.)|{_LABEL_BEHIND})"
 _AFTER = r"(?![0-9A-Za-z@])(?!\.\d)(?!-\d)"
 _CC = r"(?:(?:\+|00)86[ -]?|\(\+86\)[ ]?)?"
 _EXT = r"(?:[ ]?(?:转|分机|ext\.?|-)[ ]?\d{1,5})?"
+_GROUP = r"[ .\-\u2014]"  # 138 1234 5678, 138.1234.5678, 138—1234—5678
 
 MOBILE = _BEFORE + _CC + r"1[3-9]\d{9}" + _AFTER
 MOBILE_SPACED = (
-    _BEFORE + r"(?<!\d[ -])" + _CC + r"1[3-9]\d[ -]\d{4}[ -]\d{4}" + _AFTER + r"(?![ -]\d)"
+    _BEFORE
+    + r"(?<!\d[ .\-\u2014])"
+    + _CC
+    + rf"1[3-9]\d{_GROUP}\d{{4}}{_GROUP}\d{{4}}"
+    + _AFTER
+    + rf"(?!{_GROUP}\d)"
 )
 LANDLINE = (
     _BEFORE
@@ -47,7 +60,9 @@ LANDLINE = (
     + _AFTER
 )
 LANDLINE_UNBROKEN = _BEFORE + r"0\d{9,11}" + _AFTER
-SERVICE = _BEFORE + r"[48]00[ -]?\d{3}[ -]?\d{4}" + _AFTER
+SERVICE = _BEFORE + r"[48]00[ -]\d{3}[ -]?\d{4}" + _AFTER
+# 4008201234 unbroken is also how order and serial numbers look: context required
+SERVICE_UNBROKEN = _BEFORE + r"[48]00\d{7}" + _AFTER
 
 
 def _strip_country_code(digits: str) -> str:
@@ -110,8 +125,9 @@ class CnPhoneRecognizer(BaomiPatternRecognizer):
         Pattern("landline", LANDLINE, 0.6),
         Pattern("landline_unbroken", LANDLINE_UNBROKEN, 0.5),
         Pattern("service", SERVICE, 0.6),
+        Pattern("service_unbroken", SERVICE_UNBROKEN, 0.5),
     ]
-    CONTEXT_REQUIRED_PATTERNS = frozenset({"landline_unbroken"})
+    CONTEXT_REQUIRED_PATTERNS = frozenset({"landline_unbroken", "service_unbroken"})
     CONTEXT = [
         "电话",
         "手机",
@@ -127,7 +143,7 @@ class CnPhoneRecognizer(BaomiPatternRecognizer):
         "mobile",
         "fax",
         "cell",
-        "号码",
+        "客服",
     ]
     POSITIVE_EXAMPLES = [
         ("联系人王伟，手机13812345678，请回电", "13812345678"),

@@ -67,7 +67,8 @@ RESIDENT_ID_18 = (
 # 110105 19491231 002X and 110105 1949 1231 002X, as people type them into forms
 RESIDENT_ID_GROUPED = (
     NOT_AFTER_ALNUM
-    + r"[1-9]\d{5} (?:18|19|20)\d{2} ?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]) \d{3}[0-9Xx]"
+    + r"[1-9]\d{5}([ -])(?:18|19|20)\d{2}(?:\1?)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\1"
+    + r"\d{3}[0-9Xx]"
     + NOT_BEFORE_ALNUM
 )
 RESIDENT_ID_15 = NOT_AFTER_ALNUM + r"[1-9]\d{5}\d{2}" + _DATE + r"\d{3}" + NOT_BEFORE_ALNUM

@@ -31,10 +31,23 @@ def fold(text: str) -> str:
     return to_halfwidth(text).translate(_ASCII_LOWER)
 
 
+# Simplified → traditional for the characters of the context words, so that Big5 files
+# and Hong Kong/Taiwan clients' documents (電話, 護照號碼, 統一社會信用代碼) get context too.
+_TRADITIONAL = str.maketrans(
+    "电话机联系传热线拨开户账号银帐册注执织构码证护乡签统会纳税识别邮鹅营业",
+    "電話機聯繫傳熱線撥開戶賬號銀帳冊註執織構碼證護鄉簽統會納稅識別郵鵝營業",
+)
+
+
+def to_traditional(word: str) -> str:
+    return word.translate(_TRADITIONAL)
+
+
 class ContextWords(tuple):
-    """Context words in the forms they are compared in: lower case, and also their
-    full-width twins (ｑｑ, ｔｅｌ), so that windows of the original text can be
-    compared without normalising them first. ``reach`` is the longest word's length."""
+    """Context words in the forms they are compared in: lower case, traditional
+    characters (電話), and full-width Latin twins (ｑｑ, ｔｅｌ), so that windows of
+    the original text can be compared without normalising them first. ``reach`` is
+    the longest word's length."""
 
     reach: int
 
@@ -42,7 +55,7 @@ class ContextWords(tuple):
         forms: list[str] = []
         for word in words:
             lower = to_halfwidth(word).lower()
-            for form in (lower, to_fullwidth(lower)):
+            for form in (lower, to_traditional(lower), to_fullwidth(lower)):
                 if form not in forms:
                     forms.append(form)
         self = super().__new__(cls, forms)

@@ -222,7 +222,7 @@ class IslandBatch(_Concatenation):
     """
 
     SEPARATOR = "。"
-    _CHARS = "!-~ 转分机\uff01-\uff5e\u3000"
+    _CHARS = "!-~ 转分机\u2014\uff01-\uff5e\u3000"  # \u2014: 138—1234—5678
     _ISLAND = re.compile(f"[{_CHARS}]*[0-9A-Za-z０-９Ａ-Ｚａ-ｚ][{_CHARS}]*")
 
     def __init__(self, texts: Sequence[str]) -> None:

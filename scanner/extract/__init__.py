@@ -130,54 +130,83 @@ class FormatSpec:
     text_based: bool = True  # chosen by extension once libmagic says "text"
 
 
-def _formats() -> list[FormatSpec]:
-    from scanner.extract import archive, markup, ole, structured, tabular, text
+_OOXML = "application/vnd.openxmlformats-officedocument."
+_WORD = (
+    _OOXML + "wordprocessingml.document",
+    _OOXML + "wordprocessingml.template",
+    "application/vnd.ms-word.document.macroEnabled.12",
+    "application/vnd.ms-word.template.macroEnabled.12",
+)
+_POWERPOINT = (
+    _OOXML + "presentationml.presentation",
+    _OOXML + "presentationml.slideshow",
+    _OOXML + "presentationml.template",
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.12",
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.12",
+    "application/vnd.ms-powerpoint.template.macroEnabled.12",
+)
+_OLE = (
+    "application/msword",
+    "application/vnd.ms-powerpoint",
+    "application/x-ole-storage",
+    "application/CDFV2",
+)
 
-    return [
-        FormatSpec(
+
+def _formats() -> list[FormatSpec]:
+    from scanner.extract import (
+        archive,
+        docx,
+        mail,
+        markup,
+        msg,
+        ole,
+        pdf,
+        pptx,
+        structured,
+        tabular,
+        text,
+    )
+
+    binary = [  # chosen by the type libmagic detects
+        ("docx", (".docx", ".docm", ".dotx", ".dotm"), _WORD, docx.extract),
+        ("pptx", (".pptx", ".pptm", ".ppsx", ".potx"), _POWERPOINT, pptx.extract),
+        ("pdf", (".pdf",), ("application/pdf",), pdf.extract),
+        ("msg", (".msg",), ("application/vnd.ms-outlook",), msg.extract),
+        (
             "encrypted",
             (),
             ("application/encrypted", "application/pgp-encrypted"),
             ole.extract_encrypted,
-            False,
         ),
-        FormatSpec(
-            "ole",
-            (".doc", ".ppt"),
-            (
-                "application/msword",
-                "application/vnd.ms-powerpoint",
-                "application/x-ole-storage",
-                "application/CDFV2",
-            ),
-            ole.extract_ole,
-            False,
-        ),
-        FormatSpec("zip", (".zip",), ("application/zip",), archive.extract_zip, False),
-        FormatSpec("7z", (".7z",), ("application/x-7z-compressed",), archive.extract_7z, False),
-        FormatSpec("tar", (".tar",), ("application/x-tar",), archive.extract_tar, False),
-        FormatSpec(
+        ("ole", (".doc", ".ppt"), _OLE, ole.extract_ole),
+        ("zip", (".zip",), ("application/zip",), archive.extract_zip),
+        ("7z", (".7z",), ("application/x-7z-compressed",), archive.extract_7z),
+        ("tar", (".tar",), ("application/x-tar",), archive.extract_tar),
+        (
             "compressed",
             (".gz", ".tgz", ".bz2", ".xz"),
             archive.COMPRESSED_MIMES,
             archive.extract_compressed,
-            False,
         ),
-        FormatSpec(
-            "rar",
-            (".rar",),
-            ("application/x-rar", "application/vnd.rar"),
-            archive.extract_rar,
-            False,
+        ("rar", (".rar",), ("application/x-rar", "application/vnd.rar"), archive.extract_rar),
+    ]
+    textual = [  # libmagic says "text"; the extension (else the type) picks the parser
+        ("eml", (".eml",), ("message/rfc822",), mail.extract),
+        ("csv", (".csv",), ("text/csv",), tabular.extract_csv),
+        ("tsv", (".tsv", ".tab"), ("text/tab-separated-values",), tabular.extract_tsv),
+        (
+            "json",
+            (".json", ".jsonl", ".ndjson"),
+            ("application/json", "application/x-ndjson"),
+            structured.extract_json,
         ),
-        FormatSpec("csv", (".csv",), ("text/csv",), tabular.extract_csv),
-        FormatSpec("tsv", (".tsv", ".tab"), ("text/tab-separated-values",), tabular.extract_tsv),
-        FormatSpec(
-            "json", (".json", ".jsonl", ".ndjson"), ("application/json",), structured.extract_json
-        ),
-        FormatSpec("xml", (".xml",), ("text/xml", "application/xml"), markup.extract_xml),
-        FormatSpec("html", (".html", ".htm", ".xhtml"), ("text/html",), markup.extract_html),
-        FormatSpec("text", (".txt", ".md", ".log", ".text", ""), ("text/plain",), text.extract),
+        ("xml", (".xml",), ("text/xml", "application/xml"), markup.extract_xml),
+        ("html", (".html", ".htm", ".xhtml"), ("text/html",), markup.extract_html),
+        ("text", (".txt", ".md", ".log", ".text", ""), ("text/plain",), text.extract),
+    ]
+    return [FormatSpec(*spec, text_based=False) for spec in binary] + [
+        FormatSpec(*spec) for spec in textual
     ]
 
 
@@ -191,13 +220,20 @@ def formats() -> list[FormatSpec]:
     return _FORMATS
 
 
-TEXT_MIMES = frozenset({"application/json", "application/xml", "application/x-ndjson",
-                        "application/javascript", "application/x-subrip", "message/rfc822"})
+TEXT_MIMES = frozenset(
+    {
+        "application/json",
+        "application/xml",
+        "application/x-ndjson",
+        "application/javascript",
+        "application/x-subrip",
+        "message/rfc822",
+    }
+)
 
 
 def is_textual(mime: str) -> bool:
-    return (mime.startswith("text/") or mime in TEXT_MIMES
-            or mime.endswith(("+json", "+xml")))
+    return mime.startswith("text/") or mime in TEXT_MIMES or mime.endswith(("+json", "+xml"))
 
 
 def refine_mime(data: bytes, mime: str) -> str:
@@ -210,7 +246,6 @@ def refine_mime(data: bytes, mime: str) -> str:
 
 
 # What a ZIP container really is, by the part that only that format has.
-_OOXML = "application/vnd.openxmlformats-officedocument."
 _ZIP_KINDS = (
     ("word/document.xml", _OOXML + "wordprocessingml.document"),
     ("xl/workbook.xml", _OOXML + "spreadsheetml.sheet"),
