@@ -31,11 +31,12 @@ MOBILE_PREFIXES = frozenset(
 # Labels written straight onto a number (Tel13812345678, Mob.139…, Fax:010…): a letter
 # before a number is otherwise a sign of a longer code (SF1381…, ID1381…).
 _LABELS = ("tel", "mob", "fax", "cell", "phone", "mobile", "tel.", "mob.", "fax.")
-_LABEL_BEHIND = "|".join(
-    f"(?<={re.escape(form)})" for label in _LABELS for form in {label, label.title(), label.upper()}
+_LABEL_BEHIND = "|".join(  # one fixed-width look-behind per label length
+    "(?<=(?i:" + "|".join(re.escape(label) for label in _LABELS if len(label) == n) + "))"
+    for n in sorted({len(label) for label in _LABELS})
 )
 # Not inside a longer run of letters/digits, an e-mail address or a decimal number.
-_BEFORE = rf"(?:(?<![0-9A-Za-z@%+\-])(?<!\d\.)|{_LABEL_BEHIND})"
+_BEFORE = r"(?<![0-9A-Za-z@%+\-])(?<!\d\.)"
 _AFTER = r"(?![0-9A-Za-z@])(?!\.\d)(?!-\d)"
 _CC = r"(?:(?:\+|00)86[ -]?|\(\+86\)[ ]?)?"
 _EXT = r"(?:[ ]?(?:转|分机|ext\.?|-)[ ]?\d{1,5})?"
@@ -60,6 +61,12 @@ LANDLINE = (
     + _AFTER
 )
 LANDLINE_UNBROKEN = _BEFORE + r"0\d{9,11}" + _AFTER
+# A label glued to the number: its own pattern, gated by a cheap look-behind, so the
+# label look-behinds are not tried at every position of every text.
+LABELLED = (
+    rf"(?<=[A-Za-z.])(?=1|0|[48]00)(?:{_LABEL_BEHIND})"
+    r"(?:1[3-9]\d{9}|0\d{2,3}[ -]?\d{7,8}|[48]00\d{7})" + _AFTER
+)
 SERVICE = _BEFORE + r"[48]00[ -]\d{3}[ -]?\d{4}" + _AFTER
 # 4008201234 unbroken is also how order and serial numbers look: context required
 SERVICE_UNBROKEN = _BEFORE + r"[48]00\d{7}" + _AFTER
@@ -126,6 +133,7 @@ class CnPhoneRecognizer(BaomiPatternRecognizer):
         Pattern("landline_unbroken", LANDLINE_UNBROKEN, 0.5),
         Pattern("service", SERVICE, 0.6),
         Pattern("service_unbroken", SERVICE_UNBROKEN, 0.5),
+        Pattern("labelled", LABELLED, 0.75),
     ]
     CONTEXT_REQUIRED_PATTERNS = frozenset({"landline_unbroken", "service_unbroken"})
     CONTEXT = [

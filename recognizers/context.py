@@ -76,7 +76,9 @@ def window_has_context(
     reach = words.reach
     lo = max(0, start - before - reach)
     ahead = text[lo:start].lower()
-    behind = text[end : end + after + reach].lower()
+    # A label follows its value on the same line only: 身份证：110105491231002 followed by
+    # a new line starting 注册号 must not make the ID a registration number.
+    behind = text[end : end + after + reach].split("\n", 1)[0].lower()
     limit = start - before - lo  # a word before the match must end at or after this index
     for w in words:
         i = ahead.rfind(w)  # the last occurrence ends nearest to the match

@@ -16,11 +16,13 @@ Two problems hide Chinese identifiers from plain regular expressions:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # U+FF01..U+FF5E are the full-width twins of ASCII 0x21..0x7E; U+3000 is the ideographic space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
+_FULLWIDTH[0x00A0] = 0x20  # no-break space (&nbsp;): 139&nbsp;1234&nbsp;5678
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
 
 # A line break (with the spaces a layout engine leaves around it) between two digits.
@@ -67,28 +69,46 @@ class JoinedWindow:
         return self.origin[start], self.origin[end - 1] + 1
 
     def straddles_joint(self, start: int, end: int) -> bool:
-        return any(start < j < end for j in self.joints)
+        i = bisect_right(self.joints, start)  # the first joint after ``start``
+        return i < len(self.joints) and self.joints[i] < end
 
 
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _BLANKS = " \t\u3000\r"
 
 
+# The shortest wrapped identifier worth re-reading: a grouped card or phone broken between
+# two groups of four ("6222 0212\n3456 …"). Fewer digits around a break are what logs and
+# tables look like ("took 123\n2025-03-15"), and re-reading them costs time for nothing.
+MIN_WRAPPED_DIGITS = 8
+
+
 def has_wrapped_digits(text: str) -> bool:
-    """Is there a line break between two digits? Looks only at the line breaks, so a
+    """Is there a line break inside a digit run? Looks only at the line breaks, so a
     long text without one costs a single ``find``."""
     i = text.find("\n")
     while i >= 0:
-        j = i - 1
-        while j >= 0 and text[j] in _BLANKS:
-            j -= 1
-        k = i + 1
-        while k < len(text) and text[k] in _BLANKS:
-            k += 1
-        if j >= 0 and k < len(text) and text[j] in _DIGITS and text[k] in _DIGITS:
+        if _is_joint(text, i):
             return True
         i = text.find("\n", i + 1)
     return False
+
+
+def _is_joint(text: str, newline: int) -> bool:
+    """Digits on both sides of this line break, enough of them to form an identifier."""
+    j = newline - 1
+    while j >= 0 and text[j] in _BLANKS:
+        j -= 1
+    k = newline + 1
+    while k < len(text) and text[k] in _BLANKS:
+        k += 1
+    before = 0
+    while j >= 0 and text[j] in _DIGITS:
+        before, j = before + 1, j - 1
+    after = 0
+    while k < len(text) and text[k] in _DIGITS:
+        after, k = after + 1, k + 1
+    return before > 0 and after > 0 and before + after >= MIN_WRAPPED_DIGITS
 
 
 def wrapped_digit_windows(
@@ -108,25 +128,37 @@ def wrapped_digit_windows(
     """
     spans: list[tuple[int, int]] = []
     for m in _JOINT.finditer(text):
+        if not _is_joint(text, text.index("\n", m.start())):
+            continue
+        if joiner and not _GROUP_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            continue  # a joiner only matters where the line ends in a digit group: 138 1234
         lo = max(0, _extend(text, m.start(), -1, radius) - margin_before)
         hi = min(len(text), _extend(text, m.end(), +1, radius) + margin_after)
-        if spans and lo <= spans[-1][1]:
+        # neighbouring joints share a window, but windows stay small: a long run of
+        # wrapped lines gets overlapping windows instead of one the size of the text
+        if spans and lo <= spans[-1][1] and hi - spans[-1][0] <= MAX_WINDOW:
             spans[-1] = (spans[-1][0], hi)
         else:
             spans.append((lo, hi))
     return [_join(text, lo, hi, joiner) for lo, hi in spans]
 
 
+MAX_WINDOW = 256
+
+
+_GROUP_BEFORE = re.compile(r"(?<![0-9])[0-9]{3,4}$|[ \-][0-9]{1,4}$")
+_IDENT_RUN_END = re.compile(_IDENT_CHARS.pattern + "*$")
+_IDENT_RUN = re.compile(_IDENT_CHARS.pattern + "*")
+
+
 def _extend(text: str, pos: int, step: int, radius: int) -> int:
     """Move from ``pos`` over identifier characters, at most ``radius`` of them."""
-    i, n = pos, 0
     if step < 0:
-        while i > 0 and n < radius and _IDENT_CHARS.match(text, i - 1):
-            i, n = i - 1, n + 1
-    else:
-        while i < len(text) and n < radius and _IDENT_CHARS.match(text, i):
-            i, n = i + 1, n + 1
-    return i
+        lo = max(0, pos - radius)
+        run = _IDENT_RUN_END.search(text, lo, pos)
+        return run.start() if run else pos
+    run = _IDENT_RUN.match(text, pos, min(len(text), pos + radius))
+    return run.end() if run else pos
 
 
 def _join(text: str, lo: int, hi: int, joiner: str = "") -> JoinedWindow:

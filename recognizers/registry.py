@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 
 # tldextract (used by the e-mail recognizer and by Presidio) must never reach for the network.
-os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""  # overrides an inherited setting too
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
@@ -47,7 +47,6 @@ PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = (
     WechatIdRecognizer,
     QqNumberRecognizer,
 )
-
 
 
 def entity_catalogue() -> list[tuple[str, str, str]]:

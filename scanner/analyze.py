@@ -170,7 +170,8 @@ class Analyzer:
         recognize: Recognize,
     ) -> list[Detection]:
         if has_wrapped_digits(text):
-            results = results + _across_line_wraps(text, results, context, recognize)
+            extra, superseded = _across_line_wraps(text, results, context, recognize)
+            results = [r for r in results if id(r) not in superseded] + extra
         return [_detection(text, r) for r in resolve_overlaps(results)]
 
 
@@ -222,7 +223,7 @@ class IslandBatch(_Concatenation):
     """
 
     SEPARATOR = "。"
-    _CHARS = "!-~ 转分机\u2014\uff01-\uff5e\u3000"  # \u2014: 138—1234—5678
+    _CHARS = "!-~ 转分机\u00a0\u2014\uff01-\uff5e\u3000"  # 138—1234—5678, &nbsp;
     _ISLAND = re.compile(f"[{_CHARS}]*[0-9A-Za-z０-９Ａ-Ｚａ-ｚ][{_CHARS}]*")
 
     def __init__(self, texts: Sequence[str]) -> None:
@@ -241,11 +242,16 @@ class JoinedBatch(_Concatenation):
         super().__init__((index, 0, text) for index, text in enumerate(texts))
 
 
+_WINDOW_GAP = "\n" + " " * 36 + "\n"  # wider than any context window
+
+
 def _across_line_wraps(
     text: str, results: list[RecognizerResult], context: tuple[str, ...], recognize: Recognize
-) -> list[RecognizerResult]:
-    """Identifiers that only exist once a line break inside a digit run is removed."""
+) -> tuple[list[RecognizerResult], set[int]]:
+    """Identifiers that only exist once a line break inside a digit run is removed, and
+    the unwrapped results they replace."""
     extra: list[RecognizerResult] = []
+    superseded: set[int] = set()
     by_start = sorted(results, key=lambda r: r.start)
     starts = [r.start for r in by_start]
     longest = max((r.end - r.start for r in results), default=0)
@@ -254,17 +260,44 @@ def _across_line_wraps(
         return by_start[bisect_right(starts, start - longest - 1) : bisect_right(starts, end)]
 
     windows = [w for joiner in ("", " ") for w in wrapped_digit_windows(text, joiner=joiner)]
+    # All windows in one call (a log has a joint on every line): a gap of blank lines and
+    # spaces keeps values and context words of neighbouring windows apart.
+    offsets = []
+    position = 0
     for window in windows:
-        for r in recognize(window.text, context):
-            if not window.straddles_joint(r.start, r.end):
-                continue
-            start, end = window.to_original(r.start, r.end)
-            if any(o.start < end and start < o.end for o in near(start, end)):
-                continue  # the unwrapped reading already explains these characters
-            extra.append(
-                RecognizerResult(r.entity_type, start, end, r.score, None, r.recognition_metadata)
-            )
-    return extra
+        offsets.append(position)
+        position += len(window.text) + len(_WINDOW_GAP)
+    joined = _WINDOW_GAP.join(w.text for w in windows)
+    for r in recognize(joined, context):
+        index = bisect_right(offsets, r.start) - 1
+        window, base = windows[index], offsets[index]
+        local_start, local_end = r.start - base, r.end - base
+        if local_end > len(window.text) or not window.straddles_joint(local_start, local_end):
+            continue
+        start, end = window.to_original(local_start, local_end)
+        overlapping = [o for o in near(start, end) if o.start < end and start < o.end]
+        if overlapping and not _orphan_fragment(start, end, overlapping):
+            continue  # the unwrapped reading already explains these characters
+        superseded.update(id(o) for o in overlapping)
+        extra.append(
+            RecognizerResult(r.entity_type, start, end, r.score, None, r.recognition_metadata)
+        )
+    return extra, superseded
+
+
+def _orphan_fragment(start: int, end: int, overlapping: list[RecognizerResult]) -> bool:
+    """Does the wrapped reading only add a fragment of at most three characters to what
+    the unwrapped reading found (手机1\n8000000000: a mobile, not an 800 number after
+    a stray 1)? A longer leftover is data of its own (a CSV row's next cell)."""
+    covered_start = min(o.start for o in overlapping)
+    covered_end = max(o.end for o in overlapping)
+    return (
+        covered_start >= start
+        and covered_end <= end
+        and (
+            (end - start) - (covered_end - covered_start) <= 3 + 2  # + the line break and blanks
+        )
+    )
 
 
 def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -49,7 +49,7 @@ def test_to_halfwidth_preserves_length_and_is_idempotent(text):
     assert to_halfwidth(half) == half
     # every character is either unchanged or mapped from its full-width twin
     for a, b in zip(text, half, strict=True):
-        assert a == b or ord(a) - ord(b) == 0xFEE0 or (a, b) == ("\u3000", " ")
+        assert a == b or ord(a) - ord(b) == 0xFEE0 or (a, b) in (("\u3000", " "), ("\xa0", " "))
 
 
 @PROPERTY
@@ -85,7 +85,7 @@ def test_compact(value, expected):
         ("手机13812345\n678", "手机13812345678", (10,)),
         ("手机13812345\r\n678", "手机13812345678", (10,)),
         ("手机13812345 \n 678，谢谢", "手机13812345678，谢谢", (10,)),  # blanks around the break
-        ("1\n2\n3", "123", (1, 2)),  # neighbouring joints share one window
+        ("1234\n5678\n9012", "123456789012", (4, 8)),  # neighbouring joints share one window
     ],
 )
 def test_wrapped_digit_windows_small(text, window_text, joints):
@@ -117,11 +117,18 @@ def test_explicit_origin_of_one_window():
 
 
 def test_far_apart_joints_give_separate_windows():
-    text = "12\n34" + "好" * 30 + "56\n78"
+    text = "1234\n5678" + "好" * 30 + "8765\n4321"
     first, second = wrapped_digit_windows(text)
-    assert first.text.startswith("1234") and "5678" not in first.text
-    assert second.text.endswith("5678") and "1234" not in second.text
-    assert second.to_original(second.text.index("5678"), len(second.text)) == (35, 40)
+    assert first.text.startswith("12345678") and "87654321" not in first.text
+    assert second.text.endswith("87654321") and "12345678" not in second.text
+    assert second.to_original(second.text.index("87654321"), len(second.text)) == (39, 48)
+
+
+def test_breaks_with_too_few_digits_around_them_are_no_joints():
+    # log lines and table rows, not wrapped identifiers: 3 + 4 digits around the break
+    assert wrapped_digit_windows("took 123\n2025-03-15") == []
+    assert not has_wrapped_digits("took 123\n2025-03-15")
+    assert has_wrapped_digits("手机1381\n2345678")
 
 
 @pytest.mark.parametrize(
