@@ -36,6 +36,13 @@ def has_public_suffix(domain: str) -> bool:
     return bool(parts.suffix) and bool(parts.domain)
 
 
+@lru_cache(maxsize=4096)
+def public_suffix(domain: str) -> str:
+    """The public suffix of a domain as written (com, com.cn), or "" if none is known."""
+    suffix = _suffix_extractor()(domain.lower()).suffix
+    return domain[len(domain) - len(suffix) :] if suffix else ""
+
+
 class EmailAddressRecognizer(BaomiPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     DESCRIPTION_ZH = "电子邮箱地址"

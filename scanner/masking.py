@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from recognizers.email_address import public_suffix
 from recognizers.normalize import compact, to_halfwidth
 
 # entity type → (characters kept at the start, characters kept at the end)
@@ -62,9 +63,15 @@ def mask(entity_type: str, value: str) -> str:
 
 
 def _keep(value: str, head: int, tail: int) -> str:
-    if len(value) <= head + tail:
-        # too short to show both ends: show at most the first character
-        return value[:1] + "*" * (len(value) - 1)
+    # a short value shows at most half of itself: a 5-digit QQ keeps 2 digits, not 4
+    limit = len(value) // 2 if len(value) <= 8 else len(value)
+    while head + tail > limit and (head or tail):
+        if tail >= head and tail:
+            tail -= 1
+        else:
+            head -= 1
+    if head == tail == 0:
+        return value[:1] + "*" * (len(value) - 1) if len(value) > 2 else "*" * len(value)
     return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
 
 
@@ -76,9 +83,13 @@ def _mask_name(name: str) -> str:
 
 
 def _mask_email(address: str) -> str:
+    """z*******@x***********.com: only the public suffix of the domain stays, since the
+    registrable domain (xinghe-media.com.cn) names the client."""
     local, _, domain = address.rpartition("@")
-    host, _, suffix = domain.partition(".")
-    return f"{_keep(local, 1, 0)}@{_keep(host, 1, 0)}.{suffix}"
+    suffix = public_suffix(domain)
+    name = domain[: len(domain) - len(suffix) - 1] if suffix else domain
+    masked_name = ".".join(_keep(part, 1, 0) for part in name.split("."))
+    return f"{_keep(local, 1, 0)}@{masked_name}" + (f".{suffix}" if suffix else "")
 
 
 def fingerprint(key: bytes, entity_type: str, value: str) -> str:

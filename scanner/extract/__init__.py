@@ -145,6 +145,12 @@ _POWERPOINT = (
     "application/vnd.ms-powerpoint.slideshow.macroEnabled.12",
     "application/vnd.ms-powerpoint.template.macroEnabled.12",
 )
+_EXCEL = (
+    _OOXML + "spreadsheetml.sheet",
+    _OOXML + "spreadsheetml.template",
+    "application/vnd.ms-excel.sheet.macroEnabled.12",
+)
+_ODF = "application/vnd.oasis.opendocument."
 _OLE = (
     "application/msword",
     "application/vnd.ms-powerpoint",
@@ -160,17 +166,30 @@ def _formats() -> list[FormatSpec]:
         mail,
         markup,
         msg,
+        odf,
         ole,
         pdf,
         pptx,
+        rtf,
         structured,
         tabular,
         text,
+        xls,
+        xlsx,
     )
 
     binary = [  # chosen by the type libmagic detects
         ("docx", (".docx", ".docm", ".dotx", ".dotm"), _WORD, docx.extract),
         ("pptx", (".pptx", ".pptm", ".ppsx", ".potx"), _POWERPOINT, pptx.extract),
+        ("xlsx", (".xlsx", ".xlsm", ".xltx", ".xltm"), _EXCEL, xlsx.extract),
+        ("xls", (".xls", ".xlt"), ("application/vnd.ms-excel",), xls.extract),
+        ("odt", (".odt", ".ott"), (_ODF + "text", _ODF + "text-template"), odf.extract_odt),
+        (
+            "ods",
+            (".ods", ".ots"),
+            (_ODF + "spreadsheet", _ODF + "spreadsheet-template"),
+            odf.extract_ods,
+        ),
         ("pdf", (".pdf",), ("application/pdf",), pdf.extract),
         ("msg", (".msg",), ("application/vnd.ms-outlook",), msg.extract),
         (
@@ -193,6 +212,7 @@ def _formats() -> list[FormatSpec]:
     ]
     textual = [  # libmagic says "text"; the extension (else the type) picks the parser
         ("eml", (".eml",), ("message/rfc822",), mail.extract),
+        ("rtf", (".rtf",), ("text/rtf", "application/rtf"), rtf.extract),
         ("csv", (".csv",), ("text/csv",), tabular.extract_csv),
         ("tsv", (".tsv", ".tab"), ("text/tab-separated-values",), tabular.extract_tsv),
         (

@@ -1,8 +1,8 @@
 """Legacy Excel 97-2003 workbooks (.xls, BIFF): every cell of every sheet, via xlrd.
 
 Covered, with the same locations and header rule as the xlsx extractor
-(``sheet 媒体名单 cell C7``; the first non-empty row is the header row and
-gives each cell of its column its context):
+(``sheet 媒体名单 cell C7``; the first row with two or more cells is the
+header row and gives each cell of its column its context):
 
 * every sheet, hidden and very hidden ones included (xlrd reads them all; a
   ``Notice`` says which were hidden);
@@ -11,7 +11,7 @@ gives each cell of its column its context):
   ``1.3812345678e10``); date cells (xlrd tells them by their format) as ISO
   dates; booleans, error values and blanks are skipped;
 * cell comments (notes) with their author, sheet names, and the name of the
-  user who last saved the workbook (``属性 lastModifiedBy``).
+  user who last saved the workbook (``属性 last_modified_by``).
 
 Memory: xlrd keeps a loaded sheet's cells in memory; the workbook is opened
 ``on_demand`` and each sheet is released once it has been read, so only one
@@ -37,7 +37,7 @@ from xlrd.sheet import Sheet
 from xlrd.xldate import XLDateError, xldate_as_tuple
 
 from scanner.extract import CorruptError, EncryptedError, Item, Notice, Source
-from scanner.extract.xlsx import Headers, cell_ref, number_text
+from scanner.extract.xlsx import Cell, Headers, cell_ref, number_text, property_segment
 from scanner.models import Segment, SegmentKind
 
 _WHAT = "Excel 97-2003 workbook"
@@ -67,8 +67,7 @@ def extract(source: Source) -> Iterator[Item]:
                 raise CorruptError(f"not a valid {_WHAT}: sheet {index + 1}: {exc}") from exc
             yield from _sheet(sheet, book.datemode)
             book.unload_sheet(index)
-        if book.user_name and book.user_name.strip():
-            yield Segment(book.user_name, "属性 lastModifiedBy", SegmentKind.METADATA)
+        yield from property_segment("last_modified_by", book.user_name)
     finally:
         book.release_resources()
 
@@ -86,7 +85,7 @@ def _open(data: bytes) -> xlrd.Book:
         )
     except XLRDError as exc:
         if "encrypted" in str(exc).lower():
-            raise EncryptedError() from exc
+            raise EncryptedError(f"password-protected {_WHAT}") from exc
         raise CorruptError(f"not a valid {_WHAT}: {exc}") from exc
     except _BROKEN as exc:
         raise CorruptError(f"not a valid {_WHAT}: {exc}") from exc
@@ -99,15 +98,17 @@ def _sheet(sheet: Sheet, datemode: int) -> Iterator[Item]:
         yield Notice(f"sheet {title}: {_HIDDEN[sheet.visibility]} sheet (scanned)")
     headers = Headers()
     for r in range(sheet.nrows):
-        types, values = sheet.row_types(r), sheet.row_values(r)
-        for c, (kind, value) in enumerate(zip(types, values, strict=True)):
-            text = _cell_text(kind, value, datemode)
-            if text is None:
-                continue
-            seg_kind, context = headers.classify(r + 1, c + 1, text)
-            location = f"sheet {title} cell {cell_ref(r + 1, c + 1)}"
-            yield Segment(text, location, seg_kind, context=context)
+        yield from headers.row(list(_cells(title, sheet, r, datemode)))
+    yield from headers.end()
     yield from _notes(title, sheet)
+
+
+def _cells(title: str, sheet: Sheet, r: int, datemode: int) -> Iterator[Cell]:
+    types, values = sheet.row_types(r), sheet.row_values(r)
+    for c, (kind, value) in enumerate(zip(types, values, strict=True)):
+        text = _cell_text(kind, value, datemode)
+        if text is not None:
+            yield Cell(c + 1, text, f"sheet {title} cell {cell_ref(r + 1, c + 1)}")
 
 
 def _cell_text(kind: int, value: object, datemode: int) -> str | None:
@@ -139,4 +140,4 @@ def _notes(title: str, sheet: Sheet) -> Iterator[Segment]:
         if note.text and note.text.strip():
             yield Segment(note.text, where, SegmentKind.METADATA)
         if note.author and note.author.strip():
-            yield Segment(note.author, f"{where}作者", SegmentKind.METADATA)
+            yield Segment(note.author, f"{where} 作者", SegmentKind.METADATA, context=("author",))

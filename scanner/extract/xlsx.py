@@ -9,42 +9,55 @@ Covered, because client information hides there as much as in the visible cells:
   be written ``13812345678``, never ``1.38e10``; dates as ISO dates; the cached
   result of a formula, not the formula (``data_only``); booleans and error
   values (``#N/A``) carry no text and are skipped;
-* the first non-empty row of a sheet is its header row (``HEADER`` segments);
-  every other cell is a ``TABLE_CELL`` with its column's header as context, the
-  way a person reads a contact list (the same idea as the CSV extractor);
+* the first row with two or more cells is the sheet's header row, as in the
+  CSV extractor (a title row above it does not hide it); header and title
+  cells are ``HEADER`` segments, every other cell is a ``TABLE_CELL`` with its
+  column's header as context, the way a person reads a contact list;
 * cell comments (``sheet 媒体名单 cell C7 批注``) and their author
-  (``… 批注作者``), sheet names (``sheet 媒体名单 名称``) and the document
-  properties (``属性 creator``, ``属性 lastModifiedBy``, ``属性 company`` …).
+  (``… 批注 作者``), sheet names (``sheet 媒体名单 名称``) and the document
+  properties, named as the Word and PowerPoint extractors name them
+  (``属性 author``, ``属性 last_modified_by``, ``属性 title``, ``属性 company`` …).
 
 Memory: the file is already in memory (up to the 200 MB file limit) and a
-workbook can unpack to many times that. openpyxl's normal mode builds an
-object per cell (roughly 50 times the unpacked size), so the workbook is
+workbook unpacks to about ten times that. openpyxl's normal mode builds an
+object per cell (several times the unpacked size), so the workbook is always
 opened ``read_only``: sheets are streamed row by row from the zip and only the
-shared-strings table is held whole. ``read_only`` does not load comments, so
-they are read here from each sheet's comments part, one sheet at a time.
-Before anything is parsed, the zip's declared unpacked sizes are checked
-against the configured limits (total size, compression ratio, member count):
-a zip bomb dressed as a workbook is refused with ``limit exceeded``.
+shared strings, styles and workbook parts are held whole. ``read_only`` does
+not load comments, so they are read here from each sheet's comments part, one
+sheet at a time. Measured: 2 million cells (124 MB of sheet XML) took 18 MB
+more than the file itself, at about 50,000 cells a second (openpyxl's XML
+parsing dominates). Before anything is parsed, the zip's declared sizes are
+checked (``open_package``): every part against the compression-ratio limit,
+the parts held whole against the part-size limit and the file's uncompressed
+budget; a zip bomb dressed as a workbook is refused with ``limit exceeded``.
+A lying ``<dimension ref="A1:XFD1048576"/>`` is ignored (``reset_dimensions``),
+so empty rows cost nothing; each row is padded to its own last cell only.
 
 Not covered: number formats other than dates (a value formatted ``000-0000``
 or as a percentage is written as its plain number), text in shapes, charts
 and pivot caches, defined names, and the ``.xlsb`` binary format.
 
 A password-protected workbook is not a zip but an OLE compound file holding an
-``EncryptedPackage`` stream; it is reported as encrypted. Sheet protection is
-not encryption and such sheets are read like any other.
+``EncryptionInfo`` stream (libmagic calls it ``application/encrypted``); it is
+reported as encrypted. Sheet and workbook protection are not encryption: such
+sheets are read like any other.
 
-The helpers for sheets (``Headers``, ``cell_text``, ``cell_ref``) and for zip
-packages (``open_package``) are shared with the xls and OpenDocument extractors.
+The helpers for sheets (``Headers``, ``Cell``, ``cell_text``, ``number_text``,
+``cell_ref``) and for zip packages (``open_package``, ``property_segment``) are
+shared with the xls and OpenDocument extractors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import zipfile
-from collections.abc import Iterator
-from xml.etree.ElementTree import Element, ParseError
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 import openpyxl
@@ -62,51 +75,75 @@ from scanner.extract import (
     Notice,
     Source,
 )
-from scanner.limits import MB, Limits
+from scanner.limits import MB
 from scanner.models import Segment, SegmentKind
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# The stream name that only an encrypted OOXML package has, as it is stored in
+# A stream that only an encrypted OOXML package has, as its name is stored in
 # the compound file's directory (UTF-16LE).
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 # Members smaller than this are not held to the compression-ratio limit: a tiny
 # XML part of repeated tags compresses far beyond any sane ratio and is harmless.
 _RATIO_FLOOR = 1 * MB
 MAX_COLUMNS = 16_384  # Excel's and LibreOffice's widest sheet (XFD)
 _MAX_PROPERTY_PART = 4 * MB  # docProps parts are a few KB; a bigger one is not read
 
-# Core properties (docProps/core.xml) worth reading, by their element's local name.
-_CORE_PROPERTIES = (
-    "creator",
-    "lastModifiedBy",
-    "title",
-    "subject",
-    "description",
-    "keywords",
-    "category",
-    "contentStatus",
-)
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC = "http://purl.org/dc/elements/1.1/"
+_EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# Property element → the name shown after 属性: the names python-docx and
+# python-pptx give them, as the Word and PowerPoint extractors show them.
+_CORE_PROPERTIES = {
+    f"{{{_DC}}}creator": "author",
+    f"{{{_CP}}}lastModifiedBy": "last_modified_by",
+    f"{{{_DC}}}title": "title",
+    f"{{{_DC}}}subject": "subject",
+    f"{{{_CP}}}keywords": "keywords",
+    f"{{{_DC}}}description": "comments",
+    f"{{{_CP}}}category": "category",
+}
 # Extended properties (docProps/app.xml): who the file was made for, by whom.
-_APP_PROPERTIES = {"Company": "company", "Manager": "manager"}
+_APP_PROPERTIES = {f"{{{_EP}}}Company": "company", f"{{{_EP}}}Manager": "manager"}
+_TEXT_VARIANTS = frozenset({f"{{{_VT}}}lpwstr", f"{{{_VT}}}lpstr", f"{{{_VT}}}bstr"})
+_WORKSHEET = re.compile(r"(?:^|/)worksheets/[^/]+\.xml")
+_INVALID = "not a valid Excel workbook"
+# What a damaged package makes openpyxl raise: XML errors (SyntaxError is the base of
+# both ElementTree's and lxml's), missing parts or shared strings, truncated or
+# corrupt zip members.
+_BROKEN = (
+    SyntaxError,
+    DefusedXmlException,
+    ValueError,
+    IndexError,
+    KeyError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+)
 
 
 # --- the extractor ------------------------------------------------------------------------
 
 
 def extract(source: Source) -> Iterator[Item]:
-    archive = open_package(source, "Excel workbook")
-    with archive:
+    with open_package(source, "Excel workbook", _is_worksheet) as archive:
         workbook = _load(source)
         try:
             for sheet in workbook.worksheets:
-                yield from _sheet(sheet, archive)
-        except (ParseError, DefusedXmlException, ValueError, IndexError, KeyError) as exc:
-            raise CorruptError(f"not a valid Excel workbook: {exc}") from exc
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:  # truncated or bad CRC
-            raise CorruptError(f"not a valid Excel workbook: {exc}") from exc
+                try:
+                    yield from _sheet(sheet, archive)
+                except _BROKEN as exc:
+                    raise CorruptError(f"{_INVALID}: sheet {sheet.title}: {exc}") from exc
         finally:
             workbook.close()
         yield from package_properties(archive)
+
+
+def _is_worksheet(part: str) -> bool:
+    """Worksheets are the parts openpyxl's read_only mode streams instead of loading."""
+    return _WORKSHEET.search(part) is not None
 
 
 def _load(source: Source) -> openpyxl.Workbook:
@@ -114,18 +151,8 @@ def _load(source: Source) -> openpyxl.Workbook:
         return openpyxl.load_workbook(
             source.stream(), read_only=True, data_only=True, keep_links=False
         )
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        ParseError,
-        DefusedXmlException,
-        KeyError,
-        ValueError,
-        TypeError,
-        OSError,
-        EOFError,
-    ) as exc:
-        raise CorruptError(f"not a valid Excel workbook: {exc}") from exc
+    except (*_BROKEN, InvalidFileException, TypeError) as exc:
+        raise CorruptError(f"{_INVALID}: {exc}") from exc
 
 
 def _sheet(sheet: object, archive: zipfile.ZipFile) -> Iterator[Item]:
@@ -140,15 +167,18 @@ def _sheet(sheet: object, archive: zipfile.ZipFile) -> Iterator[Item]:
     sheet.reset_dimensions()  # type: ignore[attr-defined]
     headers = Headers()
     for row in sheet.iter_rows():  # type: ignore[attr-defined]
-        for cell in row:
-            if cell.value is None or cell.data_type == "e":  # empty, or #N/A and co.
-                continue
-            text = cell_text(cell.value)
-            if text is None:
-                continue
-            kind, context = headers.classify(cell.row, cell.column, text)
-            yield Segment(text, f"sheet {title} cell {cell.coordinate}", kind, context=context)
+        yield from headers.row(list(_cells(title, row)))
+    yield from headers.end()
     yield from _comments(title, getattr(sheet, "_worksheet_path", None), archive)
+
+
+def _cells(title: str, row: Iterable[Any]) -> Iterator[Cell]:
+    for cell in row:
+        if cell.value is None or cell.data_type == "e":  # empty, or #N/A and co.
+            continue
+        text = cell_text(cell.value)
+        if text is not None:
+            yield Cell(cell.column, text, f"sheet {title} cell {cell.coordinate}")
 
 
 def _comments(title: str, sheet_path: str | None, archive: zipfile.ZipFile) -> Iterator[Item]:
@@ -172,38 +202,86 @@ def _comments(title: str, sheet_path: str | None, archive: zipfile.ZipFile) -> I
             author = authors[record.authorId] if 0 <= record.authorId < len(authors) else ""
             # A threaded comment's legacy copy names its author by an opaque id (tc={…}).
             if author and author.strip() and not author.startswith("tc="):
-                yield Segment(author, f"{where}作者", SegmentKind.METADATA)
+                yield Segment(author, f"{where} 作者", SegmentKind.METADATA, context=("author",))
 
 
 # --- shared by the sheet extractors (xlsx, xls, ods) ---------------------------------------
 
 
-class Headers:
-    """The header row of one table: its first row with a non-empty cell.
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A non-empty cell of a table row, located; ``last_col`` > ``col`` for a cell
+    repeated over several columns (OpenDocument)."""
 
-    Cells must be classified in reading order (row by row). A cell of the header
-    row is a ``HEADER``; any other cell is a ``TABLE_CELL`` whose context is the
-    header of its column, so that the recognizers read ``13812345678`` under
-    ``手机`` the way a person does.
+    col: int
+    text: str
+    location: str
+    last_col: int = 0
+
+    @property
+    def width(self) -> int:
+        return max(self.last_col, self.col) - self.col + 1
+
+
+class Headers:
+    """Turns the rows of one table into segments, with each column's header as context.
+
+    The header row is the first row with two or more labels, as in the CSV
+    extractor: a title row above it (``2025年媒体邀请名单`` in a merged A1) has
+    one, and is a ``HEADER`` without context like the header row itself. The
+    cells below are ``TABLE_CELL``s whose context is the header of their column,
+    so that the recognizers read ``13812345678`` under ``手机`` the way a person
+    does. A table whose first rows all have one cell is a one-column table: its
+    first row is the header. Rows with one cell are held back (a few, never more
+    than ``LOOKAHEAD``) until it is known which it is.
     """
 
-    def __init__(self) -> None:
-        self.row: int | None = None
-        self.labels: dict[int, str] = {}
+    LOOKAHEAD = 5
 
-    def classify(
-        self, row: int, col: int, text: str, last_col: int | None = None
-    ) -> tuple[SegmentKind, tuple[str, ...]]:
-        if self.row is None:
-            self.row = row
-        if row == self.row:
-            label = text.strip()
-            # A cell repeated over several columns (OpenDocument) heads each of them.
-            for c in range(col, min(last_col or col, MAX_COLUMNS) + 1):
-                self.labels[c] = label
-            return SegmentKind.HEADER, ()
-        label = self.labels.get(col, "")
-        return SegmentKind.TABLE_CELL, (label,) if label else ()
+    def __init__(self) -> None:
+        self.labels: dict[int, str] | None = None
+        self.held: list[list[Cell]] = []
+
+    def row(self, cells: list[Cell]) -> list[Segment]:
+        """The segments of a row (in reading order), and of rows held back before it."""
+        if not cells:
+            return []
+        if self.labels is not None:
+            return self._data(cells)
+        if sum(cell.width for cell in cells) >= 2:
+            titles, self.held = self.held, []
+            return [*self._header(titles, []), *self._header([cells], cells)]
+        self.held.append(cells)
+        return self._one_column() if len(self.held) > self.LOOKAHEAD else []
+
+    def end(self) -> list[Segment]:
+        """The rows still held back when the table ends: a one-column table."""
+        return self._one_column() if self.held else []
+
+    def _one_column(self) -> list[Segment]:
+        (first, *rest), self.held = self.held, []
+        return [*self._header([first], first), *(s for r in rest for s in self._data(r))]
+
+    def _header(self, rows: list[list[Cell]], header: list[Cell]) -> list[Segment]:
+        if header:
+            self.labels = {}
+            for cell in header:
+                # a cell repeated over several columns heads each of them
+                for col in range(cell.col, min(cell.col + cell.width - 1, MAX_COLUMNS) + 1):
+                    self.labels[col] = cell.text.strip()
+        return [Segment(c.text, c.location, SegmentKind.HEADER) for r in rows for c in r]
+
+    def _data(self, cells: list[Cell]) -> list[Segment]:
+        labels = self.labels or {}
+        return [
+            Segment(
+                c.text,
+                c.location,
+                SegmentKind.TABLE_CELL,
+                context=(labels[c.col],) if labels.get(c.col) else (),
+            )
+            for c in cells
+        ]
 
 
 def cell_text(value: object) -> str | None:
@@ -216,8 +294,10 @@ def cell_text(value: object) -> str | None:
         return number_text(value)
     if isinstance(value, dt.datetime):
         return datetime_text(value)
-    if isinstance(value, dt.date | dt.time):
+    if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds")
     if isinstance(value, str):
         return value if value.strip() else None
     return str(value)
@@ -251,78 +331,95 @@ def cell_ref(row: int, col: int) -> str:
 # --- shared by the zip-based office extractors (xlsx, odt, ods) -----------------------------
 
 
-def open_package(source: Source, what: str) -> zipfile.ZipFile:
+def open_package(
+    source: Source, what: str, streamed: Callable[[str], bool] = lambda name: False
+) -> zipfile.ZipFile:
     """The file as a zip package, checked against the limits before anything unpacks.
 
-    An OOXML file saved with a password is an OLE compound file holding the
-    encrypted package: that is reported as encrypted, any other non-zip as corrupt.
+    The same checks and messages as the Word extractor's ``check_package``, except
+    for the parts this module streams (``streamed(name)``: worksheets, an
+    OpenDocument's content.xml): they are never held whole, so they are held to
+    the compression-ratio limit (a bomb's signature) but not to the size of one
+    part nor to the uncompressed budget of the file; a 200 MB workbook honestly
+    unpacks to a few GB of sheet XML. ``zipfile`` never inflates a member beyond
+    its declared size, so the declared sizes cannot be lied about.
+
+    An OOXML file saved with a password is an OLE compound file holding an
+    ``EncryptionInfo`` stream: it is reported as encrypted, any other non-zip as
+    corrupt.
     """
     data = source.data
     if data.startswith(OLE_MAGIC):
-        if _ENCRYPTED_PACKAGE in data:
-            raise EncryptedError()
+        if _ENCRYPTION_INFO in data:
+            raise EncryptedError(f"password-protected {what}")
         raise CorruptError(f"not a valid {what}: an OLE compound file, not a zip package")
     try:
         archive = zipfile.ZipFile(source.stream())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise CorruptError(f"not a valid {what}: {exc}") from exc
+        raise CorruptError(f"not a valid {what}: {exc}") from None
     try:
-        check_expansion(archive, source.limits)
+        _check_sizes(source, archive.infolist(), what, streamed)
     except LimitExceeded:
         archive.close()
         raise
     return archive
 
 
-def check_expansion(archive: zipfile.ZipFile, limits: Limits) -> None:
-    """Refuse a package whose parts unpack beyond the configured limits (zip bombs).
-
-    The sizes are the ones the zip declares; ``zipfile`` never returns more bytes
-    than declared for a member, so the check bounds what the parsers can read.
-    """
-    infos = archive.infolist()
+def _check_sizes(
+    source: Source, infos: list[zipfile.ZipInfo], what: str, streamed: Callable[[str], bool]
+) -> None:
+    limits = source.limits
     if len(infos) > limits.max_members:
-        raise LimitExceeded(f"{len(infos)} parts (limit {limits.max_members})")
-    total = 0
+        raise LimitExceeded(f"{len(infos)} parts in one {what} (limit {limits.max_members})")
+    held = 0
     for info in infos:
-        total += info.file_size
-        if info.file_size > _RATIO_FLOOR:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > limits.max_ratio:
-                raise LimitExceeded(
-                    f"{info.filename} expands {ratio:.0f}-fold (limit {limits.max_ratio:g})"
-                )
-    if total > limits.max_archive_total_bytes:
+        size = info.file_size
+        if size > _RATIO_FLOOR and size > limits.max_ratio * max(info.compress_size, 1):
+            raise LimitExceeded(
+                f"part {info.filename} compressed {size / max(info.compress_size, 1):.0f}:1 "
+                f"(limit {limits.max_ratio:g}:1)"
+            )
+        if streamed(info.filename):
+            continue
+        if size > limits.max_member_bytes:
+            raise LimitExceeded(
+                f"part {info.filename} is {size / MB:.1f} MB uncompressed "
+                f"(limit {limits.max_member_mb:g} MB)"
+            )
+        held += size
+    # shared with the archives this file sits in, so nesting cannot multiply a bomb
+    if not source.budget.take(held):
         raise LimitExceeded(
-            f"unpacks to {total / MB:.0f} MB (limit {limits.max_archive_total_mb:g} MB)"
+            f"{what} is {held / MB:.1f} MB uncompressed, more than is left of the "
+            f"{limits.max_archive_total_mb:g} MB allowed for one file and its contents"
         )
 
 
 def package_properties(archive: zipfile.ZipFile) -> Iterator[Segment]:
     """OOXML document properties: core (author, last modified by, title …), company,
-    manager, and custom properties, as ``属性 <name>`` segments."""
+    manager, and custom text properties, as ``属性 <name>`` METADATA segments with
+    the names and order the Word and PowerPoint extractors use."""
     core = _property_root(archive, "docProps/core.xml")
     if core is not None:
-        found = {_local(e.tag): (e.text or "") for e in core}
-        for name in _CORE_PROPERTIES:
-            yield from _property(name, found.get(name, ""))
+        found = {_CORE_PROPERTIES[e.tag]: e.text for e in core if e.tag in _CORE_PROPERTIES}
+        for name in _CORE_PROPERTIES.values():
+            yield from property_segment(name, found.get(name))
     app = _property_root(archive, "docProps/app.xml")
     if app is not None:
-        for element in app:
-            name = _APP_PROPERTIES.get(_local(element.tag))
-            if name:
-                yield from _property(name, element.text or "")
+        found = {_APP_PROPERTIES[e.tag]: e.text for e in app if e.tag in _APP_PROPERTIES}
+        for name in _APP_PROPERTIES.values():
+            yield from property_segment(name, found.get(name))
     custom = _property_root(archive, "docProps/custom.xml")
     if custom is not None:
-        for element in custom:
-            name = element.get("name", "")
-            if name and len(element):
-                yield from _property(name, element[0].text or "")
+        for prop in custom:
+            for value in prop:
+                if value.tag in _TEXT_VARIANTS:
+                    yield from property_segment(prop.get("name", ""), value.text)
 
 
-def _property(name: str, value: str) -> Iterator[Segment]:
-    if value.strip():
-        yield Segment(value, f"属性 {name}", SegmentKind.METADATA)
+def property_segment(name: str, value: str | None) -> Iterator[Segment]:
+    if name and value and value.strip():
+        yield Segment(value, f"属性 {name}", SegmentKind.METADATA, context=(name,))
 
 
 def _property_root(archive: zipfile.ZipFile, part: str) -> Element | None:
@@ -331,9 +428,5 @@ def _property_root(archive: zipfile.ZipFile, part: str) -> Element | None:
         return None
     try:
         return SafeET.fromstring(archive.read(info))
-    except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError, OSError, ValueError):
+    except _BROKEN:
         return None  # broken properties do not make the sheets unreadable
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]

@@ -22,7 +22,8 @@ KEY = b"k" * 32
         ("CLIENT", "北京星河传媒有限公司", "北京******公司"),
         ("CLIENT", "星河传媒", "星***"),
         ("CLIENT", "Bluewhale Tech", "Bl**********ch"),
-        ("PHONE_NUMBER", "12", "1*"),
+        ("PHONE_NUMBER", "12", "1*"),  # short: at most half shows
+        ("QQ_NUMBER", "12345", "1***5"),
     ],
 )
 def test_masks_keep_only_a_few_characters(entity: str, value: str, masked: str) -> None:
