@@ -175,10 +175,15 @@ def _build_scanner(args: argparse.Namespace):
     try:
         clients = load_registry(registry_path) if registry_path else []
         key = load_hash_key(config.hash_key_file)
-    except ConfigError as exc:
+    except (ConfigError, HashKeyError) as exc:
         raise UsageError(str(exc)) from None
-    except HashKeyError as exc:
-        raise UsageError(str(exc)) from None
+    if entities == ["CLIENT"] and not clients:
+        raise UsageError("--entities CLIENT needs a client registry (--clients or [clients])")
+    for record in clients:
+        for alias in record.aliases:
+            if len(alias) <= 2 and not alias.isascii():
+                print(f"baomi: 注意 note: client registry row {record.row}: a two-character alias "
+                      "also matches ordinary words; prefer a longer one", file=sys.stderr)
     enhancer = CharWindowContextEnhancer(
         context_similarity_factor=config.context.boost,
         context_prefix_count=config.context.before,

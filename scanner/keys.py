@@ -34,6 +34,10 @@ def load_hash_key(path: Path | None = None) -> bytes:
         except OSError as exc:
             raise HashKeyError(f"cannot create hash key {path}: {exc.strerror}") from exc
     try:
+        if path.stat().st_mode & 0o077:
+            raise HashKeyError(
+                f"hash key {path} is readable by other users: chmod 600 it (or set {ENV_VAR})"
+            )
         return _parse(path.read_text(encoding="ascii").strip(), str(path))
     except OSError as exc:
         raise HashKeyError(f"cannot read hash key {path}: {exc.strerror}") from exc

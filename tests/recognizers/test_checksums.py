@@ -215,10 +215,20 @@ def substitutions(code: str, alphabet_at):
 # ============================== GB 32100: USCC ==============================
 
 
+# The standards' own equations, written out independently of the implementation.
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # GB 32100 table 2
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 §5
+RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2, 1)  # GB 11643 §7, W18 = 1
+
+
 @PROPERTY
 @given(uscc_bodies)
-def test_uscc_generated_codes_validate(body):
-    assert is_valid_uscc(make_uscc(body))
+def test_uscc_check_satisfies_the_standards_equation(body):
+    code = make_uscc(body)
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(code[:17], USCC_WEIGHTS, strict=True))
+    assert (total + USCC_CHARS.index(code[17])) % 31 == 0
+    assert is_valid_uscc(code)
 
 
 @PROPERTY
@@ -252,8 +262,12 @@ def test_uscc_validity_agrees_with_stdnum(head, tail):
 
 @PROPERTY
 @given(org_bodies)
-def test_org_code_generated_codes_validate(body):
-    assert is_valid_org_code(make_org_code(body))
+def test_org_code_check_satisfies_the_standards_equation(body):
+    code = make_org_code(body)
+    values = [int(c, 36) for c in code[:8]] + [10 if code[8] == "X" else int(code[8])]
+    total = sum(v * w for v, w in zip(values[:8], ORG_WEIGHTS, strict=True))
+    assert (total + values[8]) % 11 == 0
+    assert is_valid_org_code(code)
 
 
 @PROPERTY
@@ -293,8 +307,11 @@ def test_org_code_blind_spot_exists():
 
 @PROPERTY
 @given(ric_bodies)
-def test_resident_id_generated_codes_validate(body):
-    assert is_valid_resident_id_checksum(body + resident_id_check_char(body))
+def test_resident_id_check_satisfies_the_standards_equation(body):
+    code = body + resident_id_check_char(body)
+    values = [10 if c == "X" else int(c) for c in code]
+    assert sum(v * w for v, w in zip(values, RIC_WEIGHTS, strict=True)) % 11 == 1
+    assert is_valid_resident_id_checksum(code)
 
 
 @PROPERTY
@@ -332,7 +349,10 @@ def test_resident_id_full_validity_agrees_with_stdnum(region, born, seq):
 
 @PROPERTY
 @given(digit_bodies)
-def test_mod11_10_generated_codes_validate(body):
+def test_mod11_10_generated_codes_validate_under_stdnum(body):
+    from stdnum.iso7064 import mod_11_10
+
+    assert mod_11_10.is_valid(make_mod11_10(body))
     assert is_valid_mod11_10(make_mod11_10(body))
 
 
@@ -356,7 +376,10 @@ def test_mod11_10_agrees_with_stdnum(body, last):
 
 @PROPERTY
 @given(digit_bodies)
-def test_luhn_generated_codes_validate(body):
+def test_luhn_generated_codes_validate_under_stdnum(body):
+    from stdnum import luhn
+
+    assert luhn.is_valid(make_luhn(body))
     assert is_valid_luhn(make_luhn(body))
 
 

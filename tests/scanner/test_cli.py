@@ -336,3 +336,15 @@ def test_entities_command_lists_every_type(capsys) -> None:
     ]:
         assert entity in out
     assert "统一社会信用代码" in out and "Unified Social Credit Code" in out
+
+
+def test_client_only_scan_without_a_registry_is_a_usage_error(tmp_path, share, capsys) -> None:
+    assert main(["scan", str(share), "--entities", "CLIENT"]) == 2
+    assert "needs a client registry" in capsys.readouterr().err
+
+
+def test_file_names_with_control_characters_are_escaped_in_the_log(tmp_path, capsys) -> None:
+    (tmp_path / "evil\x1b[31mname.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    main(["scan", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "evil\\x1b[31mname.png" in err

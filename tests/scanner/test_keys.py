@@ -26,3 +26,20 @@ def test_environment_key_wins_and_is_validated(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(ENV_VAR, "abcd")
     with pytest.raises(HashKeyError, match="shorter than 16 bytes"):
         load_hash_key()
+
+
+def test_a_key_file_others_can_read_is_refused(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(ENV_VAR)
+    path = tmp_path / "hash.key"
+    load_hash_key(path)
+    os.chmod(path, 0o644)
+    with pytest.raises(HashKeyError, match="readable by other users"):
+        load_hash_key(path)
+
+
+def test_an_uncreatable_key_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(ENV_VAR)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(HashKeyError, match="cannot create hash key"):
+        load_hash_key(blocker / "sub" / "hash.key")
