@@ -113,6 +113,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.output:
         from scanner.atomic import atomic_write
 
+        if args.output.is_dir():
+            raise UsageError(f"-o {args.output} is a directory; give a file name")
         sink = atomic_write(args.output)
     else:
         sink = nullcontext(sys.stdout)

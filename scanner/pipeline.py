@@ -40,7 +40,7 @@ from scanner.extract import (
 from scanner.extract.text import overlapping_chunks
 from scanner.limits import MB, Budget, Limits
 from scanner.masking import fingerprint, mask
-from scanner.models import Detection, FileResult, FileStatus, Finding, Segment
+from scanner.models import Detection, FileResult, FileStatus, Finding, Segment, SegmentKind
 from scanner.walk import walk
 
 SNIFF_BYTES = 64 * 1024
@@ -151,6 +151,8 @@ class Scanner:
         attachments: list[Member] = []
 
         def segments() -> Iterator[Segment]:
+            # the name itself: people name files after clients (张伟_13812345678_简历.docx)
+            yield Segment(_file_name(source.path), "文件名", SegmentKind.METADATA)
             for item in spec.extract(source):
                 if isinstance(item, Segment):
                     yield item
@@ -284,6 +286,10 @@ class Scanner:
             value=d.value if self.options.include_values else None,
             client=client,
         )
+
+
+def _file_name(path: str) -> str:
+    return path.rsplit("!", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _batches(segments: Iterable[Segment], limit: int = BATCH_CHARS) -> Iterator[list[Segment]]:

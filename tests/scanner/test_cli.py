@@ -348,3 +348,17 @@ def test_file_names_with_control_characters_are_escaped_in_the_log(tmp_path, cap
     main(["scan", str(tmp_path)])
     err = capsys.readouterr().err
     assert "\x1b" not in err and "evil\\x1b[31mname.png" in err
+
+
+def test_file_names_are_scanned_too(tmp_path) -> None:
+    (tmp_path / "张伟_13812345678_简历.txt").write_text("简历正文\n", encoding="utf-8")
+    code, records = run_jsonl(tmp_path, str(tmp_path))
+    assert code == 1
+    assert [(r["entity_type"], r["location"], r["start"], r["end"]) for r in records] == [
+        ("PHONE_NUMBER", "文件名", 3, 14)
+    ]
+
+
+def test_output_into_a_directory_is_refused_before_scanning(tmp_path, share, capsys) -> None:
+    assert main(["scan", str(share), "-o", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
