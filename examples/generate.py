@@ -5,30 +5,55 @@ Running ``python examples/generate.py`` deletes and recreates ``examples/share/`
 ``examples/share.manifest.json``.  The output is byte-identical on every run:
 every "random" value comes from one ``random.Random(SEED)`` consumed in a fixed
 order, and every file is written as explicit bytes in an explicit encoding.
-Standard library only, plus ``recognizers.checksums`` (imported, never copied)
-to build codes with correct check characters.  The repository root is put on
-``sys.path`` automatically, so ``PYTHONPATH`` is optional.
+The binary documents are written with python-docx, openpyxl, python-pptx (all
+installed with baomi), reportlab and msoffcrypto-tool (the ``test`` extra) and
+the standard library's ``email`` and ``zipfile``; everything those stamp with
+the current time or a random id is pinned (zip member dates, core properties,
+the comment date, reportlab's ``invariant`` mode, MIME boundaries and
+Message-ID, msoffcrypto's salts and OLE dates; see ``encrypt_ooxml``). Byte
+identity holds for one set of library versions: another zlib or python-docx
+may write other, equally valid bytes.  ``recognizers.checksums`` (imported,
+never copied) builds codes with correct check characters.  The repository root
+is put on ``sys.path`` automatically, so ``PYTHONPATH`` is optional.
 
 The share imitates the file server of a small Beijing PR agency, 恒远公关, with
 four active clients (星河传媒, 蓝鲸科技 / Bluewhale Tech, 云杉健康, 青禾食品) and
 one finished one (锦程文旅).  All companies, people and numbers are fictitious.
+Besides text files in UTF-8 and GBK it holds what a PR firm's drive is made
+of: a Word contract (table, footer, comment, properties), an Excel media list
+(phones typed as numbers, a hidden sheet, a cell comment), a PowerPoint plan
+(table, speaker notes), a PDF report with an image-only page, a saved e-mail
+(GB2312-labelled body, HTML alternative, CSV attachment), a ZIP archive and a
+password-protected workbook.
 
 Ground truth: ``share.manifest.json``
 -------------------------------------
 ``{relative_path: {"encoding": codec, "planted": [...], "negatives": [...]}}``
-with paths relative to ``share/`` using ``/``.
+with paths relative to ``share/`` using ``/``.  An archive member has its own
+entry, named as the scanner names it: ``归档/2024项目归档.zip!2024/星河传媒/结案报告.docx``.
+A mail attachment has none: its findings are the mail's.
 
 * ``encoding`` -- Python codec that decodes the file ("utf-8", "utf-8-sig",
-  "gbk"); ``null`` for files without decodable text (PNG, empty, broken).
+  "gbk"); ``null`` for files without decodable text (PNG, empty, broken) and
+  for binary documents (Office, PDF, mail, archives), whose text is what the
+  scanner extracts from them.
 * ``planted`` -- every distinct sensitive value in the file, exactly as it
-  appears in the decoded text (a line-wrapped number keeps its ``\\n``,
-  full-width digits stay full-width), in order of first appearance, as
-  ``{"entity_type", "value"}``.  CLIENT entries are not listed by hand: a
-  leftmost-longest scan of the decoded text for the names, aliases and USCCs
-  in ``clients.csv`` finds them, so none can be forgotten.  A client's USCC is
-  therefore listed twice, as CN_USCC and as CLIENT, as the registry reports it.
+  appears in the decoded or extracted text (a line-wrapped number keeps its
+  ``\\n``, full-width digits stay full-width, a phone typed into an Excel cell
+  as a number is its digits), in order of first appearance, as
+  ``{"entity_type", "value"}``.  Names found through table column headers
+  (PERSON, ORGANIZATION, CN_ADDRESS) are not listed.  CLIENT entries are not
+  listed by hand: a leftmost-longest scan of the file name (the scanner reads
+  it too) and the text for the names, aliases and USCCs in ``clients.csv``
+  finds them, so none can be forgotten.  A client's USCC is therefore listed
+  twice, as CN_USCC and as CLIENT, as the registry reports it.
 * ``negatives`` -- strings that look sensitive but are not; a scanner must not
   report anything overlapping them.
+* ``status``, ``reason`` -- only for files the scanner cannot read ("skipped"
+  or "error"); the reason it gives starts with ``reason`` ("encrypted: not
+  scanned", "empty file" ...). Such files have nothing planted.
+* ``notes`` -- only where the scanner must remark on a part it could not read
+  or that is hidden ("第 3 页: image only, not scanned").
 
 Before writing, the script audits itself (see ``audit``): planted values must
 validate, sit next to their label where the entity type needs one and not
@@ -39,8 +64,10 @@ ID, USCC, e-mail address, QQ or WeChat ID may hide anywhere in the text.
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
+import html
 import io
 import json
 import random
@@ -50,10 +77,30 @@ import string
 import struct
 import sys
 import xml.dom.minidom
+import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import docx
+import openpyxl
+import pptx
+from docx.oxml.ns import qn
+from openpyxl.comments import Comment
+from openpyxl.writer.excel import ExcelWriter
+from pptx.util import Inches
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
@@ -557,6 +604,10 @@ class World:
     hk_permit: str = ""
     cards: dict[str, tuple[str, str]] = field(default_factory=dict)  # payee -> (bank, number)
     tels: dict[str, str] = field(default_factory=dict)          # formatted landlines / 400
+    # drawn by ``extend_world``, after the text files, for the binary documents
+    agency_uscc: str = ""                                        # 恒远公关's own USCC
+    backup_mobiles: dict[str, str] = field(default_factory=dict)  # a person's second phone
+    extra_qq: dict[str, str] = field(default_factory=dict)        # QQ of people without one
 
     def client(self, short: str) -> Client:
         return self.clients[short]
@@ -614,16 +665,40 @@ def build_world(seed: int = SEED) -> World:
 
 @dataclass
 class Doc:
-    """One file of the share plus its ground truth."""
+    """One file of the share plus its ground truth.
+
+    A text file is ``text`` in ``encoding``. A document in a binary format
+    (Office, PDF, mail, archive) is ``raw`` with ``encoding`` None, and its
+    ``text`` is what the scanner reads out of it: one segment (paragraph, table
+    cell, page, header, property ...) after the other, separated by blank lines.
+    The ground truth and the self-audit refer to that text. A ``path`` with a
+    ``!`` is an archive member: it is in the manifest but written only inside
+    its archive.
+    """
 
     path: str                         # relative to share/, with "/"
-    encoding: str | None = "utf-8"    # None: no decodable text
+    encoding: str | None = "utf-8"    # None: no decodable text, or a binary format
     newline: str = "\n"
     clean: bool = False               # must contain no client information at all
     text: str = ""
     raw: bytes | None = None          # for binary / deliberately broken files
     planted: list[tuple[str, str]] = field(default_factory=list)
     negatives: list[str] = field(default_factory=list)
+    column_headers: str = ""          # table headers that label values (微信, QQ columns)
+    notes: list[str] = field(default_factory=list)   # remarks the scanner must make
+    status: str = ""                  # "skipped" or "error": the scanner cannot read it ...
+    reason: str = ""                  # ... and its reason starts with this
+
+    def read(self, *segments: str) -> None:
+        """Append segments of a binary document's extracted text."""
+        for segment in segments:
+            if segment.strip():
+                self.text += ("\n\n" if self.text else "") + segment
+
+    @property
+    def extracted(self) -> bool:
+        """True for a binary document whose ``text`` is what the scanner extracts."""
+        return self.raw is not None and self.encoding is None and bool(self.text)
 
     def p(self, entity_type: str, value: str) -> str:
         """Record a planted value and return it, for use inside f-strings."""
@@ -643,7 +718,14 @@ class Doc:
         assert self.encoding is not None
         return self.text.replace("\n", self.newline).encode(self.encoding)
 
+    def scanned(self) -> str:
+        """What the scanner reads: the file's name (it reads names too), then the text."""
+        name = self.path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+        return f"{name}\n\n{self.decoded()}"
+
     def decoded(self) -> str:
+        if self.extracted:
+            return self.text
         return self.payload().decode(self.encoding) if self.encoding else ""
 
 
@@ -1354,7 +1436,8 @@ def broken_bytes_file() -> Doc:
     raw = ("会议室预订记录（系统导出）\n三层大会议室 上午 市场部周会\n".encode()
            + "七层小会议室 下午 策划组头脑风暴\n".encode("gbk")
            + b"\xe4\xbc\n\xff\xfe\x80\x81 \xc3(\n")
-    return Doc("内部/会议室预订_导出中断.txt", encoding=None, clean=True, raw=raw)
+    return Doc("内部/会议室预订_导出中断.txt", encoding=None, clean=True, raw=raw,
+               status="error", reason="undecodable")
 
 
 # ---- 行政 / 财务 / 模板 --------------------------------------------------------
@@ -1552,11 +1635,13 @@ def minutes_template_txt(w: World) -> Doc:
 
 
 def empty_file() -> Doc:
-    return Doc("空文件.txt", encoding=None, clean=True, raw=b"")
+    return Doc("空文件.txt", encoding=None, clean=True, raw=b"", status="skipped",
+               reason="empty file")
 
 
 def logo_png() -> Doc:
-    return Doc("内部/品牌素材/logo.png", encoding=None, clean=True, raw=png_1x1())
+    return Doc("内部/品牌素材/logo.png", encoding=None, clean=True, raw=png_1x1(),
+               status="skipped", reason="unsupported file type: image/png")
 
 
 BUILDERS: list[Callable[[World], Doc]] = [
@@ -1571,6 +1656,705 @@ BUILDERS: list[Callable[[World], Doc]] = [
     payments_csv, expense_claims_csv,
     proposal_template_md, minutes_template_txt,
     lambda w: broken_bytes_file(), lambda w: empty_file(), lambda w: logo_png(),
+]
+
+
+# --------------------------------------------------------------------------
+# Documents in binary formats: Word, Excel, PowerPoint, PDF, mail, archives
+# --------------------------------------------------------------------------
+#
+# Each builder writes the file with the library a real tool would use and, in
+# the same calls, records in ``Doc.text`` what the scanner extracts from it, in
+# the extractor's order (see scanner/extract/*.py). The libraries stamp files
+# with the current time and random ids; everything of the kind is pinned here.
+
+# People first mentioned in the binary documents:
+# name, title, e-mail, WeChat (drawn after the text files, see extend_world)
+NEW_PEOPLE_SPECS: list[tuple[str, str, str, str]] = [
+    ("苏小满", "美食博主", "sxm_foodie@163.com", "xiaoman_eats"),
+]
+AGENCY = "北京恒远公共关系顾问有限公司"
+
+
+def extend_world(w: World) -> None:
+    """Draw the values first used by the binary documents.
+
+    Called after the text files are built, so that adding these documents did
+    not change a single value of the text files.
+    """
+    g = w.gen
+    w.agency_uscc = g.uscc("110101", g.org_code("110101", modern=True))
+    agency_tel, jincheng_tel = g.local_number(), g.local_number()
+    w.tels["恒远公关"] = f"010-{agency_tel[:4]} {agency_tel[4:]}"
+    w.tels["锦程文旅"] = f"028-{jincheng_tel}"
+    w.clients["锦程文旅"].tel = w.tels["锦程文旅"]
+    w.cards["成都锦程文旅集团有限公司"] = ("中国银行成都锦江支行", g.bank_card("621661", 19))
+    w.backup_mobiles["韩冰"] = g.mobile()
+    w.extra_qq["宋雨桐"] = g.qq()
+    for name, title, email, wechat in NEW_PEOPLE_SPECS:
+        w.people[name] = Person(name, title, g.mobile(), email, wechat)
+
+
+# ---- pinned timestamps and zip packages --------------------------------------
+
+def zip_info(name: str, when: dt.datetime) -> zipfile.ZipInfo:
+    """A deflated member dated ``when``, with the same attributes on every platform."""
+    info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 0    # MS-DOS/Windows, as Office writes it
+    info.external_attr = 0
+    return info
+
+
+def zip_bytes(members: Iterable[tuple[str, bytes]], when: dt.datetime) -> bytes:
+    """A ZIP archive of ``(name, data)`` members, all dated ``when``."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        for name, data in members:
+            archive.writestr(zip_info(name, when), data)
+    return buf.getvalue()
+
+
+def stable_zip(package: bytes, when: dt.datetime) -> bytes:
+    """The same OOXML package with every part dated ``when``.
+
+    python-docx, python-pptx and openpyxl date each zip member with the
+    current time; the parts themselves are deterministic.
+    """
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    return zip_bytes(members, when)
+
+
+def set_core_properties(props: Any, *, author: str, editor: str, title: str,
+                        created: dt.datetime, modified: dt.datetime,
+                        keywords: str = "", category: str = "", revision: int = 1) -> list[str]:
+    """Set the core properties of a python-docx or python-pptx document.
+
+    Returns the values the scanner reads, in its order (``属性 author``,
+    ``last_modified_by``, ``title``, ``subject``, ``keywords``, ``comments``,
+    ``category``). The libraries' own defaults ("generated by python-docx")
+    are overwritten.
+    """
+    values = {"author": author, "last_modified_by": editor, "title": title, "subject": "",
+              "keywords": keywords, "comments": "", "category": category}
+    for name, value in values.items():
+        setattr(props, name, value)
+    props.created, props.modified, props.revision = created, modified, revision
+    return [v for v in values.values() if v]
+
+
+# ---- Word ----------------------------------------------------------------------
+
+class WordDoc:
+    """A python-docx document and, built in the same calls, the text the scanner reads.
+
+    The body is read first, then headers and footers, comments and the
+    document properties, as ``scanner/extract/docx.py`` does.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.document = docx.Document()
+        self.later: list[str] = []        # headers/footers, comments: read after the body
+        # Chinese text in 宋体, as a Chinese Word template has it
+        rpr = self.document.styles["Normal"].element.get_or_add_rPr()
+        rpr.get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.doc.read(text)
+        self.document.add_heading(text, level)
+
+    def paragraph(self, text: str) -> Any:
+        self.doc.read(text)
+        return self.document.add_paragraph(text)
+
+    def table(self, rows: list[list[str]]) -> None:
+        """A table whose first row is its header (the scanner's column context)."""
+        table = self.document.add_table(rows=len(rows), cols=len(rows[0]))
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+                self.doc.read(value)
+        self.doc.column_headers += " ".join(rows[0]) + "\n"
+
+    def header(self, text: str) -> None:
+        self.document.sections[0].header.paragraphs[0].text = text
+        self.later.append(text)
+
+    def footer(self, text: str) -> None:
+        self.document.sections[0].footer.paragraphs[0].text = text
+        self.later.append(text)
+
+    def comment(self, paragraph: Any, text: str, author: str, initials: str,
+                when: dt.datetime) -> None:
+        comment = self.document.add_comment(paragraph.runs, text=text, author=author,
+                                            initials=initials)
+        # python-docx stamps the current time; a naive time would be read as local time
+        comment._comment_elm.date = when.replace(tzinfo=dt.UTC)
+        self.later += [text, author]
+
+    def save(self, properties: list[str], when: dt.datetime) -> None:
+        """Write the package to ``doc.raw``; ``properties`` from ``set_core_properties``."""
+        self.doc.read(*self.later, *properties)
+        buf = io.BytesIO()
+        self.document.save(buf)
+        self.doc.raw = stable_zip(buf.getvalue(), when)
+
+
+def xinghe_contract_docx(w: World) -> Doc:
+    """Service contract: parties, bank account, contact table, footer, a reviewer's comment."""
+    d = Doc("项目/星河传媒/合同/服务合同_星河传媒_2025.docx", encoding=None)
+    c, zw, wf, ly, cj = (w.client("星河传媒"), w.p("张伟"), w.p("王芳"), w.p("刘洋"),
+                         w.p("陈静"))
+    bank, account = w.cards[c.name]
+    number = d.n("HY-XH-2025-003")
+    word = WordDoc(d)
+    word.header(f"恒远公关 · 合同文本 · 机密 ｜ 合同编号 {number}")
+    word.heading("品牌传播服务合同", level=0)
+    word.paragraph(f"合同编号：{number}")
+    word.paragraph(f"甲方（委托方）：{c.name}")
+    word.paragraph(f"统一社会信用代码：{d.p(USCC, c.uscc)}")
+    word.paragraph("住所：北京市朝阳区建国路88号现代城A座1203室")
+    word.paragraph(f"乙方（服务方）：{AGENCY}")
+    word.paragraph(f"统一社会信用代码：{d.p(USCC, w.agency_uscc)}")
+    word.paragraph("住所：北京市东城区东直门南大街3号国华投资大厦9层")
+    word.paragraph("鉴于甲方拟于2025年度开展品牌焕新传播工作，乙方具备相应的专业能力与资源，"
+                   "双方经友好协商，就甲方委托乙方提供品牌传播服务事宜达成如下协议，以资共同遵守。")
+    word.heading("第一条 服务内容")
+    word.paragraph("1.1 年度传播策略制定、品牌焕新发布会策划与执行、媒体关系维护、舆情监测及月度报告。")
+    word.paragraph("1.2 具体工作内容以双方确认的《2025品牌焕新年度传播方案（第三版）》为准。")
+    word.heading("第二条 服务期限")
+    word.paragraph(f"自{d.n('2025年1月1日')}起至{d.n('2025年12月31日')}止。")
+    word.heading("第三条 服务费用及支付")
+    word.paragraph(f"3.1 本合同服务费总额为人民币{d.n('1,280,000.00')}元（大写：壹佰贰拾捌万元整），"
+                   "含6%增值税。")
+    word.paragraph("3.2 甲方分三期支付：合同签订后15个工作日内支付40%，发布会结束后支付40%，"
+                   "项目结项后支付20%。乙方收款账户见附件二。")
+    word.paragraph(f"3.3 甲方付款账户：开户行：{bank}；账号：{d.p(CARD, account)}。")
+    word.heading("第四条 保密")
+    word.paragraph("双方对本合同内容及合作中知悉的对方商业信息、个人信息负有保密义务，"
+                   "保密期限自本合同签订之日起至合同终止后三年。")
+    word.heading("第五条 联系人")
+    contacts = word.paragraph("双方指定以下人员负责本合同的日常沟通；联系方式变更的，"
+                              "应在3个工作日内书面通知对方。")
+    rows = [["姓名", "职务", "手机", "邮箱"]]
+    for person in (zw, wf, ly, cj):
+        rows.append([person.name, person.title, d.p(PHONE, person.mobile),
+                     d.p(EMAIL, person.email)])
+    word.table(rows)
+    word.paragraph("（以下无正文）")
+    word.paragraph(f"甲方（盖章）：{c.name}　　授权代表：张伟")
+    word.paragraph(f"乙方（盖章）：{AGENCY}　　授权代表：刘洋")
+    word.paragraph(f"签订日期：{d.n('2025年1月6日')}")
+    word.footer(f"{AGENCY} ｜ 合同咨询：{d.p(PHONE, w.tels['恒远公关'])}")
+    word.comment(contacts, "张伟总已确认联系人信息。盖章版扫描件请直接发他微信："
+                 f"{d.p(WECHAT, zw.wechat)}", author="陈静", initials="CJ",
+                 when=dt.datetime(2025, 1, 6, 11, 20))
+    properties = set_core_properties(
+        word.document.core_properties, author="陈静", editor="刘洋",
+        title="品牌传播服务合同（星河传媒 2025）", keywords="合同;星河传媒;2025",
+        category="合同", created=dt.datetime(2025, 1, 3, 10, 12),
+        modified=dt.datetime(2025, 1, 6, 17, 45), revision=5)
+    word.save(properties, dt.datetime(2025, 1, 6, 17, 45, 10))
+    return d
+
+
+def xinghe_closing_report_docx(w: World) -> Doc:
+    """Last year's closing report, inside the 2024 archive."""
+    d = Doc("归档/2024项目归档.zip!2024/星河传媒/结案报告.docx", encoding=None)
+    c, zw, ly = w.client("星河传媒"), w.p("张伟"), w.p("刘洋")
+    word = WordDoc(d)
+    word.heading(f"{c.name} 2024年度品牌传播项目结案报告", level=0)
+    word.paragraph(f"报告日期：{d.n('2024年12月20日')}　　编写：恒远公关 星河传媒项目组")
+    word.heading("一、项目概况")
+    word.paragraph("2024年度项目围绕“城市生活方式”主题，完成品牌发布会1场、媒体沙龙4场、"
+                   "“城市微光”短片12支，全年全网曝光约1.06亿次，深度报道14篇。")
+    word.heading("二、目标完成情况")
+    word.table([["指标", "年度目标", "实际完成", "完成率"],
+                ["全网曝光（亿次）", "1.0", "1.06", "106%"],
+                ["深度报道（篇）", "12", "14", "117%"],
+                ["负面舆情响应（小时）", "24", "6", "达成"]])
+    word.heading("三、经验与建议")
+    word.paragraph("星河传媒内容团队反应快、素材充足，建议2025年将媒体沙龙固定为季度机制，"
+                   "并提前锁定发布会场地。")
+    word.heading("四、联系人")
+    word.paragraph(f"甲方对接：张伟（市场部总监），手机 {d.p(PHONE, spaced(zw.mobile))}，"
+                   f"邮箱 {d.p(EMAIL, zw.email)}")
+    word.paragraph(f"乙方负责人：刘洋（项目总监），邮箱 {d.p(EMAIL, ly.email)}")
+    properties = set_core_properties(
+        word.document.core_properties, author="刘洋", editor="刘洋", title="结案报告",
+        created=dt.datetime(2024, 12, 16, 14, 2), modified=dt.datetime(2024, 12, 20, 9, 31),
+        revision=3)
+    word.save(properties, dt.datetime(2024, 12, 20, 9, 31, 24))
+    return d
+
+
+# ---- Excel ---------------------------------------------------------------------
+
+class ExcelDoc:
+    """An openpyxl workbook and the text the scanner reads from it.
+
+    Per sheet the scanner reads the sheet name, the cells row by row and then
+    the cell comments (text and author); the properties come last. Numbers are
+    read as the user sees them: the int 13812345678 as ``13812345678``.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.book = openpyxl.Workbook()
+        self.book.remove(self.book.active)
+
+    def sheet(self, title: str, rows: list[list[str | int]], widths: list[int],
+              hidden: bool = False) -> Any:
+        sheet = self.book.create_sheet(title)
+        sheet.sheet_state = "hidden" if hidden else "visible"
+        self.doc.read(title)
+        for row in rows:
+            sheet.append(row)
+            self.doc.read(*(str(value) for value in row))
+        for column, width in zip(string.ascii_uppercase, widths, strict=False):
+            sheet.column_dimensions[column].width = width
+        self.doc.column_headers += " ".join(str(v) for v in rows[0]) + "\n"
+        if hidden:
+            self.doc.notes.append(f"sheet {title}: hidden sheet (scanned)")
+        return sheet
+
+    def comment(self, sheet: Any, ref: str, text: str, author: str) -> None:
+        """A cell comment; call after the sheet's rows (the scanner reads them after the cells)."""
+        sheet[ref].comment = Comment(text, author)
+        self.doc.read(text, author)
+
+    def save(self, *, author: str, title: str, created: dt.datetime,
+             modified: dt.datetime) -> bytes:
+        """The workbook's bytes. openpyxl's ``save`` stamps ``modified`` with the current
+        time, so its ``ExcelWriter`` is used directly."""
+        props = self.book.properties
+        props.creator, props.lastModifiedBy, props.title = author, author, title
+        props.created, props.modified = created, modified
+        self.doc.read(author, author, title)
+        buf = io.BytesIO()
+        ExcelWriter(self.book, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
+        return stable_zip(buf.getvalue(), modified)
+
+
+def media_list_xlsx(w: World) -> Doc:
+    """Q2 media list: phones typed as numbers, a hidden notes sheet, a cell comment."""
+    d = Doc("媒体资源/媒体名单_2025Q2.xlsx", encoding=None)
+    book = ExcelDoc(d)
+    rows: list[list[str | int]] = [["姓名", "媒体", "手机", "邮箱", "微信", "备注"]]
+    entries = [
+        ("许文博", "财经新视界", "星河传媒发布会已邀约"),
+        ("宋雨桐", "深港科技评论", "蓝鲸科技CEO专访"),
+        ("韩冰", "每日消费观察", "青禾食品新品试吃"),
+        ("冯可欣", "新锐健康报", "云杉健康论坛"),
+        ("高翔", "城市晚报", "勿主动推送"),
+        ("艾力·库尔班", "丝路商业评论", "远程采访"),
+        ("潘晨", "科创前沿", "按篇约稿"),
+        ("司徒静怡", "时尚生活家", "需高清图"),
+    ]
+    for name, outlet, note in entries:
+        person = w.p(name)
+        rows.append([name, outlet, int(d.p(PHONE, person.mobile)), d.p(EMAIL, person.email),
+                     d.p(WECHAT, person.wechat), note])
+    media = book.sheet("媒体名单", rows, widths=[12, 16, 14, 32, 20, 20])
+    backup = w.backup_mobiles["韩冰"]
+    book.comment(media, "C4", f"韩冰4月起常驻上海，备用手机 {d.p(PHONE, backup)}（晚8点后打这个）",
+                 author="赵磊")
+    book.sheet("内部备注", [
+        ["日期", "记者", "备注"],
+        [d.n("2025-04-03"), "宋雨桐",
+         f"CEO专访资料包超过邮箱附件上限，改走QQ：{d.p(QQ, w.extra_qq['宋雨桐'])}"],
+        [d.n("2025-04-08"), "高翔", "敏感选题慎重，勿主动推送"],
+        [d.n("2025-04-11"), "许文博", "星河传媒发布会已口头确认出席"],
+    ], widths=[12, 10, 48], hidden=True)
+    d.raw = book.save(author="赵磊", title="媒体名单 2025Q2",
+                      created=dt.datetime(2025, 4, 1, 9, 12),
+                      modified=dt.datetime(2025, 4, 11, 18, 30, 6))
+    return d
+
+
+def encrypt_ooxml(package: bytes, password: str, seed: int) -> bytes:
+    """``package`` password-protected (ECMA-376 agile encryption), byte-identical per seed.
+
+    msoffcrypto-tool draws salts and keys from ``secrets`` and dates the OLE
+    directory with ``datetime.now()``; both are pinned for the call. Encrypting
+    twice proves it: should msoffcrypto ever draw randomness elsewhere, the
+    two results differ and the generator stops instead of writing a file that
+    changes on every run.
+    """
+    from msoffcrypto.format.ooxml import OOXMLFile
+    from msoffcrypto.method import ecma376_agile
+    from msoffcrypto.method.container import ecma376_encrypted
+
+    class PinnedClock(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> PinnedClock:
+            return cls(2025, 4, 1, 9, 0, 0)
+
+    def encrypt() -> bytes:
+        rng = random.Random(seed)
+        out = io.BytesIO()
+        with mock.patch.object(ecma376_agile, "_random_buffer", rng.randbytes), \
+                mock.patch.object(ecma376_encrypted, "datetime", PinnedClock):
+            OOXMLFile(io.BytesIO(package)).encrypt(password, out)
+        return out.getvalue()
+
+    first, second = encrypt(), encrypt()
+    if first != second:
+        raise RuntimeError("msoffcrypto output is not deterministic any more")
+    check = io.BytesIO()
+    protected = OOXMLFile(io.BytesIO(first))
+    protected.load_key(password=password)
+    protected.decrypt(check)
+    if check.getvalue() != package:
+        raise RuntimeError("encrypted workbook does not decrypt to the original")
+    return first
+
+
+def encrypted_payments_xlsx(w: World) -> Doc:
+    """Card numbers behind a password: the scanner cannot look inside and must say so."""
+    d = Doc("财务/加密_付款明细.xlsx", encoding=None, clean=True,
+            status="skipped", reason="encrypted: not scanned")
+    book = ExcelDoc(Doc(d.path))       # the plain text is not scanned: no ground truth
+    rows: list[list[str | int]] = [["付款日期", "收款人", "开户行", "卡号", "金额(元)", "用途"]]
+    for date, payee, amount, purpose in [
+        ("2025-04-08", "彭一帆", "9200.00", "蓝鲸科技发布会摄影"),
+        ("2025-04-18", "端木晴", "12000.00", "蓝鲸科技发布会同传"),
+        ("2025-04-25", "纪明轩", "5000.00", "云杉健康论坛嘉宾劳务费"),
+    ]:
+        bank, card = w.cards[payee]
+        rows.append([date, payee, bank, card, amount, purpose])
+    book.sheet("付款明细", rows, widths=[12, 10, 26, 24, 12, 28])
+    plain = book.save(author="吴昊", title="付款明细 2025年4月",
+                      created=dt.datetime(2025, 4, 8, 16, 0),
+                      modified=dt.datetime(2025, 4, 25, 17, 12, 40))
+    d.raw = encrypt_ooxml(plain, "Hy@2025fk", SEED)
+    return d
+
+
+# ---- PowerPoint ------------------------------------------------------------------
+
+class SlideDeck:
+    """A python-pptx presentation and the text the scanner reads from it.
+
+    Per slide: each shape's text (a table cell by cell), then the speaker
+    notes; the properties come last.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.prs = pptx.Presentation()
+
+    def slide(self, layout: int, title: str, lines: Iterable[str] = ()) -> Any:
+        """A slide of a default layout; ``lines`` go to its second placeholder
+        (the subtitle of a title slide, the body of a content slide)."""
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[layout])
+        slide.shapes.title.text = title
+        self.doc.read(title)
+        lines = list(lines)
+        if lines:
+            frame = slide.placeholders[1].text_frame
+            frame.text = lines[0]
+            for line in lines[1:]:
+                frame.add_paragraph().text = line
+            self.doc.read("\n".join(lines))
+        return slide
+
+    def table(self, slide: Any, rows: list[list[str]]) -> None:
+        shape = slide.shapes.add_table(len(rows), len(rows[0]), Inches(0.4), Inches(1.6),
+                                       Inches(9.2), Inches(0.4) * len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                shape.table.cell(r, c).text = value
+                self.doc.read(value)
+        self.doc.column_headers += " ".join(rows[0]) + "\n"
+
+    def notes(self, slide: Any, text: str) -> None:
+        """Speaker notes; call after the slide's shapes."""
+        slide.notes_slide.notes_text_frame.text = text
+        self.doc.read(text)
+
+    def save(self, properties: list[str], when: dt.datetime) -> None:
+        self.doc.read(*properties)
+        buf = io.BytesIO()
+        self.prs.save(buf)
+        self.doc.raw = stable_zip(buf.getvalue(), when)
+
+
+def bluewhale_launch_pptx(w: World) -> Doc:
+    """Launch plan: title slide, run-of-show table, media slide with speaker notes."""
+    d = Doc("项目/蓝鲸科技/发布会方案_v2.pptx", encoding=None)
+    c = w.client("蓝鲸科技")
+    zl, ouy, lin, sy = w.p("赵磊"), w.p("欧阳菲"), w.p("林晓雨"), w.p("孙悦")
+    deck = SlideDeck(d)
+    title = deck.slide(0, "蓝鲸科技 BW Buds Pro 新品发布会",
+                       [f"执行方案 v2 ｜ 恒远公关 ｜ {d.n('2025年4月3日')}"])
+    deck.notes(title, "本版根据客户4月2日意见修改：流程压缩至两个半小时，增加CEO专访环节。")
+    run_of_show = deck.slide(5, "活动流程（4月18日 深圳湾科技生态园）")
+    deck.table(run_of_show, [
+        ["时间", "环节", "负责人", "联系电话"],
+        ["13:30-14:00", "嘉宾签到", "赵磊（恒远公关）", d.p(PHONE, dashed(zl.mobile))],
+        ["14:00-14:10", "开场视频、主持人开场", "主持人", "—"],
+        ["14:10-14:40", "BW Buds Pro 产品发布", "欧阳菲（蓝鲸科技）", d.p(PHONE, ouy.mobile)],
+        ["14:40-15:10", "自研降噪芯片技术解读", "产品团队", "—"],
+        ["15:10-16:00", "媒体群访、CEO专访", "林晓雨（蓝鲸科技）",
+         d.p(PHONE, "+86 " + spaced(lin.mobile))],
+        ["16:00-16:30", "自由体验、茶歇", "孙悦（恒远公关）", d.p(PHONE, sy.mobile)],
+    ])
+    media = deck.slide(1, "媒体邀约与嘉宾", [
+        "邀约媒体25家、KOL 8位，截至4月3日已确认18家",
+        "重点媒体：深港科技评论（CEO专访）、财经新视界、科创前沿",
+        f"媒体资料包统一由 {d.p(EMAIL, 'media@bluewhale-tech.cn')} 发出，回复抄送赵磊",
+        "海外媒体由 Bluewhale Tech 海外市场部林晓雨对接",
+        f"伴手礼：BW Buds Pro 体验装，每人不超过{d.n('￥300.00')}",
+    ])
+    deck.notes(media, f"现场总控赵磊，紧急情况请拨 {d.p(PHONE, zl.mobile)}；"
+               f"蓝鲸科技品牌部座机 {d.p(PHONE, c.tel)}，由欧阳菲最终拍板。")
+    properties = set_core_properties(
+        deck.prs.core_properties, author="赵磊", editor="刘洋",
+        title="蓝鲸科技发布会执行方案 v2", created=dt.datetime(2025, 3, 27, 15, 40),
+        modified=dt.datetime(2025, 4, 3, 20, 5), revision=7)
+    deck.save(properties, dt.datetime(2025, 4, 3, 20, 5, 18))
+    return d
+
+
+# ---- PDF ---------------------------------------------------------------------------
+
+def pdf_bytes(pages: list[list[str]], info: dict[str, str]) -> bytes:
+    """A PDF in reportlab's built-in CID font STSong-Light (not embedded: every
+    reader has it); an empty page gets a bar chart drawn without any text, as a
+    scanned page would have. ``invariant`` pins the creation date and the file id.
+    """
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    pdf.setAuthor(info["author"])
+    pdf.setTitle(info["title"])
+    pdf.setSubject(info["subject"])
+    pdf.setCreator(info["creator"])
+    width, height = A4
+    for lines in pages:
+        if lines:
+            pdf.setFont("STSong-Light", 11)
+            for i, line in enumerate(lines):
+                pdf.drawString(56, height - 72 - 22 * i, line)
+        else:
+            pdf.rect(56, height - 400, width - 112, 300)
+            for i, bar in enumerate((120, 180, 150, 240, 210, 260, 230)):
+                pdf.rect(80 + 60 * i, height - 390, 36, bar, fill=1)
+        pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def sentiment_report_pdf(w: World) -> Doc:
+    """Week 13 report exported to PDF; page 3 is a chart without a text layer."""
+    d = Doc("项目/云杉健康/舆情周报_第13周.pdf", encoding=None)
+    c, sy, sg = w.client("云杉健康"), w.p("孙悦"), w.p("上官婉清")
+    pages = [
+        [
+            "云杉健康舆情监测周报（2025年第13周）",
+            f"监测周期：{d.n('2025-03-24')} 至 {d.n('2025-03-30')}",
+            f"监测对象：{c.name}及旗下“云杉体检”“云杉家医”",
+            f"报告编号：{d.n('YQ-YS-2025-W13')}",
+            "一、总体声量",
+            f"本周全网共监测到相关信息{d.n('13,902')}条，环比上升11.3%。",
+            "其中新闻客户端3,488条，微博6,415条，公众号文章1,336条，",
+            "短视频平台2,663条。正面信息占比47.6%，中性50.2%，负面2.2%。",
+        ],
+        [
+            "二、重点事件",
+            "1. 3月26日，城市健康论坛嘉宾海报发布，单日信息峰值2,317条。",
+            "2. 3月28日，“体检套餐溢价”话题余温未消，已按口径回应3家媒体。",
+            "三、下周建议",
+            "1. 论坛倒计时海报按日发布，引导正面讨论；",
+            "2. 医学内容须经云杉健康医学事务部审核后发布。",
+            f"舆情组联系人：孙悦，邮箱 {d.p(EMAIL, sy.email)}",
+            f"甲方对接：上官婉清（公共事务部总监），邮箱 {d.p(EMAIL, sg.email)}",
+            "（声量趋势图见第3页）",
+        ],
+        [],
+    ]
+    info = {"author": "孙悦", "title": "云杉健康舆情周报 第13周", "subject": "舆情监测",
+            "creator": "恒远公关舆情组"}
+    for lines in pages:
+        d.read("\n".join(lines))
+    d.read(info["author"], info["title"], info["subject"], info["creator"])
+    d.notes.append("第 3 页: image only, not scanned")
+    d.raw = pdf_bytes(pages, info)
+    return d
+
+
+# ---- mail ---------------------------------------------------------------------------
+
+def html_body(lines: list[str], emails: list[str]) -> str:
+    """The HTML alternative a Chinese mail client writes: a div per line, mailto links."""
+    divs = []
+    for line in lines:
+        markup = html.escape(line) if line else "<br>"
+        for address in emails:
+            markup = markup.replace(address, f'<a href="mailto:{address}">{address}</a>')
+        divs.append(f"<div>{markup}</div>")
+    return ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+            "</head><body>\n" + "\n".join(divs) + "\n</body></html>\n")
+
+
+def encoded_word(text: str) -> str:
+    """An RFC 2047 encoded word as Foxmail and Outlook write it: ``=?gb2312?B?…?=``.
+
+    (The standard library labels GB2312 ``eucgb2312_cn``, which no mail client does.)
+    """
+    return f"=?gb2312?B?{base64.b64encode(text.encode('gb2312')).decode('ascii')}?="
+
+
+def mail_address(name: str, address: str) -> str:
+    return f"{encoded_word(name)} <{address}>"
+
+
+def mail_bytes(headers: list[tuple[str, str]], plain: str, html_text: str,
+               attachment: tuple[str, str, bytes], boundaries: tuple[str, str]) -> bytes:
+    """multipart/mixed(alternative(text, html), attachment) with fixed boundaries.
+
+    Bodies are GBK in base64; the text body is labelled gb2312 although it holds
+    GBK-only characters (the middle dot of 青禾·轻食), as Chinese mail clients
+    send it. The attachment's name is RFC 2231-encoded, the lines end in CRLF.
+    """
+    text_part = MIMEText(plain, "plain", "gbk")
+    text_part.set_param("charset", "gb2312")
+    alternative = MIMEMultipart("alternative", boundary=boundaries[1])
+    alternative.attach(text_part)
+    alternative.attach(MIMEText(html_text, "html", "gbk"))
+    name, mime, data = attachment
+    part = MIMEBase(*mime.split("/"))
+    part.set_payload(data)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+    for inner in (alternative, *alternative.get_payload(), part):
+        del inner["MIME-Version"]                   # only the message itself has one
+    message = MIMEMultipart("mixed", boundary=boundaries[0])
+    for key in ("Content-Type", "MIME-Version"):   # the envelope headers come first
+        del message[key]
+    for key, value in headers:
+        message[key] = value
+    message["MIME-Version"] = "1.0"
+    message["Content-Type"] = f'multipart/mixed; boundary="{boundaries[0]}"'
+    message.attach(alternative)
+    message.attach(part)
+    return message.as_bytes(policy=compat32.clone(linesep="\r\n"))
+
+
+def guest_confirmation_eml(w: World) -> Doc:
+    """A client's reply with the guest list attached; Chinese names in encoded words."""
+    d = Doc("项目/青禾食品/邮件/RE_发布会嘉宾确认.eml", encoding=None)
+    c = w.client("青禾食品")
+    zk, lm, zg, cj, zl = w.p("郑凯"), w.p("罗敏"), w.p("诸葛明远"), w.p("陈静"), w.p("赵磊")
+    subject = "RE: 发布会嘉宾确认"
+    sender, to = (zk.name, zk.email), (cj.name, cj.email)
+    cc = [(lm.name, lm.email), (zl.name, zl.email)]
+    # what the scanner reads from the headers (display names decoded)
+    d.read(f"{zk.name} <{d.p(EMAIL, zk.email)}>", f"{cj.name} <{d.p(EMAIL, cj.email)}>",
+           ", ".join(f"{n} <{d.p(EMAIL, e)}>" for n, e in cc), subject)
+    lines = [
+        "陈静，你好：",
+        "",
+        "嘉宾名单我们这边已经确认，见附件《嘉宾名单.csv》，共6位，其中两位媒体老师由贵司赵磊邀约。",
+        "",
+        "几点补充：",
+        f"1. 发布会当天样品由诸葛明远负责，他的手机 {d.p(PHONE, dashed(zg.mobile))}，物料进场请直接联系他；",
+        f"2. 新品资料包请发罗敏邮箱 {d.p(EMAIL, lm.email)}，她负责官方账号首发；",
+        f"3. 流程有调整可以直接加我微信 {d.p(WECHAT, zk.wechat)}，比邮件快。",
+        "",
+        "嘉宾住宿统一安排在西湖边的酒店，费用由青禾食品承担。",
+        "",
+        "郑凯",
+        "品牌中心负责人",
+        c.name,
+        f"电话：{d.p(PHONE, c.tel)}　地址：杭州市西湖区文三路398号青禾大厦",
+        "",
+        "------------------ 原始邮件 ------------------",
+        f'发件人: "陈静"<{cj.email}>;',
+        f"发送时间: {d.n('2025年4月21日')}(星期一) 下午6:05",
+        f'收件人: "郑凯"<{zk.email}>;',
+        "主题: 发布会嘉宾确认",
+        "",
+        "郑总您好，附上5月9日工厂开放日暨「青禾·轻食」新品发布会的嘉宾名单初稿，请您确认。",
+        f"陈静 ｜ 恒远公关 客户经理 ｜ 手机 {d.p(PHONE, cj.mobile)}",
+    ]
+    plain = "\r\n".join(lines) + "\r\n"
+    d.read("\n".join(lines))                               # 邮件正文
+    d.read("text/html; charset=gbk")                        # 邮件正文 (HTML): <meta content>
+    d.read("\n".join(line for line in lines if line))
+    d.read(*(f"mailto:{e}" for e in (lm.email, cj.email, zk.email)))
+    guests = [["序号", "姓名", "单位", "职务", "手机", "邮箱", "备注"]]
+    for i, (name, org, note) in enumerate([
+        ("郑凯", c.name, "主办方致辞"),
+        ("罗敏", c.name, "官方账号直播"),
+        ("诸葛明远", c.name, "样品及物料"),
+        ("韩冰", "每日消费观察", "媒体，赵磊邀约"),
+        ("司徒静怡", "时尚生活家", "媒体，赵磊邀约"),
+        ("苏小满", "自媒体", "达人试吃"),
+    ], start=1):
+        person = w.p(name)
+        guests.append([str(i), name, org, person.title, d.p(PHONE, person.mobile),
+                       d.p(EMAIL, person.email), note])
+    guest_csv = csv_text(guests).replace("\n", "\r\n")
+    d.read(*(cell for row in guests for cell in row))      # 附件 嘉宾名单.csv
+    d.column_headers = guest_csv.split("\r\n", 1)[0]
+    headers = [
+        ("From", mail_address(*sender)),
+        ("To", mail_address(*to)),
+        ("Cc", ", ".join(mail_address(*a) for a in cc)),
+        ("Subject", encoded_word(subject)),
+        ("Date", "Tue, 22 Apr 2025 16:42:18 +0800"),
+        ("Message-ID", "<202504221642183611731@qinghe-foods.com>"),
+        ("In-Reply-To", "<20250421180512.7C1D@hengyuan-pr.com>"),
+        ("References", "<20250421180512.7C1D@hengyuan-pr.com>"),
+        ("X-Mailer", "Foxmail 7.2.25.375[cn]"),
+    ]
+    d.raw = mail_bytes(headers, plain, html_body(lines, [lm.email, cj.email, zk.email]),
+                       ("嘉宾名单.csv", "text/csv", guest_csv.encode("utf-8-sig")),
+                       ("----=_NextPart_6807A35A_0E3F2B10_4C1D9E77",
+                        "----=_NextPart_6807A35A_0E3F2B10_1A2B3C4D"))
+    return d
+
+
+# ---- archive -----------------------------------------------------------------------
+
+def jincheng_invoice_txt(w: World) -> Doc:
+    """The finished client's invoicing details, moved to the archive (GBK, CRLF)."""
+    d = Doc("归档/2024项目归档.zip!2024/锦程文旅/开票信息.txt", "gbk", newline="\r\n")
+    c, ty = w.client("锦程文旅"), w.p("唐毅")
+    bank, account = w.cards[c.name]
+    d.text = f"""【{c.name}】开票信息（项目已结项，2024年7月归档）
+纳税人识别号（统一社会信用代码）：{d.p(USCC, c.uscc)}
+组织机构代码：{d.p(ORG, with_hyphen(c.org_code))}
+地址：成都市锦江区红星路三段1号国际金融中心2号楼28层
+电话：{d.p(PHONE, c.tel)}
+开户行：{bank}
+银行账号：{d.p(CARD, account)}
+发票类型：增值税专用发票
+
+对接人：唐毅（品牌部经理），手机 {d.p(PHONE, ty.mobile)}，邮箱 {d.p(EMAIL, ty.email)}
+保密协议 {d.n(c.nda_id)} 已于{d.n("2024年12月31日")}到期，归档资料保留{c.retention_months}个月后销毁。
+"""
+    return d
+
+
+def archive_2024_zip(w: World) -> list[Doc]:
+    """2024 projects zipped for the archive: the zip itself and its members' ground truth."""
+    members = [xinghe_closing_report_docx(w), jincheng_invoice_txt(w)]
+    zip_path = "归档/2024项目归档.zip"
+    archive = Doc(zip_path, encoding=None, clean=True)
+    archive.raw = zip_bytes(((m.path.split("!", 1)[1], m.payload()) for m in members),
+                            dt.datetime(2025, 1, 10, 18, 20, 4))
+    return [archive, *members]
+
+
+DOCUMENT_BUILDERS: list[Callable[[World], Doc | list[Doc]]] = [
+    xinghe_contract_docx, media_list_xlsx, bluewhale_launch_pptx, sentiment_report_pdf,
+    guest_confirmation_eml, archive_2024_zip, encrypted_payments_xlsx,
 ]
 
 
@@ -1610,20 +2394,28 @@ def spans(text: str, value: str) -> list[tuple[int, int]]:
 
 
 def finalize(doc: Doc, terms: list[str]) -> None:
-    """Add CLIENT mentions and order planted values by first appearance."""
+    """Add CLIENT mentions (file name included) and order planted values by first
+    appearance in the text; a value only in the file name comes last."""
     text = doc.decoded()
-    for _, term in client_mentions(text, terms):
+    for _, term in client_mentions(doc.scanned(), terms):
         doc.p(CLIENT, term)
-    doc.planted.sort(key=lambda tv: text.find(tv[1]))
+    doc.planted.sort(key=lambda tv: text.find(tv[1]) % (len(text) + 1))
 
 
 def audit(doc: Doc, terms: list[str]) -> list[str]:
     """Everything that would make the manifest dishonest for this file."""
     where = doc.path
     errors: list[str] = []
-    text = doc.decoded()
-    if doc.encoding is None:
-        return [f"{where}: binary file with ground truth"] if doc.planted or doc.negatives else []
+    if doc.encoding is None and not doc.extracted:
+        if client_mentions(doc.scanned(), terms):   # a zip's name is read, an image's is not
+            errors.append(f"{where}: client named in the name of a file without text")
+        if doc.planted or doc.negatives:
+            errors.append(f"{where}: binary file with ground truth")
+        return errors
+    header = doc.column_headers.lower()
+    if doc.path.endswith((".csv", ".tsv")):
+        header = doc.decoded().split("\n", 1)[0].lower()
+    text = doc.scanned()
     mentioned = {term for _, term in client_mentions(text, terms)}
     if mentioned != {v for t, v in doc.planted if t == CLIENT}:
         errors.append(f"{where}: CLIENT entries differ from the mentions {sorted(mentioned)}")
@@ -1631,7 +2423,6 @@ def audit(doc: Doc, terms: list[str]) -> list[str]:
         errors.append(f"{where}: clean file has planted values {doc.planted}")
     if not doc.clean and not doc.planted:
         errors.append(f"{where}: nothing planted")
-    header = text.split("\n", 1)[0].lower() if doc.path.endswith((".csv", ".tsv")) else ""
     ascii_text = text.translate(TO_ASCII)
     covered: list[tuple[int, int]] = []
     for entity, value in doc.planted:
@@ -1694,7 +2485,7 @@ def audit(doc: Doc, terms: list[str]) -> list[str]:
         if not is_covered(m.start(), m.end()):
             errors.append(f"{where}: unplanted passport-like {m.group()!r}")
     if doc.path.endswith(".json"):
-        json.loads(text)
+        json.loads(doc.decoded())
     if doc.path.endswith(".xml"):
         xml.dom.minidom.parseString(doc.payload())
     return errors
@@ -1712,24 +2503,40 @@ def clients_csv(w: World) -> str:
     return csv_text(rows)
 
 
-def manifest_json(docs: list[Doc]) -> str:
-    manifest = {
-        d.path: {
-            "encoding": d.encoding,
-            "planted": [{"entity_type": t, "value": v} for t, v in d.planted],
-            "negatives": d.negatives,
-        }
-        for d in sorted(docs, key=lambda d: d.path)
+def manifest_entry(d: Doc) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "encoding": d.encoding,
+        "planted": [{"entity_type": t, "value": v} for t, v in d.planted],
+        "negatives": d.negatives,
     }
+    if d.status:
+        entry.update(status=d.status, reason=d.reason)
+    if d.notes:
+        entry["notes"] = d.notes
+    return entry
+
+
+def manifest_json(docs: list[Doc]) -> str:
+    manifest = {d.path: manifest_entry(d) for d in sorted(docs, key=lambda d: d.path)}
     return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+
+
+def build_docs(world: World) -> list[Doc]:
+    """Every file of the share, and every archive member, in a fixed order."""
+    docs = [build(world) for build in BUILDERS]
+    extend_world(world)
+    for build in DOCUMENT_BUILDERS:
+        built = build(world)
+        docs.extend(built if isinstance(built, list) else [built])
+    return docs
 
 
 def main() -> int:
     world = build_world()
-    docs = [build(world) for build in BUILDERS]
+    docs = build_docs(world)
     terms = world.client_terms()
     for doc in docs:
-        if doc.encoding is not None:
+        if doc.encoding is not None or doc.extracted:
             finalize(doc, terms)
     errors = [e for doc in docs for e in audit(doc, terms)]
     paths = [d.path for d in docs]
@@ -1739,19 +2546,20 @@ def main() -> int:
         print("\n".join(errors), file=sys.stderr)
         return 1
 
+    files = [d for d in docs if "!" not in d.path]    # members live inside their archive
     if SHARE.exists():
         shutil.rmtree(SHARE)
-    for doc in docs:
+    for doc in files:
         target = SHARE / doc.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(doc.payload())
     CLIENTS_CSV.write_bytes(clients_csv(world).encode("utf-8"))
     MANIFEST.write_bytes(manifest_json(docs).encode("utf-8"))
 
-    total = sum(len(d.payload()) for d in docs)
+    total = sum(len(d.payload()) for d in files)
     planted = sum(len(d.planted) for d in docs)
     negatives = sum(len(d.negatives) for d in docs)
-    print(f"wrote {len(docs)} files ({total:,} bytes) to {SHARE.relative_to(HERE.parent)}/: "
+    print(f"wrote {len(files)} files ({total:,} bytes) to {SHARE.relative_to(HERE.parent)}/: "
           f"{planted} planted values, {negatives} negatives")
     return 0
 

@@ -1,12 +1,18 @@
-"""The bundled demo share: every planted value found, nothing else, no raw value in the output.
+"""The bundled demo share: every planted value found, nothing else, every unreadable file reported.
 
 ``examples/generate.py`` writes the share and a manifest of what it planted in
-each file (values as they appear in the text) and of its hard negatives.
+each file (values as they appear in the text) and of its hard negatives. Archive
+members have entries of their own (``归档/a.zip!2024/b.docx``); files the scanner
+cannot read carry the ``status`` and ``reason`` it must report, and ``notes``
+lists the remarks it must make (an image-only PDF page).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,37 +20,73 @@ import pytest
 from scanner.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SHARE = EXAMPLES / "share"
 MANIFEST = json.loads((EXAMPLES / "share.manifest.json").read_text(encoding="utf-8"))
+# stderr: "baomi: 跳过 skipped PATH: reason", "… 出错 error …", "… 注意 note PATH: remark"
+REPORT_LINE = re.compile(r"baomi: \S+ (?P<kind>skipped|error|note) (?P<path>.+?): (?P<text>.*)")
+
+
+def share_relative(path: str) -> str:
+    """A reported path relative to the share; an archive member keeps its ``!inner/path``."""
+    outer, bang, inner = path.partition("!")
+    return Path(outer).relative_to(SHARE).as_posix() + bang + inner
 
 
 @pytest.fixture(scope="module")
-def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+def scan(tmp_path_factory: pytest.TempPathFactory):
+    """Findings by file, and the skipped/error/note lines of stderr by file — scanned the
+    way the README's demo command scans it, with the demo's own baomi.toml."""
     out = tmp_path_factory.mktemp("demo") / "findings.jsonl"
-    code = main(
-        [
-            "scan",
-            str(EXAMPLES / "share"),
-            "--clients",
-            str(EXAMPLES / "clients.csv"),
-            "--format",
-            "jsonl",
-            "--include-values",
-            "-o",
-            str(out),
-        ]
-    )
-    assert code == 1
+    log = io.StringIO()
+    with contextlib.redirect_stderr(log):
+        code = main(
+            [
+                "scan",
+                str(SHARE),
+                "--config",
+                str(EXAMPLES / "baomi.toml"),
+                "--format",
+                "jsonl",
+                "--include-values",
+                "-o",
+                str(out),
+            ]
+        )
+    assert code == 1, log.getvalue()
     by_file: dict[str, list[dict]] = {name: [] for name in MANIFEST}
     for line in out.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        by_file[Path(record["path"]).relative_to(EXAMPLES / "share").as_posix()].append(record)
-    return by_file
+        by_file.setdefault(share_relative(record["path"]), []).append(record)
+    reports: dict[str, list[tuple[str, str]]] = {}
+    for line in log.getvalue().splitlines():
+        match = REPORT_LINE.fullmatch(line)
+        if match:
+            reports.setdefault(share_relative(match["path"]), []).append(
+                (match["kind"], match["text"])
+            )
+    return by_file, reports
+
+
+@pytest.fixture(scope="module")
+def findings(scan) -> dict[str, list[dict]]:
+    return scan[0]
+
+
+@pytest.fixture(scope="module")
+def reports(scan) -> dict[str, list[tuple[str, str]]]:
+    return scan[1]
 
 
 # The manifest lists what the generator planted as values; names, organisations and
 # addresses found through table column headers are checked separately below.
 PLANTED_TYPES = {p["entity_type"] for entry in MANIFEST.values() for p in entry["planted"]}
 COLUMN_TYPES = {"PERSON", "ORGANIZATION", "CN_ADDRESS"}
+UNREADABLE = sorted(name for name, entry in MANIFEST.items() if "status" in entry)
+NOTED = sorted(name for name, entry in MANIFEST.items() if entry.get("notes"))
+
+
+def test_findings_only_in_files_of_the_manifest(findings) -> None:
+    assert set(findings) == set(MANIFEST)
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
@@ -57,7 +99,7 @@ def test_every_planted_value_and_nothing_else(findings, name: str) -> None:
 
 def test_media_list_journalists_are_found_by_their_column(findings) -> None:
     media = [f for f in findings["媒体资源/媒体名单_2025.tsv"] if f["entity_type"] == "PERSON"]
-    assert media, "the 记者 column of the media list yields names"
+    assert media, "the 姓名 column of the media list yields names"
     assert all(f["recognizer"] == "TableColumnRecognizer" for f in media)
     assert all(2 <= len(f["value"]) <= 4 or "·" in f["value"] for f in media)
 
@@ -68,3 +110,23 @@ def test_hard_negatives_stay_silent(findings, name: str) -> None:
         assert not any(negative in f["value"] or f["value"] in negative for f in findings[name]), (
             negative
         )
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_unreadable_files_are_reported_with_their_reason(reports, name: str) -> None:
+    entry = MANIFEST[name]
+    reported = [(kind, text) for kind, text in reports.get(name, []) if kind != "note"]
+    assert len(reported) == 1, reported
+    assert reported[0][0] == entry["status"]
+    assert reported[0][1].startswith(entry["reason"]), reported[0][1]
+
+
+def test_every_other_file_is_scanned(reports) -> None:
+    unread = {name for name, lines in reports.items() if any(k != "note" for k, _ in lines)}
+    assert unread == set(UNREADABLE)
+
+
+@pytest.mark.parametrize("name", NOTED)
+def test_parts_not_read_are_noted(reports, name: str) -> None:
+    noted = {text for kind, text in reports.get(name, []) if kind == "note"}
+    assert set(MANIFEST[name]["notes"]) <= noted

@@ -44,27 +44,18 @@ parts, Strict OOXML namespaces, and the ``people.xml`` directory of commenters.
 
 python-docx opens the package (it parses with entities unresolved); the text
 itself is read from the XML, because python-docx has no API for most of the
-places above. Every part is held in memory, so the package's declared
-uncompressed sizes are checked against the configured limits first (parts per
-package, bytes per part, compression ratio, and the uncompressed budget shared
-with the containers the file sits in); zipfile never inflates a member beyond
-its declared size (it stops there and fails the CRC check), so the check cannot
-be lied to. Parts python-docx does not parse (footnotes, endnotes, extended and custom
-properties) are parsed here with a parser that resolves no entities and loads
-no DTD or network resource.
-
-The package helpers (``check_package``, ``package_properties``,
-``embedded_members``, ``part_root``, ``open_failure``) are shared with the
-PowerPoint extractor.
+places above. Every part is held in memory, so the package is checked against
+the configured limits before python-docx opens it, and parts python-docx does
+not parse (footnotes, endnotes, properties) are parsed with a parser that
+resolves no entities and loads no DTD or network resource: both with the
+helpers the OOXML extractors share (``scanner.extract.ooxml``).
 """
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.package import OpcPackage
@@ -72,23 +63,30 @@ from docx.opc.part import PartFactory
 from docx.parts.document import DocumentPart
 from lxml import etree
 
-from scanner.extract import (
-    CorruptError,
-    EncryptedError,
-    Item,
-    LimitExceeded,
-    Member,
-    Notice,
-    Source,
+from scanner.extract import Item, Notice, Source
+from scanner.extract.ooxml import (
+    DGM_REL_IDS,
+    MC_NS,
+    R_DM,
+    R_ID,
+    R_NS,
+    Element,
+    Relationship,
+    RowOneHeader,
+    drawing_text,
+    embedded_members,
+    malformed,
+    open_main_part,
+    package_properties,
+    part_root,
+    parts_related_by,
+    related_part,
 )
-from scanner.limits import MB
 from scanner.models import Segment, SegmentKind
 
 # --- namespaces and tags ------------------------------------------------------------
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
 def _w(name: str) -> str:
@@ -110,12 +108,7 @@ HEADER_REFERENCE, FOOTER_REFERENCE = _w("headerReference"), _w("footerReference"
 FOOTNOTE, ENDNOTE, COMMENT = _w("footnote"), _w("endnote"), _w("comment")
 FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE = _w("footnoteReference"), _w("endnoteReference")
 W_VAL, W_TYPE, W_ID, W_AUTHOR = _w("val"), _w("type"), _w("id"), _w("author")
-R_ID = f"{{{R_NS}}}id"
 MC_FALLBACK = f"{{{MC_NS}}}Fallback"
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-A_P, A_T, A_BR = f"{{{A_NS}}}p", f"{{{A_NS}}}t", f"{{{A_NS}}}br"
-DGM_REL_IDS = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds"
-R_DM = f"{{{R_NS}}}dm"  # the relationship to a SmartArt's data part
 
 # Wrappers around block-level content (content controls, custom XML) that Word
 # shows as if their content stood in their place.
@@ -132,9 +125,6 @@ SKIPPED_INLINE = frozenset(
 
 RT_FOOTNOTES, RT_ENDNOTES = f"{R_NS}/footnotes", f"{R_NS}/endnotes"
 RT_COMMENTS = f"{R_NS}/comments"
-RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-RT_EXTENDED, RT_CUSTOM = f"{R_NS}/extended-properties", f"{R_NS}/custom-properties"
-RT_EMBEDDED = frozenset({f"{R_NS}/package", f"{R_NS}/oleObject"})
 
 WORD_MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
@@ -147,32 +137,6 @@ WORD_MAIN_TYPES = (
 for _content_type in WORD_MAIN_TYPES:
     PartFactory.part_type_for.setdefault(_content_type, DocumentPart)
 
-# --- properties ----------------------------------------------------------------------
-
-_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-_DC = "http://purl.org/dc/elements/1.1/"
-_EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-# element → the name python-docx / python-pptx give the property
-CORE_PROPERTIES = {
-    f"{{{_DC}}}creator": "author",
-    f"{{{_CP}}}lastModifiedBy": "last_modified_by",
-    f"{{{_DC}}}title": "title",
-    f"{{{_DC}}}subject": "subject",
-    f"{{{_CP}}}keywords": "keywords",
-    f"{{{_DC}}}description": "comments",
-    f"{{{_CP}}}category": "category",
-}
-EXTENDED_PROPERTIES = {f"{{{_EP}}}Company": "company", f"{{{_EP}}}Manager": "manager"}
-TEXT_VARIANTS = frozenset({f"{{{_VT}}}lpwstr", f"{{{_VT}}}lpstr", f"{{{_VT}}}bstr"})
-
-CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-# A part smaller than this may compress as well as it likes: the ratio limit is
-# for bombs, and a small part cannot be one.
-RATIO_FLOOR_BYTES = 1 * MB
-REASON_CHARS = 160
-
 HEADER_LABELS = {
     (HEADER_REFERENCE, "default"): "页眉",
     (HEADER_REFERENCE, "first"): "首页页眉",
@@ -182,213 +146,22 @@ HEADER_LABELS = {
     (FOOTER_REFERENCE, "even"): "偶数页页脚",
 }
 
-Element = Any  # lxml element (python-docx's custom element classes included)
-
-
-class _Relationship(Protocol):
-    reltype: str
-    is_external: bool
-    target_ref: str
-
-    @property
-    def target_part(self) -> Any: ...
-
-
-class _Package(Protocol):
-    def iter_rels(self) -> Iterator[_Relationship]: ...
-
 
 # --- entry point ---------------------------------------------------------------------
 
 
 def extract(source: Source) -> Iterator[Item]:
-    part = _open_document(source)
+    part = open_main_part(
+        source,
+        "Word document",
+        OpcPackage.open,
+        DocumentPart,
+        WORD_MAIN_TYPES,
+        errors=(PackageNotFoundError,),
+    )
     yield from _DocumentReader(part).items()
     yield from package_properties(part.package)
     yield from embedded_members(part.package)
-
-
-def _open_document(source: Source) -> DocumentPart:
-    what = "Word document"
-    check_package(source, what)
-    try:
-        part = OpcPackage.open(source.stream()).main_document_part
-    except Exception as exc:  # narrowed by open_failure; anything else is a bug
-        raise open_failure(exc, what) from None
-    if part.content_type not in WORD_MAIN_TYPES or not isinstance(part, DocumentPart):
-        raise CorruptError(f"not a valid {what}: main part is {part.content_type}")
-    return part
-
-
-# --- shared OOXML package helpers (also used by the PowerPoint extractor) -----------
-
-
-def check_package(source: Source, what: str) -> None:
-    """Raise unless ``source`` is a zip whose declared sizes are within the limits.
-
-    A password-protected Office file is an OLE compound file holding an
-    ``EncryptionInfo`` stream, not a zip: it is reported as encrypted.
-    """
-    data = source.data
-    if data.startswith(CFB_SIGNATURE):
-        if ENCRYPTION_INFO in data:
-            raise EncryptedError(f"password-protected {what}")
-        raise CorruptError(f"not a valid {what}: an OLE compound file, not an OOXML package")
-    try:
-        with zipfile.ZipFile(source.stream()) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise CorruptError(f"not a valid {what}: {_reason(exc)}") from None
-    limits = source.limits
-    if len(infos) > limits.max_members:
-        raise LimitExceeded(f"{len(infos)} parts in one {what} (limit {limits.max_members})")
-    total = 0
-    for info in infos:
-        size = info.file_size
-        if size > limits.max_member_bytes:
-            raise LimitExceeded(
-                f"part {info.filename} is {size / MB:.1f} MB uncompressed "
-                f"(limit {limits.max_member_mb:g} MB)"
-            )
-        if size > RATIO_FLOOR_BYTES and size > limits.max_ratio * max(info.compress_size, 1):
-            raise LimitExceeded(
-                f"part {info.filename} compressed {size / max(info.compress_size, 1):.0f}:1 "
-                f"(limit {limits.max_ratio:g}:1)"
-            )
-        total += size
-    # the budget is shared with the archives (and documents) this file sits in, so
-    # nesting cannot multiply what a bomb inflates to
-    if not source.budget.take(total):
-        raise LimitExceeded(
-            f"{what} is {total / MB:.1f} MB uncompressed, more than is left of the "
-            f"{limits.max_archive_total_mb:g} MB allowed for one file and its contents"
-        )
-
-
-def open_failure(exc: Exception, what: str, also: tuple[type[Exception], ...] = ()) -> Exception:
-    """The ``CorruptError`` for an exception raised while a library opened a package.
-
-    Exceptions that cannot come from a damaged file are returned unchanged, so
-    that a bug is not reported as a corrupt document.
-    """
-    expected = (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        etree.LxmlError,
-        PackageNotFoundError,
-        KeyError,
-        ValueError,
-        EOFError,
-        OSError,
-        NotImplementedError,  # unsupported zip compression method
-        RuntimeError,  # zipfile: encrypted member
-        *also,  # the opening library's own errors
-    )
-    if isinstance(exc, expected) and not isinstance(exc, RecursionError):
-        return CorruptError(f"not a valid {what}: {_reason(exc)}")
-    return exc  # RecursionError included: the pipeline reports it as nesting too deep
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, KeyError):
-        detail = f"missing part or relationship: {exc.args[0] if exc.args else ''}"
-    elif isinstance(exc, etree.XMLSyntaxError):
-        detail = f"malformed XML ({exc.msg})"
-    elif isinstance(exc, zlib.error):
-        detail = "damaged compressed data"
-    elif isinstance(exc, EOFError):
-        detail = "truncated file"
-    else:
-        detail = str(exc) or type(exc).__name__
-    detail = " ".join(detail.split())
-    return detail if len(detail) <= REASON_CHARS else detail[: REASON_CHARS - 1] + "…"
-
-
-def part_root(part: Any) -> Element:
-    """The XML root of a part: the library's tree, or the blob parsed safely.
-
-    Raises ``etree.XMLSyntaxError`` for a malformed part.
-    """
-    element = getattr(part, "_element", None)
-    if element is not None:
-        return element
-    # one parser per call: lxml parsers must not be shared between threads
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    return etree.fromstring(part.blob, parser)
-
-
-def related_part(rels: Mapping[str, _Relationship], rid: str | None) -> Any | None:
-    rel = rels.get(rid) if rid else None
-    return rel.target_part if rel is not None and not rel.is_external else None
-
-
-def drawing_text(root: Element) -> str:
-    """The DrawingML paragraphs (``a:p``) under ``root``, one line each."""
-    lines = []
-    for paragraph in root.iter(A_P):
-        line = "".join((e.text or "") if e.tag == A_T else "\n" for e in paragraph.iter(A_T, A_BR))
-        if line.strip():
-            lines.append(line)
-    return "\n".join(lines)
-
-
-def parts_related_by(rels: Mapping[str, _Relationship], reltype: str) -> list[Any]:
-    return [r.target_part for r in rels.values() if r.reltype == reltype and not r.is_external]
-
-
-def malformed(part: Any) -> Notice:
-    return Notice(f"{str(part.partname).lstrip('/')}: malformed XML, not scanned")
-
-
-def package_properties(package: _Package) -> Iterator[Segment | Notice]:
-    """Core, extended (company, manager) and custom text properties, as METADATA.
-
-    In that order, whatever order the package lists its parts in.
-    """
-    property_rels = [r for r in package.iter_rels() if not r.is_external]
-    for reltype in (RT_CORE, RT_EXTENDED, RT_CUSTOM):
-        for rel in (r for r in property_rels if r.reltype == reltype):
-            try:
-                root = part_root(rel.target_part)
-            except etree.XMLSyntaxError:
-                yield malformed(rel.target_part)
-                continue
-            if reltype == RT_CUSTOM:
-                yield from _custom_properties(root)
-                continue
-            names = CORE_PROPERTIES if reltype == RT_CORE else EXTENDED_PROPERTIES
-            values = {names[c.tag]: c.text for c in root if c.tag in names}
-            for name in names.values():  # in a fixed order, whatever order the file has
-                yield from _property(name, values.get(name))
-
-
-def _custom_properties(root: Element) -> Iterator[Segment]:
-    for prop in root:
-        name = prop.get("name")
-        for value in prop:
-            if name and value.tag in TEXT_VARIANTS:
-                yield from _property(name, value.text)
-
-
-def _property(name: str, value: str | None) -> Iterator[Segment]:
-    if value and value.strip():
-        yield Segment(value, f"属性 {name}", SegmentKind.METADATA, context=(name,))
-
-
-def embedded_members(package: _Package) -> Iterator[Member]:
-    """Embedded packages and OLE objects, once each, named by their part name."""
-    seen: set[str] = set()
-    for rel in package.iter_rels():
-        if rel.is_external or rel.reltype not in RT_EMBEDDED:
-            continue
-        part = rel.target_part
-        name = str(part.partname).lstrip("/")
-        if name not in seen:
-            seen.add(name)
-            yield Member(name, part.blob)
 
 
 # --- reading WordprocessingML --------------------------------------------------------
@@ -411,7 +184,7 @@ class _Content:
         return "\n".join(line for line in self.lines if line.strip())
 
 
-def _read_paragraphs(paragraphs: Iterable[Element], rels: Mapping[str, _Relationship]) -> _Content:
+def _read_paragraphs(paragraphs: Iterable[Element], rels: Mapping[str, Relationship]) -> _Content:
     content = _Content()
     for paragraph in paragraphs:
         line: list[str] = []
@@ -466,7 +239,7 @@ def _inline(element: Element, deleted: bool) -> Iterator[tuple[str, Any]]:
             yield from _inline(child, deleted or tag == DEL)
 
 
-def _read_diagram(rels: Mapping[str, _Relationship], rid: str | None, content: _Content) -> None:
+def _read_diagram(rels: Mapping[str, Relationship], rid: str | None, content: _Content) -> None:
     part = related_part(rels, rid)
     if part is None:
         return
@@ -479,7 +252,7 @@ def _read_diagram(rels: Mapping[str, _Relationship], rid: str | None, content: _
         content.diagrams.append(text)
 
 
-def _external_target(rels: Mapping[str, _Relationship], rid: str) -> str | None:
+def _external_target(rels: Mapping[str, Relationship], rid: str) -> str | None:
     rel = rels.get(rid)
     return rel.target_ref if rel is not None and rel.is_external else None
 
@@ -553,18 +326,12 @@ class _DocumentReader:
         return f"文本框 {self.boxes}"
 
     def _table(self, table: Element, location: str) -> Iterator[Segment | Notice]:
-        header: dict[int, str] = {}
+        header = RowOneHeader()
         for r, row in enumerate(_children(table, TR), start=1):
             for column, span, cell in _cells(row):
                 text_blocks = list(_blocks(cell))
                 content = _read_paragraphs((b for b in text_blocks if b.tag == P), self.part.rels)
-                if r == 1:
-                    for c in range(column, column + span):
-                        header[c] = content.text.strip()
-                    kind, context = SegmentKind.HEADER, ()
-                else:
-                    label = header.get(column, "")
-                    kind, context = SegmentKind.TABLE_CELL, ((label,) if label else ())
+                kind, context = header.cell(r, column, span, content.text)
                 where = f"{location} 行 {r} 列 {column}"
                 yield from self._content(
                     content, where, self.part.rels, self._body_box, kind, context
@@ -579,7 +346,7 @@ class _DocumentReader:
         self,
         content: _Content,
         location: str,
-        rels: Mapping[str, _Relationship],
+        rels: Mapping[str, Relationship],
         box_location: Callable[[], str],
         kind: SegmentKind = SegmentKind.PROSE,
         context: tuple[str, ...] = (),
@@ -603,7 +370,7 @@ class _DocumentReader:
             yield from self._story(box, box_location(), rels)
 
     def _story(
-        self, container: Element, location: str, rels: Mapping[str, _Relationship]
+        self, container: Element, location: str, rels: Mapping[str, Relationship]
     ) -> Iterator[Segment | Notice]:
         """A header, footnote, comment or text box: one segment for all its text."""
         count = 0

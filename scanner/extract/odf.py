@@ -15,8 +15,8 @@ Covered:
   dates as ISO dates, booleans skipped, header row and column context; cell
   comments (``sheet 媒体名单 cell C7 批注``, ``… 批注 作者``); sheet names;
   text boxes on a sheet (``sheet 媒体名单 图形``); headers and footers;
-* both: the properties in meta.xml, named as the Word extractor names their
-  OOXML counterparts (``属性 author`` for meta:initial-creator,
+* both: the properties in meta.xml, named as the OOXML extractors name their
+  counterparts (``属性 author`` for meta:initial-creator,
   ``属性 last_modified_by`` for dc:creator, ``属性 title``, ``属性 keywords`` …),
   user-defined ones by their own name.
 
@@ -32,7 +32,7 @@ over a block is reported once, located by its range (``sheet 名单 cell B2:D2``
 
 Safety: all XML goes through defusedxml (no DTD, no entity expansion); the
 zip's declared sizes are checked against the limits first (see
-``xlsx.open_package``). A package whose manifest lists encryption data
+``ooxml.open_package``). A package whose manifest lists encryption data
 (a password-protected document) is reported as encrypted.
 
 Not covered: flat XML OpenDocument (.fodt, .fods), drawings and presentations
@@ -43,24 +43,16 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
 
 from scanner.extract import CorruptError, EncryptedError, Item, Notice, Source
-from scanner.extract.xlsx import (
-    Cell,
-    Headers,
-    cell_ref,
-    number_text,
-    open_package,
-    property_segment,
-)
+from scanner.extract.ooxml import DAMAGED, open_package, property_segment, small_part
+from scanner.extract.xlsx import Cell, Headers, cell_ref, number_text
 from scanner.models import Segment, SegmentKind
 
 _NS = {
@@ -108,7 +100,6 @@ _STYLE_NAME = _q("style", "name")
 _DISPLAY = _q("table", "display")
 _SPACE_COUNT = _q("text", "c")
 _MAX_SPACES = 100  # <text:s text:c="…"/> is layout; a hostile count must not allocate GBs
-_MAX_META_PART = 4 * 1024 * 1024  # meta.xml and the manifest are a few KB
 _STREAMED = frozenset({"content.xml", "styles.xml"})  # never held whole
 
 # meta.xml properties worth reading, with the name shown after 属性: the names
@@ -150,7 +141,7 @@ def _extract(source: Source, spreadsheet: bool) -> Iterator[Item]:
 
 
 def _refuse_encrypted(archive: zipfile.ZipFile, what: str) -> None:
-    root = _small_part(archive, "META-INF/manifest.xml")
+    root = small_part(archive, "META-INF/manifest.xml", forbid_dtd=True)
     if root is not None and any(e.tag == _ENCRYPTION_DATA for e in root.iter()):
         raise EncryptedError(f"password-protected {what}")
 
@@ -167,9 +158,7 @@ def _walk(archive: zipfile.ZipFile, part: str, walker: _Walker, what: str) -> It
                 if walker.items:
                     yield from walker.items
                     walker.items.clear()
-    except (SyntaxError, DefusedXmlException) as exc:  # SyntaxError: expat's ParseError
-        raise CorruptError(f"not a valid {what}: {part}: {exc}") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:  # truncated, bad CRC
+    except DAMAGED as exc:  # malformed XML, or a truncated member or a bad CRC
         raise CorruptError(f"not a valid {what}: {part}: {exc}") from exc
 
 
@@ -433,7 +422,7 @@ def _date(value: str) -> str | None:
 
 
 def _properties(archive: zipfile.ZipFile) -> Iterator[Segment]:
-    root = _small_part(archive, "meta.xml")
+    root = small_part(archive, "meta.xml", forbid_dtd=True)
     if root is None:
         return
     for element in root.iter():
@@ -442,14 +431,3 @@ def _properties(archive: zipfile.ZipFile) -> Iterator[Segment]:
             name = element.get(_META_NAME)
         if name:
             yield from property_segment(name, element.text)
-
-
-def _small_part(archive: zipfile.ZipFile, part: str) -> Element | None:
-    """A small XML part (meta.xml, the manifest) parsed whole; None if absent or unusable."""
-    info = archive.NameToInfo.get(part)
-    if info is None or info.file_size > _MAX_META_PART:
-        return None
-    try:
-        return SafeET.fromstring(archive.read(info), forbid_dtd=True)
-    except (SyntaxError, DefusedXmlException, zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        return None

@@ -27,7 +27,7 @@ of pictures, and Strict OOXML namespaces.
 python-pptx opens the package (with entities unresolved); the text is read
 from the XML, which also reaches what python-pptx's shape API skips
 (``mc:AlternateContent``, SmartArt, comments). The package is checked against
-the configured limits before anything is inflated (see ``scanner.extract.docx``).
+the configured limits before anything is inflated (see ``scanner.extract.ooxml``).
 """
 
 from __future__ import annotations
@@ -41,21 +41,23 @@ from pptx.opc.package import PartFactory
 from pptx.package import Package
 from pptx.parts.presentation import PresentationPart
 
-from scanner.extract import CorruptError, Item, Notice, Source
-from scanner.extract.docx import (
+from scanner.extract import Item, Notice, Source
+from scanner.extract.ooxml import (
     A_NS,
     DGM_REL_IDS,
     MC_NS,
     R_DM,
     R_ID,
+    R_NS,
     Element,
-    check_package,
+    RowOneHeader,
     drawing_text,
     embedded_members,
     malformed,
-    open_failure,
+    open_main_part,
     package_properties,
     part_root,
+    parts_related_by,
     related_part,
 )
 from scanner.models import Segment, SegmentKind
@@ -79,11 +81,10 @@ MC_ALTERNATE_CONTENT, MC_CHOICE = f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}C
 # A slide number says nothing about anyone; every other placeholder may.
 SKIPPED_PLACEHOLDERS = frozenset({"sldNum"})
 
-_OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MS = "http://schemas.microsoft.com/office/2018/10/relationships"
-RT_NOTES_SLIDE = f"{_OD}/notesSlide"
-RT_COMMENTS = (f"{_OD}/comments", f"{_MS}/comments")  # classic, modern (threaded)
-RT_COMMENT_AUTHORS = (f"{_OD}/commentAuthors", f"{_MS}/authors")
+RT_NOTES_SLIDE = f"{R_NS}/notesSlide"
+RT_COMMENTS = (f"{R_NS}/comments", f"{_MS}/comments")  # classic, modern (threaded)
+RT_COMMENT_AUTHORS = (f"{R_NS}/commentAuthors", f"{_MS}/authors")
 
 PRESENTATION_MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
@@ -100,22 +101,17 @@ for _content_type in PRESENTATION_MAIN_TYPES:
 
 
 def extract(source: Source) -> Iterator[Item]:
-    part = _open_presentation(source)
+    part = open_main_part(
+        source,
+        "PowerPoint presentation",
+        Package.open,
+        PresentationPart,
+        PRESENTATION_MAIN_TYPES,
+        errors=(PythonPptxError,),
+    )
     yield from _slides(part)
     yield from package_properties(part.package)
     yield from embedded_members(part.package)
-
-
-def _open_presentation(source: Source) -> PresentationPart:
-    what = "PowerPoint presentation"
-    check_package(source, what)
-    try:
-        part = Package.open(source.stream()).main_document_part
-    except Exception as exc:  # narrowed by open_failure; anything else is a bug
-        raise open_failure(exc, what, also=(PythonPptxError,)) from None
-    if part.content_type not in PRESENTATION_MAIN_TYPES or not isinstance(part, PresentationPart):
-        raise CorruptError(f"not a valid {what}: main part is {part.content_type}")
-    return part
 
 
 def _slides(presentation: PresentationPart) -> Iterator[Segment | Notice]:
@@ -128,15 +124,9 @@ def _slides(presentation: PresentationPart) -> Iterator[Segment | Notice]:
             yield Notice(f"{location}: missing from the file, not scanned")
             continue
         yield from _ShapeReader(slide, location).read(part_root(slide))
-        for notes in _related(slide, (RT_NOTES_SLIDE,)):
+        for notes in parts_related_by(slide.rels, RT_NOTES_SLIDE):
             yield from _ShapeReader(notes, f"{location} 备注").read(part_root(notes))
         yield from _comments(slide, location, authors)
-
-
-def _related(part: Any, reltypes: tuple[str, ...]) -> list[Any]:
-    return [
-        r.target_part for r in part.rels.values() if r.reltype in reltypes and not r.is_external
-    ]
 
 
 class _ShapeReader:
@@ -194,20 +184,14 @@ def _shape_text(shape: Element) -> str:
 
 
 def _table(table: Element, location: str) -> Iterator[Segment]:
-    header: dict[int, str] = {}
+    header = RowOneHeader()
     for r, row in enumerate(table.iterfind(A_TR), start=1):
         for c, cell in enumerate(row.iterfind(A_TC), start=1):
             if _is_true(cell.get("hMerge")) or _is_true(cell.get("vMerge")):
                 continue  # covered by the merged cell, which was yielded where it starts
             body = cell.find(A_TX_BODY)
             text = drawing_text(body) if body is not None else ""
-            if r == 1:
-                for column in range(c, c + _span(cell)):
-                    header[column] = text.strip()
-                kind, context = SegmentKind.HEADER, ()
-            else:
-                label = header.get(c, "")
-                kind, context = SegmentKind.TABLE_CELL, ((label,) if label else ())
+            kind, context = header.cell(r, c, _span(cell), text)
             if text:
                 yield Segment(text, f"{location} 行 {r} 列 {c}", kind, context=context)
 
@@ -231,7 +215,7 @@ def _local(element: Element) -> str:
 def _comment_authors(presentation: PresentationPart) -> Mapping[str, str]:
     """Author id → name, from the classic and the modern authors parts."""
     authors: dict[str, str] = {}
-    for part in _related(presentation, RT_COMMENT_AUTHORS):
+    for part in parts_related_by(presentation.rels, *RT_COMMENT_AUTHORS):
         try:
             root = part_root(part)
         except etree.XMLSyntaxError:
@@ -244,7 +228,7 @@ def _comment_authors(presentation: PresentationPart) -> Mapping[str, str]:
 
 def _comments(slide: Any, location: str, authors: Mapping[str, str]) -> Iterator[Segment | Notice]:
     number = 0
-    for part in _related(slide, RT_COMMENTS):
+    for part in parts_related_by(slide.rels, *RT_COMMENTS):
         try:
             root = part_root(part)
         except etree.XMLSyntaxError:

@@ -37,7 +37,8 @@ from xlrd.sheet import Sheet
 from xlrd.xldate import XLDateError, xldate_as_tuple
 
 from scanner.extract import CorruptError, EncryptedError, Item, Notice, Source
-from scanner.extract.xlsx import Cell, Headers, cell_ref, number_text, property_segment
+from scanner.extract.ooxml import property_segment
+from scanner.extract.xlsx import Cell, Headers, cell_ref, number_text
 from scanner.models import Segment, SegmentKind
 
 _WHAT = "Excel 97-2003 workbook"

@@ -27,7 +27,7 @@ not load comments, so they are read here from each sheet's comments part, one
 sheet at a time. Measured: 2 million cells (124 MB of sheet XML) took 18 MB
 more than the file itself, at about 50,000 cells a second (openpyxl's XML
 parsing dominates). Before anything is parsed, the zip's declared sizes are
-checked (``open_package``): every part against the compression-ratio limit,
+checked (``ooxml.open_package``): every part against the compression-ratio limit,
 the parts held whole against the part-size limit and the file's uncompressed
 budget; a zip bomb dressed as a workbook is refused with ``limit exceeded``.
 A lying ``<dimension ref="A1:XFD1048576"/>`` is ignored (``reset_dimensions``),
@@ -43,8 +43,9 @@ reported as encrypted. Sheet and workbook protection are not encryption: such
 sheets are read like any other.
 
 The helpers for sheets (``Headers``, ``Cell``, ``cell_text``, ``number_text``,
-``cell_ref``) and for zip packages (``open_package``, ``property_segment``) are
-shared with the xls and OpenDocument extractors.
+``cell_ref``) are shared with the xls and OpenDocument extractors; those for
+the package (its checks, its properties) with all the OOXML extractors
+(``scanner.extract.ooxml``).
 """
 
 from __future__ import annotations
@@ -53,75 +54,27 @@ import datetime as dt
 import math
 import re
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 import openpyxl
-from defusedxml import DefusedXmlException
 from openpyxl.comments.comment_sheet import CommentSheet
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import COMMENTS_NS
 
-from scanner.extract import (
-    CorruptError,
-    EncryptedError,
-    Item,
-    LimitExceeded,
-    Notice,
-    Source,
-)
-from scanner.limits import MB
+from scanner.extract import CorruptError, Item, Notice, Source
+from scanner.extract.ooxml import DAMAGED, archive_properties, open_package
 from scanner.models import Segment, SegmentKind
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# A stream that only an encrypted OOXML package has, as its name is stored in
-# the compound file's directory (UTF-16LE).
-_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-# Members smaller than this are not held to the compression-ratio limit: a tiny
-# XML part of repeated tags compresses far beyond any sane ratio and is harmless.
-_RATIO_FLOOR = 1 * MB
 MAX_COLUMNS = 16_384  # Excel's and LibreOffice's widest sheet (XFD)
-_MAX_PROPERTY_PART = 4 * MB  # docProps parts are a few KB; a bigger one is not read
-
-_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-_DC = "http://purl.org/dc/elements/1.1/"
-_EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-# Property element → the name shown after 属性: the names python-docx and
-# python-pptx give them, as the Word and PowerPoint extractors show them.
-_CORE_PROPERTIES = {
-    f"{{{_DC}}}creator": "author",
-    f"{{{_CP}}}lastModifiedBy": "last_modified_by",
-    f"{{{_DC}}}title": "title",
-    f"{{{_DC}}}subject": "subject",
-    f"{{{_CP}}}keywords": "keywords",
-    f"{{{_DC}}}description": "comments",
-    f"{{{_CP}}}category": "category",
-}
-# Extended properties (docProps/app.xml): who the file was made for, by whom.
-_APP_PROPERTIES = {f"{{{_EP}}}Company": "company", f"{{{_EP}}}Manager": "manager"}
-_TEXT_VARIANTS = frozenset({f"{{{_VT}}}lpwstr", f"{{{_VT}}}lpstr", f"{{{_VT}}}bstr"})
 _WORKSHEET = re.compile(r"(?:^|/)worksheets/[^/]+\.xml")
 _INVALID = "not a valid Excel workbook"
-# What a damaged package makes openpyxl raise: XML errors (SyntaxError is the base of
-# both ElementTree's and lxml's), missing parts or shared strings, truncated or
-# corrupt zip members.
-_BROKEN = (
-    SyntaxError,
-    DefusedXmlException,
-    ValueError,
-    IndexError,
-    KeyError,
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-)
+# What a damaged package makes openpyxl raise: XML errors, truncated or corrupt zip
+# members, and missing parts or shared strings.
+_BROKEN = (*DAMAGED, ValueError, IndexError, KeyError)
 
 
 # --- the extractor ------------------------------------------------------------------------
@@ -138,7 +91,7 @@ def extract(source: Source) -> Iterator[Item]:
                     raise CorruptError(f"{_INVALID}: sheet {sheet.title}: {exc}") from exc
         finally:
             workbook.close()
-        yield from package_properties(archive)
+        yield from archive_properties(archive)
 
 
 def _is_worksheet(part: str) -> bool:
@@ -233,7 +186,8 @@ class Headers:
     so that the recognizers read ``13812345678`` under ``手机`` the way a person
     does. A table whose first rows all have one cell is a one-column table: its
     first row is the header. Rows with one cell are held back (a few, never more
-    than ``LOOKAHEAD``) until it is known which it is.
+    than ``LOOKAHEAD``) until it is known which it is. (Word and PowerPoint
+    tables take row 1 whatever it holds: ``ooxml.RowOneHeader``.)
     """
 
     LOOKAHEAD = 5
@@ -326,107 +280,3 @@ def cell_ref(row: int, col: int) -> str:
         col, rest = divmod(col - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return f"{letters}{row}"
-
-
-# --- shared by the zip-based office extractors (xlsx, odt, ods) -----------------------------
-
-
-def open_package(
-    source: Source, what: str, streamed: Callable[[str], bool] = lambda name: False
-) -> zipfile.ZipFile:
-    """The file as a zip package, checked against the limits before anything unpacks.
-
-    The same checks and messages as the Word extractor's ``check_package``, except
-    for the parts this module streams (``streamed(name)``: worksheets, an
-    OpenDocument's content.xml): they are never held whole, so they are held to
-    the compression-ratio limit (a bomb's signature) but not to the size of one
-    part nor to the uncompressed budget of the file; a 200 MB workbook honestly
-    unpacks to a few GB of sheet XML. ``zipfile`` never inflates a member beyond
-    its declared size, so the declared sizes cannot be lied about.
-
-    An OOXML file saved with a password is an OLE compound file holding an
-    ``EncryptionInfo`` stream: it is reported as encrypted, any other non-zip as
-    corrupt.
-    """
-    data = source.data
-    if data.startswith(OLE_MAGIC):
-        if _ENCRYPTION_INFO in data:
-            raise EncryptedError(f"password-protected {what}")
-        raise CorruptError(f"not a valid {what}: an OLE compound file, not a zip package")
-    try:
-        archive = zipfile.ZipFile(source.stream())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise CorruptError(f"not a valid {what}: {exc}") from None
-    try:
-        _check_sizes(source, archive.infolist(), what, streamed)
-    except LimitExceeded:
-        archive.close()
-        raise
-    return archive
-
-
-def _check_sizes(
-    source: Source, infos: list[zipfile.ZipInfo], what: str, streamed: Callable[[str], bool]
-) -> None:
-    limits = source.limits
-    if len(infos) > limits.max_members:
-        raise LimitExceeded(f"{len(infos)} parts in one {what} (limit {limits.max_members})")
-    held = 0
-    for info in infos:
-        size = info.file_size
-        if size > _RATIO_FLOOR and size > limits.max_ratio * max(info.compress_size, 1):
-            raise LimitExceeded(
-                f"part {info.filename} compressed {size / max(info.compress_size, 1):.0f}:1 "
-                f"(limit {limits.max_ratio:g}:1)"
-            )
-        if streamed(info.filename):
-            continue
-        if size > limits.max_member_bytes:
-            raise LimitExceeded(
-                f"part {info.filename} is {size / MB:.1f} MB uncompressed "
-                f"(limit {limits.max_member_mb:g} MB)"
-            )
-        held += size
-    # shared with the archives this file sits in, so nesting cannot multiply a bomb
-    if not source.budget.take(held):
-        raise LimitExceeded(
-            f"{what} is {held / MB:.1f} MB uncompressed, more than is left of the "
-            f"{limits.max_archive_total_mb:g} MB allowed for one file and its contents"
-        )
-
-
-def package_properties(archive: zipfile.ZipFile) -> Iterator[Segment]:
-    """OOXML document properties: core (author, last modified by, title …), company,
-    manager, and custom text properties, as ``属性 <name>`` METADATA segments with
-    the names and order the Word and PowerPoint extractors use."""
-    core = _property_root(archive, "docProps/core.xml")
-    if core is not None:
-        found = {_CORE_PROPERTIES[e.tag]: e.text for e in core if e.tag in _CORE_PROPERTIES}
-        for name in _CORE_PROPERTIES.values():
-            yield from property_segment(name, found.get(name))
-    app = _property_root(archive, "docProps/app.xml")
-    if app is not None:
-        found = {_APP_PROPERTIES[e.tag]: e.text for e in app if e.tag in _APP_PROPERTIES}
-        for name in _APP_PROPERTIES.values():
-            yield from property_segment(name, found.get(name))
-    custom = _property_root(archive, "docProps/custom.xml")
-    if custom is not None:
-        for prop in custom:
-            for value in prop:
-                if value.tag in _TEXT_VARIANTS:
-                    yield from property_segment(prop.get("name", ""), value.text)
-
-
-def property_segment(name: str, value: str | None) -> Iterator[Segment]:
-    if name and value and value.strip():
-        yield Segment(value, f"属性 {name}", SegmentKind.METADATA, context=(name,))
-
-
-def _property_root(archive: zipfile.ZipFile, part: str) -> Element | None:
-    info = archive.NameToInfo.get(part)
-    if info is None or info.file_size > _MAX_PROPERTY_PART:
-        return None
-    try:
-        return SafeET.fromstring(archive.read(info))
-    except _BROKEN:
-        return None  # broken properties do not make the sheets unreadable

@@ -19,7 +19,7 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 
-from scanner.extract import ExtractionError, Item, Notice, Source, xlsx
+from scanner.extract import ExtractionError, Item, Notice, Source, ooxml, xlsx
 from scanner.limits import Limits
 from scanner.models import SegmentKind
 
@@ -270,7 +270,7 @@ def compound_file(*streams: str) -> bytes:
         )
 
     header = (
-        xlsx.OLE_MAGIC
+        ooxml.CFB_SIGNATURE
         + b"\0" * 16
         + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
         + b"\0" * 6
