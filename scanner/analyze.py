@@ -41,6 +41,7 @@ from recognizers.registry import ENTITY_PRIORITY, LANGUAGE, build_engine
 from scanner.models import Detection, Segment
 
 CLIENT = "CLIENT"
+PERSON = "PERSON"
 Item = tuple[str, tuple[str, ...]]  # (text, external context such as a column header)
 Recognize = Callable[[str, tuple[str, ...]], list[RecognizerResult]]
 
@@ -303,16 +304,23 @@ def _orphan_fragment(start: int, end: int, overlapping: list[RecognizerResult]) 
 def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     """One result per span: higher score, then longer, then the more specific type.
 
-    CLIENT results compete only with each other. Kept spans never overlap, so an
-    overlap test is two neighbour comparisons in a sorted list.
+    CLIENT results compete only with each other (a registry USCC is both a CN_USCC
+    and the client), except that a known client is never also a PERSON. Kept spans
+    never overlap, so an overlap test is two neighbour comparisons in a sorted list.
     """
     ranked = sorted(
         results,
         key=lambda r: (-r.score, r.start - r.end, ENTITY_PRIORITY.get(r.entity_type, 99), r.start),
     )
+    clients = _Spans()
+    for r in results:
+        if r.entity_type == CLIENT:
+            clients.claim(r.start, r.end)
     kept: list[RecognizerResult] = []
     groups: dict[bool, _Spans] = {True: _Spans(), False: _Spans()}
     for r in ranked:
+        if r.entity_type == PERSON and clients.overlaps(r.start, r.end):
+            continue
         if groups[r.entity_type == CLIENT].claim(r.start, r.end):
             kept.append(r)
     kept.sort(key=lambda r: (r.start, r.end, r.entity_type))
@@ -326,13 +334,17 @@ class _Spans:
         self.starts: list[int] = []
         self.ends: list[int] = []
 
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        return bool(i and self.ends[i - 1] > start) or (
+            i < len(self.starts) and self.starts[i] < end
+        )
+
     def claim(self, start: int, end: int) -> bool:
         """Add [start, end) unless it overlaps a span already held."""
+        if self.overlaps(start, end):
+            return False
         i = bisect_right(self.starts, start)
-        if i and self.ends[i - 1] > start:
-            return False
-        if i < len(self.starts) and self.starts[i] < end:
-            return False
         self.starts.insert(i, start)
         self.ends.insert(i, end)
         return True
