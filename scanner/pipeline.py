@@ -94,7 +94,8 @@ class Scanner:
                     return [self._scan_stream(display, fh, head, mime, size)]
                 if size > self.limits.max_file_bytes:
                     return [_too_large(display, size, mime, self.limits.max_file_mb)]
-                data = head + fh.read()
+                data = head + fh.read(self.limits.max_file_bytes + 1 - len(head))
+                changed = len(data) != size or os.fstat(fh.fileno()).st_size != size
         except FileNotFoundError:
             return [_error(display, 0, "", "vanished before it could be read")]
         except PermissionError:
@@ -103,7 +104,11 @@ class Scanner:
             return [FileResult(display, FileStatus.SKIPPED, reason="is a directory")]
         except OSError as exc:
             return [FileResult(display, FileStatus.ERROR, reason=f"unreadable: {exc.strerror}")]
-        return self.scan_bytes(display, data)
+        results = self.scan_bytes(display, data)
+        if changed:  # written to while we read it: what was read is reported, with a warning
+            note = f"the file changed while it was read ({size} bytes before, {len(data)} read)"
+            results[0] = replace(results[0], notes=(*results[0].notes, note))
+        return results
 
     def scan_bytes(
         self, display: str, data: bytes, depth: int = 0, budget: Budget | None = None

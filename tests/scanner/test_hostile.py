@@ -112,3 +112,24 @@ def test_binary_files_over_the_size_limit_are_skipped(make_scanner, tmp_path, si
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * (size_mb * MB - 8))
     results = make_scanner(Limits(max_file_mb=2)).scan_file(path)
     assert outcome(results, tmp_path) == [("huge.bin", "skipped", reason, 0)]
+
+
+def test_a_file_that_grows_while_it_is_read_is_noted(make_scanner, tmp_path, monkeypatch):
+    import scanner.pipeline as pipeline
+
+    path = tmp_path / "growing.txt"
+    path.write_text(PHONE_LINE, encoding="utf-8")
+    real_open = open
+
+    def open_and_append(file, *args, **kwargs):
+        handle = real_open(file, *args, **kwargs)
+        with real_open(file, "a", encoding="utf-8") as writer:  # another process appends
+            writer.write(PHONE_LINE)
+        return handle
+
+    monkeypatch.setattr(pipeline, "open", open_and_append, raising=False)
+    results = make_scanner().scan_file(path)
+    assert results[0].status.value == "scanned"
+    assert len(results[0].findings) == 2
+    assert results[0].notes == (
+        "the file changed while it was read (45 bytes before, 90 read)",)
