@@ -24,6 +24,8 @@ from typing import ClassVar
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.ner.lexicon import COMPOUND_SURNAMES, SURNAMES
+
 HEADERS: dict[str, tuple[str, ...]] = {
     "PERSON": (
         "姓名",
@@ -191,7 +193,9 @@ class TableColumnRecognizer(EntityRecognizer):
         entities: list[str],
         nlp_artifacts: NlpArtifacts | None = None,
     ) -> list[RecognizerResult]:
-        """Candidates: the whole (trimmed) cell, once per entity type its shape allows."""
+        """Candidates: the whole (trimmed) cell, once per entity type its shape allows.
+        A Han name must also begin with a surname: a 负责人 column holds roles too
+        (主持人, 产品团队)."""
         if len(text) > self.MAX_CELL:
             return []
         value = text.strip()
@@ -211,7 +215,9 @@ class TableColumnRecognizer(EntityRecognizer):
                 },
             )
             for entity, shape in SHAPES.items()
-            if entity in entities and shape.fullmatch(value)
+            if entity in entities
+            and shape.fullmatch(value)
+            and (entity != "PERSON" or _starts_with_surname(value))
         ]
 
     def enhance_using_context(
@@ -230,6 +236,13 @@ class TableColumnRecognizer(EntityRecognizer):
                 result.score = HEADER_SCORE
                 kept.append(result)
         return kept
+
+
+def _starts_with_surname(name: str) -> bool:
+    """True for a Latin or ·-joined name, or a Han name that starts with a surname."""
+    if not "\u4e00" <= name[0] <= "\u9fff" or "·" in name:
+        return True
+    return name[:2] in COMPOUND_SURNAMES or name[0] in SURNAMES
 
 
 def column_entity(context: list[str] | None) -> str | None:

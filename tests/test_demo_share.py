@@ -104,6 +104,13 @@ def test_media_list_journalists_are_found_by_their_column(findings) -> None:
     assert all(2 <= len(f["value"]) <= 4 or "·" in f["value"] for f in media)
 
 
+def test_column_people_are_names_not_roles(findings) -> None:
+    people = {
+        f["value"] for entries in findings.values() for f in entries if f["entity_type"] == "PERSON"
+    }
+    assert not people & {"主持人", "产品团队", "Bluewhale Tech"}
+
+
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_hard_negatives_stay_silent(findings, name: str) -> None:
     for negative in MANIFEST[name]["negatives"]:

@@ -72,3 +72,8 @@ def test_cells(analyzer, text, header, expected):
 def test_fast_path_and_presidio_engine_agree(analyzer):
     for text, header, _ in TableColumnRecognizer.POSITIVE_EXAMPLES:
         assert analyzer.analyze(text, (header,)) == analyzer.analyze_with_engine(text, (header,))
+
+
+@pytest.mark.parametrize("role", ["主持人", "产品团队", "待定", "市场部"])
+def test_roles_in_a_person_column_are_not_names(analyzer, role):
+    assert found(analyzer, role, "负责人") == []
