@@ -52,9 +52,12 @@ class Analyzer:
         recognizers: Sequence[EntityRecognizer],
         min_score: float = 0.5,
         enhancer: CharWindowContextEnhancer | None = None,
+        allow: Iterable[str] = (),
     ) -> None:
         self.recognizers = list(recognizers)
         self.min_score = min_score
+        # values never reported: the firm's own name, public figures, media it may name
+        self.allow = frozenset(_allow_key(term) for term in allow if term.strip())
         self.enhancer = enhancer or CharWindowContextEnhancer()
         self.entities = sorted({e for r in self.recognizers for e in r.supported_entities})
         self._engine: AnalyzerEngine | None = None
@@ -173,7 +176,10 @@ class Analyzer:
         if has_wrapped_digits(text):
             extra, superseded = _across_line_wraps(text, results, context, recognize)
             results = [r for r in results if id(r) not in superseded] + extra
-        return [_detection(text, r) for r in resolve_overlaps(results)]
+        detections = [_detection(text, r) for r in resolve_overlaps(results)]
+        if self.allow:
+            detections = [d for d in detections if _allow_key(d.value) not in self.allow]
+        return detections
 
 
 class _Concatenation:
@@ -348,6 +354,10 @@ class _Spans:
         self.starts.insert(i, start)
         self.ends.insert(i, end)
         return True
+
+
+def _allow_key(value: str) -> str:
+    return to_halfwidth(value).strip().lower()
 
 
 def _detection(text: str, r: RecognizerResult) -> Detection:

@@ -198,7 +198,8 @@ def _build_scanner(args: argparse.Namespace):
         exclude=config.scan.exclude,
         follow_symlinks=config.scan.follow_symlinks,
     )
-    scanner = Scanner(Analyzer(recognizers, min_score, enhancer), key, clients, options)
+    analyzer = Analyzer(recognizers, min_score, enhancer, allow=config.allow)
+    scanner = Scanner(analyzer, key, clients, options)
     return IsolatedScanner(scanner, timeout=config.limits.file_timeout_s)
 
 

@@ -22,6 +22,9 @@ Example::
 
     [security]
     hash_key_file = "~/.config/baomi/hash.key"
+
+    [allow]                    # never reported, whatever recognizer finds them
+    terms = ["保密公关顾问有限公司", "新华社"]
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Config:
     scan: ScanSettings = field(default_factory=ScanSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
     limits: Limits = field(default_factory=Limits)
+    allow: tuple[str, ...] = ()
     client_registry: Path | None = None
     hash_key_file: Path | None = None
 
@@ -74,7 +78,12 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
-    _reject_unknown(data, {"scan", "clients", "context", "security", "limits"}, str(path))
+    _reject_unknown(data, {"scan", "clients", "context", "security", "limits", "allow"}, str(path))
+    allow = data.get("allow", {})
+    _reject_unknown(allow, {"terms"}, f"{path} [allow]")
+    terms = allow.get("terms", [])
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise ConfigError(f"{path} [allow]: terms must be a list of strings")
     base = path.parent
     clients = data.get("clients", {})
     _reject_unknown(clients, {"registry"}, f"{path} [clients]")
@@ -84,6 +93,7 @@ def load_config(path: Path | None) -> Config:
         scan=_section(ScanSettings, data.get("scan", {}), f"{path} [scan]"),
         context=_section(ContextSettings, data.get("context", {}), f"{path} [context]"),
         limits=_section(Limits, data.get("limits", {}), f"{path} [limits]"),
+        allow=tuple(terms),
         client_registry=_path(base, clients.get("registry")),
         hash_key_file=_path(base, security.get("hash_key_file")),
     )

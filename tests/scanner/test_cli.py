@@ -362,3 +362,11 @@ def test_file_names_are_scanned_too(tmp_path) -> None:
 def test_output_into_a_directory_is_refused_before_scanning(tmp_path, share, capsys) -> None:
     assert main(["scan", str(share), "-o", str(tmp_path)]) == 2
     assert "is a directory" in capsys.readouterr().err
+
+
+def test_allow_listed_values_are_never_reported(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text("联系人手机13812345678，总机010-65123456。\n", encoding="utf-8")
+    config = tmp_path / "baomi.toml"
+    config.write_text('[allow]\nterms = ["010-65123456"]\n', encoding="utf-8")
+    code, records = run_jsonl(tmp_path, str(tmp_path / "a.txt"), "--config", str(config))
+    assert (code, [r["masked"] for r in records]) == (1, ["138****5678"])

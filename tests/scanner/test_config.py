@@ -44,3 +44,12 @@ def test_invalid_settings_are_one_line_errors(tmp_path: Path, text: str, message
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+def test_allow_list_terms(tmp_path: Path) -> None:
+    path = tmp_path / "baomi.toml"
+    path.write_text('[allow]\nterms = ["新华社", "保密公关顾问有限公司"]\n', encoding="utf-8")
+    assert load_config(path).allow == ("新华社", "保密公关顾问有限公司")
+    path.write_text('[allow]\nterms = "新华社"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="terms must be a list of strings"):
+        load_config(path)
