@@ -27,6 +27,7 @@ from recognizers.cn_resident_id import CnResidentIdRecognizer
 from recognizers.cn_uscc import CnUsccRecognizer
 from recognizers.context import CharWindowContextEnhancer
 from recognizers.email_address import EmailAddressRecognizer
+from recognizers.person_org_address import PersonOrgAddressRecognizer
 from recognizers.qq_number import QqNumberRecognizer
 from recognizers.table_column import TableColumnRecognizer
 from recognizers.wechat_id import WechatIdRecognizer
@@ -53,7 +54,7 @@ def entity_catalogue() -> list[tuple[str, str, str]]:
     """(entity type, Chinese description, English description) for every entity type."""
     classes: list = [*PATTERN_RECOGNIZERS, ClientRegistryRecognizer]
     single = [(c.ENTITY, c.DESCRIPTION_ZH, c.DESCRIPTION_EN) for c in classes]
-    return single + list(TableColumnRecognizer.CATALOGUE)
+    return single + list(PersonOrgAddressRecognizer.CATALOGUE)
 
 
 ENTITY_PRIORITY: dict[str, int] = {e: i for i, (e, _, _) in enumerate(entity_catalogue())}
@@ -64,8 +65,11 @@ def all_entities() -> list[str]:
 
 
 def build_recognizers(
-    clients: Sequence[Client] = (), entities: Iterable[str] | None = None
+    clients: Sequence[Client] = (), entities: Iterable[str] | None = None, ner: bool = True
 ) -> list[EntityRecognizer]:
+    """The recognizers for ``entities`` (all when empty). ``ner=False`` leaves out the
+    free-text PERSON / ORGANIZATION / CN_ADDRESS recognizer (its model costs ~1 s to
+    load and most of the analysis time); table columns still find those types."""
     wanted = set(entities) if entities else None
     recognizers: list[EntityRecognizer] = [
         cls() for cls in PATTERN_RECOGNIZERS if wanted is None or cls.ENTITY in wanted
@@ -74,6 +78,8 @@ def build_recognizers(
         recognizers.append(ClientRegistryRecognizer(clients))
     if wanted is None or wanted & set(TableColumnRecognizer().supported_entities):
         recognizers.append(TableColumnRecognizer())
+    if ner and (wanted is None or wanted & set(PersonOrgAddressRecognizer.ENTITIES)):
+        recognizers.append(PersonOrgAddressRecognizer())
     return recognizers
 
 

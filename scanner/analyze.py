@@ -42,6 +42,7 @@ from scanner.models import Detection, Segment
 
 CLIENT = "CLIENT"
 PERSON = "PERSON"
+NAMED_SPANS = frozenset({"ORGANIZATION", "CN_ADDRESS"})  # may hold a client name, never cut it
 Item = tuple[str, tuple[str, ...]]  # (text, external context such as a column header)
 Recognize = Callable[[str, tuple[str, ...]], list[RecognizerResult]]
 
@@ -63,9 +64,12 @@ class Analyzer:
         self._engine: AnalyzerEngine | None = None
         self._on_islands = [r for r in self.recognizers if getattr(r, "ISLAND_SAFE", False)]
         self._on_joined = [r for r in self.recognizers if isinstance(r, ClientRegistryRecognizer)]
-        self._per_item = [
-            r for r in self.recognizers if r not in self._on_islands and r not in self._on_joined
-        ]
+        fast = {*self._on_islands, *self._on_joined}
+        rest = [r for r in self.recognizers if r not in fast]
+        # recognizers that take the whole batch in one call (the NER model decodes
+        # many sentences together, several times faster than one call per cell)
+        self._batched = [r for r in rest if hasattr(r, "analyze_many")]
+        self._per_item = [r for r in rest if r not in self._batched]
 
     # --- public -----------------------------------------------------------------------
 
@@ -103,6 +107,10 @@ class Analyzer:
             for recognizer in self._on_joined:
                 for index, r in joined.analyze(recognizer, self.entities):
                     found[index][recognizer].append(r)
+        for recognizer in self._batched:
+            for index, results in enumerate(recognizer.analyze_many(texts, self.entities)):
+                if results:
+                    found[index][recognizer].extend(results)
         for index, text in enumerate(texts):
             for recognizer in self._per_item:
                 results = recognizer.analyze(text, self.entities, None)
@@ -311,8 +319,11 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     """One result per span: higher score, then longer, then the more specific type.
 
     CLIENT results compete only with each other (a registry USCC is both a CN_USCC
-    and the client), except that a known client is never also a PERSON. Kept spans
-    never overlap, so an overlap test is two neighbour comparisons in a sorted list.
+    and the client), except that a known client is never split or renamed: a PERSON
+    touching a client's name is dropped, and so is an ORGANIZATION or CN_ADDRESS that
+    cuts into it or is no more than it (one that strictly contains it, such as the
+    full legal name around a registered alias, stays). Kept spans never overlap, so
+    an overlap test is two neighbour comparisons in a sorted list.
     """
     ranked = sorted(
         results,
@@ -326,6 +337,12 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     groups: dict[bool, _Spans] = {True: _Spans(), False: _Spans()}
     for r in ranked:
         if r.entity_type == PERSON and clients.overlaps(r.start, r.end):
+            continue
+        if (
+            r.entity_type in NAMED_SPANS
+            and clients.overlaps(r.start, r.end)
+            and not clients.strictly_inside(r.start, r.end)
+        ):
             continue
         if groups[r.entity_type == CLIENT].claim(r.start, r.end):
             kept.append(r)
@@ -345,6 +362,18 @@ class _Spans:
         return bool(i and self.ends[i - 1] > start) or (
             i < len(self.starts) and self.starts[i] < end
         )
+
+    def strictly_inside(self, start: int, end: int) -> bool:
+        """Every held span overlapping [start, end) lies inside it, and none is all of it."""
+        i = bisect_right(self.starts, start - 1)  # the first span starting at or after start
+        if i and self.ends[i - 1] > start:
+            return False  # one starts before and reaches in
+        j = i
+        while j < len(self.starts) and self.starts[j] < end:
+            if self.ends[j] > end or (self.starts[j] == start and self.ends[j] == end):
+                return False
+            j += 1
+        return True
 
     def claim(self, start: int, end: int) -> bool:
         """Add [start, end) unless it overlaps a span already held."""

@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--clients", type=Path, help="client registry CSV (overrides the config)")
     scan.add_argument("--entities", help="comma-separated entity types to look for (default: all)")
     scan.add_argument("--min-score", type=float, help="report findings with at least this score")
+    scan.add_argument(
+        "--no-ner",
+        action="store_true",
+        help="skip names, organisations, addresses in free text (faster; name columns still count)",
+    )
     scan.add_argument("--format", choices=("table", "jsonl"), default="table")
     scan.add_argument("-o", "--output", type=Path, help="write the report here (atomically)")
     scan.add_argument(
@@ -191,7 +196,8 @@ def _build_scanner(args: argparse.Namespace):
         context_prefix_count=config.context.before,
         context_suffix_count=config.context.after,
     )
-    recognizers = build_recognizers([c.to_client() for c in clients], entities)
+    ner = config.scan.ner and not args.no_ner
+    recognizers = build_recognizers([c.to_client() for c in clients], entities, ner=ner)
     options = ScanOptions(
         include_values=args.include_values,
         limits=config.limits,

@@ -5,6 +5,7 @@ Example::
     [scan]
     min_score = 0.5            # findings below this score are not reported
     entities = []              # empty: every entity type
+    ner = true                 # people, organisations, addresses in free text (a ~1 s model load)
     exclude = ["*.tmp", "~$*"] # glob patterns on file names
     follow_symlinks = false
 
@@ -45,6 +46,7 @@ class ConfigError(Exception):
 class ScanSettings:
     min_score: float = 0.5
     entities: tuple[str, ...] = ()
+    ner: bool = True
     exclude: tuple[str, ...] = ("~$*", ".~lock.*#", "*.tmp", "*.part", ".DS_Store")
     follow_symlinks: bool = False
 

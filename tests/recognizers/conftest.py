@@ -24,8 +24,9 @@ MIN_SCORE = 0.5
 
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:
-    """All recognizers, an empty client registry, the default threshold."""
-    return Analyzer(build_recognizers([]), min_score=MIN_SCORE)
+    """The structured recognizers (NER has its own module, ``test_ner.py``), an empty
+    client registry, the default threshold."""
+    return Analyzer(build_recognizers([], ner=False), min_score=MIN_SCORE)
 
 
 # --- looking at results ------------------------------------------------------------------

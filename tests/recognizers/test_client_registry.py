@@ -13,6 +13,7 @@ from tests.recognizers.conftest import MIN_SCORE, assert_positions, make_uscc_wi
 C = "CLIENT"
 U = "CN_USCC"
 P = "PHONE_NUMBER"
+ORG = "ORGANIZATION"
 
 XINGHE_USCC = make_uscc_with_org("91110105", "MA01ABCD")
 CLIENTS = (
@@ -38,7 +39,9 @@ POSITIONS = [
     ("云图文化年度报告", [(C, 0, 4)]),
     # ---- longest match wins: one finding, not also the shorter names inside it
     ("北京星河传媒有限公司", [(C, 0, 10)]),
-    ("星河传媒有限公司", [(C, 0, 4)]),  # 星河传媒 (alias) beats 星河 (another client's alias)
+    # 星河传媒 (alias) beats 星河 (another client's alias); the organisation around the
+    # alias is reported too, as it strictly contains the client's name
+    ("星河传媒有限公司", [(C, 0, 4), (ORG, 0, 8)]),
     ("星河集团董事长", [(C, 0, 4)]),
     ("星河的新品", [(C, 0, 2)]),
     ("北京星河", [(C, 2, 4)]),
@@ -58,7 +61,7 @@ POSITIONS = [
     ("theCloudMap", []),
     # ---- not clients
     ("银河传媒发布新品", []),
-    ("北京星辰传媒有限公司", []),
+    ("北京星辰传媒有限公司", [(ORG, 0, 10)]),  # an organisation, but not a client
     # ---- a registry row's USCC: CLIENT, and also CN_USCC (both, same span)
     ("统一社会信用代码" + XINGHE_USCC, [(C, 8, 26), (U, 8, 26)]),
     (XINGHE_USCC, [(C, 0, 18), (U, 0, 18)]),
@@ -66,6 +69,10 @@ POSITIONS = [
     ("X" + XINGHE_USCC, []),  # part of a longer code
     # ---- a client next to other entities
     ("星河传媒联系人手机13812345678", [(C, 0, 4), (P, 9, 20)]),
+    # ---- a client is never split or renamed by the name recognizer
+    ("联系人：星河传媒王总", [(C, 4, 8)]),
+    ("客户为北京星河传媒有限公司北京分公司", [(C, 3, 13), (ORG, 3, 18)]),
+    ("蓝鲸科技股份有限公司的新品", [(C, 0, 4), (ORG, 0, 10)]),
 ]
 
 

@@ -116,6 +116,10 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
             "北京星河传媒有限公司",
             client,
         ),
+        # the name recognizer: 联系人 labels the person in free text
+        expected(
+            notes, "PERSON", 3, 5, 0.85, "第 3 行", "PersonOrgAddressRecognizer", "张*", "张伟"
+        ),
         expected(
             notes,
             "PHONE_NUMBER",
@@ -195,7 +199,7 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
     err = capsys.readouterr().err
     assert f"{share / 'logo.png'}: unsupported file type: image/png" in err
     assert f"{share / '空文件.txt'}: empty file" in err
-    assert "scanned 5 files: 10 findings in 2 files, 2 skipped, 0 errors" in err
+    assert "scanned 5 files: 11 findings in 2 files, 2 skipped, 0 errors" in err
 
 
 def test_no_raw_values_leave_the_scan_unless_asked(tmp_path, share, registry, capsys) -> None:
@@ -355,7 +359,8 @@ def test_file_names_are_scanned_too(tmp_path) -> None:
     code, records = run_jsonl(tmp_path, str(tmp_path))
     assert code == 1
     assert [(r["entity_type"], r["location"], r["start"], r["end"]) for r in records] == [
-        ("PHONE_NUMBER", "文件名", 3, 14)
+        ("PERSON", "文件名", 0, 2),
+        ("PHONE_NUMBER", "文件名", 3, 14),
     ]
 
 
@@ -370,3 +375,15 @@ def test_allow_listed_values_are_never_reported(tmp_path) -> None:
     config.write_text('[allow]\nterms = ["010-65123456"]\n', encoding="utf-8")
     code, records = run_jsonl(tmp_path, str(tmp_path / "a.txt"), "--config", str(config))
     assert (code, [r["masked"] for r in records]) == (1, ["138****5678"])
+
+
+def test_no_ner_leaves_out_free_text_names(tmp_path) -> None:
+    (tmp_path / "纪要.txt").write_text("联系人：张伟，手机13812345678\n", encoding="utf-8")
+    _, with_ner = run_jsonl(tmp_path, str(tmp_path / "纪要.txt"))
+    assert [r["entity_type"] for r in with_ner] == ["PERSON", "PHONE_NUMBER"]
+    _, without = run_jsonl(tmp_path, str(tmp_path / "纪要.txt"), "--no-ner")
+    assert [r["entity_type"] for r in without] == ["PHONE_NUMBER"]
+    config = tmp_path / "baomi.toml"
+    config.write_text("[scan]\nner = false\n", encoding="utf-8")
+    _, configured = run_jsonl(tmp_path, str(tmp_path / "纪要.txt"), "--config", str(config))
+    assert [r["entity_type"] for r in configured] == ["PHONE_NUMBER"]

@@ -1,0 +1,1127 @@
+"""PERSON, ORGANIZATION and CN_ADDRESS in free Chinese text: a CRF plus rules.
+
+The statistical part is the character CRF of ``recognizers/ner`` (trained on
+news-style data, see ``recognizers/ner/MODEL_CARD.md``). On its own it reports
+at ``CRF_SCORE`` (0.6). High-precision rules find what a PR firm's documents
+spell out and fix the CRF's boundaries; a span a rule produced or confirmed
+scores ``RULE_SCORE`` (0.85):
+
+* PERSON: a name after a label (联系人：张伟, 记者 李娜, 负责人王芳; lists
+  联系人：张伟、王芳), a name before a title (张伟经理 → 张伟; 王总 alone is no
+  name: a surname and a title), compound surnames (欧阳雪, 司马相如, also
+  completing a CRF span that cut one), names with a middle dot (阿依古丽·买买提).
+  Two-character words that start with a surname (高达, 金融, 文明) are never names.
+* ORGANIZATION: a strong suffix (…有限公司, …股份有限公司, …集团, …银行, …大学,
+  …医院, …日报, …电视台, …协会, …委员会 …) with a trade name before it, which may
+  hold a bracketed place (…科技（深圳）有限公司) and be followed by a branch
+  (…有限公司北京分公司); the start is the CRF's when it agrees, else where the
+  name stops (punctuation, a function word, a lead-in such as 客户 or 甲方).
+* CN_ADDRESS: the administrative hierarchy — a province, city or county name
+  (from the cpca package's adcode table) followed by further levels, roads,
+  numbers, buildings and rooms (北京市朝阳区建国路88号SOHO现代城A座1203室), or
+  partial ones of at least two parts (深圳市南山区科技园); a road with a number
+  (建国路88号) also starts one. A bare place name (北京, 台湾) is not a postal
+  address and is not reported, even when the CRF tags it.
+
+Offsets are exact character offsets into the text analysed. Overlapping
+candidates are merged so that one name yields one finding: rule spans win over
+CRF spans, then the higher score, then the longer span.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+import ahocorasick
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.ner import lexicon
+from recognizers.ner.crf import ChineseCrf
+
+PERSON, ORGANIZATION, ADDRESS = "PERSON", "ORGANIZATION", "CN_ADDRESS"
+CRF_SCORE = 0.6
+RULE_SCORE = 0.85
+
+_HAN_CHAR = "\u4e00-\u9fff\u3400-\u4dbf"
+_HAS_HAN = re.compile(f"[{_HAN_CHAR}]")
+DOTS = "·•‧・･"  # U+00B7, U+2022, U+2027, U+30FB, U+FF65 between the parts of a name
+
+# Characters that end a name or an organisation's name when scanning over text.
+FUNCTION_CHARS = frozenset(
+    "的了在是和与及或等对将把被为从向于也都就而但并且其由据跟让使给请该本此这那各每某我你他她它们着过"
+)
+# Words right after a name: 张伟表示, 李娜手机, 王芳负责 — they end the name.
+AFTER_NAME = (
+    "表示",
+    "说",
+    "称",
+    "指出",
+    "认为",
+    "介绍",
+    "强调",
+    "透露",
+    "告诉",
+    "手机",
+    "电话",
+    "邮箱",
+    "微信",
+    "联系",
+    "负责",
+    "报道",
+    "摄",
+    "发自",
+    "主持",
+    "出席",
+    "参加",
+    "担任",
+    "现任",
+    "先生",
+    "女士",
+    "同志",
+    "等人",
+)
+# Two-character verbs that follow a person as the subject (张伟表示, 由魏然统筹, 常乐负责):
+# like a title, they confirm a name-shaped word right before them.
+NAME_VERBS = (
+    "表示",
+    "指出",
+    "认为",
+    "介绍",
+    "强调",
+    "透露",
+    "负责",
+    "统筹",
+    "主持",
+    "汇报",
+    "补充",
+    "发言",
+    "提出",
+    "回复",
+    "反馈",
+    "确认",
+    "告诉",
+    "担任",
+    "出任",
+    "签署",
+    "致辞",
+)
+# Lead-ins that precede an organisation's name without being part of it.
+ORG_LEAD_INS = (
+    "客户",
+    "甲方",
+    "乙方",
+    "丙方",
+    "委托方",
+    "受托方",
+    "合作方",
+    "供应商",
+    "服务商",
+    "主办方",
+    "承办方",
+    "协办方",
+    "主办",
+    "承办",
+    "协办",
+    "我司",
+    "贵司",
+    "公司名称",
+    "单位名称",
+    "名称",
+    "单位",
+    "来自",
+    "位于",
+    "代表",
+    "签约",
+    "联合",
+    "携手",
+    "邀请",
+    "感谢",
+    "媒体",
+    "通过",
+    "针对",
+    "关于",
+    "联系",
+)
+# A trade name made only of these says what a company does, not which one it is.
+GENERIC_ORG_WORDS = (
+    "科技",
+    "网络",
+    "信息",
+    "技术",
+    "传媒",
+    "文化",
+    "投资",
+    "咨询",
+    "管理",
+    "贸易",
+    "发展",
+    "实业",
+    "控股",
+    "服务",
+    "广告",
+    "公关",
+    "商贸",
+    "电子",
+    "有限",
+    "股份",
+    "责任",
+    "集团",
+    "分",
+    "子",
+    "总",
+    "母",
+    "新",
+    "大",
+    "一家",
+    "家",
+    "多家",
+    "这家",
+    "该",
+    "本",
+    "其",
+    "贵",
+    "我",
+    "各",
+    "上市",
+    "国有",
+    "民营",
+    "外资",
+    "合资",
+    "私营",
+    "中小",
+)
+_GENERIC_ORG = re.compile("(?:" + "|".join(sorted(GENERIC_ORG_WORDS, key=len, reverse=True)) + ")+")
+MAX_ORG_NAME = 30
+# Industry words after a short trade name (星河传媒, 蓝鲸科技, 青禾食品, 第一财经): how
+# companies and outlets are called in running text once introduced.
+INDUSTRY_WORDS = (
+    "科技",
+    "传媒",
+    "食品",
+    "物流",
+    "电子",
+    "网络",
+    "地产",
+    "置业",
+    "医药",
+    "制药",
+    "汽车",
+    "证券",
+    "保险",
+    "资本",
+    "财经",
+    "新闻",
+    "报道",
+    "能源",
+    "电器",
+    "通信",
+    "软件",
+    "影业",
+    "互娱",
+    "咨询",
+    "公关",
+    "实业",
+    "控股",
+)
+_INDUSTRY = re.compile("|".join(INDUSTRY_WORDS))
+_TRADE_NAME = re.compile(rf"[{_HAN_CHAR}0-9]{{2,6}}")
+FIELD_SEPARATORS = "\t　|｜（）()；;"
+_AFTER_ORG = (
+    "董事长",
+    "总经理",
+    "总裁",
+    "副总裁",
+    "创始人",
+    "董事",
+    "首席",
+    "CEO",
+    "主编",
+    "记者",
+    "编辑",
+    "编导",
+)
+# Company-law forms: whatever precedes them is a company's registered name.
+COMPANY_LAW_SUFFIXES = ("有限公司", "有限责任公司", "集团公司")
+# Suffixes so often after a description (保险公司, 抢劫银行, 考上大学) that only the CRF's
+# support makes them a name.
+SUFFIXES_NEEDING_CRF = frozenset(
+    "公司 银行 大学 学院 中学 小学 医院 集团 控股集团 周刊 法院 检察院 办公室 办公厅 俱乐部".split()
+)
+# A name never starts with a quantifier or determiner (许多公司, 一些银行, 该集团, 余家公司).
+NOT_NAME_START = frozenset("许一这那该各每某余几多个名家此本其两数诸全整首另不目当加又已")
+
+# Address parts after the division names. Areas and streets may follow a division
+# directly (南山区科技园, 朝阳区建国路); building parts (88号, SOHO现代城, A座, 1203室)
+# only follow a street-level part, so 南通中心 or 北京铁路局 are no addresses.
+_ADDR_BODY = rf"[{_HAN_CHAR}A-Za-z0-9\-]"
+_AREA_PARTS = (
+    re.compile(rf"{_ADDR_BODY}{{0,10}}?(?:科技园|产业园|工业园|园区|开发区|工业区|高新区|新区)"),
+    re.compile(rf"{_ADDR_BODY}{{1,10}}?(?:街道|社区|镇|乡|村|区|县)"),
+    re.compile(rf"{_ADDR_BODY}{{2,10}}?(?:大道|大街|胡同|路|街|巷|弄|里)"),
+)
+_BUILDING_PARTS = (
+    re.compile(r"[0-9]+(?:-[0-9]+)*(?:号院|号楼|号|栋|幢|座|楼|层|单元|室)?"),
+    re.compile(r"[A-Za-z][0-9]*(?:座|栋|幢|区|楼)"),
+    re.compile(
+        rf"{_ADDR_BODY}{{1,10}}?(?:号院|号楼|号|栋|幢|座|楼|层|单元|室|大厦|广场|中心|花园|小区|城|苑|园)"
+    ),
+)
+_STREET_UNITS = re.compile(r"(?:大道|大街|胡同|路|街|巷|弄|里|号院|号楼|号)$")
+_ROAD_NUMBER = re.compile(
+    rf"[{_HAN_CHAR}]{{2,8}}(?:大道|大街|胡同|路|街|巷|弄)[0-9]+(?:-[0-9]+)?号"
+)
+_ADDRESS_STOP = FUNCTION_CHARS | frozenset("举召")
+
+# Person-name shapes.
+_SURNAME_CHARS = "".join(sorted(lexicon.SURNAMES))
+_COMPOUND = "|".join(sorted(lexicon.COMPOUND_SURNAMES, key=len, reverse=True))
+# Compound surnames that are also common words (东方航空, 西门子, 第五届) start a name only
+# with a label, a title or the CRF's support.
+AMBIGUOUS_COMPOUNDS = frozenset(
+    {"东方", "西门", "百里", "第五", "南门", "东门", "公西", "东郭", "公良", "司空", "长孙", "闻人"}
+)
+_DOT_NAME = re.compile(rf"[{_HAN_CHAR}]{{1,8}}(?:[{DOTS}][{_HAN_CHAR}]{{1,10}}){{1,3}}")
+_LABELS = "|".join(sorted(lexicon.PERSON_LABELS, key=len, reverse=True))
+_ONE_NAME = rf"(?:[{_HAN_CHAR}]{{1,8}}[{DOTS}][{_HAN_CHAR}]{{1,10}}|[{_HAN_CHAR}]{{2,4}})"
+_LABEL_NAMES = re.compile(
+    rf"(?:{_LABELS})(?:[：:\s]|是|为)*({_ONE_NAME}(?:\s*[、，,/和及与]\s*{_ONE_NAME})*)"
+)
+_LIST_SEPARATOR = re.compile(r"\s*[、，,/和及与]\s*")
+# Labels that directly precede a name even without a colon (记者李娜, 联系人张伟).
+DIRECT_LABELS = frozenset(
+    "联系人 联络人 对接人 负责人 经办人 项目负责人 法定代表人 法人代表 收件人 发件人 签收人 记者"
+    " 实习记者 特约记者 通讯员 责任编辑 责编 主编 主持人 发言人 签字人 授权代表 甲方代表 乙方代表"
+    " 客户代表 主讲人 记录人 嘉宾 特邀嘉宾 主持 编辑".split()
+)
+# Titles long enough to mark the end of a name; 总/董/工 (王总) are abbreviations of a
+# title after a bare surname and never make a name on their own.
+_TITLE_WORDS = sorted((t for t in lexicon.TITLES if len(t) >= 2), key=len, reverse=True)
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int
+    end: int
+    entity: str
+    score: float
+    rule: str  # "crf" or the rule's name
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class _Keywords:
+    """One Aho-Corasick pass for the rule vocabulary: titles, organisation suffixes,
+    division names."""
+
+    def __init__(self) -> None:
+        upper, county, _ = lexicon.admin_divisions()
+        self.automaton = ahocorasick.Automaton()
+        entries: dict[str, set[str]] = {}
+        for word in _TITLE_WORDS:
+            entries.setdefault(word, set()).add("title")
+        for word in NAME_VERBS:
+            entries.setdefault(word, set()).add("verb")
+        for word in lexicon.ORG_SUFFIXES_STRONG:
+            entries.setdefault(word, set()).add("org")
+        for word in upper:
+            entries.setdefault(word, set()).add("upper")
+        for word in county:
+            entries.setdefault(word, set()).add("county")
+        for word, kinds in entries.items():
+            self.automaton.add_word(word, (len(word), frozenset(kinds)))
+        self.automaton.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, int, frozenset[str]]]:
+        """(start, end, kinds) of every keyword occurrence, overlapping ones included."""
+        return [
+            (end + 1 - length, end + 1, kinds) for end, (length, kinds) in self.automaton.iter(text)
+        ]
+
+
+class PersonOrgAddressRecognizer(EntityRecognizer):
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON, ORGANIZATION, ADDRESS)
+    CATALOGUE: ClassVar[list[tuple[str, str, str]]] = [
+        (
+            PERSON,
+            "自然人姓名（正文中的联系人、记者等，以及表格“姓名/联系人”列）",
+            "Person names in free text and in name columns",
+        ),
+        (
+            ORGANIZATION,
+            "机构名称（公司、政府机关、媒体、高校、医院、协会）",
+            "Organisations: companies, government bodies, media, universities, hospitals",
+        ),
+        (
+            ADDRESS,
+            "通讯地址（省市区县至门牌、房间号，含部分地址）",
+            "Postal addresses, province down to room number, partial ones included",
+        ),
+    ]
+    # (text, entity type, the exact substring that must be reported)
+    POSITIVE_EXAMPLES: ClassVar[list[tuple[str, str, str]]] = [
+        ("联系人：张伟，手机请见附件", PERSON, "张伟"),
+        ("请与张伟经理确认发布会流程", PERSON, "张伟"),
+        ("本次专访由欧阳雪负责协调", PERSON, "欧阳雪"),
+        ("嘉宾阿依古丽·买买提将出席论坛", PERSON, "阿依古丽·买买提"),
+        ("甲方：深圳市蓝鲸科技股份有限公司", ORGANIZATION, "深圳市蓝鲸科技股份有限公司"),
+        ("客户为腾讯科技（深圳）有限公司", ORGANIZATION, "腾讯科技（深圳）有限公司"),
+        ("邀请南方日报和深圳电视台参加", ORGANIZATION, "南方日报"),
+        (
+            "办公地址：北京市朝阳区建国路88号SOHO现代城A座1203室",
+            ADDRESS,
+            "北京市朝阳区建国路88号SOHO现代城A座1203室",
+        ),
+        ("活动在深圳市南山区科技园举行", ADDRESS, "深圳市南山区科技园"),
+    ]
+    NEGATIVE_EXAMPLES: ClassVar[list[str]] = [
+        "王总下午到",  # a surname and a title: not a name on its own
+        "增长率高达百分之三十",  # 高达 is a word
+        "金融行业的文明建设",  # 金融, 文明
+        "我们下周去北京",  # a bare place is no postal address
+        "该公司表示将按期交付",  # no trade name
+    ]
+
+    _crf: ClassVar[ChineseCrf | None] = None
+    _keywords: ClassVar[_Keywords | None] = None
+    _load_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, crf: ChineseCrf | None = None) -> None:
+        self._own_crf = crf
+        super().__init__(
+            supported_entities=list(self.ENTITIES),
+            name=type(self).__name__,
+            supported_language="zh",
+        )
+
+    def load(self) -> None:
+        """Load the CRF and the rule vocabulary once per process (shared by instances)."""
+        cls = type(self)
+        with cls._load_lock:
+            if self._own_crf is None and cls._crf is None:
+                cls._crf = ChineseCrf()
+            if cls._keywords is None:
+                cls._keywords = _Keywords()
+
+    @property
+    def crf(self) -> ChineseCrf:
+        if self._own_crf is not None:
+            return self._own_crf
+        if type(self)._crf is None:
+            self.load()
+        assert type(self)._crf is not None
+        return type(self)._crf
+
+    @property
+    def keywords(self) -> _Keywords:
+        if type(self)._keywords is None:
+            self.load()
+        assert type(self)._keywords is not None
+        return type(self)._keywords
+
+    # --- Presidio interface -------------------------------------------------------------
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+    ) -> list[RecognizerResult]:
+        return self.analyze_many([text], entities)[0]
+
+    def analyze_many(
+        self, texts: Sequence[str], entities: Iterable[str] | None = None
+    ) -> list[list[RecognizerResult]]:
+        """``analyze`` for several texts at once: their sentences go through the CRF
+        together, which is several times faster than one call per short text."""
+        wanted = set(entities or self.ENTITIES) & set(self.ENTITIES)
+        out: list[list[RecognizerResult]] = [[] for _ in texts]
+        if not wanted:
+            return out
+        todo = [i for i, text in enumerate(texts) if _HAS_HAN.search(text)]
+        crf_spans = self.crf.spans_batch([texts[i] for i in todo])
+        for i, spans in zip(todo, crf_spans, strict=True):
+            out[i] = [
+                self._result(c) for c in self.candidates(texts[i], spans) if c.entity in wanted
+            ]
+        return out
+
+    def _result(self, candidate: Candidate) -> RecognizerResult:
+        return RecognizerResult(
+            candidate.entity,
+            candidate.start,
+            candidate.end,
+            candidate.score,
+            None,
+            {
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                "rule": candidate.rule,
+            },
+        )
+
+    # --- combining --------------------------------------------------------------------
+
+    def candidates(self, text: str, crf_spans: Sequence[tuple[int, int, str]]) -> list[Candidate]:
+        """Rule and CRF candidates of one text, merged: one finding per name."""
+        keywords = self.keywords.find(text)
+        crf = [Candidate(s, e, label, CRF_SCORE, "crf") for s, e, label in crf_spans]
+        persons = [c for c in crf if c.entity == PERSON]
+        orgs = [c for c in crf if c.entity == ORGANIZATION]
+        places = [c for c in crf if c.entity in (ADDRESS, "LOC")]
+        rules: list[Candidate] = []
+        rules += person_rules(text, keywords, persons)
+        rules += organisation_rules(text, keywords, orgs)
+        rules += address_rules(text, keywords)
+        kept_crf = [
+            c
+            for c in (
+                *(fix_person(text, c) for c in persons),
+                *orgs,
+                *(c for c in places if c.entity == ADDRESS and specific_address(text, c, keywords)),
+            )
+            if c is not None
+        ]
+        tidy = [t for c in (*rules, *kept_crf) if (t := tidy_span(text, c)) is not None]
+        return merge([c for c in tidy if c.rule != "crf"], [c for c in tidy if c.rule == "crf"])
+
+
+def merge(rules: list[Candidate], crf: list[Candidate]) -> list[Candidate]:
+    """One candidate per stretch of text.
+
+    A CRF span of the same type as a rule span it overlaps confirms it (the rule's
+    boundaries win); otherwise rule spans first, then higher score, then longer.
+    """
+    for c in crf:
+        for r in rules:
+            if r.entity == c.entity and r.start < c.end and c.start < r.end:
+                r.score = max(r.score, RULE_SCORE)
+    # 武汉市住房保障管理中心, 北京市朝阳区人民医院: a place that begins an organisation's
+    # name is part of that name
+    rules = [
+        r
+        for r in rules
+        if r.entity != ADDRESS
+        or not any(
+            c.entity == ORGANIZATION and c.start <= r.start and c.end > r.end
+            for c in (*crf, *rules)
+        )
+    ]
+    ranked = sorted(
+        [*rules, *crf],
+        key=lambda c: (c.rule == "crf", -c.score, -c.length, c.start),
+    )
+    kept: list[Candidate] = []
+    for c in ranked:
+        if all(c.end <= k.start or k.end <= c.start for k in kept):
+            kept.append(c)
+    kept.sort(key=lambda c: (c.start, c.end))
+    return kept
+
+
+_EDGE_CHARS = r"\s\u3000.,;:!?。，、；：！？“”‘’\"'·•—\-|/"
+_LEADING = re.compile(f"^[{_EDGE_CHARS}]+")
+_TRAILING = re.compile(f"[{_EDGE_CHARS}]+$")
+_SPACED_HAN = re.compile(f"[{_HAN_CHAR}][ \t\u3000]+[{_HAN_CHAR}]")
+_OPEN, _CLOSE = "（(", "）)"
+_LEGAL_FORMS = frozenset(
+    {*lexicon.ORG_SUFFIXES_STRONG, "公司", "有限公司", "有限责任公司", "股份有限公司", "股份公司"}
+)
+
+
+def tidy_span(text: str, c: Candidate) -> Candidate | None:
+    """Exact edges for every candidate: no blanks, line breaks or punctuation at either
+    end (the CRF sometimes tags the break after a name: 张伟\\n), an unmatched closing
+    bracket pulls in its opening one and the word before it (中国（上海）自由贸易
+    试验区…), and a span the model ran across a line, a symbol (→) or a gap between
+    Han characters (型  股份有限公司) is no name at all."""
+    value = text[c.start : c.end]
+    start = c.start + _span_len(_LEADING.search(value))
+    end = c.end - _span_len(_TRAILING.search(value[start - c.start :]))
+    if end - start < 2:
+        return None
+    value = text[start:end]
+    closes = sum(value.count(ch) for ch in _CLOSE)
+    opens = sum(value.count(ch) for ch in _OPEN)
+    if closes > opens and value[-1] in _CLOSE:
+        end -= 1  # 赵磊）: the bracket closes the sentence, not the name
+    elif closes > opens and start > 0 and text[start - 1] in _OPEN:
+        start -= 1
+        while start > 0 and _HAS_HAN.match(text[start - 1]) and c.start - start < 3:
+            start -= 1
+    elif opens > closes and value[-1] in _OPEN:
+        end -= 1
+    value = text[start:end]
+    if end - start < 2:
+        return None
+    if any(ch in "\n\r\t" for ch in value) or _SPACED_HAN.search(value):
+        return None
+    if c.rule == "crf" and not _plausible_crf_span(c.entity, value):
+        return None
+    if c.entity == ORGANIZATION and value in _LEGAL_FORMS:
+        return None  # 企业类型：股份有限公司 names a legal form, not a company
+    if start == c.start and end == c.end:
+        return c
+    return Candidate(start, end, c.entity, c.score, c.rule)
+
+
+# Event-industry words that begin with a surname character (易, 白, 伴) and that the
+# CRF, trained on news, takes for names.
+EVENT_WORDS = frozenset({"易拉宝", "白板", "伴手礼", "花絮", "路演", "展架", "桁架"})
+# Latin words of the trade that the CRF takes for organisations in a PR firm's text.
+INDUSTRY_ACRONYMS = frozenset(
+    {"KOL", "KOC", "PR", "CEO", "CFO", "COO", "CMO", "PPT", "APP", "KPI", "ROI", "IP", "UGC", "PGC"}
+)
+
+
+# A company's own department (财务部, 公共事务部) is no organisation; 外交部 is.
+_DEPARTMENT = re.compile(
+    "(?:公共)?(?:财务|事务|行政|市场|人事|人力资源|公关|技术|销售|法务|采购|品牌|运营|客服|业务|项目|综合|编辑|新闻)部"
+)
+
+
+def _plausible_crf_span(entity: str, value: str) -> bool:
+    """What the CRF alone may report: no symbols (→), no word of the trade (KOL, 易拉宝)
+    and no bare department (财务部, 公共事务部)."""
+    if any(unicodedata.category(ch).startswith("S") for ch in value):
+        return False
+    if value in EVENT_WORDS or value.upper() in INDUSTRY_ACRONYMS:
+        return False
+    return not (entity == ORGANIZATION and _DEPARTMENT.fullmatch(value))
+
+
+def _span_len(m: re.Match[str] | None) -> int:
+    return m.end() - m.start() if m else 0
+
+
+# --- PERSON ---------------------------------------------------------------------------------
+
+
+def is_name_shape(name: str) -> bool:
+    """A Chinese name: surname (or compound surname) + 1-2 characters, or parts joined by
+    a middle dot; never a word that merely starts with a surname (高达, 金融)."""
+    if any(d in name for d in DOTS):
+        parts = re.split(f"[{DOTS}]", name)
+        return all(1 <= len(p) <= 10 and _HAS_HAN.match(p) for p in parts)
+    if not 2 <= len(name) <= 4 or not all(_HAS_HAN.match(c) for c in name):
+        return False
+    if name in lexicon.NOT_NAMES or name in lexicon.COMPOUND_SURNAMES:
+        return False
+    if name[:2] in lexicon.COMPOUND_SURNAMES and len(name) >= 3:
+        return True
+    return name[0] in lexicon.SURNAMES and len(name) <= 3
+
+
+def surname_and_title(name: str) -> bool:
+    """王总, 李工, 张经理: a surname followed only by a title is no name."""
+    for title in lexicon.TITLES:
+        if name.endswith(title):
+            rest = name[: -len(title)]
+            return len(rest) <= 1 or rest in lexicon.COMPOUND_SURNAMES
+    return False
+
+
+def name_end(text: str, start: int, crf_persons: Sequence[Candidate]) -> int | None:
+    """Where a name starting at ``start`` ends: the CRF's end when it found a name there,
+    else before the first title, after-name word, function character or non-Han char."""
+    for c in crf_persons:
+        if c.start == start and 2 <= c.length <= 4 and is_name_shape(text[c.start : c.end]):
+            return c.end
+    compound = text[start : start + 2] in lexicon.COMPOUND_SURNAMES
+    given_from = start + (2 if compound else 1)
+    limit = min(len(text), given_from + 2)
+    end = given_from
+    while end < limit and _HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
+        end += 1
+    if end == given_from:
+        return None
+    # more Han characters follow without a break: take the common 2+1 reading only
+    # when the third character is a given-name character, else surname + one
+    runs_on = (
+        end == limit
+        and end < len(text)
+        and _HAS_HAN.match(text[end])
+        and not _ends_name_at(text, end)
+    )
+    if runs_on and end - given_from == 2 and text[given_from + 1] not in lexicon.GIVEN_NAME_CHARS:
+        end -= 1
+    return end
+
+
+def _ends_name_at(text: str, i: int) -> bool:
+    if text[i] in FUNCTION_CHARS:
+        return True
+    return any(text.startswith(w, i) for w in (*_TITLE_WORDS, *AFTER_NAME, *NAME_VERBS))
+
+
+def person_rules(
+    text: str, keywords: list[tuple[int, int, frozenset[str]]], crf_persons: list[Candidate]
+) -> list[Candidate]:
+    found: list[Candidate] = []
+    found += _names_after_labels(text, crf_persons)
+    found += _names_before_titles(text, keywords, crf_persons)
+    found += _compound_surname_names(text, crf_persons)
+    found += _dot_names(text, crf_persons)
+    return found
+
+
+def _names_after_labels(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+    """联系人：张伟 / 记者 李娜 / 出席：张伟、王芳、李娜 — the label says a name follows.
+
+    Labels that are also ordinary words (出席, 记录, 作者 …) count only before a colon or
+    a space; a list goes on only while its items are names."""
+    found = []
+    for m in _LABEL_NAMES.finditer(text):
+        label = text[m.start() : m.start(1)].rstrip("：: \t　是为")
+        separated = m.start(1) > m.start() + len(label)
+        if label not in DIRECT_LABELS and not separated:
+            continue
+        position = m.start(1)
+        for item in _LIST_SEPARATOR.split(m.group(1)):
+            start = text.find(item, position)
+            position = start + len(item)
+            end = _label_name_end(text, start, start + len(item), crf_persons)
+            if end is None:
+                break
+            name = text[start:end]
+            if not is_name_shape(name) or surname_and_title(name):
+                break
+            found.append(Candidate(start, end, PERSON, RULE_SCORE, "label"))
+    return found
+
+
+def _label_name_end(
+    text: str, start: int, item_end: int, crf_persons: list[Candidate]
+) -> int | None:
+    """End of the name at ``start`` after a label: the CRF's, the trimmed dotted name, or
+    surname + given name when a boundary follows."""
+    crf = next((c for c in crf_persons if c.start == start and c.end <= item_end + 8), None)
+    if any(d in text[start:item_end] for d in DOTS):
+        return crf.end if crf is not None else _trim_after_name(text, start, item_end)
+    if crf is not None and 2 <= crf.length <= 4:
+        return crf.end
+    if text[start] in FUNCTION_CHARS:
+        return None  # 负责人向美方介绍: 向 is a preposition here
+    end = name_end(text, start, ())
+    if end is None or end > item_end:
+        return None
+    if end < len(text) and _HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
+        return None
+    given = text[start + (2 if text[start : start + 2] in lexicon.COMPOUND_SURNAMES else 1) : end]
+    if not any(c in lexicon.GIVEN_NAME_CHARS for c in given):
+        return None  # 记者曾去过, 来自: no given-name character at all
+    return end
+
+
+def _names_before_titles(
+    text: str, keywords: list[tuple[int, int, frozenset[str]]], crf_persons: list[Candidate]
+) -> list[Candidate]:
+    """张伟经理 → 张伟, 李明华教授 → 李明华, 常乐负责 → 常乐: a title, or a verb that takes
+    a person as its subject, right after a name-shaped word confirms it."""
+    found = []
+    for t_start, _, kinds in keywords:
+        if "title" not in kinds and "verb" not in kinds:
+            continue
+        crf = next((c for c in crf_persons if c.end == t_start and c.length >= 2), None)
+        if crf is not None:
+            if fix_person(text, crf) is not None:
+                found.append(Candidate(crf.start, crf.end, PERSON, RULE_SCORE, "title"))
+            continue
+        start = _name_start_before(text, t_start)
+        if start is not None:
+            found.append(Candidate(start, t_start, PERSON, RULE_SCORE, "title"))
+    return found
+
+
+def _name_start_before(text: str, end: int) -> int | None:
+    """Start of a name ending at ``end`` (before a title): 3 characters when the first is
+    a surname and the other two given-name characters, else 2 with a surname first."""
+    if end >= 4 and text[end - 4 : end - 2] in lexicon.COMPOUND_SURNAMES and _boundary_before(
+        text, end - 4
+    ):
+        return end - 4
+    if (
+        end >= 3
+        and text[end - 3 : end - 1] in lexicon.COMPOUND_SURNAMES
+        and _boundary_before(text, end - 3)
+    ):
+        return end - 3
+    three = text[max(0, end - 3) : end]
+    if (
+        len(three) == 3
+        and three[0] in lexicon.SURNAMES
+        and three[0] not in FUNCTION_CHARS
+        and three[1] in lexicon.GIVEN_NAME_CHARS
+        and three[2] in lexicon.GIVEN_NAME_CHARS
+        and all(_HAS_HAN.match(c) for c in three)
+        and _boundary_before(text, end - 3)
+    ):
+        return end - 3
+    two = text[max(0, end - 2) : end]
+    if (
+        len(two) == 2
+        and is_name_shape(two)
+        and two[1] in lexicon.GIVEN_NAME_CHARS
+        and _boundary_before(text, end - 2)
+    ):
+        return end - 2
+    return None
+
+
+def _boundary_before(text: str, i: int) -> bool:
+    """Nothing name-like directly before ``i``: start, punctuation, a function character,
+    a label or a verb-like lead-in."""
+    if i == 0:
+        return True
+    before = text[i - 1]
+    if not _HAS_HAN.match(before) or before in FUNCTION_CHARS:
+        return True
+    return any(
+        text.endswith(w, 0, i)
+        for w in (*lexicon.PERSON_LABELS, "感谢", "会见", "拜访", "联系", "致电", "通知", "邀请")
+    )
+
+
+def _compound_surname_names(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+    """欧阳雪, 司马相如: a compound surname with one or two given-name characters, or a CRF
+    span that cut one in half (阳雪 → 欧阳雪). Never inside a word (局长孙… is 局长 + 孙…)."""
+    found = []
+    for compound in lexicon.COMPOUND_SURNAMES:
+        position = text.find(compound)
+        while position >= 0:
+            start = position
+            position = text.find(compound, position + 1)
+            if not _boundary_before(text, start):
+                continue
+            crf = next(
+                (c for c in crf_persons if c.start in (start, start + 1) and c.end > start + 2),
+                None,
+            )
+            if crf is not None:
+                name = text[start : crf.end]
+                if is_name_shape(name) and len(name) <= 4:
+                    found.append(Candidate(start, crf.end, PERSON, RULE_SCORE, "compound"))
+                continue
+            if compound in AMBIGUOUS_COMPOUNDS:
+                continue
+            end = name_end(text, start, crf_persons)
+            if end is None:
+                continue
+            after_ok = end >= len(text) or not _HAS_HAN.match(text[end]) or _ends_name_at(text, end)
+            if after_ok and is_name_shape(text[start:end]):
+                found.append(Candidate(start, end, PERSON, RULE_SCORE, "compound"))
+    return found
+
+
+def _dot_names(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+    """阿依古丽·买买提, 马丁·艾伯特: parts joined by a middle dot are one name.
+
+    With a CRF person inside it, the name runs from the CRF's start to its end (at
+    least over the dots) and is confirmed (0.85). Without one a dotted phrase is left
+    alone (听雨·汉服, 摩根·斯坦利 are no people) unless a label names it (嘉宾：…)."""
+    found = []
+    for m in _DOT_NAME.finditer(text):
+        start, end = m.span()
+        dots = [i for i in range(start, end) if text[i] in DOTS]
+        # CRF persons that touch the dotted part (not a name earlier in the match)
+        inside = [c for c in crf_persons if c.start <= dots[-1] + 1 and c.end >= dots[0]]
+        if inside:
+            start = max(start, min(c.start for c in inside))
+            crf_end = max(c.end for c in inside)
+            end = (
+                min(end, crf_end) if crf_end > dots[-1] + 1 else _trim_after_name(text, start, end)
+            )
+            if start >= dots[0] or end < dots[-1] + 2:
+                continue
+            found.append(Candidate(start, end, PERSON, RULE_SCORE, "dot"))
+            continue
+    return found
+
+
+def _trim_after_name(text: str, start: int, end: int) -> int:
+    """Cut words that follow a name off the end of a dotted name (…买买提表示 → …买买提)."""
+    last_dot = max(i for i in range(start, end) if text[i] in DOTS)
+    for i in range(last_dot + 2, end):
+        if _ends_name_at(text, i):
+            return i
+    return end
+
+
+def fix_person(text: str, c: Candidate) -> Candidate | None:
+    """Clean a CRF PERSON span: drop a trailing title (张伟经理 → 张伟), words that are
+    not names (高达, 金融), surname + title (王总), single characters."""
+    name = text[c.start : c.end]
+    for title in _TITLE_WORDS:
+        if name.endswith(title) and len(name) - len(title) >= 2:
+            c = Candidate(c.start, c.end - len(title), PERSON, c.score, c.rule)
+            name = text[c.start : c.end]
+            break
+    if len(name) < 2 or name in lexicon.NOT_NAMES or surname_and_title(name):
+        return None
+    if any(ch.isdigit() for ch in name):
+        return None
+    return c
+
+
+# --- ORGANIZATION ---------------------------------------------------------------------------
+
+
+_ORG_NAME_CHAR = re.compile(rf"[{_HAN_CHAR}A-Za-z0-9&（）()]")
+_BRANCH = re.compile(rf"[{_HAN_CHAR}]{{2,6}}?(?:{'|'.join(lexicon.BRANCH_SUFFIXES)})")
+
+
+def organisation_rules(
+    text: str, keywords: list[tuple[int, int, frozenset[str]]], crf_orgs: list[Candidate]
+) -> list[Candidate]:
+    """…有限公司, …集团, …日报, …大学: a strong suffix with a trade name before it.
+
+    Where the CRF tagged an organisation over or right before the suffix, its span is
+    confirmed (extended over the suffix and a branch, 北京大学党委 kept whole). Without
+    the CRF, a company-law suffix (有限公司 …) is enough; other suffixes (银行, 大学,
+    委员会 …) need a short proper name after a clear boundary (保险公司, 许多大学 are
+    no names)."""
+    suffixes = _longest_suffixes([(s, e) for s, e, kinds in keywords if "org" in kinds])
+    found = _short_company_names(text, suffixes)
+    for s_start, s_end in suffixes:
+        end = s_end
+        branch = _BRANCH.match(text, end)
+        if branch and branch.end() - end <= 9:
+            end = branch.end()
+        scanned = _scan_org_start(text, s_start)
+        crf = [
+            c
+            for c in crf_orgs
+            if c.start < s_end and c.end >= s_start and _balanced(text[c.start : s_start])
+        ]
+        if crf:
+            start = min(c.start for c in crf)
+            end = max(end, *(c.end for c in crf))
+        elif scanned is not None and _plausible_name(text, scanned, s_start, s_end):
+            start = scanned
+        else:
+            continue
+        name = text[start:s_start]
+        if not name or _GENERIC_ORG.fullmatch(name) or len(name) > MAX_ORG_NAME:
+            continue
+        found.append(Candidate(start, end, ORGANIZATION, RULE_SCORE, "suffix"))
+    return found
+
+
+def _short_company_names(text: str, suffixes: list[tuple[int, int]]) -> list[Candidate]:
+    """蓝鲸科技董事长, 客户：青禾食品；, 联系星河传媒的, a media list's 界面新闻 — a short
+    trade name and an industry word, where the context says it is a company: a lead-in
+    before it (客户, 甲方, 联系, 媒体 …), a title after it (董事长, 主编 …), or field
+    separators around it (tab, ideographic space, |, brackets). A guess (CRF score)
+    until the CRF agrees; of several readings the shortest trade name wins."""
+    found = []
+    for industry in _INDUSTRY.finditer(text):
+        end = industry.end()
+        if any(s < end and industry.start() < e for s, e in suffixes):
+            continue  # 蓝鲸科技有限公司: the suffix rule's
+        if not _ends_org_name(text, end):
+            continue
+        for start in range(industry.start() - 2, max(-1, industry.start() - 7), -1):
+            name = text[start : industry.start()]
+            if not _TRADE_NAME.fullmatch(name):
+                break
+            if _org_context(text, start, end):
+                if not (
+                    name[0] in NOT_NAME_START
+                    or _GENERIC_ORG.fullmatch(name)
+                    or any(c in FUNCTION_CHARS for c in name)
+                ):
+                    found.append(Candidate(start, end, ORGANIZATION, CRF_SCORE, "trade name"))
+                break
+    return found
+
+
+def _ends_org_name(text: str, end: int) -> bool:
+    return (
+        end == len(text)
+        or text[end] in FUNCTION_CHARS
+        or not _ORG_NAME_CHAR.match(text[end])
+        or text.startswith(_AFTER_ORG, end)
+    )
+
+
+def _org_context(text: str, start: int, end: int) -> bool:
+    """A lead-in before ``start`` (客户：, 联系), a title after ``end`` (董事长), or field
+    separators on both sides."""
+    before = start - 1 if start > 0 and text[start - 1] in "：:" else start
+    if any(text.endswith(w, 0, before) for w in ORG_LEAD_INS):
+        return True
+    if text.startswith(_AFTER_ORG, end):
+        return True
+    return (start == 0 or text[start - 1] in FIELD_SEPARATORS) and (
+        end == len(text) or text[end] in FIELD_SEPARATORS
+    )
+
+
+def _plausible_name(text: str, start: int, suffix_start: int, suffix_end: int) -> bool:
+    """May the scanned text before a suffix be an organisation's own name?"""
+    name = text[start:suffix_start]
+    if not name or name[0] in NOT_NAME_START:
+        return False
+    suffix = text[suffix_start:suffix_end]
+    if suffix.endswith(COMPANY_LAW_SUFFIXES):
+        return True
+    if (
+        suffix in SUFFIXES_NEEDING_CRF
+        or len(name) > 6
+        or sum(map(bool, map(_HAS_HAN.match, name))) < 2
+    ):
+        return False
+    return _clear_boundary(text, start)
+
+
+def _clear_boundary(text: str, i: int) -> bool:
+    """Start of text, punctuation or a space, or a lead-in word (客户, 甲方 …) before ``i``."""
+    if i == 0 or text[i - 1] in "（(" or not _ORG_NAME_CHAR.match(text[i - 1]):
+        return True
+    return any(text.endswith(w, 0, i) for w in (*ORG_LEAD_INS, *lexicon.PERSON_LABELS))
+
+
+def _longest_suffixes(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of overlapping suffix matches (有限公司 inside 股份有限公司) keep the longest, and
+    of chained ones (集团 … 公司 in 集团公司) the last."""
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    kept: list[tuple[int, int]] = []
+    for s in spans:
+        if kept and s[0] < kept[-1][1]:
+            if s[1] > kept[-1][1]:
+                kept[-1] = (kept[-1][0], s[1])
+            continue
+        if kept and s[0] == kept[-1][1]:
+            kept[-1] = (kept[-1][0], s[1])  # 集团 + 公司 read as one suffix
+            continue
+        kept.append(s)
+    return kept
+
+
+def _balanced(name: str) -> bool:
+    return name.count("（") + name.count("(") == name.count("）") + name.count(")")
+
+
+def _scan_org_start(text: str, suffix_start: int) -> int | None:
+    """The first character after punctuation, a function character or a lead-in
+    (客户, 甲方 …) before a suffix, at most ``MAX_ORG_NAME`` characters back; a
+    bracketed place (（深圳）) is part of the name."""
+    start = suffix_start
+    depth = 0
+    while start > 0 and suffix_start - start < MAX_ORG_NAME:
+        ch = text[start - 1]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            if depth == 0:
+                break
+            depth -= 1
+        elif not _ORG_NAME_CHAR.match(ch) or (ch in FUNCTION_CHARS and depth == 0):
+            break
+        start -= 1
+    if start == suffix_start:
+        return None
+    return _skip_lead_ins(text, start, suffix_start)
+
+
+def _skip_lead_ins(text: str, start: int, limit: int) -> int:
+    changed = True
+    while changed:
+        changed = False
+        for word in ORG_LEAD_INS:
+            if text.startswith(word, start) and start + len(word) < limit:
+                start += len(word)
+                changed = True
+                break
+    return start
+
+
+# --- CN_ADDRESS -----------------------------------------------------------------------------
+
+
+def address_rules(text: str, keywords: list[tuple[int, int, frozenset[str]]]) -> list[Candidate]:
+    """Addresses by the administrative hierarchy, and roads with a number."""
+    found = []
+    divisions = {}
+    for s, e, kinds in keywords:
+        is_division = "upper" in kinds or "county" in kinds
+        if is_division and e - s > divisions.get(s, (0, False))[0] - s:
+            divisions[s] = (e, "county" in kinds and "upper" not in kinds)
+    covered_until = -1
+    for start in sorted(divisions):
+        if start < covered_until:
+            continue
+        end, parts, _street = _walk_address(text, start, divisions)
+        if parts >= 2:
+            found.append(Candidate(start, end, ADDRESS, RULE_SCORE, "hierarchy"))
+            covered_until = end
+    for m in _ROAD_NUMBER.finditer(text):
+        if m.start() < covered_until:
+            continue
+        start = m.start()
+        for i in range(m.end() - 1, m.start() - 1, -1):
+            if text[i] in _ADDRESS_STOP:
+                start = i + 1
+                break
+        while start < m.end() and any(
+            text.startswith(w, start) for w in ("位于", "地址", "地点", "住址")
+        ):
+            start += 2
+        end, _, _ = _walk_address(text, m.end(), divisions, parts=1)
+        found.append(Candidate(start, end, ADDRESS, RULE_SCORE, "road"))
+        covered_until = end
+    return found
+
+
+def _walk_address(
+    text: str, start: int, divisions: dict[int, tuple[int, bool]], parts: int = 0
+) -> tuple[int, int, bool]:
+    """Extend an address from ``start`` over division names, areas and streets, then
+    building parts; (end, number of parts, whether a street was seen). At each step
+    the longest reading wins (中关村大街 is a street, not the village 中关村 + 大街;
+    南京西路 a street, not the city 南京)."""
+    position = start
+    street = parts > 0  # a walk continuing after 建国路88号 starts at street level
+    while position < len(text):
+        division = divisions.get(position)
+        if division is not None and not street:
+            # a full division name (南京市) always; a short one (南京) unless a street
+            # reading is longer (南京西路)
+            road = _AREA_PARTS[-1].match(text, position)
+            if text[division[0] - 1] in "省市区县州盟旗" or not road or road.end() <= division[0]:
+                position = division[0]
+                parts += 1
+                continue
+        patterns = (*_AREA_PARTS, *_BUILDING_PARTS) if street else _AREA_PARTS
+        readings = [m.end() for m in (p.match(text, position) for p in patterns) if m]
+        readings = [e for e in readings if not any(c in _ADDRESS_STOP for c in text[position:e])]
+        if not readings:
+            break
+        end = max(readings)
+        street = street or bool(_STREET_UNITS.search(text, position, end))
+        position = end
+        parts += 1
+    return position, parts, street
+
+
+def specific_address(
+    text: str, c: Candidate, keywords: list[tuple[int, int, frozenset[str]]]
+) -> bool:
+    """Keep a CRF address only when it is more than a bare place name: it holds a road,
+    number, building or village unit, or a division name plus something more."""
+    value = text[c.start : c.end]
+    if re.search(r"[路街道巷弄号楼室栋幢座层村镇乡]|大厦|广场|园区|小区", value):
+        return True
+    names = [
+        (s, e)
+        for s, e, kinds in keywords
+        if ("upper" in kinds or "county" in kinds) and c.start <= s and e <= c.end
+    ]
+    return bool(names) and any(e - s < len(value) for s, e in names) and len(value) >= 5
