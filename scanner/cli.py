@@ -58,7 +58,44 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="include raw values in the output (they are masked otherwise)",
     )
+    store = scan.add_argument_group("inventory 清单")
+    store.add_argument(
+        "--inventory", type=Path, help="inventory database (default ./.baomi/inventory.db)"
+    )
+    store.add_argument(
+        "--no-inventory", action="store_true", help="report only; record nothing in the inventory"
+    )
+    store.add_argument(
+        "--incremental",
+        action="store_true",
+        help="skip files whose size, mtime and inode are unchanged since they were recorded",
+    )
+    store.add_argument(
+        "--hash-check",
+        action="store_true",
+        help="with --incremental, also compare content hashes (reads every file)",
+    )
+    store.add_argument("--xlsx", type=Path, help="also write the Excel compliance workbook here")
+    noise = scan.add_mutually_exclusive_group()
+    noise.add_argument("-q", "--quiet", action="store_true", help="only the final summary line")
+    noise.add_argument("-v", "--verbose", action="store_true", help="one line per file scanned")
     scan.set_defaults(handler=cmd_scan)
+
+    report = sub.add_parser(
+        "report", help="从清单生成 Excel 工作簿或导出 / workbook or exports from the inventory"
+    )
+    report.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    report.add_argument("--format", choices=("xlsx", "csv", "jsonl"), default=None,
+                        help="default: from the output's extension, else xlsx")
+    report.add_argument(
+        "--table",
+        choices=("files", "findings", "clients", "errors"),
+        default="findings",
+        help="the table to export as csv/jsonl (the workbook holds them all)",
+    )
+    report.add_argument("--inventory", type=Path, help="inventory database")
+    report.add_argument("--config", type=Path, help="baomi.toml (inventory path, [grades])")
+    report.set_defaults(handler=cmd_report)
 
     entities = sub.add_parser("entities", help="列出实体类型 / list entity types")
     entities.set_defaults(handler=cmd_entities)
@@ -113,29 +150,189 @@ class ScanTally:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    scanner = _build_scanner(args)
+    if args.no_inventory and (args.incremental or args.xlsx):
+        raise UsageError("--incremental and --xlsx need the inventory (drop --no-inventory)")
+    if args.hash_check and not args.incremental:
+        raise UsageError("--hash-check only applies with --incremental")
+    if args.output and args.output.is_dir():
+        raise UsageError(f"-o {args.output} is a directory; give a file name")
+    if args.xlsx and args.xlsx.is_dir():
+        raise UsageError(f"--xlsx {args.xlsx} is a directory; give a file name")
+    config, scanner = _build_scanner(args)
     tally = ScanTally()
-    if args.output:
-        from scanner.atomic import atomic_write
-
-        if args.output.is_dir():
-            raise UsageError(f"-o {args.output} is a directory; give a file name")
-        sink = atomic_write(args.output)
+    log = _Log(sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    recorded = None
+    if args.no_inventory:
+        results = scanner.scan(args.paths)
     else:
-        sink = nullcontext(sys.stdout)
+        recorded = _recorded_scan(args, config, scanner)
+        results = _with_progress(recorded, log)
     from reports import formatter
 
     write = formatter(args.format)
     try:
-        with scanner, sink as stream:
-            write(_tallied(scanner.scan(args.paths), tally, sys.stderr), stream)
+        with scanner, _sink(args.output) as stream:
+            write(_tallied(results, tally, log), stream)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    finally:
+        if recorded is not None:
+            recorded.inventory.close()
+    found = tally.findings
+    if recorded is not None:
+        counts = recorded.counts
+        found += counts.unchanged_findings
+        print(_run_summary(recorded), file=sys.stderr)
+        if args.xlsx:
+            _write_workbook(recorded.inventory.path, config, args.xlsx)
+            print(f"baomi: 工作簿 workbook: {printable(str(args.xlsx))}", file=sys.stderr)
     print(tally.summary(), file=sys.stderr)
-    return EXIT_FINDINGS if tally.findings else EXIT_CLEAN
+    return EXIT_FINDINGS if found else EXIT_CLEAN
 
 
-def _tallied(results: Iterable, tally: ScanTally, log: TextIO) -> Iterator:
+def _sink(output: Path | None):
+    if output is None:
+        return nullcontext(sys.stdout)
+    from scanner.atomic import atomic_write
+
+    return atomic_write(output)
+
+
+def _recorded_scan(args: argparse.Namespace, config, scanner):
+    from scanner.inventory import Inventory, InventoryError, resolve_path
+    from scanner.recording import RecordedScan
+
+    path = resolve_path(args.inventory, config.inventory)
+    try:
+        inventory = Inventory.open(path, writer=True)
+    except InventoryError as exc:
+        raise UsageError(str(exc)) from None
+    return RecordedScan(
+        inventory=inventory,
+        scanner=scanner,
+        roots=[p.absolute() for p in args.paths],
+        exclude=config.scan.exclude,
+        follow_symlinks=config.scan.follow_symlinks,
+        incremental=args.incremental,
+        hash_check=args.hash_check,
+    )
+
+
+def _with_progress(recorded, log: _Log) -> Iterator:
+    """The recorded scan's results, with a progress bar on a terminal (never in cron)."""
+    if log.quiet or not sys.stderr.isatty():
+        yield from recorded.results()
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    recorded.plan()
+    total_mb = recorded.total_bytes / 1e6
+    columns = (
+        TextColumn("扫描 scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files, {task.fields[mb]:.1f}/" + f"{total_mb:.1f} MB"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=log.console(), transient=True) as bar:
+        task = bar.add_task("files", total=recorded.total_files, mb=0.0)
+        yield from recorded.results(
+            lambda n, done: bar.update(task, completed=n, mb=done / 1e6)
+        )
+
+
+def _run_summary(recorded) -> str:
+    c = recorded.counts
+    resumed = f"; resumed interrupted run {c.resumed_from}" if c.resumed_from else ""
+    return (
+        f"清单 inventory {printable(str(recorded.inventory.path))}: "
+        f"扫描 {c.scanned}，未变 {c.unchanged}，已删除 {c.removed} / "
+        f"{c.scanned} scanned, {c.unchanged} unchanged, {c.removed} removed{resumed}"
+    )
+
+
+def _write_workbook(inventory_path: Path, config, target: Path) -> None:
+    from reports.tables import InventoryTables
+    from reports.workbook import write_workbook
+    from scanner.inventory import Inventory
+    from scanner.sensitivity import Grading
+
+    with Inventory.open(inventory_path) as inventory:
+        try:
+            write_workbook(InventoryTables(inventory, Grading.from_config(config.grades)), target)
+        except OSError as exc:
+            raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from scanner.config import ConfigError, load_config
+    from scanner.inventory import Inventory, InventoryError, resolve_path
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    fmt = args.format or {".csv": "csv", ".jsonl": "jsonl"}.get(args.output.suffix.lower(), "xlsx")
+    if args.output.is_dir():
+        raise UsageError(f"-o {args.output} is a directory; give a file name")
+    path = resolve_path(args.inventory, config.inventory)
+    if fmt == "xlsx":
+        try:
+            _write_workbook(path, config, args.output)
+        except InventoryError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"baomi: 工作簿 workbook: {printable(str(args.output))}", file=sys.stderr)
+        return EXIT_CLEAN
+    from reports.export import export_table
+    from reports.tables import InventoryTables
+    from scanner.sensitivity import Grading
+
+    try:
+        with Inventory.open(path) as inventory:
+            tables = InventoryTables(inventory, Grading.from_config(config.grades))
+            table = {t.name: t for t in tables.all()}[args.table]
+            rows = export_table(table, fmt, args.output)
+    except InventoryError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    print(f"baomi: {args.table}: {rows} rows → {printable(str(args.output))}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+class _Log:
+    """Per-file lines on stderr: skipped and failed files always (unless --quiet),
+    every scanned file with --verbose."""
+
+    def __init__(self, stream: TextIO, quiet: bool, verbose: bool) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.verbose = verbose
+        self._console = None
+
+    def console(self):
+        from rich.console import Console
+
+        if self._console is None:
+            self._console = Console(file=self.stream, stderr=True)
+        return self._console
+
+    def line(self, text: str, always: bool = False) -> None:
+        if self.quiet and not always:
+            return
+        if self._console is not None:
+            self._console.print(text, markup=False, highlight=False)
+        else:
+            print(text, file=self.stream)
+
+
+def _tallied(results: Iterable, tally: ScanTally, log: _Log) -> Iterator:
     from scanner.models import FileStatus
 
     for result in results:
@@ -143,12 +340,14 @@ def _tallied(results: Iterable, tally: ScanTally, log: TextIO) -> Iterator:
         path = printable(result.path)
         if result.status is FileStatus.SKIPPED:
             tally.skipped.append((result.path, result.reason))
-            print(f"baomi: 跳过 skipped {path}: {result.reason}", file=log)
+            log.line(f"baomi: 跳过 skipped {path}: {result.reason}")
         elif result.status is FileStatus.ERROR:
             tally.errors.append((result.path, result.reason))
-            print(f"baomi: 出错 error {path}: {result.reason}", file=log)
+            log.line(f"baomi: 出错 error {path}: {result.reason}")
+        elif log.verbose:
+            log.line(f"baomi: 已扫描 scanned {path}: {len(result.findings)} findings")
         for note in result.notes:
-            print(f"baomi: 注意 note {path}: {printable(note)}", file=log)
+            log.line(f"baomi: 注意 note {path}: {printable(note)}")
         if result.findings:
             tally.with_findings += 1
             tally.findings += len(result.findings)
@@ -184,6 +383,10 @@ def _build_scanner(args: argparse.Namespace):
         key = load_hash_key(config.hash_key_file)
     except (ConfigError, HashKeyError) as exc:
         raise UsageError(str(exc)) from None
+    for grade, graded in config.grades.items():
+        unknown = [e for e in graded if e not in all_entities()]
+        if unknown:
+            raise UsageError(f"[grades] {grade}: unknown entity type {unknown[0]}")
     if entities == ["CLIENT"] and not clients:
         raise UsageError("--entities CLIENT needs a client registry (--clients or [clients])")
     for record in clients:
@@ -206,7 +409,7 @@ def _build_scanner(args: argparse.Namespace):
     )
     analyzer = Analyzer(recognizers, min_score, enhancer, allow=config.allow)
     scanner = Scanner(analyzer, key, clients, options)
-    return IsolatedScanner(scanner, timeout=config.limits.file_timeout_s)
+    return config, IsolatedScanner(scanner, timeout=config.limits.file_timeout_s)
 
 
 def _entities(cli: str | None, configured: Sequence[str], known: list[str]) -> list[str] | None:

@@ -26,6 +26,12 @@ Example::
 
     [allow]                    # never reported, whatever recognizer finds them
     terms = ["保密公关顾问有限公司", "新华社"]
+
+    [inventory]
+    path = "/var/lib/baomi/inventory.db"   # default ./.baomi/inventory.db (or $BAOMI_INVENTORY)
+
+    [grades]                   # sensitivity grade → entity types (replaces that grade's default)
+    敏感个人信息 = ["CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD"]
 """
 
 from __future__ import annotations
@@ -66,6 +72,8 @@ class Config:
     allow: tuple[str, ...] = ()
     client_registry: Path | None = None
     hash_key_file: Path | None = None
+    inventory: Path | None = None
+    grades: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_config(path: Path | None) -> Config:
@@ -80,7 +88,11 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
-    _reject_unknown(data, {"scan", "clients", "context", "security", "limits", "allow"}, str(path))
+    _reject_unknown(
+        data,
+        {"scan", "clients", "context", "security", "limits", "allow", "inventory", "grades"},
+        str(path),
+    )
     allow = data.get("allow", {})
     _reject_unknown(allow, {"terms"}, f"{path} [allow]")
     terms = allow.get("terms", [])
@@ -91,6 +103,8 @@ def load_config(path: Path | None) -> Config:
     _reject_unknown(clients, {"registry"}, f"{path} [clients]")
     security = data.get("security", {})
     _reject_unknown(security, {"hash_key_file"}, f"{path} [security]")
+    inventory = data.get("inventory", {})
+    _reject_unknown(inventory, {"path"}, f"{path} [inventory]")
     return Config(
         scan=_section(ScanSettings, data.get("scan", {}), f"{path} [scan]"),
         context=_section(ContextSettings, data.get("context", {}), f"{path} [context]"),
@@ -98,7 +112,21 @@ def load_config(path: Path | None) -> Config:
         allow=tuple(terms),
         client_registry=_path(base, clients.get("registry")),
         hash_key_file=_path(base, security.get("hash_key_file")),
+        inventory=_path(base, inventory.get("path")),
+        grades=_grades(data.get("grades", {}), f"{path} [grades]"),
     )
+
+
+def _grades(table: Any, where: str) -> dict[str, tuple[str, ...]]:
+    from scanner.sensitivity import GRADES
+
+    _reject_unknown(table, set(GRADES), where)
+    out = {}
+    for grade, entities in table.items():
+        if not isinstance(entities, list) or not all(isinstance(e, str) for e in entities):
+            raise ConfigError(f"{where}: {grade} must be a list of entity types")
+        out[grade] = tuple(entities)
+    return out
 
 
 def _path(base: Path, value: Any) -> Path | None:

@@ -13,7 +13,9 @@ the reason and the scan goes on. Raw values never leave the worker unless
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import signal
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -71,7 +73,10 @@ class IsolatedScanner:
             self._stop()
             parent, child = self._context.Pipe()
             self._process = self._context.Process(
-                target=_serve, args=(self.scanner, child), daemon=True, name="baomi-worker"
+                target=_serve,
+                args=(self.scanner, child, parent),
+                daemon=True,
+                name="baomi-worker",
             )
             self._process.start()
             child.close()
@@ -94,8 +99,14 @@ class IsolatedScanner:
         return process.exitcode
 
 
-def _serve(scanner: Scanner, conn: Connection) -> None:
-    """The worker: scan each path it is sent, send the results back, until None."""
+def _serve(scanner: Scanner, conn: Connection, parent_end: Connection) -> None:
+    """The worker: scan each path it is sent, send the results back, until None.
+
+    It closes its inherited copy of the parent's end of the pipe, so the parent's
+    death reads as end-of-file here, and asks the kernel to kill it with the parent
+    (a scan killed with SIGKILL must not leave an orphan holding files open)."""
+    parent_end.close()
+    _die_with_parent()
     while True:
         try:
             path = conn.recv()
@@ -104,6 +115,15 @@ def _serve(scanner: Scanner, conn: Connection) -> None:
         if path is None:
             return
         conn.send(scanner.scan_file(Path(path)))
+
+
+def _die_with_parent() -> None:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) on Linux; elsewhere the pipe's EOF suffices."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _failed(path: Path, reason: str) -> FileResult:

@@ -10,6 +10,12 @@ def _fixed_hash_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BAOMI_HASH_KEY", TEST_KEY_HEX)
 
 
+@pytest.fixture(autouse=True)
+def _private_inventory(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
+    """Every test's scans record into their own inventory, never ./.baomi of the checkout."""
+    monkeypatch.setenv("BAOMI_INVENTORY", str(tmp_path_factory.mktemp("inv") / "inventory.db"))
+
+
 @pytest.fixture(scope="session")
 def analyzer_all():
     """Every recognizer, no client registry, the default threshold (built once)."""

@@ -1,0 +1,258 @@
+"""The inventory's tables as rows: the one source for the Excel workbook and the
+CSV / JSONL exports, so every format shows the same thing.
+
+Each table is a ``Table`` (Chinese headers first, an English key per column for
+machine formats) whose rows are streamed from SQLite, never all in memory.
+Only masked values and keyed fingerprints exist in the inventory, so no table
+can hold a raw value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from scanner.inventory import Inventory
+from scanner.sensitivity import GRADES, Grading
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # machine name (CSV header row 2 is not used: keys are for JSONL)
+    title: str  # 中文 / English, as the workbook shows it
+    width: float = 14
+    kind: str = "text"  # text | int | float | datetime | grade
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # files | findings | clients | errors
+    sheet: str  # 文件清单 …
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterator[tuple]]
+
+
+@dataclass(frozen=True)
+class Summary:
+    generated: dt.datetime
+    last_scan: dt.datetime | None
+    roots: tuple[str, ...]
+    files: int
+    with_findings: int
+    unreadable: int
+    removed: int
+    by_entity: Counter
+    by_grade: Counter
+    by_folder: Counter  # findings per top-level folder
+    top_clients: list[tuple[str, int, int]]  # (masked client, files, mentions)
+
+
+def folder_of(path: str, root: str) -> str:
+    """The top-level folder under the scanned root (the department's share), or the root's
+    own name for a file directly in it."""
+    try:
+        rel = PurePath(path).relative_to(root)
+    except ValueError:
+        return PurePath(root).name or root
+    return rel.parts[0] if len(rel.parts) > 1 else (PurePath(root).name or root)
+
+
+def _time(ts: float | None) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(ts).replace(microsecond=0) if ts else None
+
+
+class InventoryTables:
+    """Builds the tables of one inventory with one grading."""
+
+    def __init__(self, inventory: Inventory, grading: Grading) -> None:
+        self.inventory = inventory
+        self.conn = inventory.conn
+        self.grading = grading
+        self.entities = [
+            e for (e,) in self.conn.execute("SELECT DISTINCT entity_type FROM findings ORDER BY 1")
+        ]
+
+    # --- tables -----------------------------------------------------------------------
+
+    def files(self) -> Table:
+        columns = (
+            Column("path", "文件路径 Path", 60),
+            Column("folder", "部门文件夹 Folder", 16),
+            Column("type", "文件类型 Type", 22),
+            Column("size", "大小(字节) Size", 12, "int"),
+            Column("modified", "修改时间 Modified", 19, "datetime"),
+            Column("owner", "所有者 Owner", 12),
+            Column("status", "状态 Status", 10),
+            *(Column(f"count_{e}", e, max(10, len(e) + 2), "int") for e in self.entities),
+            Column("findings", "发现合计 Findings", 10, "int"),
+            Column("clients", "涉及客户 Clients", 30),
+            Column("grade", "最高敏感级别 Grade", 14, "grade"),
+            Column("risk", "风险分 Risk", 8, "int"),
+            Column("scanned", "扫描时间 Scanned", 19, "datetime"),
+        )
+        return Table("files", "文件清单", columns, self._file_rows)
+
+    def findings(self) -> Table:
+        columns = (
+            Column("path", "文件 File", 60),
+            Column("location", "位置 Location", 24),
+            Column("entity_type", "实体类型 Entity", 18),
+            Column("grade", "敏感级别 Grade", 14, "grade"),
+            Column("masked", "脱敏值 Masked value", 28),
+            Column("score", "置信度 Score", 9, "float"),
+            Column("recognizer", "识别器 Recognizer", 26),
+            Column("fingerprint", "指纹 Keyed hash", 34),
+        )
+
+        def rows() -> Iterator[tuple]:
+            query = (
+                "SELECT item, location, entity_type, masked, score, recognizer, fingerprint "
+                "FROM findings ORDER BY file_id, id"
+            )
+            for item, location, entity, masked, score, recognizer, fp in self.conn.execute(query):
+                grade = self.grading.grade(entity)
+                yield (item, location, entity, grade, masked, score, recognizer, fp)
+
+        return Table("findings", "发现明细", columns, rows)
+
+    def clients(self) -> Table:
+        columns = (
+            Column("client", "客户(脱敏) Client", 24),
+            Column("client_fingerprint", "客户指纹 Keyed hash", 34),
+            Column("folder", "部门文件夹 Folder", 16),
+            Column("path", "文件路径 Path", 60),
+            Column("mentions", "提及次数 Mentions", 10, "int"),
+        )
+
+        def rows() -> Iterator[tuple]:
+            query = (
+                "SELECT c.client_masked, c.client_fingerprint, f.path, f.root, c.mentions "
+                "FROM file_clients c JOIN files f ON f.id = c.file_id "
+                "WHERE f.status != 'removed' ORDER BY c.client_masked, c.client_fingerprint, f.path"
+            )
+            for masked, fp, path, root, mentions in self.conn.execute(query):
+                yield (masked, fp, folder_of(path, root), path, mentions)
+
+        return Table("clients", "客户分布", columns, rows)
+
+    def errors(self) -> Table:
+        columns = (
+            Column("path", "文件 File", 60),
+            Column("status", "状态 Status", 10),
+            Column("reason", "原因 Reason", 60),
+        )
+
+        def rows() -> Iterator[tuple]:
+            yield from self.conn.execute(
+                "SELECT path, status, reason FROM files WHERE status IN ('error', 'skipped') "
+                "UNION ALL SELECT p.item, p.status, p.reason FROM problems p "
+                "JOIN files f ON f.id = p.file_id WHERE f.status != 'removed' ORDER BY 1"
+            )
+
+        return Table("errors", "无法扫描", columns, rows)
+
+    def all(self) -> list[Table]:
+        return [self.files(), self.findings(), self.clients(), self.errors()]
+
+    # --- rows -------------------------------------------------------------------------
+
+    def _file_rows(self) -> Iterator[tuple]:
+        counts = self._counts_by_file()
+        clients = self._clients_by_file()
+        query = (
+            "SELECT id, path, root, mime, size, mtime_ns, owner, status, scanned_at "
+            "FROM files WHERE status != 'removed' ORDER BY path"
+        )
+        for fid, path, root, mime, size, mtime_ns, owner, status, scanned in self.conn.execute(
+            query
+        ):
+            by_type = counts.get(fid, {})
+            yield (
+                path,
+                folder_of(path, root),
+                mime,
+                size,
+                _time(mtime_ns / 1e9),
+                owner,
+                status,
+                *(by_type.get(e, 0) for e in self.entities),
+                sum(by_type.values()),
+                "；".join(clients.get(fid, [])),
+                self.grading.highest(by_type) if by_type else "",
+                self.grading.risk(by_type),
+                _time(scanned),
+            )
+
+    def _counts_by_file(self) -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        query = "SELECT file_id, entity_type, COUNT(*) FROM findings GROUP BY file_id, entity_type"
+        for fid, entity, n in self.conn.execute(query):
+            out.setdefault(fid, {})[entity] = n
+        return out
+
+    def _clients_by_file(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        query = "SELECT file_id, client_masked FROM file_clients ORDER BY client_masked"
+        for fid, masked in self.conn.execute(query):
+            out.setdefault(fid, []).append(masked)
+        return out
+
+    # --- summary ----------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        c = self.conn
+        runs = [r for r in self.inventory.runs(limit=50) if r.status == "finished"]
+        last = runs[0] if runs else None
+        files = c.execute("SELECT COUNT(*) FROM files WHERE status != 'removed'").fetchone()[0]
+        with_findings = c.execute("SELECT COUNT(DISTINCT file_id) FROM findings").fetchone()[0]
+        unreadable = c.execute(
+            "SELECT COUNT(*) FROM files WHERE status IN ('error', 'skipped')"
+        ).fetchone()[0]
+        removed = c.execute("SELECT COUNT(*) FROM files WHERE status = 'removed'").fetchone()[0]
+        by_entity: Counter = Counter(
+            dict(c.execute("SELECT entity_type, COUNT(*) FROM findings GROUP BY entity_type"))
+        )
+        by_grade: Counter = Counter()
+        for entity, n in by_entity.items():
+            by_grade[self.grading.grade(entity)] += n
+        by_folder: Counter = Counter()
+        query = (
+            "SELECT f.path, f.root, COUNT(*) FROM findings x JOIN files f ON f.id = x.file_id "
+            "GROUP BY f.id"
+        )
+        for path, root, n in c.execute(query):
+            by_folder[folder_of(path, root)] += n
+        top = c.execute(
+            "SELECT client_masked, COUNT(*), SUM(mentions) FROM file_clients "
+            "GROUP BY client_fingerprint ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10"
+        ).fetchall()
+        return Summary(
+            generated=dt.datetime.now().replace(microsecond=0),
+            last_scan=_time(last.finished) if last else None,
+            roots=last.roots if last else (),
+            files=files,
+            with_findings=with_findings,
+            unreadable=unreadable,
+            removed=removed,
+            by_entity=by_entity,
+            by_grade=Counter({g: by_grade[g] for g in GRADES if by_grade[g]}),
+            by_folder=by_folder,
+            top_clients=[(m, n, int(s)) for m, n, s in top],
+        )
+
+
+def json_value(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def table_json_lines(table: Table) -> Iterator[str]:
+    keys = [col.key for col in table.columns]
+    for row in table.rows():
+        record = {k: json_value(v) for k, v in zip(keys, row, strict=True)}
+        yield json.dumps(record, ensure_ascii=False) + "\n"

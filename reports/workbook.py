@@ -1,0 +1,186 @@
+"""The compliance workbook legal and security read: 客户信息清单.xlsx.
+
+Written with openpyxl in write-only (streaming) mode, so the rows of 200,000
+findings pass through without being held, and saved atomically. Sheets:
+
+1. 概览 — when and what was scanned, files with findings and unreadable ones,
+   findings per entity type, per sensitivity grade and per top-level folder
+   (with bar charts), top clients;
+2. 文件清单 — one row per file: type, size, modified, owner, counts per entity
+   type, clients, highest grade, risk score;
+3. 发现明细 — one row per finding (masked value, keyed hash);
+4. 客户分布 — per client, the files and folders holding its information;
+5. 无法扫描 — files and members not scanned, and why.
+
+Every table sheet has a frozen, bold header row, an autofilter, column widths
+to fit, dates as Excel dates, and the grade column coloured by conditional
+formatting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from recognizers.registry import entity_catalogue
+from reports.tables import InventoryTables, Summary, Table
+from scanner.atomic import atomic_write
+from scanner.sensitivity import BUSINESS, GENERAL, PERSONAL, SENSITIVE
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="305496")
+TITLE_FONT = Font(bold=True, size=14)
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+# grade → fill colour (red, orange, yellow, grey)
+GRADE_FILLS = {
+    SENSITIVE: "F8CBAD",
+    PERSONAL: "FCE4D6",
+    BUSINESS: "FFF2CC",
+    GENERAL: "EDEDED",
+}
+
+
+def write_workbook(tables: InventoryTables, path: Path) -> None:
+    """Build the workbook from the inventory and write it to ``path`` atomically."""
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb.create_sheet("概览"), tables.summary())
+    for table in tables.all():
+        _table_sheet(wb.create_sheet(table.sheet), table)
+    with atomic_write(Path(path), "wb") as fh:
+        wb.save(fh)
+
+
+# --- table sheets -------------------------------------------------------------------------
+
+
+def _table_sheet(ws: WriteOnlyWorksheet, table: Table) -> None:
+    columns = table.columns
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.append([_header(ws, column.title) for column in columns])
+    count = 0
+    date_columns = [i for i, c in enumerate(columns) if c.kind == "datetime"]
+    for row in table.rows():
+        values = list(row)
+        for i in date_columns:
+            if values[i] is not None:
+                cell = WriteOnlyCell(ws, value=values[i])
+                cell.number_format = DATE_FORMAT
+                values[i] = cell
+        ws.append(values)
+        count += 1
+    last_column = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A1:{last_column}{count + 1}"
+    for index, column in enumerate(columns, start=1):
+        if column.kind == "grade" and count:
+            letter = get_column_letter(index)
+            _colour_grades(ws, f"{letter}2:{letter}{count + 1}")
+
+
+def _header(ws: WriteOnlyWorksheet, title: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=title)
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.alignment = Alignment(vertical="center", wrap_text=True)
+    return cell
+
+
+def _colour_grades(ws: WriteOnlyWorksheet, cells: str) -> None:
+    for grade, colour in GRADE_FILLS.items():
+        ws.conditional_formatting.add(
+            cells,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{grade}"'],
+                fill=PatternFill("solid", start_color=colour, end_color=colour),
+            ),
+        )
+
+
+# --- summary sheet ------------------------------------------------------------------------
+
+
+def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary) -> None:
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["C"].width = 14
+    ws.column_dimensions["D"].width = 14
+    rows: list[list] = []
+    rows.append([_bold(ws, "客户信息清单 Client-information inventory", TITLE_FONT)])
+    rows.append([])
+    rows.append(["生成时间 Generated", _date(ws, s.generated)])
+    rows.append(["最近一次扫描 Last scan", _date(ws, s.last_scan) if s.last_scan else "—"])
+    rows.append(["扫描范围 Scope", "；".join(s.roots) or "—"])
+    rows.append(["文件数 Files in inventory", s.files])
+    rows.append(["含客户信息的文件 Files with findings", s.with_findings])
+    rows.append(["无法扫描或跳过 Unreadable or skipped", s.unreadable])
+    rows.append(["已删除 Removed since recorded", s.removed])
+    rows.append([])
+
+    descriptions = {e: zh for e, zh, _ in entity_catalogue()}
+    type_rows = sorted(s.by_entity.items(), key=lambda kv: (-kv[1], kv[0]))
+    rows.append(_heading(ws, "实体类型 Entity type", "说明 Description", "发现数 Findings"))
+    type_start = len(rows) + 1
+    rows.extend([e, descriptions.get(e, ""), n] for e, n in type_rows)
+    type_end = len(rows)
+    rows.append([])
+
+    rows.append(_heading(ws, "敏感级别 Grade", "", "发现数 Findings"))
+    rows.extend([g, "", n] for g, n in s.by_grade.items())
+    rows.append([])
+
+    folder_rows = sorted(s.by_folder.items(), key=lambda kv: (-kv[1], kv[0]))
+    rows.append(_heading(ws, "部门文件夹 Folder", "", "发现数 Findings"))
+    folder_start = len(rows) + 1
+    rows.extend([f, "", n] for f, n in folder_rows)
+    folder_end = len(rows)
+    rows.append([])
+
+    rows.append(_heading(ws, "客户(脱敏) Top clients", "", "文件数 Files", "提及 Mentions"))
+    rows.extend([m, "", files, mentions] for m, files, mentions in s.top_clients)
+
+    if type_rows:
+        _bar_chart(ws, "各类型发现数 Findings per type", type_start, type_end, "F2")
+    if folder_rows:
+        _bar_chart(ws, "各部门发现数 Findings per folder", folder_start, folder_end, "F20")
+    for row in rows:
+        ws.append(row)
+
+
+def _bar_chart(ws: WriteOnlyWorksheet, title: str, first: int, last: int, anchor: str) -> None:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.legend = None
+    chart.height = 8
+    chart.width = 16
+    data = Reference(ws, min_col=3, min_row=first, max_row=last)
+    labels = Reference(ws, min_col=1, min_row=first, max_row=last)
+    chart.add_data(data, titles_from_data=False)
+    chart.set_categories(labels)
+    ws.add_chart(chart, anchor)
+
+
+def _heading(ws: WriteOnlyWorksheet, *titles: str) -> list:
+    return [_header(ws, t) if t else _header(ws, "") for t in titles]
+
+
+def _bold(ws: WriteOnlyWorksheet, text: str, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=text)
+    cell.font = font
+    return cell
+
+
+def _date(ws: WriteOnlyWorksheet, value: dt.datetime) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = DATE_FORMAT
+    return cell
