@@ -5,9 +5,12 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 mkdir -p examples/out
 status=0
-.venv/bin/baomi scan examples/share --config examples/baomi.toml || status=$?
-.venv/bin/baomi scan examples/share --config examples/baomi.toml --format jsonl \
+rm -f examples/out/inventory.db*
+.venv/bin/baomi scan examples/share --config examples/baomi.toml \
+  --inventory examples/out/inventory.db --xlsx examples/out/客户信息清单.xlsx || status=$?
+.venv/bin/baomi scan examples/share --config examples/baomi.toml --no-inventory --format jsonl \
   -o examples/out/findings.jsonl 2>/dev/null || true
 echo "JSONL (masked values only): examples/out/findings.jsonl"
+echo "Inventory: examples/out/inventory.db; workbook for legal and security: examples/out/客户信息清单.xlsx"
 # exit code 1 means "client information found", which is what the demo share holds
 [ "$status" -le 1 ]
