@@ -1,0 +1,104 @@
+"""Layout-preserving writers: one module per format, one line per format in ``_writers()``.
+
+A writer is ``rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes``:
+it returns the file with every piece of text passed through ``rewriter.edits``
+and the edits applied in place, everything else (formatting, images, layout)
+left as it was. It raises ``RedactionError`` when it cannot do that safely.
+
+Writers are chosen by the same content detection as the extractors
+(``scanner.extract.select_format``): the writer registered under the
+extractor's format name handles the file. Nested files (mail attachments)
+go back through ``WriteContext.rewrite_member``.
+
+Adding a format: write ``scanner/redact/writers/<format>.py`` with ``rewrite``
+and add one line to ``_writers()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import magic
+
+from scanner.extract import Source, refine_mime, select_format
+from scanner.limits import Limits
+from scanner.redact.edits import RedactionError, TextRewriter
+
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass
+class WriteContext:
+    """What a writer may need besides the bytes: the file's display name and limits."""
+
+    path: str
+    limits: Limits = field(default_factory=Limits)
+    depth: int = 0
+
+    def rewrite_member(self, name: str, data: bytes, rewriter: TextRewriter) -> bytes:
+        """Rewrite a file inside this one (a mail attachment) with the writer for its type."""
+        if self.depth >= self.limits.max_depth:
+            raise RedactionError(f"{name}: nested deeper than {self.limits.max_depth} levels")
+        child = WriteContext(f"{self.path}!{name}", self.limits, self.depth + 1)
+        return rewrite_bytes(data, rewriter, child)
+
+
+Writer = Callable[[bytes, TextRewriter, WriteContext], bytes]
+
+
+def _writers() -> dict[str, Writer]:
+    from scanner.redact.writers import text
+
+    writers: dict[str, Writer] = {
+        # format name (as in scanner/extract/__init__.py) → writer
+        "text": text.rewrite,
+        "csv": text.rewrite,
+        "tsv": text.rewrite,
+        "json": text.rewrite,
+        "xml": text.rewrite,
+        "html": text.rewrite,
+    }
+    for name, module in _OPTIONAL.items():
+        try:
+            writers[name] = __import__(module, fromlist=["rewrite"]).rewrite
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    return writers
+
+
+# Writers in their own modules; a format whose module is absent is "not supported".
+_OPTIONAL = {
+    "docx": "scanner.redact.writers.docx",
+    "pptx": "scanner.redact.writers.pptx",
+    "xlsx": "scanner.redact.writers.xlsx",
+    "pdf": "scanner.redact.writers.pdf",
+    "eml": "scanner.redact.writers.eml",
+}
+
+_WRITERS: dict[str, Writer] | None = None
+
+
+def writers() -> dict[str, Writer]:
+    global _WRITERS
+    if _WRITERS is None:
+        _WRITERS = _writers()
+    return _WRITERS
+
+
+def format_of(data: bytes, path: str) -> str | None:
+    """The extractor format name of ``data`` (``docx``, ``text`` …), None if unknown."""
+    mime = refine_mime(data, magic.from_buffer(data[:SNIFF_BYTES], mime=True))
+    spec = select_format(Source(path, data, mime))
+    return spec.name if spec else None
+
+
+def rewrite_bytes(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
+    name = format_of(data, ctx.path)
+    if name is None:
+        raise RedactionError("unsupported file type: cannot be redacted")
+    writer = writers().get(name)
+    if writer is None:
+        raise RedactionError(f"no redacting writer for {name} files yet")
+    return writer(data, rewriter, ctx)

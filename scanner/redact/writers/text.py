@@ -1,0 +1,75 @@
+"""Plain text, CSV/TSV, Markdown, JSON, XML and HTML: rewritten in their own encoding.
+
+The bytes are decoded exactly as the scanner decodes them (``scanner.decode``),
+the edits applied to the whole text, and the result encoded back in the same
+encoding with the same byte-order mark; line endings are untouched because the
+text is never split and re-joined. A GBK file stays GBK. A replacement that the
+encoding cannot hold is an error, not a silent "?".
+
+Edits are asked for line by line (with the CSV header of the line's column as
+context where the file is a table), so offsets stay small and a value never
+runs across a line break into the next row.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from scanner.decode import DecodeError, decode
+from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits
+from scanner.redact.writers import WriteContext
+
+_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
+
+
+def _shift(edit: Edit, by: int) -> Edit:
+    return Edit(edit.start + by, edit.end + by, edit.replacement, edit.entity_type)
+
+
+def _cell_edits(
+    rewriter: TextRewriter,
+    cells: list[str],
+    header: list[str],
+    delimiter: str,
+    offset: int,
+    location: str,
+) -> list[Edit]:
+    """A table row cell by cell, each with its column header as context (a 姓名 column
+    makes its cells names), as the CSV extractor reads it."""
+    edits: list[Edit] = []
+    for column, cell in enumerate(cells):
+        context = (header[column],) if column < len(header) and header is not cells else ()
+        edits += [_shift(e, offset) for e in rewriter.edits(cell, location, context)]
+        offset += len(cell) + len(delimiter)
+    return edits
+
+
+def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
+    try:
+        text, encoding = decode(data)
+    except DecodeError as exc:
+        raise RedactionError(str(exc)) from None
+    delimiter = _DELIMITERS.get(PurePath(ctx.path.rsplit("!", 1)[-1]).suffix.lower())
+    edits: list[Edit] = []
+    offset = 0
+    header: list[str] = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        body = line.rstrip("\r\n")
+        location = f"第 {number} 行"
+        if delimiter and '"' not in body:
+            cells = body.split(delimiter)
+            header = header or cells
+            edits += _cell_edits(rewriter, cells, header, delimiter, offset, location)
+        else:
+            edits += [_shift(e, offset) for e in rewriter.edits(body, location)]
+        offset += len(line)
+    if not edits:
+        return data
+    new_text = apply_edits(text, edits)
+    try:
+        return new_text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = new_text[exc.start : exc.end]
+        raise RedactionError(
+            f"a replacement ({bad!r}) cannot be written in the file's encoding {encoding}"
+        ) from None
