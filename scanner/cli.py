@@ -85,8 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="从清单生成 Excel 工作簿或导出 / workbook or exports from the inventory"
     )
     report.add_argument("-o", "--output", type=Path, required=True, help="file to write")
-    report.add_argument("--format", choices=("xlsx", "csv", "jsonl"), default=None,
-                        help="default: from the output's extension, else xlsx")
+    report.add_argument(
+        "--format",
+        choices=("xlsx", "csv", "jsonl"),
+        default=None,
+        help="default: from the output's extension, else xlsx",
+    )
     report.add_argument(
         "--table",
         choices=("files", "findings", "clients", "errors"),
@@ -96,6 +100,40 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--inventory", type=Path, help="inventory database")
     report.add_argument("--config", type=Path, help="baomi.toml (inventory path, [grades])")
     report.set_defaults(handler=cmd_report)
+
+    redact = sub.add_parser(
+        "redact", help="生成脱敏副本（核验后写出）/ write redacted copies, verified before release"
+    )
+    redact.add_argument("paths", nargs="+", type=Path, metavar="INPUT")
+    where = redact.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", type=Path, help="the redacted copy (one input file)")
+    where.add_argument("--out-dir", type=Path, help="folder for the copies (layout mirrored)")
+    where.add_argument(
+        "--in-place", action="store_true", help="replace the originals (a .baomi-bak is kept)"
+    )
+    redact.add_argument("--policy", required=True, help="media, subcontractor, internal, archive …")
+    redact.add_argument(
+        "--dry-run", action="store_true", help="list what would change; write nothing"
+    )
+    redact.add_argument("--config", type=Path, help="baomi.toml settings file")
+    redact.add_argument("--clients", type=Path, help="client registry CSV")
+    redact.add_argument("--min-score", type=float, help="redact findings with at least this score")
+    redact.add_argument("--no-ner", action="store_true", help="leave free-text names alone")
+    redact.add_argument("--audit-log", type=Path, help="audit log (JSONL, append-only)")
+    redact.set_defaults(handler=cmd_redact, entities=None, include_values=False)
+
+    restore = sub.add_parser(
+        "restore", help="还原可逆脱敏（需密钥）/ undo encrypt and pseudonym operators (key needed)"
+    )
+    restore.add_argument("paths", nargs=1, type=Path, metavar="INPUT")
+    restore.add_argument("-o", "--output", type=Path, required=True)
+    restore.add_argument("--config", type=Path, help="baomi.toml (key file, audit log)")
+    restore.add_argument("--audit-log", type=Path, help="audit log (JSONL, append-only)")
+    restore.set_defaults(handler=cmd_restore)
+
+    policies = sub.add_parser("policies", help="列出脱敏策略 / list redaction policies")
+    policies.add_argument("--config", type=Path, help="baomi.toml settings file")
+    policies.set_defaults(handler=cmd_policies)
 
     entities = sub.add_parser("entities", help="列出实体类型 / list entity types")
     entities.set_defaults(handler=cmd_entities)
@@ -242,9 +280,7 @@ def _with_progress(recorded, log: _Log) -> Iterator:
     )
     with Progress(*columns, console=log.console(), transient=True) as bar:
         task = bar.add_task("files", total=recorded.total_files, mb=0.0)
-        yield from recorded.results(
-            lambda n, done: bar.update(task, completed=n, mb=done / 1e6)
-        )
+        yield from recorded.results(lambda n, done: bar.update(task, completed=n, mb=done / 1e6))
 
 
 def _run_summary(recorded) -> str:
@@ -303,6 +339,130 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
     print(f"baomi: {args.table}: {rows} rows → {printable(str(args.output))}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _policies(config):
+    from recognizers.registry import all_entities
+    from scanner.redact.policy import PolicyError, load_policies, validate
+
+    try:
+        policies = load_policies(config.policies)
+        for policy in policies.values():
+            validate(policy, frozenset(all_entities()))
+    except PolicyError as exc:
+        raise UsageError(str(exc)) from None
+    return policies
+
+
+def _audit_path(args: argparse.Namespace, config) -> Path:
+    from scanner.inventory import resolve_path
+
+    if args.audit_log:
+        return args.audit_log
+    return config.audit_log or resolve_path(None, config.inventory).parent / "audit.jsonl"
+
+
+def cmd_policies(args: argparse.Namespace) -> int:
+    from scanner.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    for policy in _policies(config).values():
+        named = ", ".join(f"{e}={o}" for e, o in sorted(policy.operators.items()))
+        print(f"{policy.name:<14} default={policy.default}  {named}")
+        if policy.description:
+            print(f"{'':<14} {policy.description}")
+    return EXIT_CLEAN
+
+
+def cmd_redact(args: argparse.Namespace) -> int:
+    from scanner.keys import HashKeyError, load_redact_key
+    from scanner.redact.engine import Redactor, plan_jobs
+    from scanner.redact.operators import OperatorSet
+    from scanner.redact.rewriters import PolicyRewriter
+
+    if args.output and (len(args.paths) > 1 or args.paths[0].is_dir()):
+        raise UsageError("-o takes one input file; use --out-dir for several or a folder")
+    if args.output and args.output.resolve() == args.paths[0].resolve():
+        raise UsageError("-o is the input itself: use --in-place (it keeps a backup)")
+    config, isolated = _build_scanner(args)
+    policy = _policies(config).get(args.policy)
+    if policy is None:
+        raise UsageError(f"unknown policy {args.policy} (see: baomi policies)")
+    redact_key = None
+    if policy.reversible():
+        try:
+            redact_key = load_redact_key(config.redact_key_file)
+        except HashKeyError as exc:
+            raise UsageError(str(exc)) from None
+    scanner = isolated.scanner
+    operators = OperatorSet(scanner.key, redact_key, config.keep_id_region)
+    rewriter = PolicyRewriter(scanner.analyzer, policy, operators)
+    jobs = plan_jobs(
+        args.paths,
+        args.output,
+        args.out_dir,
+        args.in_place,
+        config.scan.exclude,
+        rewriter if args.out_dir else None,
+    )
+    audit_log = None if args.dry_run else _audit_path(args, config)
+    redactor = Redactor(scanner, policy, rewriter, audit_log)
+    failed = 0
+    for job in jobs:
+        outcome = redactor.run(job, dry_run=args.dry_run, in_place=args.in_place)
+        failed += not outcome.ok
+        _print_outcome(outcome)
+    verb = "would change" if args.dry_run else "redacted"
+    print(
+        f"baomi: {len(jobs)} files, {len(jobs) - failed} {verb}, {failed} failed "
+        f"(policy {policy.name})",
+        file=sys.stderr,
+    )
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _print_outcome(outcome) -> None:
+    source = printable(str(outcome.job.source))
+    target = printable(str(outcome.job.target))
+    if outcome.status == "failed":
+        print(f"baomi: 失败 failed {source}: {outcome.reason}", file=sys.stderr)
+        for left in outcome.remaining:
+            print(f"  仍含 remains: {printable(str(left))}", file=sys.stderr)
+        return
+    label = {
+        "planned": "将修改 would change",
+        "written": "已脱敏 redacted",
+        "unchanged": "无需修改 nothing to redact",
+    }[outcome.status]
+    arrow = "" if outcome.status == "planned" else f" → {target}"
+    print(f"{label} {source}{arrow}")
+    for change in outcome.changes:
+        examples = "、".join(change.examples)
+        print(f"  {change.entity_type:<20} {change.count:>4} × {change.operator:<9} {examples}")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from scanner.config import ConfigError, load_config
+    from scanner.keys import HashKeyError, load_redact_key
+    from scanner.redact.engine import Job, restore
+
+    try:
+        config = load_config(args.config)
+        key = load_redact_key(config.redact_key_file, create=False)
+    except (ConfigError, HashKeyError) as exc:
+        raise UsageError(str(exc)) from None
+    source = args.paths[0]
+    if not source.is_file():
+        raise UsageError(f"no such file: {source}")
+    outcome = restore(Job(source, args.output), key, config.limits, _audit_path(args, config))
+    if not outcome.ok:
+        print(f"baomi: 失败 failed {printable(str(source))}: {outcome.reason}", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"已还原 restored {printable(str(source))} → {printable(str(args.output))}")
     return EXIT_CLEAN
 
 
@@ -392,8 +552,11 @@ def _build_scanner(args: argparse.Namespace):
     for record in clients:
         for alias in record.aliases:
             if len(alias) <= 2 and not alias.isascii():
-                print(f"baomi: 注意 note: client registry row {record.row}: a two-character alias "
-                      "also matches ordinary words; prefer a longer one", file=sys.stderr)
+                print(
+                    f"baomi: 注意 note: client registry row {record.row}: a two-character alias "
+                    "also matches ordinary words; prefer a longer one",
+                    file=sys.stderr,
+                )
     enhancer = CharWindowContextEnhancer(
         context_similarity_factor=config.context.boost,
         context_prefix_count=config.context.before,

@@ -30,6 +30,14 @@ Example::
     [inventory]
     path = "/var/lib/baomi/inventory.db"   # default ./.baomi/inventory.db (or $BAOMI_INVENTORY)
 
+    [policies.subcontractor]   # redaction policies (scanner/redact/policy.py)
+    default = "mask"
+    CN_ADDRESS = "keep"
+
+    [redact]
+    audit_log = "/var/log/baomi/redact.jsonl"   # default: audit.jsonl beside the inventory
+    keep_id_region = false     # mask keeps an ID's region code and check character
+
     [grades]                   # sensitivity grade → entity types (replaces that grade's default)
     敏感个人信息 = ["CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD"]
 """
@@ -74,6 +82,10 @@ class Config:
     hash_key_file: Path | None = None
     inventory: Path | None = None
     grades: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    redact_key_file: Path | None = None
+    policies: dict[str, dict[str, str]] = field(default_factory=dict)
+    audit_log: Path | None = None
+    keep_id_region: bool = False
 
 
 def load_config(path: Path | None) -> Config:
@@ -90,7 +102,18 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
     _reject_unknown(
         data,
-        {"scan", "clients", "context", "security", "limits", "allow", "inventory", "grades"},
+        {
+            "scan",
+            "clients",
+            "context",
+            "security",
+            "limits",
+            "allow",
+            "inventory",
+            "grades",
+            "policies",
+            "redact",
+        },
         str(path),
     )
     allow = data.get("allow", {})
@@ -102,7 +125,11 @@ def load_config(path: Path | None) -> Config:
     clients = data.get("clients", {})
     _reject_unknown(clients, {"registry"}, f"{path} [clients]")
     security = data.get("security", {})
-    _reject_unknown(security, {"hash_key_file"}, f"{path} [security]")
+    _reject_unknown(security, {"hash_key_file", "redact_key_file"}, f"{path} [security]")
+    redact = data.get("redact", {})
+    _reject_unknown(redact, {"audit_log", "keep_id_region"}, f"{path} [redact]")
+    if not isinstance(redact.get("keep_id_region", False), bool):
+        raise ConfigError(f"{path} [redact]: keep_id_region must be true or false")
     inventory = data.get("inventory", {})
     _reject_unknown(inventory, {"path"}, f"{path} [inventory]")
     return Config(
@@ -114,7 +141,24 @@ def load_config(path: Path | None) -> Config:
         hash_key_file=_path(base, security.get("hash_key_file")),
         inventory=_path(base, inventory.get("path")),
         grades=_grades(data.get("grades", {}), f"{path} [grades]"),
+        redact_key_file=_path(base, security.get("redact_key_file")),
+        policies=_policies(data.get("policies", {}), f"{path} [policies]"),
+        audit_log=_path(base, redact.get("audit_log")),
+        keep_id_region=redact.get("keep_id_region", False),
     )
+
+
+def _policies(table: Any, where: str) -> dict[str, dict[str, str]]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected tables such as [policies.media]")
+    out = {}
+    for name, policy in table.items():
+        if not isinstance(policy, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in policy.items()
+        ):
+            raise ConfigError(f"{where}.{name}: expected entity = \"operator\" lines")
+        out[name] = dict(policy)
+    return out
 
 
 def _grades(table: Any, where: str) -> dict[str, tuple[str, ...]]:

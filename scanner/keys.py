@@ -23,11 +23,30 @@ def default_key_path() -> Path:
     return Path(base) / "baomi" / "hash.key"
 
 
+REDACT_ENV_VAR = "BAOMI_REDACT_KEY"
+
+
+def default_redact_key_path() -> Path:
+    return default_key_path().with_name("redact.key")
+
+
 def load_hash_key(path: Path | None = None) -> bytes:
-    env = os.environ.get(ENV_VAR)
+    return load_key(ENV_VAR, path or default_key_path(), create=True)
+
+
+def load_redact_key(path: Path | None = None, create: bool = True) -> bytes:
+    """The AES key of the reversible redaction operators (``encrypt``, ``pseudonym``):
+    ``BAOMI_REDACT_KEY`` or a 0600 key file — never the config or the command line.
+    ``baomi restore`` does not create one: without the original key nothing comes back."""
+    return load_key(REDACT_ENV_VAR, path or default_redact_key_path(), create=create)
+
+
+def load_key(env_var: str, path: Path, create: bool) -> bytes:
+    env = os.environ.get(env_var)
     if env:
-        return _parse(env.strip(), ENV_VAR)
-    path = path or default_key_path()
+        return _parse(env.strip(), env_var)
+    if not path.exists() and not create:
+        raise HashKeyError(f"no key at {path} (and {env_var} is not set)")
     if not path.exists():
         try:
             _create(path)
@@ -36,7 +55,7 @@ def load_hash_key(path: Path | None = None) -> bytes:
     try:
         if path.stat().st_mode & 0o077:
             raise HashKeyError(
-                f"hash key {path} is readable by other users: chmod 600 it (or set {ENV_VAR})"
+                f"key {path} is readable by other users: chmod 600 it (or set {env_var})"
             )
         return _parse(path.read_text(encoding="ascii").strip(), str(path))
     except OSError as exc:

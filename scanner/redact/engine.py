@@ -1,0 +1,207 @@
+"""One redaction (or restoration) of one file: read, rewrite, verify, write atomically, audit.
+
+Originals are only read. The copy is written to a temporary file beside its
+destination and renamed into place only after verification passed; a copy that
+fails verification is never written, and the command lists what remained
+(masked). ``in_place`` keeps a backup of the original (``NAME.baomi-bak``)
+before the verified copy replaces it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.atomic import atomic_write
+from scanner.pipeline import Scanner
+from scanner.redact import audit
+from scanner.redact.edits import RedactionError, apply_edits
+from scanner.redact.operators import OperatorError
+from scanner.redact.policy import Policy
+from scanner.redact.rewriters import Change, PolicyRewriter, Restorer
+from scanner.redact.verify import Remaining, verify
+from scanner.redact.writers import WriteContext, rewrite_bytes
+from scanner.walk import walk
+
+KEYS_SUFFIX = ".baomi-keys.json"  # pseudonym key file beside a redacted copy
+BACKUP_SUFFIX = ".baomi-bak"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    source: Path
+    target: Path
+
+
+@dataclass
+class Outcome:
+    job: Job
+    status: str  # written | failed | planned (dry run) | unchanged
+    reason: str = ""
+    changes: list[Change] = field(default_factory=list)
+    remaining: list[Remaining] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def plan_jobs(
+    inputs: Sequence[Path],
+    output: Path | None,
+    out_dir: Path | None,
+    in_place: bool,
+    exclude: Sequence[str] = (),
+    name_rewriter: PolicyRewriter | None = None,
+) -> list[Job]:
+    """Which file goes where. Folders are walked; ``out_dir`` mirrors their layout and
+    the copy's file name is redacted too (people name files after clients)."""
+    files: list[tuple[Path, Path]] = []  # (file, the folder it was found under)
+    for path in inputs:
+        if path.is_dir():
+            files += [(e.path, path) for e in walk([path], exclude) if not e.error]
+        else:
+            files.append((path, path.parent))
+    if in_place:
+        return [Job(f, f) for f, _ in files]
+    if output is not None:
+        return [Job(f, output) for f, _ in files]
+    assert out_dir is not None
+    jobs = []
+    for file, root in files:
+        relative = file.relative_to(root)
+        name = _redacted_name(relative.name, name_rewriter)
+        jobs.append(Job(file, out_dir / relative.parent / name))
+    return jobs
+
+
+def _redacted_name(name: str, rewriter: PolicyRewriter | None) -> str:
+    if rewriter is None:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if stem else (name, "")
+    new = apply_edits(stem, rewriter.edits(stem, "文件名"))
+    new = "".join("_" if c in '/\\:*?"<>|[]' else c for c in new).strip("_ ") or "redacted"
+    return new + suffix
+
+
+@dataclass
+class Redactor:
+    scanner: Scanner
+    policy: Policy
+    rewriter: PolicyRewriter
+    audit_log: Path | None = None
+
+    def run(self, job: Job, dry_run: bool = False, in_place: bool = False) -> Outcome:
+        self.rewriter.reset_counts()
+        try:
+            data = job.source.read_bytes()
+            ctx = WriteContext(str(job.source), self.scanner.limits)
+            redacted = rewrite_bytes(data, self.rewriter, ctx)
+        except (RedactionError, OperatorError) as exc:
+            return self._failed(job, str(exc))
+        except OSError as exc:
+            return self._failed(job, f"cannot read: {exc.strerror}")
+        changes = list(self.rewriter.changes.values())
+        if dry_run:
+            return Outcome(job, "planned", changes=changes)
+        remaining = verify(
+            self.scanner, redacted, job.target.name, self.policy, self.rewriter.replaced_values
+        )
+        if remaining:
+            outcome = Outcome(
+                job, "failed", "verification failed: information remains", changes, remaining
+            )
+            self._audit(outcome, data, None)
+            return outcome
+        try:
+            self._write(job, redacted, in_place)
+        except OSError as exc:
+            return self._failed(job, f"cannot write {job.target}: {exc.strerror}")
+        outcome = Outcome(job, "written" if changes else "unchanged", changes=changes)
+        self._audit(outcome, data, redacted)
+        return outcome
+
+    def _write(self, job: Job, data: bytes, in_place: bool) -> None:
+        if in_place:
+            backup = job.source.with_name(job.source.name + BACKUP_SUFFIX)
+            with atomic_write(backup, "wb") as fh, open(job.source, "rb") as original:
+                shutil.copyfileobj(original, fh)
+            shutil.copystat(job.source, backup)
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(job.target, "wb") as fh:
+            fh.write(data)
+        pseudonyms = self.rewriter.operators.pseudonyms
+        if pseudonyms:
+            keys = job.target.with_name(job.target.name + KEYS_SUFFIX)
+            with atomic_write(keys) as fh:  # ciphertexts only: useless without the key
+                json.dump({"pseudonyms": pseudonyms}, fh, ensure_ascii=False, indent=1)
+
+    def _failed(self, job: Job, reason: str) -> Outcome:
+        outcome = Outcome(job, "failed", reason)
+        self._audit(outcome, None, None)
+        return outcome
+
+    def _audit(self, outcome: Outcome, before: bytes | None, after: bytes | None) -> None:
+        if self.audit_log is None:
+            return
+        audit.append(
+            self.audit_log,
+            {
+                "action": "redact",
+                "policy": self.policy.name,
+                "input": str(outcome.job.source),
+                "input_sha256": audit.sha256_of(before) if before is not None else None,
+                "output": str(outcome.job.target) if after is not None else None,
+                "output_sha256": audit.sha256_of(after) if after is not None else None,
+                "status": outcome.status,
+                "reason": outcome.reason,
+                "counts": {c.entity_type: c.count for c in outcome.changes},
+                "remaining": [str(r) for r in outcome.remaining],
+            },
+        )
+
+
+def restore(job: Job, key: bytes, limits, audit_log: Path | None) -> Outcome:
+    """Undo the reversible operators of a redacted copy (encrypt, pseudonym)."""
+    keys_file = job.source.with_name(job.source.name + KEYS_SUFFIX)
+    pseudonyms = {}
+    if keys_file.exists():
+        pseudonyms = json.loads(keys_file.read_text("utf-8")).get("pseudonyms", {})
+    restorer = Restorer(key, pseudonyms)
+    try:
+        data = job.source.read_bytes()
+        restored = rewrite_bytes(data, restorer, WriteContext(str(job.source), limits))
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(job.target, "wb") as fh:
+            fh.write(restored)
+    except (RedactionError, OperatorError) as exc:
+        return Outcome(job, "failed", str(exc))
+    except (ValueError, TypeError):
+        return Outcome(job, "failed", "cannot decrypt: wrong redaction key or damaged token")
+    except OSError as exc:
+        return Outcome(job, "failed", f"cannot read or write: {exc.strerror}")
+    if audit_log is not None:
+        audit.append(
+            audit_log,
+            {
+                "action": "restore",
+                "input": str(job.source),
+                "input_sha256": audit.sha256_of(data),
+                "output": str(job.target),
+                "output_sha256": audit.sha256_of(restored),
+                "status": "written",
+                "counts": dict(restorer.counts),
+            },
+        )
+    return Outcome(job, "written")
+
+
+def outcomes(
+    redactor: Redactor, jobs: Sequence[Job], dry_run: bool, in_place: bool
+) -> Iterator[Outcome]:
+    for job in jobs:
+        yield redactor.run(job, dry_run=dry_run, in_place=in_place)

@@ -1,0 +1,101 @@
+"""Redaction policies: minimum necessary, default deny.
+
+A policy names an operator per entity type and a ``default`` operator for every
+type it does not name. A type is left in the output only when the policy says
+``keep`` for it explicitly; the default can never be ``keep``. baomi ships four
+policies that need no configuration; ``[policies.<name>]`` in ``baomi.toml``
+changes them or adds more::
+
+    [policies.subcontractor]
+    default = "mask"
+    CN_ADDRESS = "keep"        # the venue address is what an event supplier needs
+    PERSON = "label"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from scanner.redact.operators import OPERATORS
+
+
+class PolicyError(Exception):
+    """A policy that does not exist or is not well formed."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    default: str
+    operators: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+
+    def operator_for(self, entity_type: str) -> str:
+        return self.operators.get(entity_type, self.default)
+
+    def allows(self, entity_type: str) -> bool:
+        """May this type stay in the output as it is?"""
+        return self.operator_for(entity_type) == "keep"
+
+    def reversible(self) -> bool:
+        names = {self.default, *self.operators.values()}
+        return bool(names & {"encrypt", "pseudonym"})
+
+
+DEFAULT_POLICIES: dict[str, Policy] = {
+    "media": Policy(
+        "media",
+        default="mask",
+        operators={"CLIENT": "label", "ORGANIZATION": "label", "PERSON": "label"},
+        description="媒体与公众：所有类型均匿名化 / journalists, the public: everything anonymised",
+    ),
+    "subcontractor": Policy(
+        "subcontractor",
+        default="mask",
+        operators={"CN_ADDRESS": "keep", "CLIENT": "label", "PERSON": "label"},
+        description="分包商：保留活动地址，其余遮蔽 / event suppliers: venue addresses kept, "
+        "the rest masked",
+    ),
+    "internal": Policy(
+        "internal",
+        default="pseudonym",
+        description="内部：一致的化名，可凭密钥还原 / internal: consistent pseudonyms, reversible "
+        "with the key",
+    ),
+    "archive": Policy(
+        "archive",
+        default="hash",
+        description="归档：不可逆（保留期满后使用）/ archive: irreversible, used by retention",
+    ),
+}
+
+
+def load_policies(configured: Mapping[str, Mapping[str, str]] | None) -> dict[str, Policy]:
+    """The shipped policies, changed or extended by ``[policies.*]`` tables."""
+    policies = dict(DEFAULT_POLICIES)
+    for name, table in (configured or {}).items():
+        base = policies.get(name)
+        default = table.get("default", base.default if base else "mask")
+        operators = dict(base.operators) if base else {}
+        operators.update({k: v for k, v in table.items() if k != "default"})
+        policy = Policy(name, default, operators, base.description if base else "")
+        validate(policy)
+        policies[name] = policy
+    return policies
+
+
+def validate(policy: Policy, known_entities: frozenset[str] | None = None) -> None:
+    if policy.default == "keep":
+        raise PolicyError(
+            f"policy {policy.name}: default may not be keep (anything not allowed by name "
+            "is anonymised)"
+        )
+    for entity, operator in {"default": policy.default, **policy.operators}.items():
+        if operator not in OPERATORS:
+            raise PolicyError(
+                f"policy {policy.name}: {entity} = {operator!r} is not an operator "
+                f"({', '.join(OPERATORS)})"
+            )
+        if known_entities is not None and entity != "default" and entity not in known_entities:
+            raise PolicyError(f"policy {policy.name}: unknown entity type {entity}")

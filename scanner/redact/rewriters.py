@@ -1,0 +1,117 @@
+"""The two ``TextRewriter``s the writers serve: redaction under a policy, and restoration.
+
+``PolicyRewriter`` analyses each piece of text with the scanner's own analyser
+(the same recognizers, context and thresholds as ``baomi scan``), and replaces
+every value whose type the policy does not explicitly keep by its operator's
+output. Overlapping findings (a client's name inside an organisation's) become
+one edit over the longest span. It counts what it changed per entity type and
+remembers the changed values (in memory only) so verification can prove none
+of them is left.
+
+``Restorer`` puts back what the reversible operators took out: encrypted tokens
+decrypted with the redaction key, and pseudonym labels from the key file
+written beside a redacted copy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from scanner.analyze import Analyzer
+from scanner.masking import mask
+from scanner.models import Detection
+from scanner.redact.edits import Edit
+from scanner.redact.operators import ENCRYPTED_TOKEN, OperatorSet, decrypt_token
+from scanner.redact.policy import Policy
+
+
+@dataclass
+class Change:
+    """One kind of change, for the dry-run listing (masked values only)."""
+
+    entity_type: str
+    operator: str
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PolicyRewriter:
+    analyzer: Analyzer
+    policy: Policy
+    operators: OperatorSet
+    counts: Counter = field(default_factory=Counter)
+    changes: dict[str, Change] = field(default_factory=dict)
+    replaced_values: set[tuple[str, str]] = field(default_factory=set)  # never written anywhere
+
+    def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
+        if not text.strip():
+            return []
+        detections = [
+            d
+            for d in self.analyzer.analyze(text, tuple(context))
+            if not self.policy.allows(d.entity_type)
+        ]
+        out = []
+        for d in _outermost(detections):
+            operator = self.policy.operator_for(d.entity_type)
+            replacement = self.operators.get(operator).apply(d.entity_type, d.value)
+            out.append(Edit(d.start, d.end, replacement, d.entity_type))
+            self._count(d, operator)
+        return out
+
+    def _count(self, d: Detection, operator: str) -> None:
+        self.counts[d.entity_type] += 1
+        self.replaced_values.add((d.entity_type, d.value))
+        change = self.changes.setdefault(d.entity_type, Change(d.entity_type, operator))
+        change.count += 1
+        masked = mask(d.entity_type, d.value)
+        if len(change.examples) < 3 and masked not in change.examples:
+            change.examples.append(masked)
+
+    def reset_counts(self) -> None:
+        """Counts and changes are per file; labels stay consistent across the batch."""
+        self.counts = Counter()
+        self.changes = {}
+        self.replaced_values = set()
+
+
+def _outermost(detections: list[Detection]) -> list[Detection]:
+    """Non-overlapping detections, longest first: 星河传媒有限公司 (ORGANIZATION) absorbs the
+    client alias 星河传媒 inside it, a CLIENT USCC absorbs the same-span CN_USCC."""
+    ranked = sorted(detections, key=lambda d: (d.start - d.end, d.entity_type != "CLIENT"))
+    kept: list[Detection] = []
+    for d in ranked:
+        if all(d.end <= k.start or k.end <= d.start for k in kept):
+            kept.append(d)
+    return sorted(kept, key=lambda d: d.start)
+
+
+@dataclass
+class Restorer:
+    """Decrypts ``[[BAOMI-ENC:…]]`` tokens and puts pseudonyms back."""
+
+    key: bytes
+    pseudonyms: Mapping[str, str] = field(default_factory=dict)  # label → ciphertext
+    counts: Counter = field(default_factory=Counter)
+
+    def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
+        out = [
+            Edit(m.start(), m.end(), decrypt_token(m.group(1), self.key), "encrypted")
+            for m in ENCRYPTED_TOKEN.finditer(text)
+        ]
+        if self.pseudonyms:
+            taken = [(e.start, e.end) for e in out]
+            for label, cipher in self.pseudonyms.items():
+                start = text.find(label)
+                while start != -1:
+                    end = start + len(label)
+                    if all(end <= s or e <= start for s, e in taken):
+                        out.append(Edit(start, end, decrypt_token(cipher, self.key), "pseudonym"))
+                        taken.append((start, end))
+                    start = text.find(label, end)
+        for e in out:
+            self.counts[e.entity_type] += 1
+        return sorted(out, key=lambda e: e.start)
