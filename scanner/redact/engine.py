@@ -22,7 +22,7 @@ from scanner.redact.edits import RedactionError, apply_edits
 from scanner.redact.operators import OperatorError
 from scanner.redact.policy import Policy
 from scanner.redact.rewriters import Change, PolicyRewriter, Restorer
-from scanner.redact.verify import Remaining, verify
+from scanner.redact.verify import LEFT_IN_TEXT, Remaining, verify
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.walk import walk
 
@@ -99,8 +99,7 @@ class Redactor:
         self.rewriter.reset_counts()
         try:
             data = job.source.read_bytes()
-            ctx = WriteContext(str(job.source), self.scanner.limits)
-            redacted = rewrite_bytes(data, self.rewriter, ctx)
+            redacted = self._rewrite(job, data) if data else data
         except (RedactionError, OperatorError) as exc:
             return self._failed(job, str(exc))
         except OSError as exc:
@@ -108,9 +107,19 @@ class Redactor:
         changes = list(self.rewriter.changes.values())
         if dry_run:
             return Outcome(job, "planned", changes=changes)
-        remaining = verify(
-            self.scanner, redacted, job.target.name, self.policy, self.rewriter.replaced_values
-        )
+        remaining = self._verify(job, redacted) if data else []
+        if remaining and all(r.where == LEFT_IN_TEXT for r in remaining):
+            # a replaced value also stands where no recognizer flags it (王芳 without its
+            # label): replace every occurrence of the values found, then verify again
+            known = {value: entity for entity, value in self.rewriter.replaced_values}
+            self.rewriter.reset_counts()
+            self.rewriter.known_values = {v: e for v, e in known.items() if len(v) >= 2}
+            try:
+                redacted = self._rewrite(job, data)
+            except (RedactionError, OperatorError) as exc:
+                return self._failed(job, str(exc))
+            changes = list(self.rewriter.changes.values())
+            remaining = self._verify(job, redacted)
         if remaining:
             outcome = Outcome(
                 job, "failed", "verification failed: information remains", changes, remaining
@@ -124,6 +133,15 @@ class Redactor:
         outcome = Outcome(job, "written" if changes else "unchanged", changes=changes)
         self._audit(outcome, data, redacted)
         return outcome
+
+    def _rewrite(self, job: Job, data: bytes) -> bytes:
+        ctx = WriteContext(str(job.source), self.scanner.limits)
+        return rewrite_bytes(data, self.rewriter, ctx)
+
+    def _verify(self, job: Job, redacted: bytes) -> list[Remaining]:
+        return verify(
+            self.scanner, redacted, job.target.name, self.policy, self.rewriter.replaced_values
+        )
 
     def _write(self, job: Job, data: bytes, in_place: bool) -> None:
         if in_place:

@@ -45,6 +45,9 @@ class PolicyRewriter:
     counts: Counter = field(default_factory=Counter)
     changes: dict[str, Change] = field(default_factory=dict)
     replaced_values: set[tuple[str, str]] = field(default_factory=set)  # never written anywhere
+    # values to replace wherever they occur, found or not (the second pass of a file whose
+    # first copy still held a replaced value somewhere the recognizers did not flag it)
+    known_values: dict[str, str] = field(default_factory=dict)  # value → entity type
 
     def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
         if not text.strip():
@@ -54,6 +57,7 @@ class PolicyRewriter:
             for d in self.analyzer.analyze(text, tuple(context))
             if not self.policy.allows(d.entity_type)
         ]
+        detections += self._known(text, detections)
         out = []
         for d in _outermost(detections):
             operator = self.policy.operator_for(d.entity_type)
@@ -71,11 +75,23 @@ class PolicyRewriter:
         if len(change.examples) < 3 and masked not in change.examples:
             change.examples.append(masked)
 
+    def _known(self, text: str, found: list[Detection]) -> list[Detection]:
+        extra = []
+        for value, entity_type in self.known_values.items():
+            start = text.find(value)
+            while start != -1:
+                end = start + len(value)
+                if not any(d.start < end and start < d.end for d in found):
+                    extra.append(Detection(entity_type, start, end, 1.0, "known value", value))
+                start = text.find(value, end)
+        return extra
+
     def reset_counts(self) -> None:
         """Counts and changes are per file; labels stay consistent across the batch."""
         self.counts = Counter()
         self.changes = {}
         self.replaced_values = set()
+        self.known_values = {}
 
 
 def _outermost(detections: list[Detection]) -> list[Detection]:

@@ -30,6 +30,7 @@ from scanner.pipeline import Scanner
 from scanner.redact.policy import Policy
 
 SNIFF_BYTES = 64 * 1024
+LEFT_IN_TEXT = "left in the text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ def verify(
     texts = [s.text for s in segments]
     for entity_type, value in sorted(set(replaced)):
         if len(value) >= 2 and any(value in text for text in texts):
-            remaining.append(Remaining(entity_type, "left in the text", mask(entity_type, value)))
+            remaining.append(Remaining(entity_type, LEFT_IN_TEXT, mask(entity_type, value)))
     return remaining
 
 

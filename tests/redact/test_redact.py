@@ -247,3 +247,41 @@ def test_policies_command_lists_them(capsys):
     assert main(["policies"]) == 0
     out = capsys.readouterr().out
     assert "subcontractor" in out and "CN_ADDRESS=keep" in out and "default=pseudonym" in out
+
+
+def test_zip_members_and_their_paths_are_redacted(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "项目归档.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("2024/星河传媒/联系人.txt", f"联系人：张伟，手机{PHONE}\n")
+        z.writestr("2024/说明.md", "本归档仅供内部使用\n")
+    registry = tmp_path / "clients.csv"
+    registry.write_text("name,aliases\n北京星河传媒有限公司,星河传媒\n", encoding="utf-8")
+    out = tmp_path / "out.zip"
+    code = redact(str(archive), "-o", str(out), "--policy", "media", "--clients", str(registry))
+    assert code == 0
+    with zipfile.ZipFile(out) as z:
+        assert z.namelist() == ["2024/[客户A]/联系人.txt", "2024/说明.md"]
+        assert z.read("2024/[客户A]/联系人.txt").decode() == "联系人：[联系人1]，手机138****5678\n"
+        assert z.getinfo("2024/说明.md").compress_type == zipfile.ZIP_DEFLATED
+    raw = b"".join(zipfile.ZipFile(out).read(n) for n in zipfile.ZipFile(out).namelist())
+    assert PHONE.encode() not in raw and "星河传媒".encode() not in raw + out.read_bytes()
+
+
+def test_a_value_left_where_no_recognizer_flags_it_is_replaced_on_a_second_pass(tmp_path):
+    # 王芳 is a name after 联系人; on the last line nothing marks it as one
+    text = tmp_path / "纪要.txt"
+    text.write_text("联系人：王芳\n会后王芳王芳整理\n", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    assert redact(str(text), "-o", str(out), "--policy", "media") == 0
+    assert "王芳" not in out.read_text("utf-8")
+    assert out.read_text("utf-8").startswith("联系人：[联系人1]\n")
+
+
+def test_an_empty_file_is_copied_unchanged(tmp_path):
+    empty = tmp_path / "空.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "out.txt"
+    assert redact(str(empty), "-o", str(out), "--policy", "media") == 0
+    assert out.read_bytes() == b""

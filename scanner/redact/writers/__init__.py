@@ -75,6 +75,7 @@ _OPTIONAL = {
     "xlsx": "scanner.redact.writers.xlsx",
     "pdf": "scanner.redact.writers.pdf",
     "eml": "scanner.redact.writers.eml",
+    "zip": "scanner.redact.writers.archive",
 }
 
 _WRITERS: dict[str, Writer] | None = None

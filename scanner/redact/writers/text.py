@@ -6,9 +6,9 @@ encoding with the same byte-order mark; line endings are untouched because the
 text is never split and re-joined. A GBK file stays GBK. A replacement that the
 encoding cannot hold is an error, not a silent "?".
 
-Edits are asked for line by line (with the CSV header of the line's column as
-context where the file is a table), so offsets stay small and a value never
-runs across a line break into the next row.
+Prose is handed over whole, as the scanner analyses it (a phone number wrapped
+across two lines is one value); a CSV/TSV table cell by cell with its column
+header as context, so a value never runs from one row into the next.
 """
 
 from __future__ import annotations
@@ -60,9 +60,11 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
             cells = body.split(delimiter)
             header = header or cells
             edits += _cell_edits(rewriter, cells, header, delimiter, offset, location)
-        else:
+        elif delimiter:
             edits += [_shift(e, offset) for e in rewriter.edits(body, location)]
         offset += len(line)
+    if not delimiter:  # prose: one call, so a number wrapped across lines is seen whole
+        edits = rewriter.edits(text, "正文")
     if not edits:
         return data
     new_text = apply_edits(text, edits)

@@ -1,0 +1,55 @@
+"""Zip archives: every member rewritten with the writer for its type, the archive rebuilt.
+
+Members keep their order, timestamps and compression, and their paths with
+every folder and file name redacted (people name folders after clients);
+directories are copied. A member that cannot be redacted (no writer for its type, encrypted)
+fails the whole archive, naming the member: an archive is never released with a
+member left as it was. The same size limits as scanning apply (zip bombs).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from scanner.redact.edits import RedactionError, TextRewriter, apply_edits
+from scanner.redact.writers import WriteContext
+
+
+def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
+    try:
+        source = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise RedactionError(f"corrupt zip: {exc}") from None
+    out = io.BytesIO()
+    total = 0
+    with source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.flag_bits & 0x1:
+                raise RedactionError(f"{info.filename}: encrypted member, cannot be redacted")
+            if info.file_size > ctx.limits.max_member_bytes:
+                raise RedactionError(f"{info.filename}: member larger than the limit")
+            total += info.file_size
+            if total > ctx.limits.max_archive_total_bytes:
+                raise RedactionError("archive larger than the limit when uncompressed")
+            content = source.read(info)
+            if not info.is_dir() and content:
+                try:
+                    content = ctx.rewrite_member(info.filename, content, rewriter)
+                except RedactionError as exc:
+                    raise RedactionError(f"member {info.filename}: {exc}") from None
+            target.writestr(_renamed(info, rewriter), content, compress_type=info.compress_type)
+    return out.getvalue()
+
+
+def _renamed(info: zipfile.ZipInfo, rewriter: TextRewriter) -> zipfile.ZipInfo:
+    """The member's path with every folder and file name redacted (2024/星河传媒/…)."""
+    parts = info.filename.split("/")
+    new_parts = [apply_edits(part, rewriter.edits(part, "文件名")) for part in parts]
+    new_name = "/".join(p.replace("/", "_") for p in new_parts)
+    if new_name == info.filename:
+        return info
+    clone = zipfile.ZipInfo(new_name, info.date_time)
+    clone.compress_type = info.compress_type
+    clone.external_attr = info.external_attr
+    return clone
