@@ -22,12 +22,13 @@ from scanner.redact.edits import RedactionError, apply_edits
 from scanner.redact.operators import OperatorError
 from scanner.redact.policy import Policy
 from scanner.redact.rewriters import Change, PolicyRewriter, Restorer
-from scanner.redact.verify import LEFT_IN_TEXT, Remaining, verify
+from scanner.redact.verify import Remaining, verify
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.walk import walk
 
 KEYS_SUFFIX = ".baomi-keys.json"  # pseudonym key file beside a redacted copy
 BACKUP_SUFFIX = ".baomi-bak"
+EXTRA_PASSES = 2  # rewrites with every value found so far, when verification finds leftovers
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +109,16 @@ class Redactor:
         if dry_run:
             return Outcome(job, "planned", changes=changes)
         remaining = self._verify(job, redacted) if data else []
-        if remaining and all(r.where == LEFT_IN_TEXT for r in remaining):
-            # a replaced value also stands where no recognizer flags it (王芳 without its
-            # label): replace every occurrence of the values found, then verify again
-            known = {value: entity for entity, value in self.rewriter.replaced_values}
+        known: dict[str, str] = {}
+        for _ in range(EXTRA_PASSES):
+            if not remaining:
+                break
+            # a value found once also stands where no recognizer flags it (王芳 without its
+            # label), or a recognizer sees it only in the copy's new context: replace every
+            # occurrence of all values found so far, and verify again
+            known |= {value: entity for entity, value in self.rewriter.replaced_values}
+            known |= {r.value: r.entity_type for r in remaining if r.value}
+            before = len(remaining)
             self.rewriter.reset_counts()
             self.rewriter.known_values = {v: e for v, e in known.items() if len(v) >= 2}
             try:
@@ -120,6 +127,8 @@ class Redactor:
                 return self._failed(job, str(exc))
             changes = list(self.rewriter.changes.values())
             remaining = self._verify(job, redacted)
+            if len(remaining) >= before:
+                break  # no progress: report what is left
         if remaining:
             outcome = Outcome(
                 job, "failed", "verification failed: information remains", changes, remaining

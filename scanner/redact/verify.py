@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import magic
 
@@ -38,6 +38,7 @@ class Remaining:
     entity_type: str
     where: str
     masked: str
+    value: str = field(default="", repr=False, compare=False)  # in memory only, never shown
 
     def __str__(self) -> str:
         return f"{self.entity_type} {self.masked} ({self.where})"
@@ -71,11 +72,12 @@ def verify(
             inside_token = any(s <= d.start and d.end <= e for s, e in tokens)
             if not inside_token and not policy.allows(d.entity_type):
                 masked = mask(d.entity_type, d.value)
-                remaining.append(Remaining(d.entity_type, segment.location, masked))
+                remaining.append(Remaining(d.entity_type, segment.location, masked, d.value))
     texts = [s.text for s in segments]
     for entity_type, value in sorted(set(replaced)):
         if len(value) >= 2 and any(value in text for text in texts):
-            remaining.append(Remaining(entity_type, LEFT_IN_TEXT, mask(entity_type, value)))
+            masked = mask(entity_type, value)
+            remaining.append(Remaining(entity_type, LEFT_IN_TEXT, masked, value))
     return remaining
 
 

@@ -78,6 +78,12 @@ _OPTIONAL = {
     "zip": "scanner.redact.writers.archive",
 }
 
+_NO_WRITER = {
+    "encrypted": "encrypted: cannot be redacted (decrypt it first, then redact the copy)",
+    "ole": "legacy Office format: save it as .docx/.xlsx/.pptx, then redact",
+    "xls": "legacy Excel format: save it as .xlsx, then redact",
+}
+
 _WRITERS: dict[str, Writer] | None = None
 
 
@@ -101,5 +107,5 @@ def rewrite_bytes(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> byt
         raise RedactionError("unsupported file type: cannot be redacted")
     writer = writers().get(name)
     if writer is None:
-        raise RedactionError(f"no redacting writer for {name} files yet")
+        raise RedactionError(_NO_WRITER.get(name, f"{name} files cannot be redacted yet"))
     return writer(data, rewriter, ctx)

@@ -117,6 +117,9 @@ class Package:
             root = etree.fromstring(self.read(name), xml_parser())
         except etree.XMLSyntaxError as exc:
             raise RedactionError(f"{self.what}: part {name} is malformed XML ({exc.msg})") from None
+        if root.getroottree().docinfo.doctype:
+            # Office never writes one; entities it declares could not be written back
+            raise RedactionError(f"{self.what}: part {name} declares a DTD, not redacted")
         self.parts[name] = Part(name, root)
         return self.parts[name]
 
@@ -177,11 +180,14 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 
 
 def serialize(root: Element) -> bytes:
-    """A part as Office writes it: UTF-8 with its XML declaration (standalone kept)."""
+    """A part as Office writes it: UTF-8, its XML declaration in double quotes."""
     tree = root.getroottree()
-    return etree.tostring(
-        tree, xml_declaration=True, encoding="UTF-8", standalone=tree.docinfo.standalone
-    )
+    standalone = tree.docinfo.standalone
+    declaration = '<?xml version="1.0" encoding="UTF-8"'
+    if standalone is not None:
+        declaration += f' standalone="{"yes" if standalone else "no"}"'
+    body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
+    return f"{declaration}?>\r\n".encode() + body
 
 
 def open_package(data: bytes, what: str, limits: Limits) -> Package:
