@@ -131,6 +131,36 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--audit-log", type=Path, help="audit log (JSONL, append-only)")
     restore.set_defaults(handler=cmd_restore)
 
+    watch = sub.add_parser(
+        "watch", help="监控文件夹，新文件数秒内扫描 / scan new and changed files as they land"
+    )
+    watch.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    watch.add_argument("--config", type=Path, help="baomi.toml settings file")
+    watch.add_argument("--clients", type=Path, help="client registry CSV")
+    watch.add_argument("--inventory", type=Path, help="inventory database")
+    watch.add_argument("--min-score", type=float, help="report findings with at least this score")
+    watch.add_argument("--no-ner", action="store_true", help="leave free-text names alone")
+    watch.add_argument(
+        "--polling", action="store_true", help="poll (network shares deliver no inotify events)"
+    )
+    watch.add_argument("--interval", type=float, default=5.0, help="polling interval, seconds")
+    watch.add_argument(
+        "--settle", type=float, default=2.0, help="seconds a file must stay unchanged before a scan"
+    )
+    watch.add_argument(
+        "--reconcile",
+        type=float,
+        default=300.0,
+        help="seconds between catch-up passes (0: at start)",
+    )
+    watch.add_argument("--workers", type=int, default=2, help="files scanned at once")
+    watch.add_argument("--on-finding", metavar="CMD", help="run CMD with a JSON summary on stdin")
+    watch.add_argument(
+        "--redact-to", type=Path, metavar="DIR", help="verified redacted copies here"
+    )
+    watch.add_argument("--policy", help="redaction policy for --redact-to")
+    watch.set_defaults(handler=cmd_watch, entities=None, include_values=False)
+
     policies = sub.add_parser("policies", help="列出脱敏策略 / list redaction policies")
     policies.add_argument("--config", type=Path, help="baomi.toml settings file")
     policies.set_defaults(handler=cmd_policies)
@@ -464,6 +494,100 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     print(f"已还原 restored {printable(str(source))} → {printable(str(args.output))}")
     return EXIT_CLEAN
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+
+    from scanner.inventory import resolve_path
+    from scanner.isolation import IsolatedScanner
+    from scanner.watch import Watcher, WatchSettings
+
+    if bool(args.redact_to) != bool(args.policy):
+        raise UsageError("--redact-to and --policy go together")
+    if args.workers < 1 or args.settle < 0 or args.interval <= 0:
+        raise UsageError("--workers must be at least 1, --settle and --interval positive")
+    for root in args.paths:
+        if not root.is_dir():
+            raise UsageError(f"not a folder: {root}")
+    config, isolated = _build_scanner(args)
+    scanner = isolated.scanner
+    redactor_factory = _watch_redactor(args, config, scanner) if args.redact_to else None
+    roots = tuple(p.absolute() for p in args.paths)
+    if args.redact_to and any(args.redact_to.absolute().is_relative_to(r) for r in roots):
+        raise UsageError("--redact-to must be outside the watched folders")
+    settings = WatchSettings(
+        roots=roots,
+        exclude=config.scan.exclude,
+        polling=args.polling,
+        interval=args.interval,
+        settle=args.settle,
+        reconcile=args.reconcile,
+        workers=args.workers,
+        on_finding=args.on_finding,
+        redact_to=args.redact_to.absolute() if args.redact_to else None,
+    )
+    logging.basicConfig(level=logging.INFO, format="baomi: %(message)s", stream=sys.stderr)
+    timeout = config.limits.file_timeout_s
+    watcher = Watcher(
+        settings,
+        resolve_path(args.inventory, config.inventory),
+        lambda: IsolatedScanner(scanner, timeout=timeout),
+        redactor_factory,
+    )
+    signal.signal(signal.SIGTERM, watcher.request_stop)
+    signal.signal(signal.SIGINT, watcher.request_stop)
+    from scanner.inventory import Inventory, InventoryError
+
+    try:  # fail now, not in the writer thread, when another scan holds the inventory
+        Inventory.open(resolve_path(args.inventory, config.inventory), writer=True).close()
+    except InventoryError as exc:
+        raise UsageError(str(exc)) from None
+    watcher.start()
+    print(
+        f"baomi: 监控 watching {', '.join(map(str, roots))} ({watcher.observer_kind} observer)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        while not watcher.wait_for_stop(0.5):
+            pass
+    finally:
+        watcher.stop()
+    s = watcher.stats
+    print(
+        f"baomi: 已停止 stopped: {sum(s.scanned.values())} scanned, {s.moved} moved, "
+        f"{s.removed} removed, {s.alerts_sent} alerts sent ({s.alerts_failed} failed), "
+        f"{s.redacted} redacted copies ({s.redaction_failed} refused)",
+        file=sys.stderr,
+    )
+    return EXIT_CLEAN
+
+
+def _watch_redactor(args: argparse.Namespace, config, scanner):
+    from scanner.keys import HashKeyError, load_redact_key
+    from scanner.redact.engine import Redactor
+    from scanner.redact.operators import OperatorSet
+    from scanner.redact.rewriters import PolicyRewriter
+
+    policy = _policies(config).get(args.policy)
+    if policy is None:
+        raise UsageError(f"unknown policy {args.policy} (see: baomi policies)")
+    key = None
+    if policy.reversible():
+        try:
+            key = load_redact_key(config.redact_key_file)
+        except HashKeyError as exc:
+            raise UsageError(str(exc)) from None
+    audit_log = _audit_path(argparse.Namespace(audit_log=None), config)
+
+    def make() -> Redactor:
+        operators = OperatorSet(scanner.key, key, config.keep_id_region)
+        rewriter = PolicyRewriter(scanner.analyzer, policy, operators)
+        return Redactor(scanner, policy, rewriter, audit_log)
+
+    return make
 
 
 class _Log:

@@ -379,6 +379,52 @@ class Inventory:
                     (now, file_id),
                 )
 
+    def lookup(self, path: Path) -> KnownFile | None:
+        row = self.conn.execute(
+            "SELECT id, size, mtime_ns, inode, sha256, status, run_id FROM files "
+            "WHERE path = ? AND status != 'removed'",
+            (str(path),),
+        ).fetchone()
+        if row is None:
+            return None
+        fid, size, mtime, inode, sha, status, run_id = row
+        return KnownFile(fid, FileStat(size, mtime, inode), sha, status, run_id)
+
+    def move(self, old: Path, new: Path) -> bool:
+        """A file renamed or moved with its content unchanged: its row and its findings
+        follow it (no rescan). False when ``old`` is not recorded."""
+        with self.transaction() as c:
+            row = c.execute("SELECT id FROM files WHERE path = ?", (str(old),)).fetchone()
+            if row is None:
+                return False
+            c.execute("DELETE FROM files WHERE path = ? AND id != ?", (str(new), row[0]))
+            c.execute("UPDATE files SET path = ? WHERE id = ?", (str(new), row[0]))
+            c.execute(
+                "UPDATE findings SET item = ? WHERE file_id = ? AND item = ?",
+                (str(new), row[0], str(old)),
+            )
+            prefix = str(old) + "!"
+            c.execute(
+                "UPDATE findings SET item = ? || substr(item, ?) "
+                "WHERE file_id = ? AND substr(item, 1, ?) = ?",
+                (str(new), len(str(old)) + 1, row[0], len(prefix), prefix),
+            )
+        return True
+
+    def remove_under(self, path: Path) -> int:
+        """The file at ``path``, or every file below a deleted folder, marked removed."""
+        prefix = _prefix(path)
+        ids = [
+            fid
+            for (fid,) in self.conn.execute(
+                "SELECT id FROM files WHERE status != 'removed' "
+                "AND (path = ? OR substr(path, 1, ?) = ?)",
+                (str(path), len(prefix), prefix),
+            )
+        ]
+        self.mark_removed(ids)
+        return len(ids)
+
     def findings_in(self, file_ids: Sequence[int]) -> int:
         if not file_ids:
             return 0

@@ -62,6 +62,10 @@ class IsolatedScanner:
         self._stop()
         return [_failed(path, f"timed out after {self.timeout:g} s: abandoned, not scanned")]
 
+    def start(self) -> None:
+        """Fork the extraction process now (before the caller starts other threads)."""
+        self._worker()
+
     def close(self) -> None:
         if self._conn is not None:
             with contextlib.suppress(BrokenPipeError, OSError):

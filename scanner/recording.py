@@ -70,7 +70,7 @@ class RecordedScan:
         if not self._plan:
             for root in self.roots:
                 for entry in walk([root], self.exclude, self.follow_symlinks):
-                    self._plan.append(_planned(root, entry.path, entry.error))
+                    self._plan.append(planned_entry(root, entry.path, entry.error))
             self.total_files = len(self._plan)
             self.total_bytes = sum(p.stat.size for p in self._plan if p.stat)
         return self._plan
@@ -115,7 +115,7 @@ class RecordedScan:
         same_stat = item.stat == record.stat
         if not self.hash_check:
             return same_stat
-        digest = _sha256(item.path)
+        digest = sha256_of(item.path)
         if digest is None or digest != record.sha256:
             return False
         if not same_stat:  # touched or copied over with the same content: re-stamp only
@@ -133,13 +133,14 @@ class RecordedScan:
         else:
             results = self.scanner.scan_file(item.path)
             stat = item.stat
-        digest = _sha256(item.path) if results and results[0].status is FileStatus.SCANNED else None
-        self.inventory.record(run_id, item.root, item.path, stat, digest, _owner(item), results)
+        scanned = results and results[0].status is FileStatus.SCANNED
+        digest = sha256_of(item.path) if scanned else None
+        self.inventory.record(run_id, item.root, item.path, stat, digest, owner_of(item), results)
         self.counts.scanned += 1
         yield from results
 
 
-def _planned(root: Path, path: Path, error: str) -> Planned:
+def planned_entry(root: Path, path: Path, error: str) -> Planned:
     if error:
         return Planned(root, path, None, error)
     try:
@@ -150,7 +151,7 @@ def _planned(root: Path, path: Path, error: str) -> Planned:
         return Planned(root, path, None, f"cannot stat: {exc.strerror}")
 
 
-def _sha256(path: Path) -> str | None:
+def sha256_of(path: Path) -> str | None:
     try:
         with open(path, "rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
@@ -161,7 +162,7 @@ def _sha256(path: Path) -> str | None:
 _OWNERS: dict[int, str] = {}
 
 
-def _owner(item: Planned) -> str:
+def owner_of(item: Planned) -> str:
     try:
         uid = os.stat(item.path).st_uid
     except OSError:
