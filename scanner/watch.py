@@ -51,7 +51,7 @@ from watchdog.observers.polling import PollingObserver
 
 from scanner.inventory import FileStat, Inventory
 from scanner.models import FileResult, FileStatus
-from scanner.recording import owner_of, planned_entry, sha256_of
+from scanner.recording import owner_of, planned_entry, record_agreement_check, sha256_of
 from scanner.walk import walk
 
 log = logging.getLogger("baomi.watch")
@@ -151,6 +151,9 @@ class _Events(FileSystemEventHandler):
             self.watcher.moved(src, dest, event.is_directory)
         elif kind == "deleted":
             self.watcher.control.put(("deleted", src))
+        elif kind == "created" and event.is_directory:
+            # files moved into a new folder before its watch existed send no events
+            self.watcher.control.put(("new_folder", src))
         elif not event.is_directory:  # created, modified, closed
             self.watcher.touch(src)
 
@@ -423,6 +426,10 @@ class Watcher:
                 return
             if message[0] == "deleted":
                 self.stats.removed += inventory.remove_under(message[1])
+            elif message[0] == "new_folder":
+                for entry in walk([message[1]], self.settings.exclude):
+                    if not entry.error and inventory.lookup(entry.path) is None:
+                        self.touch(entry.path)
             elif message[0] == "moved":
                 self._apply_move(inventory, *message[1:])
 
@@ -457,6 +464,8 @@ class Watcher:
             owner_of(planned_entry(done.work.root, path, "")),
             done.results,
         )
+        if done.digest is not None:
+            record_agreement_check(inventory, path)
         self.stats.scanned[str(path)] += 1
         self.stats.stored_at[str(path)] = time.time()
         findings = [f for r in done.results for f in r.findings]

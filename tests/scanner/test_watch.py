@@ -109,6 +109,7 @@ def test_renames_move_the_row_and_deletions_mark_it_removed(watch):
     assert wait_for(lambda: watcher.stats.scanned[str(first)] == 1)
     moved = share / "sub" / "名单_v2.txt"
     moved.parent.mkdir()
+    time.sleep(0.5)  # the observer puts a watch on the new folder
     first.rename(moved)
     assert wait_for(lambda: watcher.stats.moved == 1)
     time.sleep(1.0)
@@ -117,6 +118,14 @@ def test_renames_move_the_row_and_deletions_mark_it_removed(watch):
     assert rows(db, "SELECT item FROM findings") == [(str(moved),)]
     moved.unlink()
     assert wait_for(lambda: rows(db, "SELECT status FROM files") == [("removed",)])
+
+
+def test_a_file_moved_into_a_brand_new_folder_at_once_is_not_missed(watch):
+    watcher, share, _ = watch()
+    staging = share / "新文件夹"
+    staging.mkdir()
+    (staging / "a.txt").write_text("手机 13812345678\n", encoding="utf-8")  # before any watch
+    assert wait_for(lambda: watcher.stats.scanned[str(staging / "a.txt")] == 1)
 
 
 def test_office_and_editor_temporaries_are_ignored(watch):
