@@ -13,9 +13,10 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from scanner.compliance import Compliance
 from scanner.inventory import Inventory
 from scanner.sensitivity import GRADES, Grading
 
@@ -49,6 +50,8 @@ class Summary:
     by_grade: Counter
     by_folder: Counter  # findings per top-level folder
     top_clients: list[tuple[str, int, int]]  # (masked client, files, mentions)
+    without_nda: list[tuple[str, int]] = field(default_factory=list)  # (masked client, files)
+    retention_due_files: int = 0
 
 
 def folder_of(path: str, root: str) -> str:
@@ -68,8 +71,12 @@ def _time(ts: float | None) -> dt.datetime | None:
 class InventoryTables:
     """Builds the tables of one inventory with one grading."""
 
-    def __init__(self, inventory: Inventory, grading: Grading) -> None:
+    def __init__(
+        self, inventory: Inventory, grading: Grading, compliance: Compliance | None = None
+    ) -> None:
         self.inventory = inventory
+        self.compliance = compliance
+        self._status = compliance.file_columns() if compliance else {}
         self.conn = inventory.conn
         self.grading = grading
         self.entities = [
@@ -93,8 +100,69 @@ class InventoryTables:
             Column("grade", "最高敏感级别 Grade", 14, "grade"),
             Column("risk", "风险分 Risk", 8, "int"),
             Column("scanned", "扫描时间 Scanned", 19, "datetime"),
+            Column("retention", "保留期限 Retention", 36),
+            Column("nda", "保密协议 NDA", 36),
         )
         return Table("files", "文件清单", columns, self._file_rows)
+
+    def retention(self) -> Table:
+        columns = (
+            Column("path", "文件路径 Path", 60),
+            Column("client", "客户(脱敏) Client", 22),
+            Column("due", "到期日 Due", 12, "date"),
+            Column("days_overdue", "逾期天数 Days overdue", 10, "int"),
+            Column("entity_types", "信息类型 Entity types", 40),
+            Column("other_clients", "其他未到期客户 Other clients kept", 12, "int"),
+        )
+
+        def rows() -> Iterator[tuple]:
+            for i in self.compliance.retention() if self.compliance else []:
+                yield (
+                    i.path,
+                    i.client,
+                    i.due,
+                    i.days_overdue,
+                    "、".join(i.entity_types),
+                    i.other_clients,
+                )
+
+        return Table("retention", "保留期限", columns, rows)
+
+    def nda(self) -> Table:
+        columns = (
+            Column("path", "文件路径 Path", 60),
+            Column("client", "客户(脱敏) Client", 22),
+            Column("status", "状态 Status", 14),
+            Column("reason", "原因 Reason", 36),
+            Column("detail", "说明 Detail", 40),
+        )
+
+        def rows() -> Iterator[tuple]:
+            for i in self.compliance.nda_issues() if self.compliance else []:
+                yield (i.path, i.client, "无有效保密协议", i.reason, i.detail)
+
+        return Table("nda", "保密协议", columns, rows)
+
+    def agreements(self) -> Table:
+        from scanner.nda import CLAUSES
+
+        columns = (
+            Column("path", "协议文件 Agreement", 60),
+            Column("complete", "七项条款齐全 Complete", 10),
+            *(Column(c.key, c.title, 16) for c in CLAUSES),
+        )
+
+        def rows() -> Iterator[tuple]:
+            for path, complete, _, clauses in (
+                self.compliance.agreements() if self.compliance else []
+            ):
+                cells = []
+                for clause in CLAUSES:
+                    found = clauses.get(clause.key, {})
+                    cells.append(found.get("location") or "缺失 missing")
+                yield (path, "是" if complete else "否", *cells)
+
+        return Table("agreements", "协议条款", columns, rows)
 
     def findings(self) -> Table:
         columns = (
@@ -156,7 +224,10 @@ class InventoryTables:
         return Table("errors", "无法扫描", columns, rows)
 
     def all(self) -> list[Table]:
-        return [self.files(), self.findings(), self.clients(), self.errors()]
+        tables = [self.files(), self.findings(), self.clients(), self.errors()]
+        if self.compliance is not None:
+            tables += [self.retention(), self.nda(), self.agreements()]
+        return tables
 
     # --- rows -------------------------------------------------------------------------
 
@@ -185,6 +256,7 @@ class InventoryTables:
                 self.grading.highest(by_type) if by_type else "",
                 self.grading.risk(by_type),
                 _time(scanned),
+                *self._status.get(fid, ("", "")),
             )
 
     def _counts_by_file(self) -> dict[int, dict[str, int]]:
@@ -242,11 +314,23 @@ class InventoryTables:
             by_grade=Counter({g: by_grade[g] for g in GRADES if by_grade[g]}),
             by_folder=by_folder,
             top_clients=[(m, n, int(s)) for m, n, s in top],
+            without_nda=self._without_nda(),
+            retention_due_files=len({i.path for i in self.compliance.retention()})
+            if self.compliance
+            else 0,
         )
+
+    def _without_nda(self) -> list[tuple[str, int]]:
+        if self.compliance is None:
+            return []
+        files: dict[str, set[str]] = {}
+        for issue in self.compliance.nda_issues():
+            files.setdefault(issue.client, set()).add(issue.path)
+        return sorted(((c, len(p)) for c, p in files.items()), key=lambda x: (-x[1], x[0]))
 
 
 def json_value(value: object) -> object:
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.date):  # datetimes too
         return value.isoformat()
     return value
 

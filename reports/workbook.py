@@ -68,13 +68,13 @@ def _table_sheet(ws: WriteOnlyWorksheet, table: Table) -> None:
     ws.freeze_panes = "A2"
     ws.append([_header(ws, column.title) for column in columns])
     count = 0
-    date_columns = [i for i, c in enumerate(columns) if c.kind == "datetime"]
+    date_columns = [(i, c.kind) for i, c in enumerate(columns) if c.kind in ("datetime", "date")]
     for row in table.rows():
         values = list(row)
-        for i in date_columns:
+        for i, kind in date_columns:
             if values[i] is not None:
                 cell = WriteOnlyCell(ws, value=values[i])
-                cell.number_format = DATE_FORMAT
+                cell.number_format = DATE_FORMAT if kind == "datetime" else "yyyy-mm-dd"
                 values[i] = cell
         ws.append(values)
         count += 1
@@ -147,6 +147,11 @@ def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary) -> None:
 
     rows.append(_heading(ws, "客户(脱敏) Top clients", "", "文件数 Files", "提及 Mentions"))
     rows.extend([m, "", files, mentions] for m, files, mentions in s.top_clients)
+    if s.without_nda or s.retention_due_files:
+        rows.append([])
+        rows.append(["已过保留期限的文件 Files past retention", s.retention_due_files])
+        rows.append(_heading(ws, "无有效保密协议 Without a valid NDA", "", "文件数 Files"))
+        rows.extend([client, "", n] for client, n in s.without_nda)
 
     if type_rows:
         _bar_chart(ws, "各类型发现数 Findings per type", type_start, type_end, "F2")

@@ -91,9 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="default: from the output's extension, else xlsx",
     )
+    report.add_argument("--clients", type=Path, help="client register: adds retention and NDA")
+    report.add_argument(
+        "--as-of", type=_iso_date, help="date for retention and NDA (default today)"
+    )
     report.add_argument(
         "--table",
-        choices=("files", "findings", "clients", "errors"),
+        choices=("files", "findings", "clients", "errors", "retention", "nda", "agreements"),
         default="findings",
         help="the table to export as csv/jsonl (the workbook holds them all)",
     )
@@ -160,6 +164,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     watch.add_argument("--policy", help="redaction policy for --redact-to")
     watch.set_defaults(handler=cmd_watch, entities=None, include_values=False)
+
+    retention = sub.add_parser(
+        "retention", help="保留期限到期的客户信息 / client information past its retention period"
+    )
+    retention.add_argument("--as-of", type=_iso_date, help="date to judge by (default: today)")
+    retention.add_argument("--config", type=Path, help="baomi.toml settings file")
+    retention.add_argument("--clients", type=Path, help="client register (CSV or XLSX)")
+    retention.add_argument("--inventory", type=Path, help="inventory database")
+    retention.add_argument("--format", choices=("table", "jsonl"), default="table")
+    retention.add_argument("--apply", action="store_true", help="act on the due files")
+    act = retention.add_mutually_exclusive_group()
+    act.add_argument("--policy", help="anonymise in place with this policy (e.g. archive)")
+    act.add_argument("--delete", action="store_true", help="move the files to quarantine")
+    retention.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    retention.add_argument("--no-ner", action="store_true", help=argparse.SUPPRESS)
+    retention.set_defaults(
+        handler=cmd_retention, paths=[], entities=None, min_score=None, include_values=False
+    )
+
+    nda = sub.add_parser(
+        "nda-check", help="检查保密协议的七项必备条款 / check an NDA for the seven required clauses"
+    )
+    nda.add_argument("paths", nargs="+", type=Path, metavar="CONTRACT")
+    nda.add_argument("--format", choices=("table", "jsonl"), default="table")
+    nda.set_defaults(handler=cmd_nda_check)
 
     policies = sub.add_parser("policies", help="列出脱敏策略 / list redaction policies")
     policies.add_argument("--config", type=Path, help="baomi.toml settings file")
@@ -252,7 +281,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         found += counts.unchanged_findings
         print(_run_summary(recorded), file=sys.stderr)
         if args.xlsx:
-            _write_workbook(recorded.inventory.path, config, args.xlsx)
+            _write_workbook(recorded.inventory.path, config, args.xlsx, args.clients)
             print(f"baomi: 工作簿 workbook: {printable(str(args.xlsx))}", file=sys.stderr)
     print(tally.summary(), file=sys.stderr)
     return EXIT_FINDINGS if found else EXIT_CLEAN
@@ -323,17 +352,34 @@ def _run_summary(recorded) -> str:
     )
 
 
-def _write_workbook(inventory_path: Path, config, target: Path) -> None:
-    from reports.tables import InventoryTables
+def _write_workbook(
+    inventory_path: Path, config, target: Path, clients: Path | None = None, as_of=None
+) -> None:
     from reports.workbook import write_workbook
     from scanner.inventory import Inventory
-    from scanner.sensitivity import Grading
 
     with Inventory.open(inventory_path) as inventory:
+        tables = _tables(inventory, config, clients, as_of)
         try:
-            write_workbook(InventoryTables(inventory, Grading.from_config(config.grades)), target)
+            write_workbook(tables, target)
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def _tables(inventory, config, clients: Path | None, as_of):
+    """The inventory's tables; with the client register also retention and NDA status."""
+    import datetime as dt
+
+    from reports.tables import InventoryTables
+    from scanner.compliance import Compliance
+    from scanner.sensitivity import Grading
+
+    grading = Grading.from_config(config.grades)
+    if not (clients or config.client_registry):
+        return InventoryTables(inventory, grading)
+    register, key = _register_and_key(argparse.Namespace(clients=clients), config)
+    compliance = Compliance(inventory, register, key, as_of or dt.date.today())
+    return InventoryTables(inventory, grading, compliance)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -350,19 +396,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = resolve_path(args.inventory, config.inventory)
     if fmt == "xlsx":
         try:
-            _write_workbook(path, config, args.output)
+            _write_workbook(path, config, args.output, args.clients, args.as_of)
         except InventoryError as exc:
             raise UsageError(str(exc)) from None
         print(f"baomi: 工作簿 workbook: {printable(str(args.output))}", file=sys.stderr)
         return EXIT_CLEAN
     from reports.export import export_table
-    from reports.tables import InventoryTables
-    from scanner.sensitivity import Grading
 
     try:
         with Inventory.open(path) as inventory:
-            tables = InventoryTables(inventory, Grading.from_config(config.grades))
-            table = {t.name: t for t in tables.all()}[args.table]
+            tables = _tables(inventory, config, args.clients, args.as_of)
+            available = {t.name: t for t in tables.all()}
+            if args.table not in available:
+                raise UsageError(f"--table {args.table} needs the client register (--clients)")
+            table = available[args.table]
             rows = export_table(table, fmt, args.output)
     except InventoryError as exc:
         raise UsageError(str(exc)) from None
@@ -385,12 +432,14 @@ def _policies(config):
     return policies
 
 
-def _audit_path(args: argparse.Namespace, config) -> Path:
+def _audit_path(args: argparse.Namespace, config, inventory: Path | None = None) -> Path:
+    """--audit-log, else [redact] audit_log, else audit.jsonl beside the inventory in use."""
     from scanner.inventory import resolve_path
 
-    if args.audit_log:
+    if getattr(args, "audit_log", None):
         return args.audit_log
-    return config.audit_log or resolve_path(None, config.inventory).parent / "audit.jsonl"
+    inventory = inventory or resolve_path(getattr(args, "inventory", None), config.inventory)
+    return config.audit_log or inventory.parent / "audit.jsonl"
 
 
 def cmd_policies(args: argparse.Namespace) -> int:
@@ -580,7 +629,7 @@ def _watch_redactor(args: argparse.Namespace, config, scanner):
             key = load_redact_key(config.redact_key_file)
         except HashKeyError as exc:
             raise UsageError(str(exc)) from None
-    audit_log = _audit_path(argparse.Namespace(audit_log=None), config)
+    audit_log = _audit_path(args, config)
 
     def make() -> Redactor:
         operators = OperatorSet(scanner.key, key, config.keep_id_region)
@@ -588,6 +637,225 @@ def _watch_redactor(args: argparse.Namespace, config, scanner):
         return Redactor(scanner, policy, rewriter, audit_log)
 
     return make
+
+
+def cmd_nda_check(args: argparse.Namespace) -> int:
+    import json
+
+    from scanner.nda import check_file
+
+    incomplete = 0
+    for path in args.paths:
+        try:
+            check = check_file(path.read_bytes(), path.name)
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        except Exception as exc:
+            raise UsageError(f"cannot read {path} as a document: {type(exc).__name__}") from None
+        incomplete += not check.complete
+        if args.format == "jsonl":
+            print(
+                json.dumps(
+                    {
+                        "path": str(path),
+                        "complete": check.complete,
+                        "missing": check.missing,
+                        "clauses": [
+                            {
+                                "key": c.key,
+                                "title": c.title,
+                                "present": c.present,
+                                "location": c.location,
+                                "evidence": list(c.evidence),
+                            }
+                            for c in check.clauses
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        verdict = (
+            "七项条款齐全 complete" if check.complete else f"缺 {len(check.missing)} 项 missing"
+        )
+        print(f"{printable(str(path))}: {verdict}")
+        for c in check.clauses:
+            mark = "✓" if c.present else "✗"
+            where = f"{c.location}（{'、'.join(c.evidence[:4])}）" if c.present else "缺失 missing"
+            print(f"  {mark} {c.title:<16} {where}")
+    return EXIT_FINDINGS if incomplete else EXIT_CLEAN
+
+
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+def _register_and_key(args: argparse.Namespace, config):
+    from scanner.clients import load_registry
+    from scanner.config import ConfigError
+    from scanner.keys import HashKeyError, load_hash_key
+
+    path = args.clients or config.client_registry
+    if path is None:
+        raise UsageError("needs the client register: --clients FILE or [clients] registry")
+    try:
+        return load_registry(path), load_hash_key(config.hash_key_file)
+    except (ConfigError, HashKeyError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from scanner.compliance import Compliance
+    from scanner.config import ConfigError, load_config
+    from scanner.inventory import Inventory, InventoryError, resolve_path
+
+    if args.apply and not (args.policy or args.delete):
+        raise UsageError("--apply needs --policy NAME (anonymise) or --delete (quarantine)")
+    if (args.policy or args.delete) and not args.apply:
+        raise UsageError("--policy/--delete act only with --apply (the default is a dry run)")
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    register, key = _register_and_key(args, config)
+    as_of = args.as_of or dt.date.today()
+    path = resolve_path(args.inventory, config.inventory)
+    try:
+        inventory = Inventory.open(path, writer=args.apply)
+    except InventoryError as exc:
+        raise UsageError(str(exc)) from None
+    with inventory:
+        items = Compliance(inventory, register, key, as_of).retention()
+        _print_retention(items, args.format, as_of)
+        if not args.apply or not items:
+            return EXIT_FINDINGS if items else EXIT_CLEAN
+        _confirm(args, items)
+        failed = _apply_retention(args, config, inventory, items)
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _print_retention(items, fmt: str, as_of) -> None:
+    import json
+
+    if fmt == "jsonl":
+        for i in items:
+            print(
+                json.dumps(
+                    {
+                        "path": i.path,
+                        "client": i.client,
+                        "due": i.due.isoformat(),
+                        "days_overdue": i.days_overdue,
+                        "entity_types": list(i.entity_types),
+                        "other_clients_kept": i.other_clients,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    for i in items:
+        partial = (
+            f"（另有 {i.other_clients} 个客户未到期，仅处理本客户）" if i.other_clients else ""
+        )
+        print(
+            f"{printable(i.path)}\n  客户 {i.client}  到期 {i.due.isoformat()}  "
+            f"逾期 {i.days_overdue} 天  类型 {', '.join(i.entity_types)}{partial}"
+        )
+    files = len({i.path for i in items})
+    print(
+        f"baomi: 截至 {as_of.isoformat()}，{files} 个文件已过保留期限 / "
+        f"{files} files past their retention period as of {as_of.isoformat()}",
+        file=sys.stderr,
+    )
+
+
+def _confirm(args: argparse.Namespace, items) -> None:
+    if args.yes:
+        return
+    action = "移入隔离区 move to quarantine" if args.delete else f"匿名化 anonymise ({args.policy})"
+    files = len({i.path for i in items})
+    if not sys.stdin.isatty():
+        raise UsageError("--apply changes files: confirm with --yes when not at a terminal")
+    answer = input(f"{action}: {files} files. 确认 confirm? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes", "是"):
+        raise UsageError("not confirmed: nothing changed")
+
+
+def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
+    import time
+
+    from scanner.retention import QUARANTINE_STAMP, anonymise, due_files, purge, quarantine
+
+    audit_log = _audit_path(args, config, inventory.path)
+    due = due_files(items)
+    failed = 0
+    if args.delete:
+        folder = config.quarantine or inventory.path.parent / "quarantine"
+        stamp = time.strftime(QUARANTINE_STAMP)
+        for d in due:
+            try:
+                target = quarantine(d, folder, inventory, audit_log, stamp)
+                print(f"已隔离 quarantined {printable(str(d.path))} → {printable(str(target))}")
+            except OSError as exc:
+                failed += 1
+                print(
+                    f"baomi: 失败 failed {printable(str(d.path))}: {exc.strerror}", file=sys.stderr
+                )
+        for batch in purge(folder, config.quarantine_days):
+            print(f"已永久删除 purged quarantine batch {printable(str(batch))}")
+        return failed
+    from scanner.redact.operators import OperatorSet
+
+    _, isolated = _build_scanner(args)
+    scanner = isolated.scanner
+    policy = _policies(config).get(args.policy)
+    if policy is None:
+        raise UsageError(f"unknown policy {args.policy} (see: baomi policies)")
+    if policy.reversible():
+        raise UsageError(f"policy {policy.name} is reversible: retention needs an irreversible one")
+    operators = OperatorSet(scanner.key, None, config.keep_id_region)
+    for d in due:
+        outcome = anonymise(d, scanner, policy, operators, audit_log)
+        if outcome.ok:
+            _rerecord(inventory, isolated, d)
+            scope = "本客户信息 only the due clients" if d.partial else "全部 everything"
+            print(f"已匿名化 anonymised {printable(str(d.path))} ({scope})")
+        else:
+            failed += 1
+            _print_outcome(outcome)
+    isolated.close()
+    return failed
+
+
+def _rerecord(inventory, isolated, due) -> None:
+    """The anonymised file replaces its old findings in the inventory."""
+    from scanner.recording import owner_of, planned_entry, sha256_of
+
+    row = inventory.conn.execute(
+        "SELECT root, run_id FROM files WHERE path = ?", (str(due.path),)
+    ).fetchone()
+    if row is None:
+        return
+    planned = planned_entry(Path(row[0]), due.path, "")
+    if planned.stat is None:
+        return
+    results = isolated.scan_file(due.path)
+    inventory.record(
+        row[1],
+        Path(row[0]),
+        due.path,
+        planned.stat,
+        sha256_of(due.path),
+        owner_of(planned),
+        results,
+    )
 
 
 class _Log:

@@ -1,11 +1,15 @@
 """The client registry: who the firm's clients are, validated on load.
 
-A CSV file (UTF-8, UTF-8 with BOM or GBK, as Excel writes it) with the header
-``name,aliases,uscc,nda_id,nda_expires,project_end,retention_months``
-(Chinese headers 客户名称, 别名, 统一社会信用代码, 保密协议编号, 到期日,
-项目结束日期, 保留期限(月) are accepted too). Aliases are separated by ``;``.
-Every problem is an error naming the row: a registry that silently skips a
-client would silently stop finding it.
+A CSV file (UTF-8, UTF-8 with BOM or GBK, as Excel writes it) or an Excel
+workbook (first sheet) with the header
+``name,aliases,uscc,nda_id,nda_signed,nda_expires,project_end,retention_months,purpose``
+(Chinese headers 客户名称, 别名, 统一社会信用代码, 保密协议编号, 签署日期, 到期日,
+项目结束日期, 保留期限(月), 处理目的 are accepted too; only the name is
+required). Aliases are separated by ``;``. Dates may be written 2025-06-30,
+2025/6/30, 2025.6.30 or 2025年6月30日, or be Excel dates. Every problem is an
+error naming the row: a bad date, a duplicate client or alias, an invalid USCC
+check character — a registry that silently skips a client would silently stop
+finding it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +28,17 @@ from scanner.config import ConfigError
 from scanner.decode import DecodeError, decode
 from scanner.masking import mask
 
-HEADER = ("name", "aliases", "uscc", "nda_id", "nda_expires", "project_end", "retention_months")
+HEADER = (
+    "name",
+    "aliases",
+    "uscc",
+    "nda_id",
+    "nda_signed",
+    "nda_expires",
+    "project_end",
+    "retention_months",
+    "purpose",
+)
 
 COLUMNS = {
     "name": "name",
@@ -33,8 +49,12 @@ COLUMNS = {
     "统一社会信用代码": "uscc",
     "nda_id": "nda_id",
     "保密协议编号": "nda_id",
+    "nda_signed": "nda_signed",
+    "签署日期": "nda_signed",
     "nda_expires": "nda_expires",
     "到期日": "nda_expires",
+    "purpose": "purpose",
+    "处理目的": "purpose",
     "project_end": "project_end",
     "项目结束日期": "project_end",
     "retention_months": "retention_months",
@@ -52,21 +72,80 @@ class ClientRecord:
     project_end: dt.date | None
     retention_months: int | None
     row: int
+    nda_signed: dt.date | None = None
+    purpose: str = ""
 
     def to_client(self) -> Client:
         return Client(self.name, self.aliases, self.uscc)
 
+    @property
+    def retention_due(self) -> dt.date | None:
+        """project_end + retention_months: from this day the client's information is past
+        its purpose and must be anonymised or deleted."""
+        if self.project_end is None or self.retention_months is None:
+            return None
+        return add_months(self.project_end, self.retention_months)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's end (2025-01-31 + 1 → 02-28)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"cannot add {months} months to {day}")
+
 
 def load_registry(path: Path) -> list[ClientRecord]:
     try:
-        text, _ = decode(path.read_bytes())
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"client registry not found: {path}") from None
     except OSError as exc:
         raise ConfigError(f"cannot read client registry {path}: {exc.strerror}") from None
-    except DecodeError as exc:
-        raise ConfigError(f"client registry {path}: {exc}") from None
-    reader = csv.reader(io.StringIO(text))
+    if data[:4] == b"PK\x03\x04":
+        rows = _xlsx_rows(data, path)
+    else:
+        try:
+            text, _ = decode(data)
+        except DecodeError as exc:
+            raise ConfigError(f"client registry {path}: {exc}") from None
+        rows = iter(list(csv.reader(io.StringIO(text))))
+    return _records(rows, path)
+
+
+def _xlsx_rows(data: bytes, path: Path) -> Iterator[list[str]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise ConfigError(f"client registry {path}: not a readable workbook ({exc})") from None
+    sheet = workbook.worksheets[0]
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        rows.append([_cell_text(v) for v in values])
+    workbook.close()
+    return iter(rows)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _records(reader: Iterator[list[str]], path: Path) -> list[ClientRecord]:
     header = next(reader, None)
     if not header:
         raise ConfigError(f"client registry {path} is empty")
@@ -130,13 +209,21 @@ def _record(cells: dict[str, str], row: int, path: Path) -> ClientRecord:
         project_end=_date(cells.get("project_end", ""), where, "project_end"),
         retention_months=int(retention) if retention else None,
         row=row,
+        nda_signed=_date(cells.get("nda_signed", ""), where, "nda_signed"),
+        purpose=cells.get("purpose", ""),
     )
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
 def _date(value: str, where: str, column: str) -> dt.date | None:
     if not value:
         return None
+    m = _DATE.fullmatch(value.strip())
     try:
-        return dt.date.fromisoformat(value)
+        if m is None:
+            raise ValueError
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise ConfigError(f"{where}: {column} '{value}' is not a date (YYYY-MM-DD)") from None

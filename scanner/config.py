@@ -38,6 +38,10 @@ Example::
     audit_log = "/var/log/baomi/redact.jsonl"   # default: audit.jsonl beside the inventory
     keep_id_region = false     # mask keeps an ID's region code and check character
 
+    [retention]
+    quarantine = "/var/lib/baomi/quarantine"   # default: quarantine/ beside the inventory
+    quarantine_days = 30       # deleted files are kept this long before final deletion
+
     [grades]                   # sensitivity grade → entity types (replaces that grade's default)
     敏感个人信息 = ["CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD"]
 """
@@ -86,6 +90,8 @@ class Config:
     policies: dict[str, dict[str, str]] = field(default_factory=dict)
     audit_log: Path | None = None
     keep_id_region: bool = False
+    quarantine: Path | None = None
+    quarantine_days: int = 30
 
 
 def load_config(path: Path | None) -> Config:
@@ -113,6 +119,7 @@ def load_config(path: Path | None) -> Config:
             "grades",
             "policies",
             "redact",
+            "retention",
         },
         str(path),
     )
@@ -130,6 +137,11 @@ def load_config(path: Path | None) -> Config:
     _reject_unknown(redact, {"audit_log", "keep_id_region"}, f"{path} [redact]")
     if not isinstance(redact.get("keep_id_region", False), bool):
         raise ConfigError(f"{path} [redact]: keep_id_region must be true or false")
+    retention = data.get("retention", {})
+    _reject_unknown(retention, {"quarantine", "quarantine_days"}, f"{path} [retention]")
+    days = retention.get("quarantine_days", 30)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ConfigError(f"{path} [retention]: quarantine_days must be a whole number of days")
     inventory = data.get("inventory", {})
     _reject_unknown(inventory, {"path"}, f"{path} [inventory]")
     return Config(
@@ -145,6 +157,8 @@ def load_config(path: Path | None) -> Config:
         policies=_policies(data.get("policies", {}), f"{path} [policies]"),
         audit_log=_path(base, redact.get("audit_log")),
         keep_id_region=redact.get("keep_id_region", False),
+        quarantine=_path(base, retention.get("quarantine")),
+        quarantine_days=days,
     )
 
 
@@ -156,7 +170,7 @@ def _policies(table: Any, where: str) -> dict[str, dict[str, str]]:
         if not isinstance(policy, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in policy.items()
         ):
-            raise ConfigError(f"{where}.{name}: expected entity = \"operator\" lines")
+            raise ConfigError(f'{where}.{name}: expected entity = "operator" lines')
         out[name] = dict(policy)
     return out
 

@@ -103,6 +103,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX problems_file ON problems(file_id);
     """,
+    # 2: when a file was first seen (NDA check: an agreement signed after that is too late),
+    # and the seven-clause check of files that are confidentiality agreements
+    """
+    ALTER TABLE files ADD COLUMN first_seen REAL;
+    UPDATE files SET first_seen = MIN(scanned_at, mtime_ns / 1e9);
+    CREATE TABLE agreements (
+        file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+        complete INTEGER NOT NULL,
+        missing TEXT NOT NULL,         -- JSON list of clause keys
+        clauses TEXT NOT NULL          -- JSON: key → {present, location}
+    );
+    """,
 )
 
 
@@ -310,6 +322,7 @@ class Inventory:
                 c.execute("DELETE FROM findings WHERE file_id = ?", (file_id,))
                 c.execute("DELETE FROM file_clients WHERE file_id = ?", (file_id,))
                 c.execute("DELETE FROM problems WHERE file_id = ?", (file_id,))
+                c.execute("DELETE FROM agreements WHERE file_id = ?", (file_id,))
                 c.execute(
                     "UPDATE files SET root = ?, size = ?, mtime_ns = ?, inode = ?, sha256 = ?, "
                     "mime = ?, owner = ?, status = ?, reason = ?, scanned_at = ?, run_id = ?, "
@@ -317,10 +330,12 @@ class Inventory:
                     (*values, file_id),
                 )
             else:
+                first_seen = min(time.time(), stat.mtime_ns / 1e9) if stat.mtime_ns else time.time()
                 cursor = c.execute(
                     "INSERT INTO files (root, size, mtime_ns, inode, sha256, mime, owner, status, "
-                    "reason, scanned_at, run_id, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, str(path)),
+                    "reason, scanned_at, run_id, path, first_seen) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, str(path), first_seen),
                 )
                 file_id = int(cursor.lastrowid or 0)
             self._insert_contents(c, file_id, results)
@@ -365,6 +380,25 @@ class Inventory:
             "VALUES (?, ?, ?, ?)",
             [(file_id, fp, masked, n) for fp, (masked, n) in clients.items()],
         )
+
+    def record_agreement(
+        self, path: Path, complete: bool, missing: Sequence[str], clauses: dict
+    ) -> None:
+        """The seven-clause check of a file that is a confidentiality agreement."""
+        with self.transaction() as c:
+            row = c.execute("SELECT id FROM files WHERE path = ?", (str(path),)).fetchone()
+            if row is None:
+                return
+            c.execute(
+                "INSERT OR REPLACE INTO agreements (file_id, complete, missing, clauses) "
+                "VALUES (?, ?, ?, ?)",
+                (
+                    row[0],
+                    int(complete),
+                    json.dumps(list(missing)),
+                    json.dumps(clauses, ensure_ascii=False),
+                ),
+            )
 
     def mark_removed(self, file_ids: Sequence[int]) -> None:
         """Files that are gone: status removed, their findings dropped, the row kept."""

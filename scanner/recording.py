@@ -136,8 +136,25 @@ class RecordedScan:
         scanned = results and results[0].status is FileStatus.SCANNED
         digest = sha256_of(item.path) if scanned else None
         self.inventory.record(run_id, item.root, item.path, stat, digest, owner_of(item), results)
+        if scanned:
+            record_agreement_check(self.inventory, item.path)
         self.counts.scanned += 1
         yield from results
+
+
+def record_agreement_check(inventory: Inventory, path: Path) -> None:
+    """A confidentiality agreement (by its name or title) gets the seven-clause check of
+    ``scanner/nda.py``, stored beside its row; a check that cannot read it stores nothing."""
+    from scanner.nda import check_file, looks_like_agreement
+
+    if not looks_like_agreement(path.name):
+        return
+    try:
+        check = check_file(path.read_bytes(), path.name)
+    except Exception:  # unreadable agreements are already reported by the scan itself
+        return
+    clauses = {c.key: {"present": c.present, "location": c.location} for c in check.clauses}
+    inventory.record_agreement(path, check.complete, check.missing, clauses)
 
 
 def planned_entry(root: Path, path: Path, error: str) -> Planned:

@@ -96,7 +96,9 @@ class Redactor:
     rewriter: PolicyRewriter
     audit_log: Path | None = None
 
-    def run(self, job: Job, dry_run: bool = False, in_place: bool = False) -> Outcome:
+    def run(
+        self, job: Job, dry_run: bool = False, in_place: bool = False, backup: bool = True
+    ) -> Outcome:
         self.rewriter.reset_counts()
         try:
             data = job.source.read_bytes()
@@ -136,7 +138,7 @@ class Redactor:
             self._audit(outcome, data, None)
             return outcome
         try:
-            self._write(job, redacted, in_place)
+            self._write(job, redacted, in_place and backup)
         except OSError as exc:
             return self._failed(job, f"cannot write {job.target}: {exc.strerror}")
         outcome = Outcome(job, "written" if changes else "unchanged", changes=changes)
@@ -149,11 +151,16 @@ class Redactor:
 
     def _verify(self, job: Job, redacted: bytes) -> list[Remaining]:
         return verify(
-            self.scanner, redacted, job.target.name, self.policy, self.rewriter.replaced_values
+            self.scanner,
+            redacted,
+            job.target.name,
+            self.policy,
+            self.rewriter.replaced_values,
+            self.rewriter.select,
         )
 
-    def _write(self, job: Job, data: bytes, in_place: bool) -> None:
-        if in_place:
+    def _write(self, job: Job, data: bytes, keep_backup: bool) -> None:
+        if keep_backup:
             backup = job.source.with_name(job.source.name + BACKUP_SUFFIX)
             with atomic_write(backup, "wb") as fh, open(job.source, "rb") as original:
                 shutil.copyfileobj(original, fh)

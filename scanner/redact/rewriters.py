@@ -16,7 +16,7 @@ written beside a redacted copy.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from scanner.analyze import Analyzer
@@ -48,15 +48,15 @@ class PolicyRewriter:
     # values to replace wherever they occur, found or not (the second pass of a file whose
     # first copy still held a replaced value somewhere the recognizers did not flag it)
     known_values: dict[str, str] = field(default_factory=dict)  # value → entity type
+    # which detections to change; default: every type the policy does not keep. Retention
+    # narrows it to the clients whose period ended (the rest of the file stays).
+    select: Callable[[Detection], bool] | None = None
 
     def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
         if not text.strip():
             return []
-        detections = [
-            d
-            for d in self.analyzer.analyze(text, tuple(context))
-            if not self.policy.allows(d.entity_type)
-        ]
+        wanted = self.select or (lambda d: not self.policy.allows(d.entity_type))
+        detections = [d for d in self.analyzer.analyze(text, tuple(context)) if wanted(d)]
         detections += self._known(text, detections)
         out = []
         for d in _outermost(detections):

@@ -17,7 +17,7 @@ Failures are listed with masked values only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import magic
@@ -25,7 +25,7 @@ import magic
 from scanner.extract import Member, Source, refine_mime, select_format
 from scanner.limits import Limits
 from scanner.masking import mask
-from scanner.models import Segment
+from scanner.models import Detection, Segment
 from scanner.pipeline import Scanner
 from scanner.redact.policy import Policy
 
@@ -58,8 +58,11 @@ def verify(
     display: str,
     policy: Policy,
     replaced: Iterable[tuple[str, str]],
+    flagged: Callable[[Detection], bool] | None = None,
 ) -> list[Remaining]:
-    """What the policy does not allow and is still in ``data`` (empty: safe to release)."""
+    """What the policy does not allow and is still in ``data`` (empty: safe to release).
+    ``flagged`` narrows what counts (retention of some of a file's clients only)."""
+    flagged = flagged or (lambda d: not policy.allows(d.entity_type))
     try:
         segments = [Segment(display, "文件名"), *segments_of(data, display, scanner.limits)]
     except Exception as exc:  # the copy must be readable by the same extractors
@@ -70,7 +73,7 @@ def verify(
         tokens = [m.span() for m in OPERATOR_OUTPUT.finditer(segment.text)]
         for d in detections:
             inside_token = any(s <= d.start and d.end <= e for s, e in tokens)
-            if not inside_token and not policy.allows(d.entity_type):
+            if not inside_token and flagged(d):
                 masked = mask(d.entity_type, d.value)
                 remaining.append(Remaining(d.entity_type, segment.location, masked, d.value))
     texts = [s.text for s in segments]

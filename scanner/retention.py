@@ -1,0 +1,118 @@
+"""Acting on retention: anonymise in place, or move to quarantine, what is past its purpose.
+
+* **Anonymise** (``--apply --policy archive``): each due file is rewritten in place
+  by the redaction engine (verified before it replaces the original; no backup is
+  kept, since keeping one would defeat the purpose). When every client in the file
+  is due, everything the policy does not keep is anonymised. When only some are,
+  only those clients' own identifiers (their names, aliases and codes, as
+  ``CLIENT`` findings) are anonymised and the rest is kept: the minimum-necessary
+  rule cuts both ways.
+* **Delete** (``--apply --delete``): the file is moved to a quarantine folder,
+  ``<quarantine>/<timestamp>/<its absolute path>``, and removed from the inventory;
+  quarantined batches older than ``quarantine_days`` are deleted for good at the
+  next retention run.
+
+Every action goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.compliance import RetentionItem
+from scanner.inventory import Inventory
+from scanner.models import Detection
+from scanner.pipeline import Scanner
+from scanner.redact import audit
+from scanner.redact.engine import Job, Outcome, Redactor
+from scanner.redact.operators import OperatorSet
+from scanner.redact.policy import Policy
+from scanner.redact.rewriters import PolicyRewriter
+
+QUARANTINE_STAMP = "%Y%m%d-%H%M%S"
+
+
+@dataclass(frozen=True, slots=True)
+class DueFile:
+    path: Path
+    items: tuple[RetentionItem, ...]
+
+    @property
+    def partial(self) -> bool:
+        """Other clients' information in the file is still within its period."""
+        return any(i.other_clients for i in self.items)
+
+
+def due_files(items: Sequence[RetentionItem]) -> list[DueFile]:
+    grouped: dict[str, list[RetentionItem]] = defaultdict(list)
+    for item in items:
+        grouped[item.path].append(item)
+    return [DueFile(Path(p), tuple(group)) for p, group in sorted(grouped.items())]
+
+
+def anonymise(
+    due: DueFile,
+    scanner: Scanner,
+    policy: Policy,
+    operators: OperatorSet,
+    audit_log: Path | None,
+) -> Outcome:
+    """Rewrite ``due.path`` in place, verified; only the due clients' identifiers when the
+    file also holds clients whose period has not ended."""
+    rows = {item.client_row for item in due.items}
+    due_indexes = {i for i, record in enumerate(scanner.clients) if record.row in rows}
+    select = None
+    if due.partial:
+
+        def select(d: Detection) -> bool:
+            return d.entity_type == "CLIENT" and d.client_index in due_indexes
+
+    rewriter = PolicyRewriter(scanner.analyzer, policy, operators, select=select)
+    redactor = Redactor(scanner, policy, rewriter, audit_log)
+    return redactor.run(Job(due.path, due.path), in_place=True, backup=False)
+
+
+def quarantine(
+    due: DueFile, folder: Path, inventory: Inventory, audit_log: Path | None, stamp: str
+) -> Path:
+    """Move the file into today's quarantine batch; the inventory marks it removed."""
+    target = folder / stamp / str(due.path.absolute()).lstrip(os.sep)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    shutil.move(due.path, target)
+    inventory.remove_under(due.path.absolute())
+    if audit_log is not None:
+        audit.append(
+            audit_log,
+            {
+                "action": "quarantine",
+                "input": str(due.path),
+                "output": str(target),
+                "status": "moved",
+                "clients": sorted({i.client for i in due.items}),
+            },
+        )
+    return target
+
+
+def purge(folder: Path, keep_days: int, now: float | None = None) -> list[Path]:
+    """Delete quarantine batches older than ``keep_days``; the batches deleted."""
+    if not folder.is_dir():
+        return []
+    limit = (now or time.time()) - keep_days * 86400
+    gone = []
+    for batch in sorted(folder.iterdir()):
+        try:
+            made = dt.datetime.strptime(batch.name, QUARANTINE_STAMP).timestamp()
+        except ValueError:
+            continue  # not a batch of ours: never touched
+        if made < limit:
+            shutil.rmtree(batch)
+            gone.append(batch)
+    return gone
