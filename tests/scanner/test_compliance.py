@@ -261,3 +261,21 @@ def test_inventory_records_when_a_file_first_appeared(db, share):
     path = share / "项目" / "蓝鲸周报.txt"
     first_seen = conn.execute("SELECT first_seen FROM files WHERE path = ?", (str(path),))
     assert abs(first_seen.fetchone()[0] - os.stat(path).st_mtime) < 2
+
+
+def test_nda_check_command_exit_codes_and_jsonl(tmp_path, capsys):
+    partial = tmp_path / "保密协议_草稿.txt"
+    partial.write_text("保密协议\n第一条 保密信息是指甲方披露的商业秘密，包括客户名单。\n", "utf-8")
+    assert main(["nda-check", str(partial), "--format", "jsonl"]) == 1
+    record = json.loads(capsys.readouterr().out)
+    assert record["complete"] is False
+    assert record["missing"] == [
+        "parties",
+        "purpose",
+        "term",
+        "return",
+        "liability",
+        "personal_info",
+    ]
+    assert record["clauses"][0]["present"] and record["clauses"][0]["location"] == "第 2 行"
+    assert main(["nda-check", str(tmp_path / "none.docx")]) == 2
