@@ -58,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="include raw values in the output (they are masked otherwise)",
     )
+    engine = scan.add_argument_group("engine 执行")
+    engine.add_argument(
+        "--executor", choices=("local", "dask"), default="local", help="where files are scanned"
+    )
+    engine.add_argument(
+        "--workers", type=int, help="local extraction processes (default: every core)"
+    )
+    engine.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     store = scan.add_argument_group("inventory 清单")
     store.add_argument(
         "--inventory", type=Path, help="inventory database (default ./.baomi/inventory.db)"
@@ -255,24 +263,30 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"-o {args.output} is a directory; give a file name")
     if args.xlsx and args.xlsx.is_dir():
         raise UsageError(f"--xlsx {args.xlsx} is a directory; give a file name")
-    config, scanner = _build_scanner(args)
+    if args.executor == "dask" and not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler tcp://HOST:8786")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    config, spec = _build_spec(args)
+    executor = _executor(args, spec)
     tally = ScanTally()
     log = _Log(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     recorded = None
     if args.no_inventory:
-        results = scanner.scan(args.paths)
+        results = _unrecorded(args, config, executor)
     else:
-        recorded = _recorded_scan(args, config, scanner)
+        recorded = _recorded_scan(args, config, executor)
         results = _with_progress(recorded, log)
     from reports import formatter
 
     write = formatter(args.format)
     try:
-        with scanner, _sink(args.output) as stream:
+        with _sink(args.output) as stream:
             write(_tallied(results, tally, log), stream)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
     finally:
+        executor.close()
         if recorded is not None:
             recorded.inventory.close()
     found = tally.findings
@@ -295,7 +309,42 @@ def _sink(output: Path | None):
     return atomic_write(output)
 
 
-def _recorded_scan(args: argparse.Namespace, config, scanner):
+def _executor(args: argparse.Namespace, spec):
+    """The engine that extracts and analyses: a local process pool or a Dask cluster."""
+    from scanner.executors import executor_class
+
+    if args.executor == "dask":
+        try:
+            return executor_class("dask")(spec, scheduler=args.scheduler)
+        except ImportError:
+            raise UsageError("--executor dask needs: pip install distributed") from None
+        except OSError as exc:
+            raise UsageError(f"cannot reach the Dask scheduler {args.scheduler}: {exc}") from None
+    return executor_class("local")(spec, workers=args.workers)
+
+
+def _unrecorded(args: argparse.Namespace, config, executor) -> Iterator:
+    """--no-inventory: walk and scan, nothing recorded."""
+    from scanner.models import FileResult, FileStatus
+    from scanner.walk import walk
+
+    errors: list = []
+
+    def paths() -> Iterator[Path]:
+        for entry in walk(args.paths, config.scan.exclude, config.scan.follow_symlinks):
+            if entry.error:
+                errors.append(FileResult(str(entry.path), FileStatus.ERROR, reason=entry.error))
+            else:
+                yield entry.path
+
+    for _, results in executor.scan(paths()):
+        while errors:
+            yield errors.pop(0)
+        yield from results
+    yield from errors
+
+
+def _recorded_scan(args: argparse.Namespace, config, executor):
     from scanner.inventory import Inventory, InventoryError, resolve_path
     from scanner.recording import RecordedScan
 
@@ -306,7 +355,8 @@ def _recorded_scan(args: argparse.Namespace, config, scanner):
         raise UsageError(str(exc)) from None
     return RecordedScan(
         inventory=inventory,
-        scanner=scanner,
+        scanner=None,
+        executor=executor,
         roots=[p.absolute() for p in args.paths],
         exclude=config.scan.exclude,
         follow_symlinks=config.scan.follow_symlinks,
@@ -906,7 +956,8 @@ def _tallied(results: Iterable, tally: ScanTally, log: _Log) -> Iterator:
         yield result
 
 
-def _build_scanner(args: argparse.Namespace):
+def _build_spec(args: argparse.Namespace):
+    """The configuration and the ``ScanSpec`` every executor builds its scanner from."""
     from scanner.config import ConfigError, load_config
 
     try:
@@ -914,13 +965,11 @@ def _build_scanner(args: argparse.Namespace):
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
-    from recognizers.context import CharWindowContextEnhancer
-    from recognizers.registry import all_entities, build_recognizers
-    from scanner.analyze import Analyzer
+    from recognizers.registry import all_entities
     from scanner.clients import load_registry
-    from scanner.isolation import IsolatedScanner
+    from scanner.executors.spec import ScanSpec
     from scanner.keys import HashKeyError, load_hash_key
-    from scanner.pipeline import Scanner, ScanOptions, scan_roots_exist
+    from scanner.pipeline import scan_roots_exist
 
     missing = scan_roots_exist(args.paths)
     if missing:
@@ -949,22 +998,31 @@ def _build_scanner(args: argparse.Namespace):
                     "also matches ordinary words; prefer a longer one",
                     file=sys.stderr,
                 )
-    enhancer = CharWindowContextEnhancer(
-        context_similarity_factor=config.context.boost,
-        context_prefix_count=config.context.before,
-        context_suffix_count=config.context.after,
-    )
-    ner = config.scan.ner and not args.no_ner
-    recognizers = build_recognizers([c.to_client() for c in clients], entities, ner=ner)
-    options = ScanOptions(
-        include_values=args.include_values,
+    spec = ScanSpec(
+        key=key,
+        clients=tuple(clients),
+        entities=tuple(entities) if entities else None,
+        min_score=min_score,
+        ner=config.scan.ner and not args.no_ner,
+        allow=tuple(config.allow),
+        context_before=config.context.before,
+        context_after=config.context.after,
+        context_boost=config.context.boost,
         limits=config.limits,
-        exclude=config.scan.exclude,
+        include_values=args.include_values,
+        exclude=tuple(config.scan.exclude),
         follow_symlinks=config.scan.follow_symlinks,
+        file_timeout_s=config.limits.file_timeout_s,
     )
-    analyzer = Analyzer(recognizers, min_score, enhancer, allow=config.allow)
-    scanner = Scanner(analyzer, key, clients, options)
-    return config, IsolatedScanner(scanner, timeout=config.limits.file_timeout_s)
+    return config, spec
+
+
+def _build_scanner(args: argparse.Namespace):
+    """The configuration and an isolated scanner (one extraction process) built from it."""
+    from scanner.isolation import IsolatedScanner
+
+    config, spec = _build_spec(args)
+    return config, IsolatedScanner(spec.build(), timeout=spec.file_timeout_s)
 
 
 def _entities(cli: str | None, configured: Sequence[str], known: list[str]) -> list[str] | None:

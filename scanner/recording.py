@@ -16,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pwd
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from scanner.executors import Executor
 from scanner.inventory import FileStat, Inventory, KnownFile
 from scanner.models import FileResult, FileStatus
 from scanner.walk import walk
@@ -60,6 +62,7 @@ class RecordedScan:
     follow_symlinks: bool = False
     incremental: bool = False
     hash_check: bool = False
+    executor: Executor | None = None  # several files at once (local pool, Dask); else one by one
     counts: RunCounts = field(default_factory=RunCounts)
     total_files: int = 0
     total_bytes: int = 0
@@ -85,20 +88,31 @@ class RecordedScan:
         known = self.inventory.known_files(self.roots)
         seen: set[str] = set()
         unchanged_ids: list[int] = []
-        done_bytes = 0
-        for done_files, item in enumerate(plan, start=1):
-            key = str(item.path)
-            seen.add(key)
-            self.counts.seen += 1
-            record = known.get(key)
-            if skip_unchanged and record and self._unchanged(item, record, interrupted):
-                self.counts.unchanged += 1
-                unchanged_ids.append(record.id)
-            else:
-                yield from self._scan_and_record(run_id, item)
-            done_bytes += item.stat.size if item.stat else 0
+        done = [0, 0]  # files, bytes
+
+        def advance(item: Planned) -> None:
+            done[0] += 1
+            done[1] += item.stat.size if item.stat else 0
             if progress:
-                progress(done_files, done_bytes)
+                progress(done[0], done[1])
+
+        def to_scan() -> Iterator[Planned]:
+            """The plan minus what is unchanged (counted and passed over here)."""
+            for item in plan:
+                key = str(item.path)
+                seen.add(key)
+                self.counts.seen += 1
+                record = known.get(key)
+                if skip_unchanged and record and self._unchanged(item, record, interrupted):
+                    self.counts.unchanged += 1
+                    unchanged_ids.append(record.id)
+                    advance(item)
+                else:
+                    yield item
+
+        for item, results in self._scanned(to_scan()):
+            yield from self._record(run_id, item, results)
+            advance(item)
         gone = [k.id for path, k in known.items() if path not in seen]
         self.inventory.mark_removed(gone)
         self.counts.removed = len(gone)
@@ -106,6 +120,39 @@ class RecordedScan:
         self.inventory.finish_run(
             run_id, self.counts.seen, self.counts.scanned, self.counts.unchanged, len(gone)
         )
+
+    def _scanned(self, items: Iterator[Planned]) -> Iterator[tuple[Planned, list[FileResult]]]:
+        """Each item with its results: walk errors answered here, the rest by the executor
+        (several at once, in order) or, without one, by the scanner one by one."""
+        if self.executor is None:
+            for item in items:
+                yield item, self._failure(item) or self.scanner.scan_file(item.path)
+            return
+        submitted: deque[Planned] = deque()
+        ready: deque[tuple[Planned, list[FileResult]]] = deque()
+
+        def paths() -> Iterator[Path]:
+            for item in items:
+                failure = self._failure(item)
+                if failure:
+                    ready.append((item, failure))
+                    continue
+                submitted.append(item)
+                yield item.path
+
+        for _, results in self.executor.scan(paths()):
+            while ready:
+                yield ready.popleft()
+            yield submitted.popleft(), results
+        while ready:
+            yield ready.popleft()
+
+    @staticmethod
+    def _failure(item: Planned) -> list[FileResult] | None:
+        if item.error or item.stat is None:
+            reason = item.error or "cannot stat"
+            return [FileResult(str(item.path), FileStatus.ERROR, reason=reason)]
+        return None
 
     def _unchanged(self, item: Planned, record: KnownFile, interrupted) -> bool:
         if item.stat is None or record.status == "error":
@@ -125,14 +172,10 @@ class RecordedScan:
             )
         return True
 
-    def _scan_and_record(self, run_id: int, item: Planned) -> Iterator[FileResult]:
-        if item.error or item.stat is None:
-            reason = item.error or "cannot stat"
-            results = [FileResult(str(item.path), FileStatus.ERROR, reason=reason)]
-            stat = item.stat or FileStat(0, 0, 0)
-        else:
-            results = self.scanner.scan_file(item.path)
-            stat = item.stat
+    def _record(
+        self, run_id: int, item: Planned, results: list[FileResult]
+    ) -> Iterator[FileResult]:
+        stat = item.stat or FileStat(0, 0, 0)
         scanned = results and results[0].status is FileStatus.SCANNED
         digest = sha256_of(item.path) if scanned else None
         self.inventory.record(run_id, item.root, item.path, stat, digest, owner_of(item), results)

@@ -1,0 +1,63 @@
+"""Everything needed to build the same scanner in another process or on another machine.
+
+The coordinator builds a ``ScanSpec`` from the command line and ``baomi.toml``;
+a local worker or a Dask worker turns it into a ``Scanner`` with ``build()``, so a
+distributed scan uses exactly the recognizers, thresholds, client register,
+limits and fingerprint key of a local one — which is what makes their
+inventories identical. The spec carries the fingerprint key: send it only over
+a trusted network or a TLS-secured scheduler (``tls://``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from scanner.clients import ClientRecord
+from scanner.limits import Limits
+
+
+@dataclass(frozen=True)
+class ScanSpec:
+    key: bytes
+    clients: tuple[ClientRecord, ...] = ()
+    entities: tuple[str, ...] | None = None
+    min_score: float = 0.5
+    ner: bool = True
+    allow: tuple[str, ...] = ()
+    context_before: int = 16
+    context_after: int = 6
+    context_boost: float = 0.35
+    limits: Limits = field(default_factory=Limits)
+    include_values: bool = False
+    exclude: tuple[str, ...] = ()
+    follow_symlinks: bool = False
+    file_timeout_s: float = 120.0
+
+    def build(self):
+        """The in-process ``Scanner`` this spec describes."""
+        from recognizers.context import CharWindowContextEnhancer
+        from recognizers.registry import build_recognizers
+        from scanner.analyze import Analyzer
+        from scanner.pipeline import Scanner, ScanOptions
+
+        enhancer = CharWindowContextEnhancer(
+            context_similarity_factor=self.context_boost,
+            context_prefix_count=self.context_before,
+            context_suffix_count=self.context_after,
+        )
+        recognizers = build_recognizers(
+            [c.to_client() for c in self.clients], self.entities, ner=self.ner
+        )
+        analyzer = Analyzer(recognizers, self.min_score, enhancer, allow=self.allow)
+        options = ScanOptions(
+            include_values=self.include_values,
+            limits=self.limits,
+            exclude=self.exclude,
+            follow_symlinks=self.follow_symlinks,
+        )
+        return Scanner(analyzer, self.key, list(self.clients), options)
+
+
+def entities_or_none(entities: Sequence[str] | None) -> tuple[str, ...] | None:
+    return tuple(entities) if entities else None
