@@ -17,6 +17,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
 from recognizers.base import BaomiPatternRecognizer
+from recognizers.client_financial import ClientFinancialRecognizer
 from recognizers.client_registry import Client, ClientRegistryRecognizer
 from recognizers.cn_bank_card import CnBankCardRecognizer
 from recognizers.cn_business_reg_no import CnBusinessRegNoRecognizer
@@ -25,11 +26,13 @@ from recognizers.cn_passport import CnPassportRecognizer
 from recognizers.cn_phone import CnPhoneRecognizer
 from recognizers.cn_resident_id import CnResidentIdRecognizer
 from recognizers.cn_uscc import CnUsccRecognizer
+from recognizers.confidential_marking import ConfidentialMarkingRecognizer
 from recognizers.context import CharWindowContextEnhancer
 from recognizers.email_address import EmailAddressRecognizer
 from recognizers.person_org_address import PersonOrgAddressRecognizer
 from recognizers.qq_number import QqNumberRecognizer
 from recognizers.table_column import TableColumnRecognizer
+from recognizers.undisclosed_event import UndisclosedEventRecognizer
 from recognizers.wechat_id import WechatIdRecognizer
 
 LANGUAGE = "zh"
@@ -47,6 +50,10 @@ PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = (
     CnPassportRecognizer,
     WechatIdRecognizer,
     QqNumberRecognizer,
+    # category-2 signals (core business secrets), phrase patterns over whole segments
+    ConfidentialMarkingRecognizer,
+    UndisclosedEventRecognizer,
+    ClientFinancialRecognizer,
 )
 
 

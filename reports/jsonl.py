@@ -4,7 +4,8 @@ Keys, in this order: ``path``, ``entity_type``, ``start``, ``end`` (character
 offsets within the text at ``location``), ``score``, ``location``,
 ``recognizer``, ``masked``, ``fingerprint`` (keyed HMAC-SHA256 of the
 normalised value), ``client`` (CLIENT findings only: the registry name,
-masked) and ``value`` (only with ``--include-values``).
+masked), ``value`` (only with ``--include-values``), then ``file_kind`` and
+``file_grade``: the document kind and grade of the file the finding is in.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def record(finding: Finding) -> dict:
 def write(results: Iterable[FileResult], stream: TextIO) -> int:
     count = 0
     for result in results:
+        about_file = {"file_kind": result.kind, "file_grade": result.doc_grade}
         for finding in result.findings:
-            stream.write(json.dumps(record(finding), ensure_ascii=False) + "\n")
+            stream.write(json.dumps(record(finding) | about_file, ensure_ascii=False) + "\n")
             count += 1
     return count

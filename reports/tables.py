@@ -51,6 +51,8 @@ class Summary:
     by_folder: Counter  # findings per top-level folder
     top_clients: list[tuple[str, int, int]]  # (masked client, files, mentions)
     without_nda: list[tuple[str, int]] = field(default_factory=list)  # (masked client, files)
+    by_kind: Counter = field(default_factory=Counter)  # files per document kind
+    by_doc_grade: Counter = field(default_factory=Counter)  # files per document grade
     retention_due_files: int = 0
 
 
@@ -94,6 +96,9 @@ class InventoryTables:
             Column("modified", "修改时间 Modified", 19, "datetime"),
             Column("owner", "所有者 Owner", 12),
             Column("status", "状态 Status", 10),
+            Column("kind", "文档类型 Kind", 14),
+            Column("categories", "信息类别 Categories", 12),
+            Column("doc_grade", "文档密级 Doc grade", 10),
             *(Column(f"count_{e}", e, max(10, len(e) + 2), "int") for e in self.entities),
             Column("findings", "发现合计 Findings", 10, "int"),
             Column("clients", "涉及客户 Clients", 30),
@@ -235,12 +240,12 @@ class InventoryTables:
         counts = self._counts_by_file()
         clients = self._clients_by_file()
         query = (
-            "SELECT id, path, root, mime, size, mtime_ns, owner, status, scanned_at "
-            "FROM files WHERE status != 'removed' ORDER BY path"
+            "SELECT id, path, root, mime, size, mtime_ns, owner, status, scanned_at, kind, "
+            "categories, doc_grade FROM files WHERE status != 'removed' ORDER BY path"
         )
-        for fid, path, root, mime, size, mtime_ns, owner, status, scanned in self.conn.execute(
-            query
-        ):
+        for row in self.conn.execute(query):
+            fid, path, root, mime, size, mtime_ns, owner, status, scanned = row[:9]
+            kind, categories, doc_grade = row[9:]
             by_type = counts.get(fid, {})
             yield (
                 path,
@@ -250,6 +255,9 @@ class InventoryTables:
                 _time(mtime_ns / 1e9),
                 owner,
                 status,
+                kind,
+                categories,
+                doc_grade,
                 *(by_type.get(e, 0) for e in self.entities),
                 sum(by_type.values()),
                 "；".join(clients.get(fid, [])),
@@ -315,6 +323,22 @@ class InventoryTables:
             by_folder=by_folder,
             top_clients=[(m, n, int(s)) for m, n, s in top],
             without_nda=self._without_nda(),
+            by_kind=Counter(
+                dict(
+                    c.execute(
+                        "SELECT kind, COUNT(*) FROM files WHERE status = 'scanned' "
+                        "AND kind != '' GROUP BY kind"
+                    )
+                )
+            ),
+            by_doc_grade=Counter(
+                dict(
+                    c.execute(
+                        "SELECT doc_grade, COUNT(*) FROM files WHERE status = 'scanned' "
+                        "AND doc_grade != '' GROUP BY doc_grade"
+                    )
+                )
+            ),
             retention_due_files=len({i.path for i in self.compliance.retention()})
             if self.compliance
             else 0,

@@ -145,6 +145,15 @@ def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary) -> None:
     folder_end = len(rows)
     rows.append([])
 
+    rows.append(_heading(ws, "文档密级 Document grade", "", "文件数 Files"))
+    for grade in ("核心", "敏感", "重要", "一般"):
+        if s.by_doc_grade.get(grade):
+            rows.append([grade, "", s.by_doc_grade[grade]])
+    rows.append([])
+    rows.append(_heading(ws, "文档类型 Document kind", "", "文件数 Files"))
+    rows.extend([k, "", n] for k, n in sorted(s.by_kind.items(), key=lambda kv: (-kv[1], kv[0])))
+    rows.append([])
+
     rows.append(_heading(ws, "客户(脱敏) Top clients", "", "文件数 Files", "提及 Mentions"))
     rows.extend([m, "", files, mentions] for m, files, mentions in s.top_clients)
     if s.without_nda or s.retention_due_files:

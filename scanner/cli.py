@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, help="local extraction processes (default: every core)"
     )
     engine.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    scan.add_argument(
+        "--kinds", help="report only files of these kinds (服务合同,媒体名单,…; see README)"
+    )
     store = scan.add_argument_group("inventory 清单")
     store.add_argument(
         "--inventory", type=Path, help="inventory database (default ./.baomi/inventory.db)"
@@ -132,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("--min-score", type=float, help="redact findings with at least this score")
     redact.add_argument("--no-ner", action="store_true", help="leave free-text names alone")
     redact.add_argument("--audit-log", type=Path, help="audit log (JSONL, append-only)")
+    redact.add_argument(
+        "--force", action="store_true", help="release files of a grade the policy refuses (核心)"
+    )
+    redact.add_argument("--reason", help="why --force is justified (written to the audit log)")
     redact.set_defaults(handler=cmd_redact, entities=None, include_values=False)
 
     restore = sub.add_parser(
@@ -280,6 +287,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from reports import formatter
 
     write = formatter(args.format)
+    if args.kinds:
+        results = _of_kinds(results, args.kinds)
     try:
         with _sink(args.output) as stream:
             write(_tallied(results, tally, log), stream)
@@ -299,6 +308,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
             print(f"baomi: 工作簿 workbook: {printable(str(args.xlsx))}", file=sys.stderr)
     print(tally.summary(), file=sys.stderr)
     return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def _of_kinds(results: Iterator, kinds: str) -> Iterator:
+    """--kinds: the report shows only files of these kinds (all are still recorded)."""
+    from scanner.classify import KINDS
+
+    wanted = {k.strip() for k in kinds.split(",") if k.strip()}
+    unknown = sorted(wanted - set(KINDS))
+    if unknown:
+        raise UsageError(f"unknown kind {unknown[0]} (kinds: {', '.join(KINDS)})")
+    return (result for result in results if result.kind in wanted)
 
 
 def _sink(output: Path | None):
@@ -538,8 +558,11 @@ def cmd_redact(args: argparse.Namespace) -> int:
         config.scan.exclude,
         rewriter if args.out_dir else None,
     )
+    if args.force and not (args.reason or "").strip():
+        raise UsageError("--force needs --reason: the audit log records why")
     audit_log = None if args.dry_run else _audit_path(args, config)
-    redactor = Redactor(scanner, policy, rewriter, audit_log)
+    force = args.reason.strip() if args.force else None
+    redactor = Redactor(scanner, policy, rewriter, audit_log, force_reason=force)
     failed = 0
     for job in jobs:
         outcome = redactor.run(job, dry_run=args.dry_run, in_place=args.in_place)
@@ -967,6 +990,7 @@ def _build_spec(args: argparse.Namespace):
 
     from recognizers.registry import all_entities
     from scanner.clients import load_registry
+    from scanner.doc_grade import GradeRules
     from scanner.executors.spec import ScanSpec
     from scanner.keys import HashKeyError, load_hash_key
     from scanner.pipeline import scan_roots_exist
@@ -998,8 +1022,13 @@ def _build_spec(args: argparse.Namespace):
                     "also matches ordinary words; prefer a longer one",
                     file=sys.stderr,
                 )
+    try:
+        grade_rules = GradeRules.from_config(config.doc_grades, all_entities())
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
     spec = ScanSpec(
         key=key,
+        grade_rules=grade_rules,
         clients=tuple(clients),
         entities=tuple(entities) if entities else None,
         min_score=min_score,

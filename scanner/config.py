@@ -43,7 +43,10 @@ Example::
     quarantine_days = 30       # deleted files are kept this long before final deletion
 
     [grades]                   # sensitivity grade → entity types (replaces that grade's default)
-    敏感个人信息 = ["CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD"]
+    "敏感个人信息" = ["CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD"]   # TOML: quote Chinese keys
+
+    [doc_grades]               # document grades (scanner/doc_grade.py), first match wins
+    "核心" = { all = ["CLIENT"], any = ["UNDISCLOSED_EVENT", "CONFIDENTIAL_MARKING"], category = 2 }
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ class Config:
     keep_id_region: bool = False
     quarantine: Path | None = None
     quarantine_days: int = 30
+    doc_grades: dict | None = None  # [doc_grades], parsed by scanner/doc_grade.py
 
 
 def load_config(path: Path | None) -> Config:
@@ -120,6 +124,7 @@ def load_config(path: Path | None) -> Config:
             "policies",
             "redact",
             "retention",
+            "doc_grades",
         },
         str(path),
     )
@@ -159,6 +164,7 @@ def load_config(path: Path | None) -> Config:
         keep_id_region=redact.get("keep_id_region", False),
         quarantine=_path(base, retention.get("quarantine")),
         quarantine_days=days,
+        doc_grades=data.get("doc_grades"),
     )
 
 

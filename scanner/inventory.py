@@ -115,6 +115,12 @@ MIGRATIONS: tuple[str, ...] = (
         clauses TEXT NOT NULL          -- JSON: key → {present, location}
     );
     """,
+    # 3: what kind of client information a file holds (scanner/classify.py, doc_grade.py)
+    """
+    ALTER TABLE files ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+    ALTER TABLE files ADD COLUMN categories TEXT NOT NULL DEFAULT '';
+    ALTER TABLE files ADD COLUMN doc_grade TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
@@ -305,6 +311,9 @@ class Inventory:
         with self.transaction() as c:
             row = c.execute("SELECT id FROM files WHERE path = ?", (str(path),)).fetchone()
             values = (
+                own.kind,
+                ",".join(map(str, own.categories)),
+                own.doc_grade,
                 str(root),
                 stat.size,
                 stat.mtime_ns,
@@ -324,7 +333,8 @@ class Inventory:
                 c.execute("DELETE FROM problems WHERE file_id = ?", (file_id,))
                 c.execute("DELETE FROM agreements WHERE file_id = ?", (file_id,))
                 c.execute(
-                    "UPDATE files SET root = ?, size = ?, mtime_ns = ?, inode = ?, sha256 = ?, "
+                    "UPDATE files SET kind = ?, categories = ?, doc_grade = ?, "
+                    "root = ?, size = ?, mtime_ns = ?, inode = ?, sha256 = ?, "
                     "mime = ?, owner = ?, status = ?, reason = ?, scanned_at = ?, run_id = ?, "
                     "removed_at = NULL WHERE id = ?",
                     (*values, file_id),
@@ -332,9 +342,9 @@ class Inventory:
             else:
                 first_seen = min(time.time(), stat.mtime_ns / 1e9) if stat.mtime_ns else time.time()
                 cursor = c.execute(
-                    "INSERT INTO files (root, size, mtime_ns, inode, sha256, mime, owner, status, "
-                    "reason, scanned_at, run_id, path, first_seen) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO files (kind, categories, doc_grade, root, size, mtime_ns, inode, "
+                    "sha256, mime, owner, status, reason, scanned_at, run_id, path, first_seen) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, str(path), first_seen),
                 )
                 file_id = int(cursor.lastrowid or 0)

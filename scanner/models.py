@@ -84,3 +84,6 @@ class FileResult:
     reason: str = ""
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()  # parts that could not be read (image-only pages, …)
+    kind: str = ""  # document kind (服务合同, 媒体名单 …), scanner/classify.py
+    categories: tuple[int, ...] = ()  # the policy's categories 1-3 the file holds
+    doc_grade: str = ""  # 核心 / 敏感 / 重要 / 一般, scanner/doc_grade.py

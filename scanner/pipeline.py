@@ -23,8 +23,11 @@ from pathlib import Path
 import magic
 
 from scanner.analyze import Analyzer, SegmentLocator
+from scanner.classify import Classification, classify_segments
 from scanner.clients import ClientRecord
 from scanner.decode import DecodeError, detect_encoding
+from scanner.doc_grade import DEFAULT as DEFAULT_GRADE_RULES
+from scanner.doc_grade import GradeRules
 from scanner.extract import (
     EncryptedError,
     ExtractionError,
@@ -55,6 +58,10 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     follow_symlinks: bool = False
     stream_threshold_bytes: int = 32 * MB  # text files above this are streamed
+    grade_rules: GradeRules = DEFAULT_GRADE_RULES  # document grades, [doc_grades]
+
+
+CLASSIFY_SAMPLE_CHARS = 200_000  # text kept per file for its kind: title, headings, vocabulary
 
 
 class Scanner:
@@ -122,8 +129,9 @@ class Scanner:
         if spec is None:
             return [_skipped(display, len(data), mime, f"unsupported file type: {mime}")]
         members: list[FileResult] = []
+        sample: list[Segment] = []
         try:
-            findings, notes = self._extract(source, spec, members)
+            findings, notes = self._extract(source, spec, members, sample)
         except (EncryptedError, UnsupportedError) as exc:
             return [_skipped(display, len(data), mime, str(exc)), *members]
         except (ExtractionError, DecodeError) as exc:
@@ -135,6 +143,8 @@ class Scanner:
         except Exception as exc:
             reason = f"{spec.name} extraction failed: {type(exc).__name__}"
             return [_error(display, len(data), mime, reason), *members]
+        entity_types = {f.entity_type for f in findings}
+        classification = classify_segments(display.rsplit("!", 1)[-1], sample, entity_types)
         result = FileResult(
             display,
             FileStatus.SCANNED,
@@ -143,13 +153,22 @@ class Scanner:
             encoding=source.encoding,
             findings=tuple(findings),
             notes=tuple(notes),
+            **self._kind_fields(classification, entity_types),
         )
         return [result, *members]
+
+    def _kind_fields(self, classification: Classification, entity_types: set[str]) -> dict:
+        grade = self.options.grade_rules.grade(entity_types, classification)
+        return {
+            "kind": classification.kind,
+            "categories": tuple(sorted(classification.categories)),
+            "doc_grade": grade,
+        }
 
     # --- extraction ------------------------------------------------------------------
 
     def _extract(
-        self, source: Source, spec: FormatSpec, members: list[FileResult]
+        self, source: Source, spec: FormatSpec, members: list[FileResult], sample: list[Segment]
     ) -> tuple[list[Finding], list[str]]:
         findings: list[Finding] = []
         notes: list[str] = []
@@ -158,8 +177,12 @@ class Scanner:
         def segments() -> Iterator[Segment]:
             # the name itself: people name files after clients (张伟_13812345678_简历.docx)
             yield Segment(_file_name(source.path), "文件名", SegmentKind.METADATA)
+            kept = 0
             for item in spec.extract(source):
                 if isinstance(item, Segment):
+                    if kept < CLASSIFY_SAMPLE_CHARS:  # bounded: the kind needs the beginning
+                        sample.append(item)
+                        kept += len(item.text)
                     yield item
                 elif isinstance(item, Notice):
                     notes.append(item.message)

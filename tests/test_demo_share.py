@@ -81,6 +81,10 @@ def reports(scan) -> dict[str, list[tuple[str, str]]]:
 # addresses found through table column headers are checked separately below.
 PLANTED_TYPES = {p["entity_type"] for entry in MANIFEST.values() for p in entry["planted"]}
 COLUMN_TYPES = {"PERSON", "ORGANIZATION", "CN_ADDRESS"}
+# Category-2 signals (markings, undisclosed events, financial figures) are phrases, not planted
+# identifiers: the manifest's hard negatives (amounts, dates that look like numbers) are
+# negatives for the identifier recognizers, while 预算12万元 is rightly a financial figure.
+SIGNAL_TYPES = {"CONFIDENTIAL_MARKING", "UNDISCLOSED_EVENT", "FINANCIAL_FIGURE"}
 UNREADABLE = sorted(name for name, entry in MANIFEST.items() if "status" in entry)
 NOTED = sorted(name for name, entry in MANIFEST.items() if entry.get("notes"))
 
@@ -94,7 +98,7 @@ def test_every_planted_value_and_nothing_else(findings, name: str) -> None:
     planted = {(p["entity_type"], p["value"]) for p in MANIFEST[name]["planted"]}
     found = {(f["entity_type"], f["value"]) for f in findings[name]}
     assert {f for f in found if f[0] in PLANTED_TYPES} == planted
-    assert {f[0] for f in found} <= PLANTED_TYPES | COLUMN_TYPES
+    assert {f[0] for f in found} <= PLANTED_TYPES | COLUMN_TYPES | SIGNAL_TYPES
 
 
 def test_media_list_journalists_are_found_by_their_column(findings) -> None:
@@ -113,8 +117,9 @@ def test_column_people_are_names_not_roles(findings) -> None:
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_hard_negatives_stay_silent(findings, name: str) -> None:
+    identifiers = [f for f in findings[name] if f["entity_type"] not in SIGNAL_TYPES]
     for negative in MANIFEST[name]["negatives"]:
-        assert not any(negative in f["value"] or f["value"] in negative for f in findings[name]), (
+        assert not any(negative in f["value"] or f["value"] in negative for f in identifiers), (
             negative
         )
 

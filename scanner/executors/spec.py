@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scanner.clients import ClientRecord
+from scanner.doc_grade import DEFAULT as DEFAULT_GRADE_RULES
+from scanner.doc_grade import GradeRules
 from scanner.limits import Limits
 
 
@@ -33,6 +35,7 @@ class ScanSpec:
     exclude: tuple[str, ...] = ()
     follow_symlinks: bool = False
     file_timeout_s: float = 120.0
+    grade_rules: GradeRules = DEFAULT_GRADE_RULES
 
     def build(self):
         """The in-process ``Scanner`` this spec describes."""
@@ -55,6 +58,7 @@ class ScanSpec:
             limits=self.limits,
             exclude=self.exclude,
             follow_symlinks=self.follow_symlinks,
+            grade_rules=self.grade_rules,
         )
         return Scanner(analyzer, self.key, list(self.clients), options)
 

@@ -95,6 +95,7 @@ class Redactor:
     policy: Policy
     rewriter: PolicyRewriter
     audit_log: Path | None = None
+    force_reason: str | None = None  # release files of a refused grade, with this reason
 
     def run(
         self, job: Job, dry_run: bool = False, in_place: bool = False, backup: bool = True
@@ -102,6 +103,9 @@ class Redactor:
         self.rewriter.reset_counts()
         try:
             data = job.source.read_bytes()
+            refused = self._refused(job, data)
+            if refused:
+                return self._failed(job, refused)
             redacted = self._rewrite(job, data) if data else data
         except (RedactionError, OperatorError) as exc:
             return self._failed(job, str(exc))
@@ -144,6 +148,18 @@ class Redactor:
         outcome = Outcome(job, "written" if changes else "unchanged", changes=changes)
         self._audit(outcome, data, redacted)
         return outcome
+
+    def _refused(self, job: Job, data: bytes) -> str:
+        """Why the policy will not release this file (its document grade), or ""."""
+        if not self.policy.refuse_grades or not data:
+            return ""
+        grade = self.scanner.scan_bytes(job.source.name, data)[0].doc_grade
+        if grade not in self.policy.refuse_grades or self.force_reason:
+            return ""
+        return (
+            f"graded {grade}: policy {self.policy.name} does not release it "
+            "(--force --reason '…' to override; the reason goes to the audit log)"
+        )
 
     def _rewrite(self, job: Job, data: bytes) -> bytes:
         ctx = WriteContext(str(job.source), self.scanner.limits)
@@ -194,6 +210,7 @@ class Redactor:
                 "status": outcome.status,
                 "reason": outcome.reason,
                 "counts": {c.entity_type: c.count for c in outcome.changes},
+                "forced": self.force_reason,
                 "remaining": [str(r) for r in outcome.remaining],
             },
         )

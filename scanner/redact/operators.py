@@ -43,7 +43,13 @@ LABEL_WORDS: dict[str, str] = {
     "CN_RESIDENT_ID": "身份证",
     "CN_PASSPORT": "证件",
     "CN_BANK_CARD": "银行卡",
+    "CONFIDENTIAL_MARKING": "密级标识",
+    "UNDISCLOSED_EVENT": "敏感事项",  # never a phrase the recognizer looks for (未公开)
+    "FINANCIAL_FIGURE": "金额",
 }
+# Signals, not identifiers: a partial mask (¥12****, 机*) would still say what it hides,
+# so the mask operator writes the word for what was there.
+WORD_MASKED = frozenset({"CONFIDENTIAL_MARKING", "UNDISCLOSED_EVENT", "FINANCIAL_FIGURE"})
 # Clients are lettered (客户A, 客户B … 客户AA), everything else numbered.
 LETTERED = frozenset({"CLIENT", "ORGANIZATION"})
 ENCRYPTED_TOKEN = re.compile(r"\[\[BAOMI-ENC:([A-Za-z0-9_\-=]+)\]\]")
@@ -79,6 +85,8 @@ class Mask(Operator):
         self.keep_id_region = keep_id_region
 
     def apply(self, entity_type: str, value: str) -> str:
+        if entity_type in WORD_MASKED:  # 预算¥12* would still read as a figure
+            return f"[{LABEL_WORDS[entity_type]}]"
         if entity_type == "CN_RESIDENT_ID" and self.keep_id_region:
             normal = normalise(entity_type, value)
             return normal[:6] + "*" * (len(normal) - 7) + normal[-1:]

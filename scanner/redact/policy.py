@@ -30,6 +30,8 @@ class Policy:
     default: str
     operators: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    # document grades (scanner/doc_grade.py) this policy will not release without --force
+    refuse_grades: tuple[str, ...] = ()
 
     def operator_for(self, entity_type: str) -> str:
         return self.operators.get(entity_type, self.default)
@@ -49,6 +51,7 @@ DEFAULT_POLICIES: dict[str, Policy] = {
         default="mask",
         operators={"CLIENT": "label", "ORGANIZATION": "label", "PERSON": "label"},
         description="媒体与公众：所有类型均匿名化 / journalists, the public: everything anonymised",
+        refuse_grades=("核心",),
     ),
     "subcontractor": Policy(
         "subcontractor",
@@ -78,8 +81,12 @@ def load_policies(configured: Mapping[str, Mapping[str, str]] | None) -> dict[st
         base = policies.get(name)
         default = table.get("default", base.default if base else "mask")
         operators = dict(base.operators) if base else {}
-        operators.update({k: v for k, v in table.items() if k != "default"})
-        policy = Policy(name, default, operators, base.description if base else "")
+        operators.update({k: v for k, v in table.items() if k not in ("default", "refuse")})
+        refuse = base.refuse_grades if base else ()
+        if "refuse" in table:  # refuse = "核心,敏感": grades released only with --force
+            refuse = tuple(g.strip() for g in table["refuse"].split(",") if g.strip())
+        description = base.description if base else ""
+        policy = Policy(name, default, operators, description, refuse)
         validate(policy)
         policies[name] = policy
     return policies

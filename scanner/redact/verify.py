@@ -47,8 +47,8 @@ class Remaining:
 # What the operators write: encrypted tokens, keyed hashes, labels. A recognizer may see a
 # "name" in base64 noise; inside these it is the operator's own output, not information.
 OPERATOR_OUTPUT = re.compile(
-    r"\[\[BAOMI-ENC:[A-Za-z0-9_\-=]+\]\]|\[[^\[\]\s:]{1,12}:[0-9a-f]{16}\]"
-    r"|\[[^\[\]\s]{1,12}?(?:[A-Z]{1,3}|\d{1,6})\]"
+    r"\[\[BAOMI-ENC:[A-Za-z0-9_\-=]+\]\]|\[[^\[\]\s:]{1,24}:[0-9a-f]{16}\]"
+    r"|\[[^\[\]\s]{1,24}?(?:[A-Z]{1,3}|\d{1,6})\]"
 )
 
 

@@ -58,7 +58,8 @@ POSITIONS = [
     ("护照号：E12345678A", []),
     ("护照号：E-12345678", []),
     ("护照号码见附件，日期2025-03-15", []),
-    ("护照费用¥1,234,567.89", []),
+    # no passport; the amount after 费用 is a financial figure (a category-2 signal)
+    ("护照费用¥1,234,567.89", [("FINANCIAL_FIGURE", 4, 17)]),
 ]
 
 

@@ -104,6 +104,10 @@ def test_redacted_copy_is_verified_and_holds_no_planted_value(tmp_path, kind, po
             str(registry),
             "--audit-log",
             str(tmp_path / "audit.jsonl"),
+            # some fixtures are graded 核心, which media releases only when forced
+            "--force",
+            "--reason",
+            "端到端测试",
         ]
     )
     assert code == 0
@@ -120,20 +124,23 @@ def test_the_demo_share_is_redacted_except_what_cannot_be(tmp_path, capsys):
     share = Path(__file__).resolve().parents[2] / "examples" / "share"
     config = Path(__file__).resolve().parents[2] / "examples" / "baomi.toml"
     out = tmp_path / "outbox"
-    code = main(
-        [
-            "redact",
-            str(share),
-            "--out-dir",
-            str(out),
-            "--policy",
-            "media",
-            "--config",
-            str(config),
-            "--audit-log",
-            str(tmp_path / "audit.jsonl"),
-        ]
-    )
+    command = [
+        "redact",
+        str(share),
+        "--out-dir",
+        str(out),
+        "--policy",
+        "media",
+        "--config",
+        str(config),
+        "--audit-log",
+        str(tmp_path / "audit.jsonl"),
+    ]
+    # without --force, media refuses the files graded 核心 (client secrets)
+    assert main([*command, "--dry-run"]) == 1
+    refused = [line for line in capsys.readouterr().err.splitlines() if "graded 核心" in line]
+    assert len(refused) >= 3
+    code = main([*command, "--force", "--reason", "演示数据"])
     err = capsys.readouterr().err
     failed = sorted(
         Path(line.split(": ", 2)[1].split(":")[0]).name

@@ -285,3 +285,41 @@ def test_an_empty_file_is_copied_unchanged(tmp_path):
     out = tmp_path / "out.txt"
     assert redact(str(empty), "-o", str(out), "--policy", "media") == 0
     assert out.read_bytes() == b""
+
+
+def test_media_refuses_a_core_graded_file_unless_forced_with_a_reason(tmp_path, capsys):
+    secret = tmp_path / "新品发布方案.txt"
+    secret.write_text(
+        "【机密】星河传媒新品发布方案\n新品拟于5月20日发布，发布前请勿外传。\n", encoding="utf-8"
+    )
+    registry = tmp_path / "clients.csv"
+    registry.write_text("name,aliases\n北京星河传媒有限公司,星河传媒\n", encoding="utf-8")
+    out, log = tmp_path / "out.txt", tmp_path / "audit.jsonl"
+    args = [
+        str(secret),
+        "-o",
+        str(out),
+        "--policy",
+        "media",
+        "--clients",
+        str(registry),
+        "--audit-log",
+        str(log),
+    ]
+    assert redact(*args) == 1
+    assert "graded 核心" in capsys.readouterr().err and not out.exists()
+    assert redact(*args, "--force") == 2  # a reason is required
+    assert redact(*args, "--force", "--reason", "客户书面同意提前披露") == 0
+    text = out.read_text("utf-8")
+    assert "星河传媒" not in text and "机密" not in text and "拟于" not in text
+    records = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    assert [(r["status"], r["forced"]) for r in records] == [
+        ("failed", None),
+        ("written", "客户书面同意提前披露"),
+    ]
+    # the archive policy (retention) has no such gate
+    archived = tmp_path / "a.txt"
+    assert (
+        redact(str(secret), "-o", str(archived), "--policy", "archive", "--clients", str(registry))
+        == 0
+    )

@@ -54,7 +54,11 @@ def run_jsonl(tmp_path: Path, *args: str) -> tuple[int, list[dict]]:
     out = tmp_path / "findings.jsonl"
     code = main(["scan", *args, "--format", "jsonl", "-o", str(out)])
     lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
-    return code, [json.loads(line) for line in lines]
+    records = [json.loads(line) for line in lines]
+    for record in records:  # the file's kind and grade: checked in test_file_kind_and_grade…
+        assert isinstance(record.pop("file_kind"), str)
+        assert isinstance(record.pop("file_grade"), str)
+    return code, records
 
 
 def expected(
@@ -159,7 +163,15 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
         ),
         # the 姓名 column makes its cells names, with nothing else around them
         expected(
-            contacts, "PERSON", 0, 2, 0.85, "第 2 行 第 1 列", "TableColumnRecognizer", "王*", "王芳"
+            contacts,
+            "PERSON",
+            0,
+            2,
+            0.85,
+            "第 2 行 第 1 列",
+            "TableColumnRecognizer",
+            "王*",
+            "王芳",
         ),
         expected(
             contacts,
@@ -387,3 +399,26 @@ def test_no_ner_leaves_out_free_text_names(tmp_path) -> None:
     config.write_text("[scan]\nner = false\n", encoding="utf-8")
     _, configured = run_jsonl(tmp_path, str(tmp_path / "纪要.txt"), "--config", str(config))
     assert [r["entity_type"] for r in configured] == ["PHONE_NUMBER"]
+
+
+def test_file_kind_and_grade_ride_along_each_finding(tmp_path) -> None:
+    plan = tmp_path / "星河传媒新品发布方案.txt"
+    plan.write_text(
+        "【机密】新品发布传播方案\n客户：星河传媒\n新品拟于5月20日发布，预算120万元。\n"
+        "联系人：张伟，手机13812345678\n",
+        encoding="utf-8",
+    )
+    registry = tmp_path / "clients.csv"
+    registry.write_text("name,aliases\n北京星河传媒有限公司,星河传媒\n", encoding="utf-8")
+    out = tmp_path / "f.jsonl"
+    assert (
+        main(["scan", str(plan), "--clients", str(registry), "--format", "jsonl", "-o", str(out)])
+        == 1
+    )
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert {(r["file_kind"], r["file_grade"]) for r in records} == {("项目方案/提案", "核心")}
+    types = {r["entity_type"] for r in records}
+    assert {"CONFIDENTIAL_MARKING", "UNDISCLOSED_EVENT", "FINANCIAL_FIGURE", "CLIENT"} <= types
+    code = main(["scan", str(plan), "--kinds", "媒体名单", "--format", "jsonl", "-o", str(out)])
+    assert (code, out.read_text("utf-8")) == (0, "")  # recorded, but not of that kind
+    assert main(["scan", str(plan), "--kinds", "菜谱"]) == 2
