@@ -87,6 +87,8 @@ def _mask_email(address: str) -> str:
     registrable domain (xinghe-media.com.cn) names the client."""
     local, _, domain = address.rpartition("@")
     suffix = public_suffix(domain)
+    if suffix and len(suffix) >= len(domain):  # the whole domain is a public suffix (hi.cn):
+        return f"{_keep(local, 1, 0)}@{domain}"  # it names no one
     name = domain[: len(domain) - len(suffix) - 1] if suffix else domain
     masked_name = ".".join(_keep(part, 1, 0) for part in name.split("."))
     return f"{_keep(local, 1, 0)}@{masked_name}" + (f".{suffix}" if suffix else "")

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import codecs
 import os
+import struct
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,7 +64,20 @@ class ScanOptions:
     grade_rules: GradeRules = DEFAULT_GRADE_RULES  # document grades, [doc_grades]
 
 
-CLASSIFY_SAMPLE_CHARS = 200_000  # text kept per file for its kind: title, headings, vocabulary
+CLASSIFY_SAMPLE_CHARS = 200_000
+# What parsers raise on damaged input (beyond the extractors' own CorruptError).
+PARSE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    struct.error,
+    ValueError,
+    NotImplementedError,
+    TypeError,
+    KeyError,
+    IndexError,
+    UnicodeError,
+)  # text kept per file for its kind: title, headings, vocabulary
 
 
 class Scanner:
@@ -140,6 +156,11 @@ class Scanner:
             return [_error(display, len(data), mime, f"{spec.name}: nesting too deep to parse")]
         except MemoryError:
             return [_error(display, len(data), mime, f"{spec.name}: out of memory while parsing")]
+        except PARSE_ERRORS as exc:
+            # a parser tripping over damaged structure (a shifted zip directory, a broken
+            # deflate stream, a relationship without a target): the file is corrupt
+            reason = f"corrupt: {spec.name} could not be parsed ({type(exc).__name__}: {exc})"
+            return [_error(display, len(data), mime, _one_line(reason)), *members]
         except Exception as exc:
             reason = f"{spec.name} extraction failed: {type(exc).__name__}"
             return [_error(display, len(data), mime, reason), *members]
@@ -314,6 +335,11 @@ class Scanner:
             value=d.value if self.options.include_values else None,
             client=client,
         )
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _file_name(path: str) -> str:

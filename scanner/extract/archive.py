@@ -28,6 +28,7 @@ import lzma
 import posixpath
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from scanner.extract import (
@@ -52,7 +53,7 @@ class ArchiveLimitExceeded(LimitExceeded):
 def extract_zip(source: Source) -> Iterator[Item]:
     try:
         archive = zipfile.ZipFile(source.stream())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise CorruptError(f"not a readable ZIP archive ({exc})") from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -81,6 +82,7 @@ def extract_zip(source: Source) -> Iterator[Item]:
                 EOFError,
                 ValueError,
                 NotImplementedError,
+                zlib.error,  # a member's broken deflate stream: that member only
             ) as exc:
                 yield _refused(info.filename, CorruptError(f"member unreadable ({exc})"))
                 continue
@@ -128,7 +130,7 @@ def extract_compressed(source: Source) -> Iterator[Item]:
     try:
         with opener(source.stream()) as fh:
             data = _read_bounded(source, fh, len(source.data))
-    except (OSError, EOFError, lzma.LZMAError) as exc:
+    except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
         raise CorruptError(f"not a readable compressed file ({exc})") from None
     if _is_tar(data):
         yield from extract_tar(

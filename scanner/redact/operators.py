@@ -166,7 +166,10 @@ class Encrypted(Operator):
 
 
 def decrypt_token(token: str, key: bytes) -> str:
-    return Decrypt().operate(token, {"key": aes_key_text(key)})
+    try:
+        return Decrypt().operate(token, {"key": aes_key_text(key)})
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise OperatorError("cannot decrypt: wrong redaction key or damaged token") from None
 
 
 class Pseudonym(Operator):

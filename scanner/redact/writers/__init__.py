@@ -94,6 +94,36 @@ def writers() -> dict[str, Writer]:
     return _WRITERS
 
 
+def _parse_errors() -> tuple[type[BaseException], ...]:
+    import struct
+    import zipfile
+    import zlib
+
+    from lxml import etree
+
+    errors: tuple[type[BaseException], ...] = (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        struct.error,
+        ValueError,
+        NotImplementedError,
+        TypeError,
+        KeyError,
+        IndexError,
+        UnicodeError,
+        OSError,
+        etree.LxmlError,
+    )
+    try:
+        import pymupdf
+
+        errors += (pymupdf.mupdf.FzErrorBase,)
+    except (ImportError, AttributeError):
+        pass
+    return errors
+
+
 def format_of(data: bytes, path: str) -> str | None:
     """The extractor format name of ``data`` (``docx``, ``text`` …), None if unknown."""
     mime = refine_mime(data, magic.from_buffer(data[:SNIFF_BYTES], mime=True))
@@ -108,4 +138,10 @@ def rewrite_bytes(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> byt
     writer = writers().get(name)
     if writer is None:
         raise RedactionError(_NO_WRITER.get(name, f"{name} files cannot be redacted yet"))
-    return writer(data, rewriter, ctx)
+    try:
+        return writer(data, rewriter, ctx)
+    except RedactionError:
+        raise
+    except _parse_errors() as exc:  # damaged input a parser tripped over: refuse, never crash
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        raise RedactionError(f"corrupt: {name} could not be parsed ({reason})") from None
