@@ -8,6 +8,7 @@ the commands that need them, so ``baomi --help`` answers at once.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
@@ -294,6 +295,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
             write(_tallied(results, tally, log), stream)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    except sqlite3.Error as exc:
+        raise UsageError(
+            f"inventory write failed ({exc}): every file recorded so far is whole; "
+            "run the scan again to finish"
+        ) from None
     finally:
         executor.close()
         if recorded is not None:

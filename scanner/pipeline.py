@@ -15,6 +15,7 @@ read in overlapping chunks, so memory stays bounded whatever their size.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import struct
 import zipfile
@@ -97,6 +98,21 @@ class Scanner:
 
     # --- whole trees and files -------------------------------------------------------
 
+    def _open(self, path: Path):
+        """Open for reading without following a symbolic link in the last component (unless
+        configured): a file swapped for a link between the walk and the open must not lead
+        the scan outside the scanned folders."""
+        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+        if not self.options.follow_symlinks:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(path, flags)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise SymlinkRefused(str(path)) from None
+            raise
+        return os.fdopen(fd, "rb")
+
     def scan(self, roots: Sequence[Path]) -> Iterator[FileResult]:
         for entry in walk(roots, self.options.exclude, self.options.follow_symlinks):
             if entry.error:
@@ -110,7 +126,7 @@ class Scanner:
             size = path.stat().st_size
             if size == 0:
                 return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
-            with open(path, "rb") as fh:
+            with self._open(path) as fh:
                 head = fh.read(SNIFF_BYTES)
                 mime = refine_mime(head, self._sniff(head))
                 if is_textual(mime) and size > self.options.stream_threshold_bytes:
@@ -121,6 +137,9 @@ class Scanner:
                 changed = len(data) != size or os.fstat(fh.fileno()).st_size != size
         except FileNotFoundError:
             return [_error(display, 0, "", "vanished before it could be read")]
+        except SymlinkRefused:
+            reason = "symbolic link: not followed (it may point outside the scanned folders)"
+            return [FileResult(display, FileStatus.SKIPPED, reason=reason)]
         except PermissionError:
             return [FileResult(display, FileStatus.ERROR, reason="permission denied")]
         except IsADirectoryError:
@@ -159,8 +178,9 @@ class Scanner:
         except PARSE_ERRORS as exc:
             # a parser tripping over damaged structure (a shifted zip directory, a broken
             # deflate stream, a relationship without a target): the file is corrupt
-            reason = f"corrupt: {spec.name} could not be parsed ({type(exc).__name__}: {exc})"
-            return [_error(display, len(data), mime, _one_line(reason)), *members]
+            # the exception's type only: its message may quote the file's content
+            reason = f"corrupt: {spec.name} could not be parsed ({type(exc).__name__})"
+            return [_error(display, len(data), mime, reason), *members]
         except Exception as exc:
             reason = f"{spec.name} extraction failed: {type(exc).__name__}"
             return [_error(display, len(data), mime, reason), *members]
@@ -337,9 +357,8 @@ class Scanner:
         )
 
 
-def _one_line(text: str, limit: int = 300) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+class SymlinkRefused(OSError):
+    """The path is a symbolic link and links are not followed."""
 
 
 def _file_name(path: str) -> str:

@@ -44,6 +44,24 @@ def _cell_edits(
     return edits
 
 
+BLOCK_CHARS = 32_000
+
+
+def _prose_edits(rewriter: TextRewriter, text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + BLOCK_CHARS)
+        if end < len(text):  # cut after a line break, keeping a few lines together
+            cut = text.rfind("\n\n", start, end)
+            cut = cut if cut > start else text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        block = text[start:end]
+        edits += [_shift(e, start) for e in rewriter.edits(block, f"第 {start} 字符起")]
+        start = end
+    return edits
+
+
 def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     try:
         text, encoding = decode(data)
@@ -63,8 +81,8 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
         elif delimiter:
             edits += [_shift(e, offset) for e in rewriter.edits(body, location)]
         offset += len(line)
-    if not delimiter:  # prose: one call, so a number wrapped across lines is seen whole
-        edits = rewriter.edits(text, "正文")
+    if not delimiter:  # prose in blocks of whole lines: a number wrapped across lines is seen
+        edits = _prose_edits(rewriter, text)  # whole, and the cost stays linear in the size
     if not edits:
         return data
     new_text = apply_edits(text, edits)
