@@ -102,16 +102,14 @@ class Scanner:
         """Open for reading without following a symbolic link in the last component (unless
         configured): a file swapped for a link between the walk and the open must not lead
         the scan outside the scanned folders."""
-        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-        if not self.options.follow_symlinks:
-            flags |= getattr(os, "O_NOFOLLOW", 0)
+        if self.options.follow_symlinks:
+            return open(path, "rb")
         try:
-            fd = os.open(path, flags)
+            return open(path, "rb", opener=_open_nofollow)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise SymlinkRefused(str(path)) from None
             raise
-        return os.fdopen(fd, "rb")
 
     def scan(self, roots: Sequence[Path]) -> Iterator[FileResult]:
         for entry in walk(roots, self.options.exclude, self.options.follow_symlinks):
@@ -355,6 +353,10 @@ class Scanner:
             value=d.value if self.options.include_values else None,
             client=client,
         )
+
+
+def _open_nofollow(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
 
 
 class SymlinkRefused(OSError):
