@@ -18,6 +18,8 @@ findings (``scanner.doc_grade``).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -70,6 +72,11 @@ class ClientFinancialRecognizer(PhraseRecognizer):
     ENTITY = "FINANCIAL_FIGURE"
     DESCRIPTION_ZH = "财务数据（预算、报价、营收、毛利等金额，需关键词）"
     DESCRIPTION_EN = "Financial figures: amounts next to budget/revenue/quote/margin words"
+    TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "prefixed": ("¥", "￥", "$", "＄", "rmb", "cny", "usd", "人民币"),
+        "suffixed": ("元", "万", "亿"),
+        "percent": ("%", "％"),
+    }
     PATTERNS = [
         Pattern("prefixed", PREFIXED, 0.6),
         Pattern("suffixed", SUFFIXED, 0.6),

@@ -22,6 +22,8 @@ except that a label and a declaration are reported whole.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern
 
 from recognizers.phrase import PhraseRecognizer
@@ -93,6 +95,28 @@ class ConfidentialMarkingRecognizer(PhraseRecognizer):
     ENTITY = "CONFIDENTIAL_MARKING"
     DESCRIPTION_ZH = "密级/保密标识（机密、内部资料、请勿外传、草案等）"
     DESCRIPTION_EN = "Confidentiality and draft markings (机密, 内部资料, CONFIDENTIAL, 草案 …)"
+    TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "label": ("密",),
+        "declaration": ("本文", "本资", "本材", "本方", "本报", "本邮", "本纪", "本内"),
+        "anywhere": (
+            "绝密",
+            "内部资",
+            "内部材",
+            "仅限内部",
+            "仅供内部",
+            "外传",
+            "外泄",
+            "转发",
+            "注意保密",
+            "未定稿",
+        ),
+        "english": ("confidential", "internal", "draft"),
+        "bracketed": ("密", "内部", "稿", "草案", "confidential", "draft", "internal"),
+        "starred": ("★",),
+        "standalone": ("密", "内部", "稿", "草案"),
+        "english_line": ("confidential", "draft", "internal"),
+        "title_draft": ("草案", "征求意见稿", "讨论稿"),
+    }
     PATTERNS = [
         Pattern("label", LABEL, 0.85),
         Pattern("declaration", DECLARATION, 0.85),

@@ -34,6 +34,10 @@ REPORTED_GROUP = "m"
 
 class PhraseRecognizer(BaomiPatternRecognizer):
     ISLAND_SAFE: ClassVar[bool] = False
+    # pattern name → literals one of which every match of that pattern contains (lower
+    # case); a pattern whose literals are all absent from a text is not run on it. These
+    # run on every segment of every file: most segments hold none of the literals.
+    TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def analyze(
         self,
@@ -44,10 +48,14 @@ class PhraseRecognizer(BaomiPatternRecognizer):
     ) -> list[RecognizerResult]:
         """As the base class, but over the half-width form of ``text``, and a match
         reports its ``m`` group when the pattern has one."""
-        text = to_halfwidth(text)
+        text = _halfwidth(text)
+        lowered = text.lower()
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         for pattern, compiled, metadata in self._compiled:
+            literals = self.TRIGGERS.get(pattern.name)
+            if literals and not any(literal in lowered for literal in literals):
+                continue
             grouped = REPORTED_GROUP in compiled.groupindex
             for m in compiled.finditer(text):
                 span = m.span(REPORTED_GROUP) if grouped and m.group(REPORTED_GROUP) else m.span()
@@ -62,3 +70,17 @@ class PhraseRecognizer(BaomiPatternRecognizer):
                         )
                     )
         return results
+
+
+_LAST: list[tuple[str, str]] = [("", "")]
+
+
+def _halfwidth(text: str) -> str:
+    """``to_halfwidth`` with a one-entry memory: the phrase recognizers see the same segment
+    one after another."""
+    last_text, last_half = _LAST[0]
+    if text is last_text or text == last_text:
+        return last_half
+    half = to_halfwidth(text)
+    _LAST[0] = (text, half)
+    return half

@@ -16,6 +16,8 @@ A contract's ``不得对外透露`` is an obligation, not an event, and stays si
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern
 
 from recognizers.phrase import PhraseRecognizer
@@ -41,6 +43,15 @@ class UndisclosedEventRecognizer(PhraseRecognizer):
     ENTITY = "UNDISCLOSED_EVENT"
     DESCRIPTION_ZH = "未公开事项（未公开、拟于…发布、内部预估、禁发期等）"
     DESCRIPTION_EN = "Undisclosed events and plans (未公开, 拟于…发布, embargo …)"
+    TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "planned": ("拟", "计划"),
+        "not_yet": ("未公", "未披", "未发", "未宣", "未官", "未对", "未经"),
+        "not_yet_outside": ("对外", "暂不"),
+        "not_public": ("公开",),
+        "before_release": ("布前", "宣前", "市前", "露前", "会前"),
+        "internal_estimate": ("内部",),
+        "embargo": ("保密期", "禁发", "解禁", "embargo"),
+    }
     PATTERNS = [
         Pattern("planned", PLANNED, 0.8),
         Pattern("not_yet", NOT_YET, 0.75),

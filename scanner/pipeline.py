@@ -78,6 +78,7 @@ PARSE_ERRORS = (
     KeyError,
     IndexError,
     UnicodeError,
+    RuntimeError,  # zipfile: an encryption flag on a member of a damaged package
 )  # text kept per file for its kind: title, headings, vocabulary
 
 

@@ -1,6 +1,15 @@
 """Suite-wide settings: a fixed fingerprint key, so no test writes a key into $HOME."""
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# The suite is reproducible: hypothesis draws the same examples on every run (CI must not
+# turn red on a new random draw). BAOMI_HYPOTHESIS=explore draws fresh ones, for hunting.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("BAOMI_HYPOTHESIS", "repeatable"))
 
 TEST_KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
