@@ -185,7 +185,7 @@ def _bar_chart(ws: WriteOnlyWorksheet, title: str, first: int, last: int, anchor
 
 
 def _heading(ws: WriteOnlyWorksheet, *titles: str) -> list:
-    return [_header(ws, t) if t else _header(ws, "") for t in titles]
+    return [_header(ws, t) for t in titles]
 
 
 def _bold(ws: WriteOnlyWorksheet, text: str, font: Font) -> WriteOnlyCell:

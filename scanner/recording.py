@@ -56,7 +56,7 @@ Progress = Callable[[int, int], None]  # (files done, bytes done)
 @dataclass
 class RecordedScan:
     inventory: Inventory
-    scanner: FileScanner
+    scanner: FileScanner | None  # unused when an executor scans
     roots: Sequence[Path]
     exclude: Sequence[str] = ()
     follow_symlinks: bool = False
