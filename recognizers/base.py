@@ -20,6 +20,7 @@ explanation objects); the regex dialect is the common subset of ``re`` and the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
@@ -79,6 +80,13 @@ class BaomiPatternRecognizer(PatternRecognizer):
             for p in self.patterns
         ]
 
+    @property
+    def required_context(self) -> ContextWords:
+        """For a context-required recognizer: words one of which must stand in the text
+        or its external context for any candidate to survive (the analyser skips the
+        recognizer for a batch holding none of them)."""
+        return self.folded_context
+
     # --- scoring -----------------------------------------------------------------
 
     def score_match(self, value: str, pattern: Pattern) -> float:
@@ -110,10 +118,18 @@ class BaomiPatternRecognizer(PatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        return self.match(text, range(len(self._compiled)))
+
+    def match(self, text: str, which: Iterable[int]) -> list[RecognizerResult]:
+        """The patterns numbered ``which`` (ascending) over ``text``: ``analyze`` with the
+        patterns a prefilter ruled out for this text left out, which changes nothing when
+        the prefilter is right (it only drops patterns that cannot match)."""
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()  # a span two patterns match is reported once
         score_match = self.score_match
-        for pattern, compiled, metadata in self._compiled:
+        compiled_patterns = self._compiled
+        for index in which:
+            pattern, compiled, metadata = compiled_patterns[index]
             for m in compiled.finditer(text):
                 span = m.span()
                 if span in seen:

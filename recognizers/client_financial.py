@@ -66,6 +66,7 @@ KEYWORDS = [
 # A percentage needs one of these just before it (毛利率18%); payment terms are left out.
 PERCENT_KEYWORDS = ContextWords(["毛利", "利润", "净利", "营收", "收入", "成本", "预算", "返点"])
 PERCENT_BEFORE = 6
+AMOUNT_OR_PERCENT_KEYWORDS = ContextWords([*KEYWORDS, *PERCENT_KEYWORDS])
 
 
 class ClientFinancialRecognizer(PhraseRecognizer):
@@ -98,6 +99,10 @@ class ClientFinancialRecognizer(PhraseRecognizer):
         "曝光量300万次，预算充足",
         "违约金为合同金额的30%",
     ]
+
+    @property
+    def required_context(self) -> ContextWords:
+        return AMOUNT_OR_PERCENT_KEYWORDS
 
     def enhance_using_context(
         self,

@@ -13,7 +13,7 @@ phrases, so they differ from ``BaomiPatternRecognizer`` in two ways:
   a bracket without reporting it.
 
 The analyser hands the engine a half-width copy of the text (``：`` → ``:``)
-while the fast path sees the original; ``analyze`` therefore matches on the
+and its fast path hands ``match`` the same; ``analyze`` therefore matches on the
 half-width form in both cases (``to_halfwidth`` keeps every offset), so the
 two paths agree and ``ＣＯＮＦＩＤＥＮＴＩＡＬ`` is ``CONFIDENTIAL``. Patterns still list
 full-width punctuation where it costs nothing, for use outside the analyser.
@@ -21,6 +21,7 @@ full-width punctuation where it costs nothing, for use outside the analyser.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from presidio_analyzer import RecognizerResult
@@ -35,8 +36,10 @@ REPORTED_GROUP = "m"
 class PhraseRecognizer(BaomiPatternRecognizer):
     ISLAND_SAFE: ClassVar[bool] = False
     # pattern name → literals one of which every match of that pattern contains (lower
-    # case); a pattern whose literals are all absent from a text is not run on it. These
-    # run on every segment of every file: most segments hold none of the literals.
+    # case, half-width). The analyser's literal prefilter (used where Hyperscan is not
+    # installed) runs a pattern only on the texts that hold one of its literals: these
+    # patterns run on every segment of every file and most segments hold none. The tests
+    # check the claim: the analyser with this prefilter agrees with ``analyze``.
     TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def analyze(
@@ -46,16 +49,16 @@ class PhraseRecognizer(BaomiPatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        """As the base class, but over the half-width form of ``text``, and a match
-        reports its ``m`` group when the pattern has one."""
-        text = _halfwidth(text)
-        lowered = text.lower()
+        """Every pattern over the half-width form of ``text``; a match reports its ``m``
+        group when the pattern has one."""
+        return self.match(to_halfwidth(text), range(len(self._compiled)))
+
+    def match(self, text: str, which: Iterable[int]) -> list[RecognizerResult]:
+        """The patterns numbered ``which`` over ``text``, which must be half-width already."""
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
-        for pattern, compiled, metadata in self._compiled:
-            literals = self.TRIGGERS.get(pattern.name)
-            if literals and not any(literal in lowered for literal in literals):
-                continue
+        for index in which:
+            pattern, compiled, metadata = self._compiled[index]
             grouped = REPORTED_GROUP in compiled.groupindex
             for m in compiled.finditer(text):
                 span = m.span(REPORTED_GROUP) if grouped and m.group(REPORTED_GROUP) else m.span()
@@ -71,16 +74,12 @@ class PhraseRecognizer(BaomiPatternRecognizer):
                     )
         return results
 
-
-_LAST: list[tuple[str, str]] = [("", "")]
-
-
-def _halfwidth(text: str) -> str:
-    """``to_halfwidth`` with a one-entry memory: the phrase recognizers see the same segment
-    one after another."""
-    last_text, last_half = _LAST[0]
-    if text is last_text or text == last_text:
-        return last_half
-    half = to_halfwidth(text)
-    _LAST[0] = (text, half)
-    return half
+    def triggered(self, lowered: str) -> list[int]:
+        """The patterns that may match a text whose lower-cased half-width form is
+        ``lowered``: those with one of their literals in it, and those without literals."""
+        return [
+            index
+            for index, (pattern, _, _) in enumerate(self._compiled)
+            if not (literals := self.TRIGGERS.get(pattern.name))
+            or any(literal in lowered for literal in literals)
+        ]

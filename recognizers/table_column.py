@@ -25,6 +25,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.ner.lexicon import COMPOUND_SURNAMES, SURNAMES
+from recognizers.normalize import to_halfwidth
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "PERSON": (
@@ -195,13 +196,15 @@ class TableColumnRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         """Candidates: the whole (trimmed) cell, once per entity type its shape allows.
         A Han name must also begin with a surname: a 负责人 column holds roles too
-        (主持人, 产品团队)."""
+        (主持人, 产品团队). Shapes are tested on the half-width form, as Presidio's
+        engine path sees the cell, so both paths agree on ``一〇一Ａ``."""
         if len(text) > self.MAX_CELL:
             return []
         value = text.strip()
         if not value:
             return []
         start = text.index(value)
+        shaped = to_halfwidth(value)
         return [
             RecognizerResult(
                 entity,
@@ -216,8 +219,8 @@ class TableColumnRecognizer(EntityRecognizer):
             )
             for entity, shape in SHAPES.items()
             if entity in entities
-            and shape.fullmatch(value)
-            and (entity != "PERSON" or _starts_with_surname(value))
+            and shape.fullmatch(shaped)
+            and (entity != "PERSON" or _starts_with_surname(shaped))
         ]
 
     def enhance_using_context(

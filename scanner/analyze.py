@@ -34,11 +34,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
+from recognizers.base import BaomiPatternRecognizer
 from recognizers.client_registry import CLIENT_KEY, ClientRegistryRecognizer
 from recognizers.context import CharWindowContextEnhancer
 from recognizers.normalize import has_wrapped_digits, to_halfwidth, wrapped_digit_windows
 from recognizers.registry import ENTITY_PRIORITY, LANGUAGE, build_engine
 from scanner.models import Detection, Segment
+from scanner.prefilter import Prefilter, build_prefilter
 
 CLIENT = "CLIENT"
 PERSON = "PERSON"
@@ -54,6 +56,7 @@ class Analyzer:
         min_score: float = 0.5,
         enhancer: CharWindowContextEnhancer | None = None,
         allow: Iterable[str] = (),
+        prefilter: str | None = None,
     ) -> None:
         self.recognizers = list(recognizers)
         self.min_score = min_score
@@ -62,9 +65,11 @@ class Analyzer:
         self.enhancer = enhancer or CharWindowContextEnhancer()
         self.entities = sorted({e for r in self.recognizers for e in r.supported_entities})
         self._engine: AnalyzerEngine | None = None
-        self._on_islands = [r for r in self.recognizers if getattr(r, "ISLAND_SAFE", False)]
+        self._patterned = [r for r in self.recognizers if isinstance(r, BaomiPatternRecognizer)]
+        self._prefilter_kind = prefilter
+        self._prefilter: Prefilter | None = None  # built on first use (Hyperscan compiles)
         self._on_joined = [r for r in self.recognizers if isinstance(r, ClientRegistryRecognizer)]
-        fast = {*self._on_islands, *self._on_joined}
+        fast = {*self._patterned, *self._on_joined}
         rest = [r for r in self.recognizers if r not in fast]
         # recognizers that take the whole batch in one call (the NER model decodes
         # many sentences together, several times faster than one call per cell)
@@ -97,11 +102,8 @@ class Analyzer:
             defaultdict(list) for _ in items
         ]
         texts = [text for text, _ in items]
-        if self._on_islands:
-            islands = IslandBatch(texts)
-            for recognizer in self._without_context_gate(items, self._on_islands):
-                for index, r in islands.analyze(recognizer, self.entities):
-                    found[index][recognizer].append(r)
+        if self._patterned:
+            self._recognize_patterns(items, found)
         if self._on_joined:
             joined = JoinedBatch(texts)
             for recognizer in self._on_joined:
@@ -121,6 +123,40 @@ class Analyzer:
             for (text, ctx), by_recognizer in zip(items, found, strict=True)
         ]
 
+    def _recognize_patterns(
+        self, items: Sequence[Item], found: list[dict[EntityRecognizer, list[RecognizerResult]]]
+    ) -> None:
+        """The pattern recognizers, each pattern only on the items the prefilter lets
+        through: identifier patterns over those items' ASCII islands in one call per
+        recognizer, phrase patterns over each item's half-width text."""
+        if self._prefilter is None:
+            self._prefilter = build_prefilter(self._patterned, self._prefilter_kind)
+        slots = self._prefilter.slots
+        halves = half_widths([text for text, _ in items])
+        wanted = self._without_context_gate(items, self._patterned)
+        # recognizer → item → pattern numbers the prefilter let through
+        selected: dict[EntityRecognizer, dict[int, list[int]]] = {r: {} for r in wanted}
+        for index, numbers in enumerate(self._prefilter.candidates(halves)):
+            for number in numbers:
+                slot = slots[number]
+                per_item = selected.get(slot.recognizer)
+                if per_item is not None:
+                    per_item.setdefault(index, []).append(slot.index)
+        islands = IslandCache(halves)
+        for recognizer, per_item in selected.items():
+            if not per_item:
+                continue
+            if recognizer.ISLAND_SAFE:
+                patterns = sorted({i for numbers in per_item.values() for i in numbers})
+                batch = islands.batch(per_item)
+                for index, r in batch.locate(recognizer.match(batch.text, patterns)):
+                    found[index][recognizer].append(r)
+            else:
+                for index, numbers in per_item.items():
+                    results = recognizer.match(halves[index], numbers)
+                    if results:
+                        found[index][recognizer].extend(results)
+
     @staticmethod
     def _without_context_gate(
         items: Sequence[Item], recognizers: list[EntityRecognizer]
@@ -134,7 +170,7 @@ class Analyzer:
         haystack = "\x00".join(t + "\x00" + "\x00".join(c) for t, c in items).lower()
         if any(c for _, c in items):
             haystack += "\x00" + to_halfwidth(haystack)  # external context is compared normalised
-        skip = {r for r in gated if not any(w in haystack for w in r.folded_context)}
+        skip = {r for r in gated if not any(w in haystack for w in r.required_context)}
         return [r for r in recognizers if r not in skip]
 
     def _apply_context(
@@ -211,43 +247,100 @@ class _Concatenation:
             position += len(piece) + len(self.SEPARATOR)
         self.text = self.SEPARATOR.join(parts)
 
-    def analyze(
-        self, recognizer: EntityRecognizer, entities: list[str]
-    ) -> list[tuple[int, RecognizerResult]]:
-        if not self.text:
-            return []
+    def locate(self, results: list[RecognizerResult]) -> list[tuple[int, RecognizerResult]]:
+        """Results over ``text`` moved to their item's offsets, with the item's index."""
         located = []
-        for r in recognizer.analyze(self.text, entities, None):
+        for r in results:
             index, shift = self._owner[bisect_right(self._starts, r.start) - 1]
             r.start += shift
             r.end += shift
             located.append((index, r))
         return located
 
+    def analyze(
+        self, recognizer: EntityRecognizer, entities: list[str]
+    ) -> list[tuple[int, RecognizerResult]]:
+        if not self.text:
+            return []
+        return self.locate(recognizer.analyze(self.text, entities, None))
 
-class IslandBatch(_Concatenation):
-    """The runs of a batch of texts that can hold an identifier, joined into one string.
+
+class ItemIslands:
+    """The runs of one half-width text that can hold an identifier, joined by 。.
 
     Chinese prose is mostly ideographs; every island-safe pattern recognizer
-    matches printable ASCII only (plus 转/分/机 of phone extensions). Matching
-    over the islands (maximal runs of that alphabet, and of its full-width twins,
+    matches printable ASCII only (plus 转/分/机 of phone extensions and the em dash
+    of 138—1234—5678). Matching over the islands (maximal runs of that alphabet
     that contain a letter or digit) joined by 。 gives the same matches as
-    matching each whole text: 。 stands where a character outside the island
+    matching the whole text: 。 stands where a character outside the island
     alphabet stood, and no pattern or lookaround can tell one such character
-    from another. Only the islands are normalised to half-width.
+    from another. The text is half-width already (``to_halfwidth``), as the
+    engine path's is.
     """
 
     SEPARATOR = "。"
-    _CHARS = "!-~ 转分机\u00a0\u2014\uff01-\uff5e\u3000"  # 138—1234—5678, &nbsp;
-    _ISLAND = re.compile(f"[{_CHARS}]*[0-9A-Za-z０-９Ａ-Ｚａ-ｚ][{_CHARS}]*")
+    _CHARS = "!-~ 转分机\u2014"
+    _ISLAND = re.compile(f"[{_CHARS}]*[0-9A-Za-z][{_CHARS}]*")
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        super().__init__(
-            (index, m.start(), m.group())
-            for index, text in enumerate(texts)
-            for m in self._ISLAND.finditer(text)
-        )
-        self.text = to_halfwidth(self.text)
+    __slots__ = ("_shifts", "_starts", "text")
+
+    def __init__(self, half: str) -> None:
+        self._starts: list[int] = []  # where each island starts in ``text``
+        self._shifts: list[int] = []  # add to an offset in ``text`` for one in ``half``
+        pieces = []
+        position = 0
+        for m in self._ISLAND.finditer(half):
+            piece = m.group()
+            self._starts.append(position)
+            self._shifts.append(m.start() - position)
+            pieces.append(piece)
+            position += len(piece) + 1
+        self.text = self.SEPARATOR.join(pieces)
+
+    def shift(self, offset: int) -> int:
+        return self._shifts[bisect_right(self._starts, offset) - 1]
+
+
+class IslandBatch:
+    """The islands of several items in one string (joined by 。 too), and the way back."""
+
+    def __init__(self, items: Sequence[tuple[int, ItemIslands]]) -> None:
+        self._items = [(index, islands) for index, islands in items if islands.text]
+        self._starts: list[int] = []
+        position = 0
+        for _, islands in self._items:
+            self._starts.append(position)
+            position += len(islands.text) + 1
+        self.text = ItemIslands.SEPARATOR.join(islands.text for _, islands in self._items)
+
+    def locate(self, results: list[RecognizerResult]) -> list[tuple[int, RecognizerResult]]:
+        """Results over ``text`` moved to their item's offsets, with the item's index."""
+        located = []
+        for r in results:
+            j = bisect_right(self._starts, r.start) - 1
+            index, islands = self._items[j]
+            shift = islands.shift(r.start - self._starts[j]) - self._starts[j]
+            r.start += shift
+            r.end += shift
+            located.append((index, r))
+        return located
+
+
+class IslandCache:
+    """Each item's islands, found once however many recognizers need them."""
+
+    def __init__(self, halves: Sequence[str]) -> None:
+        self._halves = halves
+        self._islands: dict[int, ItemIslands] = {}
+
+    def batch(self, indices: Iterable[int]) -> IslandBatch:
+        return IslandBatch([(index, self._of(index)) for index in sorted(indices)])
+
+    def _of(self, index: int) -> ItemIslands:
+        islands = self._islands.get(index)
+        if islands is None:
+            islands = self._islands[index] = ItemIslands(self._halves[index])
+        return islands
 
 
 class JoinedBatch(_Concatenation):
@@ -255,6 +348,20 @@ class JoinedBatch(_Concatenation):
 
     def __init__(self, texts: Sequence[str]) -> None:
         super().__init__((index, 0, text) for index, text in enumerate(texts))
+
+
+def half_widths(texts: Sequence[str]) -> list[str]:
+    """``to_halfwidth`` of each text, converted together (one array pass for a batch
+    of short paragraphs instead of one ``translate`` each)."""
+    if len(texts) == 1:
+        return [to_halfwidth(texts[0])]
+    half = to_halfwidth("\x00".join(texts))
+    out = []
+    position = 0
+    for text in texts:
+        out.append(half[position : position + len(text)])
+        position += len(text) + 1
+    return out
 
 
 _WINDOW_GAP = "\n" + " " * 36 + "\n"  # wider than any context window

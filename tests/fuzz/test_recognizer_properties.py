@@ -111,6 +111,26 @@ SNIPPETS = (
     "\n",
     "\r\n",
     "\u3000",
+    # the phrase recognizers' words, brackets and labels
+    "【保密】",
+    "机密",
+    "（草案）",
+    "★秘密★",
+    "密级：",
+    "内部资料",
+    "请勿外传",
+    "CONFIDENTIAL",
+    "Draft",
+    "未公开",
+    "拟于5月20日",
+    "发布",
+    "内部预估",
+    "embargo",
+    "预算",
+    "120万元",
+    "¥350,000",
+    "毛利率",
+    "18%",
 )
 
 _CHARS = st.one_of(
@@ -269,6 +289,27 @@ def test_engine_path_detections_lie_inside_the_text(
 ) -> None:
     """The Presidio ``AnalyzerEngine`` path (full-width text normalised first)."""
     check_detections(text, analyzer.analyze_with_engine(text, context))
+
+
+@pytest.fixture(scope="module")
+def literal_analyzer(recognizers: list[EntityRecognizer]) -> Analyzer:
+    return Analyzer(recognizers, prefilter="literal")
+
+
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=FIXTURE_OK)
+@given(items=st.lists(st.tuples(TEXT, CONTEXT), min_size=1, max_size=4))
+def test_fast_path_finds_what_the_engine_finds(
+    analyzer: Analyzer, literal_analyzer: Analyzer, items: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    """The batched fast path (with its default prefilter, Hyperscan where installed, and
+    with the literal one) agrees with Presidio's engine running every pattern of every
+    recognizer over each whole text: no prefilter, island or join changes a finding."""
+    fast = analyzer.analyze_batch(items)
+    literal = literal_analyzer.analyze_batch(items)
+    for (text, context), found, found_literal in zip(items, fast, literal, strict=True):
+        engine = analyzer.analyze_with_engine(text, context)
+        assert found == engine
+        assert found_literal == engine
 
 
 @settings(max_examples=examples(400), deadline=None, suppress_health_check=FIXTURE_OK)

@@ -97,9 +97,8 @@ def test_percent_needs_a_margin_word_not_a_payment_term(alone):
     assert positions(alone, "18%", context=("毛利率",)) == [(F, 0, 3)]
 
 
-def test_is_not_island_safe_and_runs_per_item(alone):
+def test_is_not_island_safe(alone):
     assert ClientFinancialRecognizer.ISLAND_SAFE is False
-    assert alone._per_item and not alone._on_islands
 
 
 def test_batch_equals_one_at_a_time(alone):

@@ -106,10 +106,9 @@ def test_positions_with_every_recognizer(combined, text, expected):
     assert_positions(combined, text, expected)
 
 
-def test_is_not_island_safe_and_runs_per_item(alone):
+def test_is_not_island_safe(alone):
     # Chinese patterns must run over whole segments, never over ASCII islands.
     assert ConfidentialMarkingRecognizer.ISLAND_SAFE is False
-    assert alone._per_item and not alone._on_islands
 
 
 def test_batch_equals_one_at_a_time(alone):

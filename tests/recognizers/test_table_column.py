@@ -77,3 +77,10 @@ def test_fast_path_and_presidio_engine_agree(analyzer):
 @pytest.mark.parametrize("role", ["主持人", "产品团队", "待定", "市场部"])
 def test_roles_in_a_person_column_are_not_names(analyzer, role):
     assert found(analyzer, role, "负责人") == []
+
+
+def test_full_width_cell_has_the_same_shape_on_both_paths(analyzer):
+    # found by the fuzz test: the engine path sees 一一一0, the fast path 一一一０
+    fast = analyzer.analyze("一一一０", ("公司名称",))
+    assert fast == analyzer.analyze_with_engine("一一一０", ("公司名称",))
+    assert [(d.entity_type, d.value) for d in fast] == [("ORGANIZATION", "一一一０")]

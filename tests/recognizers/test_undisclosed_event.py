@@ -83,9 +83,8 @@ def test_positions_with_every_recognizer(combined, text, expected):
     assert combined.analyze(text) == combined.analyze_with_engine(text)
 
 
-def test_is_not_island_safe_and_runs_per_item(alone):
+def test_is_not_island_safe(alone):
     assert UndisclosedEventRecognizer.ISLAND_SAFE is False
-    assert alone._per_item and not alone._on_islands
 
 
 def test_planned_date_stops_at_the_sentence(alone):

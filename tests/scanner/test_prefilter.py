@@ -1,0 +1,183 @@
+"""The prefilters only ever drop patterns that cannot match.
+
+For every text of every recognizer's tables and examples, and for generated
+business text, each pattern that matches the text (run alone with ``re``) must
+be among the prefilter's candidates, and the analyser must find the same with
+the Hyperscan prefilter, the literal prefilter and Presidio's engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from presidio_analyzer import Pattern
+
+from bench.corpus import paragraphs
+from recognizers.base import BaomiPatternRecognizer
+from recognizers.client_registry import ClientRegistryRecognizer
+from recognizers.cn_phone import CnPhoneRecognizer
+from recognizers.normalize import to_halfwidth
+from recognizers.registry import PATTERN_RECOGNIZERS, build_recognizers
+from scanner import prefilter as prefilter_module
+from scanner.analyze import Analyzer, half_widths
+from scanner.prefilter import (
+    HyperscanPrefilter,
+    LiteralPrefilter,
+    build_prefilter,
+    hyperscan_available,
+)
+
+needs_hyperscan = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
+
+TABLE_MODULES = (
+    "test_cn_phone",
+    "test_email_address",
+    "test_cn_uscc",
+    "test_cn_org_code",
+    "test_cn_business_reg_no",
+    "test_cn_resident_id",
+    "test_cn_passport",
+    "test_cn_bank_card",
+    "test_wechat_id",
+    "test_qq_number",
+    "test_confidential_marking",
+    "test_undisclosed_event",
+    "test_client_financial",
+)
+
+
+def _texts() -> list[str]:
+    texts: list[str] = []
+    for name in TABLE_MODULES:
+        module = importlib.import_module(f"tests.recognizers.{name}")
+        for row in module.POSITIONS:
+            values = row.values if hasattr(row, "values") else row
+            texts.append(values[0])
+    for cls in PATTERN_RECOGNIZERS:
+        texts += [t for t, _ in cls.POSITIVE_EXAMPLES] + list(cls.NEGATIVE_EXAMPLES)
+    # full-width and wrapped spellings, markings in English, a lone surrogate
+    texts += ["手机：１３８１２３４５６７８", "ＣＯＮＦＩＤＥＮＴＩＡＬ", "STRICTLY\nCONFIDENTIAL"]
+    texts += ["电话 138\udc801234 5678 机密文件"]
+    return texts
+
+
+TEXTS = _texts()
+
+
+@pytest.fixture(scope="module")
+def pattern_recognizers() -> list[BaomiPatternRecognizer]:
+    return [r for r in build_recognizers([], ner=False) if isinstance(r, BaomiPatternRecognizer)]
+
+
+def _matching_slots(prefilter, half: str) -> set[int]:
+    """The slots whose pattern, run alone, matches ``half``."""
+    return {
+        number
+        for number, slot in enumerate(prefilter.slots)
+        if slot.recognizer._compiled[slot.index][1].search(half)
+    }
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [pytest.param("hyperscan", marks=needs_hyperscan), "literal"],
+)
+def test_every_matching_pattern_is_a_candidate(pattern_recognizers, kind):
+    prefilter = build_prefilter(pattern_recognizers, kind)
+    halves = [to_halfwidth(t) for t in TEXTS] + half_widths(paragraphs(200_000, density=0.35))
+    missed = [
+        (half, prefilter.slots[n].recognizer.name, prefilter.slots[n].index)
+        for half, candidates in zip(halves, prefilter.candidates(halves), strict=True)
+        for n in _matching_slots(prefilter, half) - set(candidates)
+    ]
+    assert not missed
+
+
+@needs_hyperscan
+def test_hyperscan_leaves_out_what_cannot_match(pattern_recognizers):
+    prefilter = HyperscanPrefilter(pattern_recognizers)
+    [candidates] = prefilter.candidates(["本周与客户召开季度传播复盘会，双方达成一致。"])
+    assert candidates == []
+    [candidates] = prefilter.candidates(["手机13812345678"])
+    names = {prefilter.slots[n].recognizer.ENTITY for n in candidates}
+    assert "PHONE_NUMBER" in names
+    assert "CONFIDENTIAL_MARKING" not in names
+
+
+@needs_hyperscan
+def test_a_text_hyperscan_cannot_take_runs_every_pattern(pattern_recognizers):
+    prefilter = HyperscanPrefilter(pattern_recognizers)
+    [candidates] = prefilter.candidates(["lone \udc80 surrogate"])
+    assert candidates == list(range(len(prefilter.slots)))
+
+
+class _HugeRepeat(CnPhoneRecognizer):
+    """A pattern ``re`` takes and Hyperscan refuses (a bounded repeat over its limit)."""
+
+    PATTERNS = [*CnPhoneRecognizer.PATTERNS, Pattern("huge", r"#\d{1,70000}#", 0.6)]
+
+
+@needs_hyperscan
+def test_a_pattern_hyperscan_cannot_compile_runs_everywhere():
+    recognizer = _HugeRepeat()
+    prefilter = HyperscanPrefilter([recognizer])
+    huge = len(recognizer.patterns) - 1
+    assert prefilter.candidates(["没有号码"]) == [[huge]]  # the others are still filtered
+    [candidates] = prefilter.candidates(["手机13812345678"])
+    assert huge in candidates and len(candidates) > 1
+
+
+def test_literal_prefilter_runs_identifier_patterns_everywhere(pattern_recognizers):
+    prefilter = LiteralPrefilter(pattern_recognizers)
+    [candidates] = prefilter.candidates(["本周召开复盘会。"])
+    kinds = {prefilter.slots[n].recognizer.ENTITY for n in candidates}
+    assert "PHONE_NUMBER" in kinds and "CN_USCC" in kinds
+    assert "UNDISCLOSED_EVENT" not in kinds  # none of its literals is there
+    [candidates] = prefilter.candidates(["该信息未公开"])
+    assert "UNDISCLOSED_EVENT" in {prefilter.slots[n].recognizer.ENTITY for n in candidates}
+
+
+def test_build_prefilter_choice(pattern_recognizers, monkeypatch):
+    monkeypatch.setenv(prefilter_module.ENVIRONMENT, "literal")
+    assert build_prefilter(pattern_recognizers).name == "literal"
+    assert build_prefilter(pattern_recognizers, "literal").name == "literal"
+    with pytest.raises(ValueError, match="unknown prefilter"):
+        build_prefilter(pattern_recognizers, "re2")
+    monkeypatch.delenv(prefilter_module.ENVIRONMENT)
+    expected = "hyperscan" if hyperscan_available() else "literal"
+    assert build_prefilter(pattern_recognizers).name == expected
+
+
+# --- the analyser finds the same whichever way it filters ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analyzers() -> dict[str, Analyzer]:
+    recognizers = build_recognizers(ClientRegistryRecognizer.EXAMPLE_CLIENTS, ner=False)
+    kinds = ["literal", *(["hyperscan"] if hyperscan_available() else [])]
+    return {kind: Analyzer(recognizers, prefilter=kind) for kind in kinds}
+
+
+def test_same_findings_with_every_prefilter_and_the_engine(analyzers):
+    texts = TEXTS + paragraphs(60_000, density=0.35)
+    items = [(t, ()) for t in texts] + [("18%", ("毛利率",)), ("123456789", ("QQ号",))]
+    results = {kind: a.analyze_batch(items) for kind, a in analyzers.items()}
+    reference = next(iter(analyzers.values()))
+    for number, (text, context) in enumerate(items):
+        engine = reference.analyze_with_engine(text, context)
+        for kind, batch in results.items():
+            assert batch[number] == engine, (kind, text)
+
+
+@needs_hyperscan
+def test_threads_scan_at_the_same_time(pattern_recognizers):
+    """Each thread has its own Hyperscan scratch space (one shared would raise)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    prefilter = HyperscanPrefilter(pattern_recognizers)
+    halves = half_widths(paragraphs(100_000, density=0.35))
+    expected = prefilter.candidates(halves)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: prefilter.candidates(halves), range(8)))
+    assert all(r == expected for r in results)
