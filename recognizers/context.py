@@ -171,11 +171,15 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
         return raw_results
 
     def _context_words(self, recognizers: list[EntityRecognizer]) -> dict[str, ContextWords]:
-        """Each recognizer's context words, normalised once per recognizer set."""
+        """Each recognizer's context words, normalised once per recognizer set (the
+        analyser passes the same list every time: then not even the key is rebuilt)."""
+        if recognizers is getattr(self, "_words_list", None):
+            return self._words
         key = tuple(r.id for r in recognizers)
         if getattr(self, "_words_key", None) != key:
             self._words_key = key
             self._words = {r.id: _folded_context(r) for r in recognizers}
+        self._words_list = recognizers
         return self._words
 
 

@@ -31,12 +31,13 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.client_registry import CLIENT_KEY, ClientRegistryRecognizer
-from recognizers.context import CharWindowContextEnhancer
+from recognizers.context import CharWindowContextEnhancer, external_has_context
 from recognizers.normalize import has_wrapped_digits, to_halfwidth, wrapped_digit_windows
 from recognizers.registry import ENTITY_PRIORITY, LANGUAGE, build_engine
 from scanner.models import Detection, Segment
@@ -131,26 +132,17 @@ class Analyzer:
         recognizer, phrase patterns over each item's half-width text."""
         if self._prefilter is None:
             self._prefilter = build_prefilter(self._patterned, self._prefilter_kind)
-        slots = self._prefilter.slots
+        prefilter = self._prefilter
         halves = half_widths([text for text, _ in items])
-        wanted = self._without_context_gate(items, self._patterned)
         # recognizer → item → pattern numbers the prefilter let through
-        selected: dict[EntityRecognizer, dict[int, list[int]]] = {r: {} for r in wanted}
-        for index, numbers in enumerate(self._prefilter.candidates(halves)):
-            for number in numbers:
-                slot = slots[number]
-                per_item = selected.get(slot.recognizer)
-                if per_item is not None:
-                    per_item.setdefault(index, []).append(slot.index)
+        selected: dict[EntityRecognizer, dict[int, list[int]]] = defaultdict(dict)
+        for index, numbers in enumerate(prefilter.candidates(halves)):
+            if numbers:
+                self._select(prefilter, numbers, items[index][1], index, selected)
         islands = IslandCache(halves)
         for recognizer, per_item in selected.items():
-            if not per_item:
-                continue
             if recognizer.ISLAND_SAFE:
-                patterns = sorted({i for numbers in per_item.values() for i in numbers})
-                batch = islands.batch(per_item)
-                for index, r in batch.locate(recognizer.match(batch.text, patterns)):
-                    found[index][recognizer].append(r)
+                self._match_islands(recognizer, per_item, islands, found)
             else:
                 for index, numbers in per_item.items():
                     results = recognizer.match(halves[index], numbers)
@@ -158,20 +150,54 @@ class Analyzer:
                         found[index][recognizer].extend(results)
 
     @staticmethod
-    def _without_context_gate(
-        items: Sequence[Item], recognizers: list[EntityRecognizer]
-    ) -> list[EntityRecognizer]:
-        """Drop the context-required recognizers none of whose context words occur
-        anywhere in the batch (texts and external context): every candidate they
-        found would be dropped for want of context, so they need not run at all."""
-        gated = [r for r in recognizers if getattr(r, "CONTEXT_REQUIRED", False)]
-        if not gated:
-            return recognizers
-        haystack = "\x00".join(t + "\x00" + "\x00".join(c) for t, c in items).lower()
-        if any(c for _, c in items):
-            haystack += "\x00" + to_halfwidth(haystack)  # external context is compared normalised
-        skip = {r for r in gated if not any(w in haystack for w in r.required_context)}
-        return [r for r in recognizers if r not in skip]
+    def _match_islands(
+        recognizer: BaomiPatternRecognizer,
+        per_item: dict[int, list[int]],
+        islands: IslandCache,
+        found: list[dict[EntityRecognizer, list[RecognizerResult]]],
+    ) -> None:
+        """Each pattern over the islands of the items it may match in, in pattern order;
+        a span an earlier pattern reported is not reported again (as ``match`` does)."""
+        items_of: dict[int, list[int]] = defaultdict(list)
+        for index, numbers in per_item.items():
+            for number in numbers:
+                items_of[number].append(index)
+        seen: set[tuple[int, int, int]] = set()
+        for number in sorted(items_of):
+            batch = islands.batch(items_of[number])
+            for index, r in batch.locate(recognizer.match(batch.text, (number,))):
+                key = (index, r.start, r.end)
+                if key not in seen:
+                    seen.add(key)
+                    found[index][recognizer].append(r)
+
+    @staticmethod
+    def _select(
+        prefilter: Prefilter,
+        numbers: list[int],
+        context: tuple[str, ...],
+        index: int,
+        selected: dict[EntityRecognizer, dict[int, list[int]]],
+    ) -> None:
+        """Record one item's candidate patterns, leaving out those of a context-required
+        recognizer none of whose words is in the item or its external context: every
+        candidate it found would be dropped for want of context."""
+        slots = prefilter.slots
+        base = len(slots)
+        worded = {prefilter.gated[n - base] for n in numbers if n >= base}
+        external = [to_halfwidth(c) for c in context] if context else None
+        for number in numbers:
+            if number >= base:
+                break
+            slot = slots[number]
+            recognizer = slot.recognizer
+            if (
+                recognizer.CONTEXT_REQUIRED
+                and recognizer not in worded
+                and not external_has_context(external, recognizer.required_context)
+            ):
+                continue
+            selected[recognizer].setdefault(index, []).append(slot.index)
 
     def _apply_context(
         self,
@@ -282,22 +308,22 @@ class ItemIslands:
     _CHARS = "!-~ 转分机\u2014"
     _ISLAND = re.compile(f"[{_CHARS}]*[0-9A-Za-z][{_CHARS}]*")
 
-    __slots__ = ("_shifts", "_starts", "text")
+    __slots__ = ("_matches", "_shifts", "_starts", "text")
 
     def __init__(self, half: str) -> None:
-        self._starts: list[int] = []  # where each island starts in ``text``
-        self._shifts: list[int] = []  # add to an offset in ``text`` for one in ``half``
-        pieces = []
-        position = 0
-        for m in self._ISLAND.finditer(half):
-            piece = m.group()
-            self._starts.append(position)
-            self._shifts.append(m.start() - position)
-            pieces.append(piece)
-            position += len(piece) + 1
-        self.text = self.SEPARATOR.join(pieces)
+        self._matches = list(self._ISLAND.finditer(half))
+        self.text = self.SEPARATOR.join([m.group() for m in self._matches])
+        self._starts: list[int] | None = None  # built when a result needs mapping back
 
     def shift(self, offset: int) -> int:
+        """What to add to an offset in ``text`` for the offset in the item's text."""
+        if self._starts is None:
+            self._starts, self._shifts = [], []
+            position = 0
+            for m in self._matches:
+                self._starts.append(position)
+                self._shifts.append(m.start() - position)
+                position += m.end() - m.start() + len(self.SEPARATOR)
         return self._shifts[bisect_right(self._starts, offset) - 1]
 
 
@@ -432,6 +458,11 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     full legal name around a registered alias, stays). Kept spans never overlap, so
     an overlap test is two neighbour comparisons in a sorted list.
     """
+    if len(results) < 2:
+        return list(results)  # nothing to compete with
+    by_position = sorted(results, key=_position)
+    if all(a.end <= b.start for a, b in pairwise(by_position)):
+        return by_position  # disjoint spans: every rule above keeps them all
     ranked = sorted(
         results,
         key=lambda r: (-r.score, r.start - r.end, ENTITY_PRIORITY.get(r.entity_type, 99), r.start),
@@ -453,8 +484,12 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
             continue
         if groups[r.entity_type == CLIENT].claim(r.start, r.end):
             kept.append(r)
-    kept.sort(key=lambda r: (r.start, r.end, r.entity_type))
+    kept.sort(key=_position)
     return kept
+
+
+def _position(r: RecognizerResult) -> tuple[int, int, str]:
+    return r.start, r.end, r.entity_type
 
 
 class _Spans:

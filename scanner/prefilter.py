@@ -54,14 +54,21 @@ def pattern_slots(recognizers: Sequence[BaomiPatternRecognizer]) -> list[Slot]:
 
 
 class Prefilter(ABC):
+    """``candidates`` numbers a pattern by its place in ``slots``; a number
+    ``len(slots) + k`` says that one of ``gated[k]``'s context words occurs in the text:
+    a context-required recognizer keeps no candidate in a text without one (unless the
+    text's external context, a column header, names it: the analyser checks that)."""
+
     name: str
 
     def __init__(self, recognizers: Sequence[BaomiPatternRecognizer]) -> None:
         self.slots = pattern_slots(recognizers)
+        self.gated = [r for r in recognizers if r.CONTEXT_REQUIRED]
 
     @abstractmethod
     def candidates(self, halves: Sequence[str]) -> list[list[int]]:
-        """For each half-width text, the ascending numbers of the slots that may match."""
+        """For each half-width text, the ascending numbers of the slots that may match,
+        then those of the gated recognizers whose context words occur."""
 
 
 class LiteralPrefilter(Prefilter):
@@ -77,13 +84,20 @@ class LiteralPrefilter(Prefilter):
 
     def candidates(self, halves: Sequence[str]) -> list[list[int]]:
         out = []
+        base = len(self.slots)
         for half in halves:
             lowered = half.lower()
             slots = set(self._always)
             for r in self._phrases:
                 first = self._first_slot[r]
                 slots.update(first + index for index in r.triggered(lowered))
-            out.append(sorted(slots))
+            found = sorted(slots)
+            found += [
+                base + k
+                for k, r in enumerate(self.gated)
+                if any(word in lowered for word in r.required_context)
+            ]
+            out.append(found)
         return out
 
 
@@ -101,14 +115,16 @@ class HyperscanPrefilter(Prefilter):
         super().__init__(recognizers)
         self._hs = hyperscan
         expressions = {
-            n: _to_pcre(s.recognizer.patterns[s.index].regex).encode("utf-8")
+            n: _to_pcre(prefilter_form(s.recognizer.patterns[s.index].regex)).encode("utf-8")
             for n, s in enumerate(self.slots)
         }
+        base = len(self.slots)
+        words = {base + k: _word_list(r.required_context) for k, r in enumerate(self.gated)}
         usable = expressions
-        database = self._compile(usable)
+        database = self._compile(usable, words)
         if database is None:  # find the pattern(s) at fault and run them unfiltered
             usable = {n: e for n, e in expressions.items() if self._compile({n: e}) is not None}
-            database = self._compile(usable)
+            database = self._compile(usable, words)
         self._database = database
         # Hyperscan needs a scratch space per concurrent scan: watch's redaction threads
         # share one analyser, so each thread gets its own.
@@ -117,21 +133,28 @@ class HyperscanPrefilter(Prefilter):
         self._always = [n for n in range(len(self.slots)) if database is None or n not in usable]
         if self._always:
             log.info("%d pattern(s) Hyperscan cannot compile run unfiltered", len(self._always))
-        self._all = list(range(len(self.slots)))
+        # a text Hyperscan cannot take: every pattern runs and no recognizer is gated
+        self._all = list(range(len(self.slots) + len(self.gated)))
 
-    def _compile(self, expressions: dict[int, bytes]) -> object | None:
+    def _compile(
+        self, expressions: dict[int, bytes], words: dict[int, bytes] | None = None
+    ) -> object | None:
+        """One database: the patterns in prefilter mode, each gated recognizer's context
+        words as one exact, case-insensitive alternation."""
         hs = self._hs
-        if not expressions:
+        words = words or {}
+        if not expressions and not words:
             return None
-        flags = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_UTF8 | hs.HS_FLAG_SINGLEMATCH
-        flags |= hs.HS_FLAG_ALLOWEMPTY
+        single = hs.HS_FLAG_UTF8 | hs.HS_FLAG_SINGLEMATCH
+        pattern_flags = single | hs.HS_FLAG_PREFILTER | hs.HS_FLAG_ALLOWEMPTY
+        word_flags = single | hs.HS_FLAG_CASELESS
         database = hs.Database(mode=hs.HS_MODE_BLOCK)
         try:
             database.compile(
-                expressions=list(expressions.values()),
-                ids=list(expressions),
-                elements=len(expressions),
-                flags=[flags] * len(expressions),
+                expressions=[*expressions.values(), *words.values()],
+                ids=[*expressions, *words],
+                elements=len(expressions) + len(words),
+                flags=[pattern_flags] * len(expressions) + [word_flags] * len(words),
             )
         except hs.error:
             return None
@@ -165,6 +188,10 @@ class HyperscanPrefilter(Prefilter):
         return scratch
 
 
+def _word_list(words: Sequence[str]) -> bytes:
+    return "|".join(re.escape(w) for w in words).encode("utf-8")
+
+
 class _Collector:
     """The match callback: record the pattern id; SINGLEMATCH reports each id once."""
 
@@ -175,6 +202,134 @@ class _Collector:
 
     def __call__(self, pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
         self.hits.append(pattern_id)
+
+
+# --- prefilter forms -------------------------------------------------------------------------
+#
+# Hyperscan's prefilter mode drops look-arounds: ``(?<=【)保密(?=】)`` filters as ``保密``,
+# which every contract's 保密义务 contains. Where nothing precedes a look-behind (the start
+# of a pattern or of a top-level alternative) its text can be *consumed* instead: a match of
+# ``(?<=X)R`` at p means a match of ``XR`` ending at the same place, so ``(?:X)R`` is still
+# a superset; the same holds for a look-ahead with nothing after it. ``(?<![^C])`` ("after a
+# C or at the start") becomes ``(?:^|[C])``. Other look-arounds are left out (Hyperscan
+# would drop them anyway), and only one on each side is consumed, since two consumed
+# assertions would no longer refer to the same position.
+
+
+def prefilter_form(regex: str) -> str:
+    """A regex that matches wherever ``regex`` does (a superset), with its edge
+    look-arounds made explicit for Hyperscan."""
+    alternatives = _split_top_level(regex)
+    return "|".join(_alternative_form(a) for a in alternatives)
+
+
+def _alternative_form(alternative: str) -> str:
+    tokens = _top_level_tokens(alternative)
+    leading = []
+    while tokens and tokens[0].startswith(("(?<=", "(?<!")):
+        leading.append(tokens.pop(0))
+    trailing = []
+    while tokens and tokens[-1].startswith(("(?=", "(?!")) and tokens[-1].endswith(")"):
+        trailing.insert(0, tokens.pop())
+    before = next((f for f in map(_consumed_before, leading) if f is not None), "")
+    after = next((f for f in map(_consumed_after, trailing) if f is not None), "")
+    return before + "".join(tokens) + after
+
+
+def _consumed_before(assertion: str) -> str | None:
+    body = assertion[4:-1]
+    if assertion.startswith("(?<="):
+        return f"(?:{body})"
+    if _is_negated_class(body):
+        return f"(?:^|[{body[2:-1]}])"
+    return None
+
+
+def _consumed_after(assertion: str) -> str | None:
+    body = assertion[3:-1]
+    if assertion.startswith("(?="):
+        return f"(?:{body})"
+    if _is_negated_class(body):
+        return f"(?:[{body[2:-1]}]|$)"
+    return None
+
+
+def _is_negated_class(body: str) -> bool:
+    return body.startswith("[^") and _top_level_tokens(body) == [body]
+
+
+def _split_top_level(regex: str) -> list[str]:
+    parts, current = [], []
+    for token in _top_level_tokens(regex):
+        if token == "|":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(token)
+    parts.append("".join(current))
+    return parts
+
+
+def _top_level_tokens(regex: str) -> list[str]:
+    """The regex cut into its top-level atoms: a group with what is inside it, a
+    character class, an escape, a single character; a quantifier stays with its atom."""
+    tokens: list[str] = []
+    i = 0
+    while i < len(regex):
+        end = _atom_end(regex, i)
+        quantified = _QUANTIFIER.match(regex, end)
+        if quantified and tokens is not None and regex[i] != "|":
+            end = quantified.end()
+        tokens.append(regex[i:end])
+        i = end
+    return tokens
+
+
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})[?+]?")
+
+
+def _atom_end(regex: str, i: int) -> int:
+    c = regex[i]
+    if c == "\\":
+        return i + 2
+    if c == "[":
+        return _class_end(regex, i)
+    if c != "(":
+        return i + 1
+    depth = 0
+    j = i
+    while j < len(regex):
+        c = regex[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(regex, j)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    raise ValueError(f"unbalanced group in {regex!r}")
+
+
+def _class_end(regex: str, i: int) -> int:
+    j = i + 1
+    if regex.startswith("^", j):
+        j += 1
+    if regex.startswith("]", j):  # a ] right after [ or [^ is a literal
+        j += 1
+    while j < len(regex):
+        if regex[j] == "\\":
+            j += 2
+            continue
+        if regex[j] == "]":
+            return j + 1
+        j += 1
+    raise ValueError(f"unclosed class in {regex!r}")
 
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")

@@ -92,6 +92,28 @@ def test_every_matching_pattern_is_a_candidate(pattern_recognizers, kind):
         for n in _matching_slots(prefilter, half) - set(candidates)
     ]
     assert not missed
+    # a gated recognizer's context word in a text is always reported
+    base = len(prefilter.slots)
+    unseen = [
+        (half, r.name)
+        for half, candidates in zip(halves, prefilter.candidates(halves), strict=True)
+        for k, r in enumerate(prefilter.gated)
+        if any(w in half.lower() for w in r.required_context) and base + k not in candidates
+    ]
+    assert not unseen
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [pytest.param("hyperscan", marks=needs_hyperscan), "literal"],
+)
+def test_context_words_of_gated_recognizers_are_reported(pattern_recognizers, kind):
+    prefilter = build_prefilter(pattern_recognizers, kind)
+    qq = next(k for k, r in enumerate(prefilter.gated) if r.ENTITY == "QQ_NUMBER")
+    number = len(prefilter.slots) + qq
+    with_word, without, upper = prefilter.candidates(["我的QQ：123456789", "编号123456789", "Qq 12345"])
+    assert number in with_word and number in upper
+    assert number not in without
 
 
 @needs_hyperscan
@@ -109,7 +131,7 @@ def test_hyperscan_leaves_out_what_cannot_match(pattern_recognizers):
 def test_a_text_hyperscan_cannot_take_runs_every_pattern(pattern_recognizers):
     prefilter = HyperscanPrefilter(pattern_recognizers)
     [candidates] = prefilter.candidates(["lone \udc80 surrogate"])
-    assert candidates == list(range(len(prefilter.slots)))
+    assert candidates == list(range(len(prefilter.slots) + len(prefilter.gated)))
 
 
 class _HugeRepeat(CnPhoneRecognizer):
