@@ -167,6 +167,8 @@ def per_format(made: dict[str, list[Path]], spec: ScanSpec) -> None:
 
 
 def whole_share(root: Path, spec: ScanSpec, workers: int, db: Path) -> float:
+    """``baomi scan`` with the local executor: walk, plan, ``workers`` extraction
+    processes, the inventory written by this process."""
     executor = LocalExecutor(spec, workers=workers)
     with Inventory.open(db, writer=True) as inventory:
         run = RecordedScan(inventory, None, [root], executor=executor)
@@ -176,6 +178,23 @@ def whole_share(root: Path, spec: ScanSpec, workers: int, db: Path) -> float:
         seconds = time.perf_counter() - started
     executor.close()
     return seconds
+
+
+def single_process(root: Path, spec: ScanSpec, db: Path) -> tuple[float, float]:
+    """The same scan in this one process (no executor, no isolation): the whole recorded
+    scan, and the scanner alone over the same files (no walk, hash or inventory)."""
+    scanner = spec.build()
+    with Inventory.open(db, writer=True) as inventory:
+        run = RecordedScan(inventory, scanner, [root])
+        started = time.perf_counter()
+        for _ in run.results():
+            pass
+        recorded = time.perf_counter() - started
+    paths = sorted(p for p in root.rglob("*") if p.is_file())
+    started = time.perf_counter()
+    for path in paths:
+        scanner.scan_file(path)
+    return recorded, time.perf_counter() - started
 
 
 def main() -> int:
@@ -203,10 +222,21 @@ def main() -> int:
                 db = Path(tmp) / f"w{workers}-{round_}.db"
                 runs[workers].append(whole_share(root, spec, workers, db))
         one, many = min(runs[1]), min(runs[args.workers])
+        singles = [single_process(root, spec, Path(tmp) / f"single-{i}.db") for i in range(2)]
+        alone, scan_only = min(s[0] for s in singles), min(s[1] for s in singles)
+        n = args.files
+        title = f"whole share ({n} files)"
+        print(f"\n{title:<52}{'seconds':>9}{'files/s':>9}{'MB/s':>7}")
+        for name, seconds in (
+            ("scanner alone, this process (no walk/hash/db)", scan_only),
+            ("single process: baomi scan without executor", alone),
+            ("local executor, 1 extraction process", one),
+            (f"local executor, {args.workers} extraction processes", many),
+        ):
+            print(f"{name:<52}{seconds:>9.1f}{n / seconds:>9.0f}{size / seconds:>7.2f}")
         print(
-            f"\nwhole share, local executor: 1 worker {one:.1f} s ({args.files / one:.0f} files/s,"
-            f" {size / one:.2f} MB/s); {args.workers} workers {many:.1f} s "
-            f"({args.files / many:.0f} files/s); ratio {one / many:.2f}x"
+            f"parallel ratio: {alone / many:.2f}x the single-process rate "
+            f"({one / many:.2f}x the 1-worker executor); target >= 1.8x on 2 cores"
         )
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

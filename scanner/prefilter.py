@@ -180,7 +180,6 @@ class HyperscanPrefilter(Prefilter):
             out.append(sorted({*hits, *always}) if always else sorted(hits))
         return out
 
-
     def _thread_scratch(self) -> object:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:

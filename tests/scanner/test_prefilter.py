@@ -111,7 +111,9 @@ def test_context_words_of_gated_recognizers_are_reported(pattern_recognizers, ki
     prefilter = build_prefilter(pattern_recognizers, kind)
     qq = next(k for k, r in enumerate(prefilter.gated) if r.ENTITY == "QQ_NUMBER")
     number = len(prefilter.slots) + qq
-    with_word, without, upper = prefilter.candidates(["我的QQ：123456789", "编号123456789", "Qq 12345"])
+    with_word, without, upper = prefilter.candidates(
+        ["我的QQ：123456789", "编号123456789", "Qq 12345"]
+    )
     assert number in with_word and number in upper
     assert number not in without
 
