@@ -306,13 +306,25 @@ class ItemIslands:
 
     SEPARATOR = "。"
     _CHARS = "!-~ 转分机\u2014"
-    _ISLAND = re.compile(f"[{_CHARS}]*[0-9A-Za-z][{_CHARS}]*")
+    _IN_ISLAND = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("转分机\u2014")
+    # From an island's first letter or digit to its end. ``[C]*[0-9A-Za-z][C]*`` finds the
+    # same islands but tries every position of the prose (4x slower); the few island
+    # characters before the first letter or digit (``(``, ``+``, a blank) are added by
+    # stepping back.
+    _FROM_FIRST_ALNUM = re.compile(f"[0-9A-Za-z][{_CHARS}]*")
 
-    __slots__ = ("_matches", "_shifts", "_starts", "text")
+    __slots__ = ("_shifts", "_spans", "_starts", "text")
 
     def __init__(self, half: str) -> None:
-        self._matches = list(self._ISLAND.finditer(half))
-        self.text = self.SEPARATOR.join([m.group() for m in self._matches])
+        inside = self._IN_ISLAND
+        spans = []
+        for m in self._FROM_FIRST_ALNUM.finditer(half):
+            start, end = m.span()
+            while start and half[start - 1] in inside:
+                start -= 1
+            spans.append((start, end))
+        self._spans = spans
+        self.text = self.SEPARATOR.join([half[start:end] for start, end in spans])
         self._starts: list[int] | None = None  # built when a result needs mapping back
 
     def shift(self, offset: int) -> int:
@@ -320,10 +332,10 @@ class ItemIslands:
         if self._starts is None:
             self._starts, self._shifts = [], []
             position = 0
-            for m in self._matches:
+            for start, end in self._spans:
                 self._starts.append(position)
-                self._shifts.append(m.start() - position)
-                position += m.end() - m.start() + len(self.SEPARATOR)
+                self._shifts.append(start - position)
+                position += end - start + 1  # the separator
         return self._shifts[bisect_right(self._starts, offset) - 1]
 
 
