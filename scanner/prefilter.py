@@ -164,7 +164,11 @@ class HyperscanPrefilter(Prefilter):
         if self._database is None:
             return [self._all for _ in halves]
         hits: list[int] = []
-        on_match = _Collector(hits)
+        record = hits.append
+
+        def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
+            record(pattern_id)  # SINGLEMATCH: each id at most once per scan
+
         scan = self._database.scan
         scratch = self._thread_scratch()
         always = self._always
@@ -180,6 +184,10 @@ class HyperscanPrefilter(Prefilter):
             out.append(sorted({*hits, *always}) if always else sorted(hits))
         return out
 
+    @property
+    def usable(self) -> bool:
+        return self._database is not None
+
     def _thread_scratch(self) -> object:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
@@ -189,18 +197,6 @@ class HyperscanPrefilter(Prefilter):
 
 def _word_list(words: Sequence[str]) -> bytes:
     return "|".join(re.escape(w) for w in words).encode("utf-8")
-
-
-class _Collector:
-    """The match callback: record the pattern id; SINGLEMATCH reports each id once."""
-
-    __slots__ = ("hits",)
-
-    def __init__(self, hits: list[int]) -> None:
-        self.hits = hits
-
-    def __call__(self, pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
-        self.hits.append(pattern_id)
 
 
 # --- prefilter forms -------------------------------------------------------------------------
@@ -353,11 +349,16 @@ def build_prefilter(
     recognizers: Sequence[BaomiPatternRecognizer], kind: str | None = None
 ) -> Prefilter:
     """``kind``: "hyperscan", "literal" or None (the environment's choice, else Hyperscan
-    when installed)."""
+    when installed). Hyperscan that cannot compile anything here (a CPU it does not
+    support) gives way to the literal prefilter."""
     default = "hyperscan" if hyperscan_available() else "literal"
     kind = kind or os.environ.get(ENVIRONMENT) or default
     if kind == "hyperscan":
-        return HyperscanPrefilter(recognizers)
+        prefilter = HyperscanPrefilter(recognizers)
+        if prefilter.usable or not recognizers:
+            return prefilter
+        log.warning("Hyperscan compiled no pattern here: using the literal prefilter")
+        return LiteralPrefilter(recognizers)
     if kind == "literal":
         return LiteralPrefilter(recognizers)
     raise ValueError(f"unknown prefilter {kind!r} (hyperscan or literal)")

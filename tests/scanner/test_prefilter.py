@@ -205,3 +205,12 @@ def test_threads_scan_at_the_same_time(pattern_recognizers):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: prefilter.candidates(halves), range(8)))
     assert all(r == expected for r in results)
+
+
+@needs_hyperscan
+def test_hyperscan_that_compiles_nothing_gives_way_to_the_literal_prefilter(
+    pattern_recognizers, monkeypatch
+):
+    """A CPU Hyperscan does not support fails every compile: the literal prefilter runs."""
+    monkeypatch.setattr(HyperscanPrefilter, "_compile", lambda self, *args: None)
+    assert build_prefilter(pattern_recognizers, "hyperscan").name == "literal"
