@@ -87,3 +87,6 @@ class FileResult:
     kind: str = ""  # document kind (服务合同, 媒体名单 …), scanner/classify.py
     categories: tuple[int, ...] = ()  # the policy's categories 1-3 the file holds
     doc_grade: str = ""  # 核心 / 敏感 / 重要 / 一般, scanner/doc_grade.py
+    # SHA-256 of the bytes the scanner read (a file, not a member): computed where the file
+    # is read, so the coordinator of a parallel scan need not read every file a second time
+    sha256: str = ""

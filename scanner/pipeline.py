@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import hashlib
 import os
 import struct
 import zipfile
@@ -146,6 +147,7 @@ class Scanner:
         except OSError as exc:
             return [FileResult(display, FileStatus.ERROR, reason=f"unreadable: {exc.strerror}")]
         results = self.scan_bytes(display, data)
+        results[0] = replace(results[0], sha256=hashlib.sha256(data).hexdigest())
         if changed:  # written to while we read it: what was read is reported, with a warning
             note = f"the file changed while it was read ({size} bytes before, {len(data)} read)"
             results[0] = replace(results[0], notes=(*results[0].notes, note))
@@ -279,11 +281,13 @@ class Scanner:
         except DecodeError as exc:
             return _error(display, size, mime, str(exc))
         notes: list[str] = []
+        digest = hashlib.sha256()
 
         def pieces() -> Iterator[str]:
             decoder = codecs.getincrementaldecoder(encoding)("strict")
             block, offset = head, 0
             while block:
+                digest.update(block)
                 state = decoder.getstate()
                 try:
                     yield decoder.decode(block)
@@ -309,6 +313,7 @@ class Scanner:
             encoding=encoding,
             findings=findings,
             notes=tuple(notes),
+            sha256=digest.hexdigest(),
         )
 
     # --- analysis --------------------------------------------------------------------

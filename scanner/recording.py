@@ -177,7 +177,7 @@ class RecordedScan:
     ) -> Iterator[FileResult]:
         stat = item.stat or FileStat(0, 0, 0)
         scanned = results and results[0].status is FileStatus.SCANNED
-        digest = sha256_of(item.path) if scanned else None
+        digest = (results[0].sha256 or sha256_of(item.path)) if scanned else None
         self.inventory.record(run_id, item.root, item.path, stat, digest, owner_of(item), results)
         if scanned:
             record_agreement_check(self.inventory, item.path)

@@ -346,7 +346,8 @@ class Watcher:
             return None  # gone again before its turn: the delete event says so
         results = scanner.scan_file(work.path)
         ok = results and results[0].status is FileStatus.SCANNED
-        return _Done(work, planned.stat, sha256_of(work.path) if ok else None, results)
+        digest = (results[0].sha256 or sha256_of(work.path)) if ok else None
+        return _Done(work, planned.stat, digest, results)
 
     def _redact(self, redactor, done: _Done) -> None:
         from scanner.redact.engine import Job

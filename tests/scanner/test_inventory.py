@@ -293,3 +293,34 @@ def test_jsonl_output_of_a_recorded_scan_matches_the_inventory(tmp_path, share):
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
     stored = rows(db, "SELECT entity_type, masked, fingerprint FROM findings ORDER BY id")
     assert [(r["entity_type"], r["masked"], r["fingerprint"]) for r in out] == stored
+
+
+def test_the_stored_hash_is_of_the_bytes_scanned_and_no_file_is_read_twice(
+    tmp_path, share, monkeypatch
+):
+    """The scanner hashes what it reads; the coordinator records that hash instead of
+    reading every file a second time."""
+    import hashlib
+
+    from scanner import recording
+
+    def read_again(path):
+        raise AssertionError(f"the coordinator read {path} again")
+
+    monkeypatch.setattr(recording, "sha256_of", read_again)
+    db = tmp_path / "inv.db"
+    assert scan(db, str(share)) == 1
+    stored = dict(rows(db, "SELECT path, sha256 FROM files"))
+    assert len(stored) == 3
+    for path, digest in stored.items():
+        assert digest == hashlib.sha256(Path(path).read_bytes()).hexdigest(), path
+
+
+def test_a_streamed_file_is_hashed_as_it_is_read(tmp_path, make_scanner):
+    import hashlib
+
+    big = tmp_path / "大文件.txt"
+    big.write_text(f"手机{PHONE}\n" + "会议纪要。" * 20_000, encoding="utf-8")
+    [result] = make_scanner(stream_threshold_bytes=1024).scan_file(big)
+    assert [f.entity_type for f in result.findings] == ["PHONE_NUMBER"]
+    assert result.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
