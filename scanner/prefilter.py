@@ -226,26 +226,19 @@ def _alternative_form(alternative: str) -> str:
     trailing = []
     while tokens and tokens[-1].startswith(("(?=", "(?!")) and tokens[-1].endswith(")"):
         trailing.insert(0, tokens.pop())
-    before = next((f for f in map(_consumed_before, leading) if f is not None), "")
-    after = next((f for f in map(_consumed_after, trailing) if f is not None), "")
+    before = next((f for a in leading if (f := _consumed(a, behind=True)) is not None), "")
+    after = next((f for a in trailing if (f := _consumed(a, behind=False)) is not None), "")
     return before + "".join(tokens) + after
 
 
-def _consumed_before(assertion: str) -> str | None:
-    body = assertion[4:-1]
-    if assertion.startswith("(?<="):
+def _consumed(assertion: str, behind: bool) -> str | None:
+    """The text an edge assertion tests, as text to consume; None when it cannot be."""
+    body = assertion[4:-1] if behind else assertion[3:-1]
+    if assertion.startswith("(?<=" if behind else "(?="):
         return f"(?:{body})"
-    if _is_negated_class(body):
-        return f"(?:^|[{body[2:-1]}])"
-    return None
-
-
-def _consumed_after(assertion: str) -> str | None:
-    body = assertion[3:-1]
-    if assertion.startswith("(?="):
-        return f"(?:{body})"
-    if _is_negated_class(body):
-        return f"(?:[{body[2:-1]}]|$)"
+    if _is_negated_class(body):  # "after/before one of C, or at the edge"
+        chars = f"[{body[2:-1]}]"
+        return f"(?:^|{chars})" if behind else f"(?:{chars}|$)"
     return None
 
 

@@ -18,7 +18,7 @@ from recognizers.base import BaomiPatternRecognizer
 from recognizers.client_registry import ClientRegistryRecognizer
 from recognizers.cn_phone import CnPhoneRecognizer
 from recognizers.normalize import to_halfwidth
-from recognizers.registry import PATTERN_RECOGNIZERS, build_recognizers
+from recognizers.registry import build_recognizers
 from scanner import prefilter as prefilter_module
 from scanner.analyze import Analyzer, half_widths
 from scanner.prefilter import (
@@ -26,36 +26,21 @@ from scanner.prefilter import (
     LiteralPrefilter,
     build_prefilter,
     hyperscan_available,
+    prefilter_form,
 )
+from tests.recognizers.test_examples import _table_texts
 
 needs_hyperscan = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
 
-TABLE_MODULES = (
-    "test_cn_phone",
-    "test_email_address",
-    "test_cn_uscc",
-    "test_cn_org_code",
-    "test_cn_business_reg_no",
-    "test_cn_resident_id",
-    "test_cn_passport",
-    "test_cn_bank_card",
-    "test_wechat_id",
-    "test_qq_number",
-    "test_confidential_marking",
-    "test_undisclosed_event",
-    "test_client_financial",
-)
+PHRASE_TABLES = ("test_confidential_marking", "test_undisclosed_event", "test_client_financial")
 
 
 def _texts() -> list[str]:
-    texts: list[str] = []
-    for name in TABLE_MODULES:
-        module = importlib.import_module(f"tests.recognizers.{name}")
-        for row in module.POSITIONS:
-            values = row.values if hasattr(row, "values") else row
-            texts.append(values[0])
-    for cls in PATTERN_RECOGNIZERS:
-        texts += [t for t, _ in cls.POSITIVE_EXAMPLES] + list(cls.NEGATIVE_EXAMPLES)
+    """Every recognizer's examples, the pattern recognizers' tables, and a few spellings
+    the tables lack."""
+    texts = _table_texts()
+    for name in PHRASE_TABLES:
+        texts += [row[0] for row in importlib.import_module(f"tests.recognizers.{name}").POSITIONS]
     # full-width and wrapped spellings, markings in English, a lone surrogate
     texts += ["手机：１３８１２３４５６７８", "ＣＯＮＦＩＤＥＮＴＩＡＬ", "STRICTLY\nCONFIDENTIAL"]
     texts += ["电话 138\udc801234 5678 机密文件"]
@@ -214,3 +199,28 @@ def test_hyperscan_that_compiles_nothing_gives_way_to_the_literal_prefilter(
     """A CPU Hyperscan does not support fails every compile: the literal prefilter runs."""
     monkeypatch.setattr(HyperscanPrefilter, "_compile", lambda self, *args: None)
     assert build_prefilter(pattern_recognizers, "hyperscan").name == "literal"
+
+
+@pytest.mark.parametrize(
+    ("regex", "form"),
+    [
+        # a positive look-behind at the start is consumed, others dropped
+        (r"(?<![A-Z])(?<=【)保密(?=】)", r"(?:【)保密(?:】)"),
+        # "after a blank or at the start", and "before a blank or at the end"
+        (r"(?<![^ \n])机密(?![^ \n])", r"(?:^|[ \n])机密(?:[ \n]|$)"),
+        # each top-level alternative on its own; a group is one atom
+        (r"(?<!揭)绝密|内部(?:资料|材料)", r"绝密|内部(?:资料|材料)"),
+        # a look-around inside the pattern stays where it is
+        (r"\d(?=\d{3})\d+", r"\d(?=\d{3})\d+"),
+        # classes holding ) ] | and escapes do not confuse the cut
+        (r"(?<=[)\]|])x[|(]\)", r"(?:[)\]|])x[|(]\)"),
+    ],
+)
+def test_prefilter_form(regex, form):
+    assert prefilter_form(regex) == form
+    # a superset: wherever the pattern matches, its form matches
+    import re
+
+    for text in ("【保密】", "a 机密\n", "揭绝密", "内部资料", "1234", ")x|)"):
+        if re.search(regex, text):
+            assert re.search(form, text), (regex, text)
