@@ -75,6 +75,7 @@ class IsolatedScanner:
     def _worker(self) -> Connection:
         if self._process is None or not self._process.is_alive():
             self._stop()
+            self.scanner.analyzer.prepare()  # compiled once here, inherited by every fork
             parent, child = self._context.Pipe()
             self._process = self._context.Process(
                 target=_serve,

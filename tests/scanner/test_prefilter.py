@@ -224,3 +224,19 @@ def test_prefilter_form(regex, form):
     for text in ("【保密】", "a 机密\n", "揭绝密", "内部资料", "1234", ")x|)"):
         if re.search(regex, text):
             assert re.search(form, text), (regex, text)
+
+
+def test_workers_inherit_the_prefilter_compiled_before_the_fork(tmp_path):
+    """The isolated scanner prepares its analyser before forking: Hyperscan compiles once in
+    the parent, not once in every extraction process."""
+    from scanner.isolation import IsolatedScanner
+    from scanner.pipeline import Scanner
+
+    analyzer = Analyzer(build_recognizers([], ner=False))
+    assert analyzer._prefilter is None
+    (tmp_path / "a.txt").write_text("手机13812345678", encoding="utf-8")
+    with IsolatedScanner(Scanner(analyzer, bytes(32)), timeout=30) as isolated:
+        isolated.start()
+        assert analyzer._prefilter is not None
+        [result] = isolated.scan_file(tmp_path / "a.txt")
+    assert [f.entity_type for f in result.findings] == ["PHONE_NUMBER"]
