@@ -73,13 +73,3 @@ class PhraseRecognizer(BaomiPatternRecognizer):
                         )
                     )
         return results
-
-    def triggered(self, lowered: str) -> list[int]:
-        """The patterns that may match a text whose lower-cased half-width form is
-        ``lowered``: those with one of their literals in it, and those without literals."""
-        return [
-            index
-            for index, (pattern, _, _) in enumerate(self._compiled)
-            if not (literals := self.TRIGGERS.get(pattern.name))
-            or any(literal in lowered for literal in literals)
-        ]

@@ -30,8 +30,12 @@ import os
 import re
 import threading
 from abc import ABC, abstractmethod
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+
+import ahocorasick
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.phrase import PhraseRecognizer
@@ -72,33 +76,41 @@ class Prefilter(ABC):
 
 
 class LiteralPrefilter(Prefilter):
+    """Phrase patterns gated by their declared literals, gated recognizers by their
+    context words, both found in one Aho-Corasick pass over the batch; identifier
+    patterns (no literals) always run."""
+
     name = "literal"
 
     def __init__(self, recognizers: Sequence[BaomiPatternRecognizer]) -> None:
         super().__init__(recognizers)
         self._always = [n for n, s in enumerate(self.slots) if not _has_triggers(s)]
-        self._phrases = [r for r in recognizers if isinstance(r, PhraseRecognizer)]
-        self._first_slot = {}
-        for n, s in enumerate(self.slots):
-            self._first_slot.setdefault(s.recognizer, n)
+        numbers_of: dict[str, set[int]] = {}
+        for n, slot in enumerate(self.slots):
+            r = slot.recognizer
+            if _has_triggers(slot):
+                for literal in r.TRIGGERS[r.patterns[slot.index].name]:
+                    numbers_of.setdefault(literal, set()).add(n)
+        base = len(self.slots)
+        for k, r in enumerate(self.gated):
+            for word in r.required_context:
+                numbers_of.setdefault(word, set()).add(base + k)
+        self._automaton = ahocorasick.Automaton()
+        for literal, numbers in numbers_of.items():
+            self._automaton.add_word(literal, tuple(numbers))
+        if numbers_of:
+            self._automaton.make_automaton()
 
     def candidates(self, halves: Sequence[str]) -> list[list[int]]:
-        out = []
-        base = len(self.slots)
-        for half in halves:
-            lowered = half.lower()
-            slots = set(self._always)
-            for r in self._phrases:
-                first = self._first_slot[r]
-                slots.update(first + index for index in r.triggered(lowered))
-            found = sorted(slots)
-            found += [
-                base + k
-                for k, r in enumerate(self.gated)
-                if any(word in lowered for word in r.required_context)
-            ]
-            out.append(found)
-        return out
+        found: list[set[int]] = [set(self._always) for _ in halves]
+        if len(self._automaton):
+            # lower-cased one by one (lower() may change a length), joined by NUL, which no
+            # literal contains; a hit belongs to the text its last character is in
+            lowered = [half.lower() for half in halves]
+            starts = list(accumulate((len(t) + 1 for t in lowered[:-1]), initial=0))
+            for end, numbers in self._automaton.iter("\x00".join(lowered)):
+                found[bisect_right(starts, end) - 1].update(numbers)
+        return [sorted(numbers) for numbers in found]
 
 
 def _has_triggers(slot: Slot) -> bool:
