@@ -6,7 +6,9 @@ share. ``IsolatedScanner`` hands each file to a forked worker that holds the
 same ``Scanner`` (recognizers loaded once) and waits at most the time limit for
 its results. A worker that overruns is killed and replaced; one that dies (a
 crash in a C extension) is replaced too; either way the file is reported with
-the reason and the scan goes on. Raw values never leave the worker unless
+the reason and the scan goes on. ``SpawnedScanner`` does the same where forking
+is not allowed (a Dask worker): its worker is a new interpreter built from the
+``ScanSpec``. Raw values never leave the worker unless
 ``--include-values`` was asked for: results travel as masked ``FileResult``s.
 """
 
@@ -15,29 +17,80 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
+import os
 import signal
+import subprocess
+import sys
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner.models import FileResult, FileStatus
 from scanner.pipeline import Scanner
 from scanner.walk import walk
 
+if TYPE_CHECKING:
+    from scanner.executors.spec import ScanSpec
 
-class IsolatedScanner:
+
+class _WorkerProcess(ABC):
+    """A process that scans the paths it is sent; each file gets at most ``timeout``
+    seconds, then the process is killed and replaced and the file reported."""
+
+    timeout: float
+
+    def __enter__(self) -> _WorkerProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def scan_file(self, path: Path) -> list[FileResult]:
+        try:
+            send, receive = self._channels()
+            send.send(str(path))
+            if receive.poll(self.timeout):
+                return receive.recv()
+        except (EOFError, OSError):  # a broken pipe: the worker died
+            code = self._stop()
+            return [_failed(path, f"extraction crashed (worker exit code {code})")]
+        self._stop()
+        return [_failed(path, f"timed out after {self.timeout:g} s: abandoned, not scanned")]
+
+    def start(self) -> None:
+        """Start the worker now (before the caller starts other threads)."""
+        self._channels()
+
+    def close(self) -> None:
+        channels = self._open_channels()
+        if channels is not None:
+            with contextlib.suppress(OSError):
+                channels[0].send(None)
+        self._stop(graceful=True)
+
+    @abstractmethod
+    def _channels(self) -> tuple[Connection, Connection]:
+        """(to the worker, from the worker), starting a worker when none is alive."""
+
+    @abstractmethod
+    def _open_channels(self) -> tuple[Connection, Connection] | None: ...
+
+    @abstractmethod
+    def _stop(self, graceful: bool = False) -> int | None:
+        """End the worker (killed unless ``graceful`` and it ends within 5 s); its exit code."""
+
+
+class IsolatedScanner(_WorkerProcess):
+    """The worker is a fork of this process holding the same ``Scanner``."""
+
     def __init__(self, scanner: Scanner, timeout: float) -> None:
         self.scanner = scanner
         self.timeout = timeout
         self._context = multiprocessing.get_context("fork")
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
-
-    def __enter__(self) -> IsolatedScanner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def scan(self, roots: Sequence[Path]) -> Iterator[FileResult]:
         options = self.scanner.options
@@ -50,29 +103,10 @@ class IsolatedScanner:
         finally:
             self.close()
 
-    def scan_file(self, path: Path) -> list[FileResult]:
-        conn = self._worker()
-        try:
-            conn.send(str(path))
-            if conn.poll(self.timeout):
-                return conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError):
-            code = self._stop()
-            return [_failed(path, f"extraction crashed (worker exit code {code})")]
-        self._stop()
-        return [_failed(path, f"timed out after {self.timeout:g} s: abandoned, not scanned")]
+    def _open_channels(self) -> tuple[Connection, Connection] | None:
+        return (self._conn, self._conn) if self._conn is not None else None
 
-    def start(self) -> None:
-        """Fork the extraction process now (before the caller starts other threads)."""
-        self._worker()
-
-    def close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(BrokenPipeError, OSError):
-                self._conn.send(None)
-        self._stop(graceful=True)
-
-    def _worker(self) -> Connection:
+    def _channels(self) -> tuple[Connection, Connection]:
         if self._process is None or not self._process.is_alive():
             self._stop()
             self.scanner.analyzer.prepare()  # compiled once here, inherited by every fork
@@ -87,7 +121,7 @@ class IsolatedScanner:
             child.close()
             self._conn = parent
         assert self._conn is not None
-        return self._conn
+        return self._conn, self._conn
 
     def _stop(self, graceful: bool = False) -> int | None:
         process, self._process = self._process, None
@@ -102,6 +136,86 @@ class IsolatedScanner:
             process.kill()
         process.join()
         return process.exitcode
+
+
+class SpawnedScanner(_WorkerProcess):
+    """The worker is a new interpreter (``python -m scanner.isolation``) that builds its
+    scanner from a ``ScanSpec``: for processes that may not fork, such as a Dask worker
+    (daemonic, and running threads). Starting one costs an interpreter and the model load
+    (1–3 s), paid again only after a file overran or crashed it."""
+
+    START_TIMEOUT_S = 300.0
+
+    def __init__(self, spec: ScanSpec, timeout: float) -> None:
+        self.spec = spec
+        self.timeout = timeout
+        self._process: subprocess.Popen | None = None
+        self._send: Connection | None = None
+        self._receive: Connection | None = None
+
+    def _open_channels(self) -> tuple[Connection, Connection] | None:
+        if self._send is None or self._receive is None:
+            return None
+        return self._send, self._receive
+
+    def _channels(self) -> tuple[Connection, Connection]:
+        if self._process is None or self._process.poll() is not None:
+            self._stop()
+            self._spawn()
+        assert self._send is not None and self._receive is not None
+        return self._send, self._receive
+
+    def _spawn(self) -> None:
+        from_parent, to_child = os.pipe()  # (read end, write end)
+        from_child, to_parent = os.pipe()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "scanner.isolation", str(from_parent), str(to_parent)],
+            pass_fds=(from_parent, to_parent),
+            stdin=subprocess.DEVNULL,
+        )
+        os.close(from_parent)
+        os.close(to_parent)
+        self._send = Connection(to_child, readable=False)
+        self._receive = Connection(from_child, writable=False)
+        self._send.send(self.spec)
+        if not self._receive.poll(self.START_TIMEOUT_S) or self._receive.recv() != _READY:
+            raise EOFError("the worker did not start")
+
+    def _stop(self, graceful: bool = False) -> int | None:
+        process, self._process = self._process, None
+        for conn in (self._send, self._receive):
+            if conn is not None:
+                conn.close()
+        self._send = self._receive = None
+        if process is None:
+            return None
+        if graceful:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+        if process.poll() is None:
+            process.kill()
+        return process.wait()
+
+
+_READY = "ready"
+
+
+def _spawned_main(argv: list[str]) -> None:
+    """The spawned worker: the spec first, then paths until None or end of file."""
+    _die_with_parent()
+    receive = Connection(int(argv[1]), writable=False)
+    send = Connection(int(argv[2]), readable=False)
+    scanner = receive.recv().build()
+    scanner.analyzer.prepare()
+    send.send(_READY)
+    while True:
+        try:
+            path = receive.recv()
+        except EOFError:
+            return
+        if path is None:
+            return
+        send.send(scanner.scan_file(Path(path)))
 
 
 def _serve(scanner: Scanner, conn: Connection, parent_end: Connection) -> None:
@@ -133,3 +247,7 @@ def _die_with_parent() -> None:
 
 def _failed(path: Path, reason: str) -> FileResult:
     return FileResult(str(path), FileStatus.ERROR, reason=reason)
+
+
+if __name__ == "__main__":
+    _spawned_main(sys.argv)

@@ -8,31 +8,35 @@ from the ``ScanSpec`` once (cached per worker process) and sends back the
 when the scan asked for them). A batch whose worker dies is retried on another
 (``retries``). Results are yielded in the order the files were given.
 
-Workers scan in their own process, not in a forked child per file as the local
-executor does (Dask worker processes may not fork): the size and depth limits
-still apply, the per-file time-out does not.
+Dask worker processes may not fork (they are daemonic and run threads), so each
+worker thread hands its files to a ``SpawnedScanner``: a separate interpreter that
+builds the scanner once and is killed and replaced when a file overruns the
+per-file time-out, as the local executor's forked workers are.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from scanner.executors.spec import ScanSpec
+from scanner.isolation import SpawnedScanner
 from scanner.models import FileResult
 
-_SCANNERS: dict[str, object] = {}  # per worker process: spec digest → Scanner
+# per worker process: (spec digest, worker thread) → its spawned scanner
+_SCANNERS: dict[tuple[str, int], SpawnedScanner] = {}
 
 
 def scan_batch(spec: ScanSpec, paths: Sequence[str]) -> list[list[FileResult]]:
     """Runs on a worker: the results of each path of the batch."""
-    digest = hashlib.sha256(pickle.dumps(spec)).hexdigest()
-    scanner = _SCANNERS.get(digest)
+    key = (hashlib.sha256(pickle.dumps(spec)).hexdigest(), threading.get_ident())
+    scanner = _SCANNERS.get(key)
     if scanner is None:
-        scanner = _SCANNERS[digest] = spec.build()
+        scanner = _SCANNERS[key] = SpawnedScanner(spec, spec.file_timeout_s)
     return [scanner.scan_file(Path(p)) for p in paths]
 
 

@@ -133,3 +133,43 @@ def test_a_file_that_grows_while_it_is_read_is_noted(make_scanner, tmp_path, mon
     assert len(results[0].findings) == 2
     assert results[0].notes == (
         "the file changed while it was read (45 bytes before, 90 read)",)
+
+
+# --- the spawned worker (for processes that may not fork, such as Dask workers) ----------
+
+
+def test_a_spawned_worker_finds_what_the_scanner_finds(tmp_path):
+    from scanner.executors.spec import ScanSpec
+    from scanner.isolation import SpawnedScanner
+
+    path = tmp_path / "b_ok.txt"
+    path.write_text(PHONE_LINE, encoding="utf-8")
+    spec = ScanSpec(key=bytes(32), ner=False)
+    with SpawnedScanner(spec, timeout=60) as spawned:
+        assert spawned.scan_file(path) == spec.build().scan_file(path)
+
+
+def test_a_spawned_worker_that_overruns_or_dies_is_replaced(tmp_path):
+    from scanner.executors.spec import ScanSpec
+    from scanner.isolation import SpawnedScanner
+
+    slow = tmp_path / "a_slow.txt"
+    slow.write_text(("会议纪要。" * 200 + "\n") * 2_000, encoding="utf-8")  # ~3 MB of prose
+    ok = tmp_path / "b_ok.txt"
+    ok.write_text(PHONE_LINE, encoding="utf-8")
+    with SpawnedScanner(ScanSpec(key=bytes(32), ner=False), timeout=60) as spawned:
+        spawned.start()  # the interpreter's start-up is not part of any file's time
+        spawned.timeout = 0.001
+        [late] = spawned.scan_file(slow)
+        assert (late.status.value, late.reason) == (
+            "error",
+            "timed out after 0.001 s: abandoned, not scanned",
+        )
+        spawned.timeout = 60
+        [found] = spawned.scan_file(ok)  # a new worker took over
+        assert [f.entity_type for f in found.findings] == ["PHONE_NUMBER"]
+        os.kill(spawned._process.pid, 9)  # what a segfaulting C parser looks like from outside
+        [crashed] = spawned.scan_file(ok)
+        assert crashed.reason == "extraction crashed (worker exit code -9)"
+        [again] = spawned.scan_file(ok)
+        assert [f.entity_type for f in again.findings] == ["PHONE_NUMBER"]
