@@ -14,9 +14,10 @@ something, so the findings are exactly those of running every pattern.
   as the ceiling for regular expressions, used as a filter in front of ``re``.
   A pattern Hyperscan cannot compile, and a text it cannot take (a lone
   surrogate from a badly decoded file), is run unfiltered.
-* ``LiteralPrefilter`` needs nothing installed: a phrase pattern runs only where
-  one of its declared literals (``PhraseRecognizer.TRIGGERS``) occurs; the
-  identifier patterns always run (over the ASCII islands, which is cheap).
+* ``LiteralPrefilter`` needs nothing compiled: a phrase pattern runs only where
+  one of its declared literals (``PhraseRecognizer.TRIGGERS``) occurs, and the
+  context words are looked for the same way (one Aho-Corasick pass over the
+  batch); the identifier patterns always run (over the ASCII islands).
 
 ``build_prefilter`` picks Hyperscan when the package imports (Linux x86-64
 wheels) and the literal one otherwise; ``BAOMI_PREFILTER=literal`` forces the
