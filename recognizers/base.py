@@ -34,6 +34,8 @@ from recognizers.normalize import compact
 NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
 NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
 PATTERN_NAME_KEY = "pattern_name"
+# A pattern may name the part of its match to report (``(?<=^|\n)[ \t]*(?P<m>机密)``).
+REPORTED_GROUP = "m"
 
 
 class BaomiPatternRecognizer(PatternRecognizer):
@@ -84,7 +86,7 @@ class BaomiPatternRecognizer(PatternRecognizer):
     def required_context(self) -> ContextWords:
         """For a context-required recognizer: words one of which must stand in the text
         or its external context for any candidate to survive (the analyser skips the
-        recognizer for a batch holding none of them)."""
+        recognizer in a segment holding none of them)."""
         return self.folded_context
 
     # --- scoring -----------------------------------------------------------------
@@ -123,18 +125,20 @@ class BaomiPatternRecognizer(PatternRecognizer):
     def match(self, text: str, which: Iterable[int]) -> list[RecognizerResult]:
         """The patterns numbered ``which`` (ascending) over ``text``: ``analyze`` with the
         patterns a prefilter ruled out for this text left out, which changes nothing when
-        the prefilter is right (it only drops patterns that cannot match)."""
+        the prefilter is right (it only drops patterns that cannot match). A pattern with
+        a group named ``m`` (``REPORTED_GROUP``) reports that group, not its whole match."""
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()  # a span two patterns match is reported once
         score_match = self.score_match
         compiled_patterns = self._compiled
         for index in which:
             pattern, compiled, metadata = compiled_patterns[index]
+            grouped = REPORTED_GROUP in compiled.groupindex
             for m in compiled.finditer(text):
-                span = m.span()
-                if span in seen:
+                span = m.span(REPORTED_GROUP) if grouped and m.group(REPORTED_GROUP) else m.span()
+                if span in seen or span[0] == span[1]:
                     continue
-                score = score_match(m.group(), pattern)
+                score = score_match(text[span[0] : span[1]], pattern)
                 if score > 0:
                     seen.add(span)
                     results.append(

@@ -6,7 +6,8 @@ phrases, so they differ from ``BaomiPatternRecognizer`` in two ways:
 * they are never island-safe: their patterns contain ideographs, so the fast
   analyser must run them over each whole segment (its per-item path), exactly
   as Presidio's engine would;
-* a pattern may name the part of its match to report with a group ``m``:
+* their patterns often name the part of the match to report with a group ``m``
+  (``REPORTED_GROUP``, honoured by ``BaomiPatternRecognizer.match``):
   ``(?<=^|\\n)[ \\t]*(?P<m>机密)`` needs the surrounding text to decide, but the
   finding is the marking alone. Python's ``re`` has no variable-width
   look-behind, so a group is how a pattern can test a line start, a label or
@@ -21,7 +22,6 @@ full-width punctuation where it costs nothing, for use outside the analyser.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar
 
 from presidio_analyzer import RecognizerResult
@@ -29,8 +29,6 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.normalize import to_halfwidth
-
-REPORTED_GROUP = "m"
 
 
 class PhraseRecognizer(BaomiPatternRecognizer):
@@ -49,27 +47,6 @@ class PhraseRecognizer(BaomiPatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        """Every pattern over the half-width form of ``text``; a match reports its ``m``
-        group when the pattern has one."""
+        """Every pattern over the half-width form of ``text`` (the analyser's fast path
+        calls ``match`` with the half-width text it already has)."""
         return self.match(to_halfwidth(text), range(len(self._compiled)))
-
-    def match(self, text: str, which: Iterable[int]) -> list[RecognizerResult]:
-        """The patterns numbered ``which`` over ``text``, which must be half-width already."""
-        results: list[RecognizerResult] = []
-        seen: set[tuple[int, int]] = set()
-        for index in which:
-            pattern, compiled, metadata = self._compiled[index]
-            grouped = REPORTED_GROUP in compiled.groupindex
-            for m in compiled.finditer(text):
-                span = m.span(REPORTED_GROUP) if grouped and m.group(REPORTED_GROUP) else m.span()
-                if span in seen or span[0] == span[1]:
-                    continue
-                score = self.score_match(text[span[0] : span[1]], pattern)
-                if score > 0:
-                    seen.add(span)
-                    results.append(
-                        RecognizerResult(
-                            self.ENTITY, span[0], span[1], score, None, metadata.copy()
-                        )
-                    )
-        return results

@@ -32,6 +32,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
+from typing import Protocol
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
@@ -109,8 +110,10 @@ class Analyzer:
             defaultdict(list) for _ in items
         ]
         texts = [text for text, _ in items]
+        # column headers are compared in half-width form, by the gate and the context rules
+        externals = [[to_halfwidth(c) for c in ctx] or None for _, ctx in items]
         if self._patterned:
-            self._recognize_patterns(items, found)
+            self._recognize_patterns(texts, externals, found)
         if self._on_joined:
             joined = JoinedBatch(texts)
             for recognizer in self._on_joined:
@@ -126,12 +129,15 @@ class Analyzer:
                 if results:
                     found[index][recognizer].extend(results)
         return [
-            self._apply_context(text, ctx, by_recognizer)
-            for (text, ctx), by_recognizer in zip(items, found, strict=True)
+            self._apply_context(text, external, by_recognizer)
+            for text, external, by_recognizer in zip(texts, externals, found, strict=True)
         ]
 
     def _recognize_patterns(
-        self, items: Sequence[Item], found: list[dict[EntityRecognizer, list[RecognizerResult]]]
+        self,
+        texts: list[str],
+        externals: list[list[str] | None],
+        found: list[dict[EntityRecognizer, list[RecognizerResult]]],
     ) -> None:
         """The pattern recognizers, each pattern only on the items the prefilter lets
         through: identifier patterns over those items' ASCII islands in one call per
@@ -139,12 +145,12 @@ class Analyzer:
         self.prepare()
         prefilter = self._prefilter
         assert prefilter is not None
-        halves = half_widths([text for text, _ in items])
+        halves = half_widths(texts)
         # recognizer → item → pattern numbers the prefilter let through
         selected: dict[EntityRecognizer, dict[int, list[int]]] = defaultdict(dict)
         for index, numbers in enumerate(prefilter.candidates(halves)):
             if numbers:
-                self._select(prefilter, numbers, items[index][1], index, selected)
+                self._select(prefilter, numbers, externals[index], index, selected)
         islands = IslandCache(halves)
         for recognizer, per_item in selected.items():
             if recognizer.ISLAND_SAFE:
@@ -181,7 +187,7 @@ class Analyzer:
     def _select(
         prefilter: Prefilter,
         numbers: list[int],
-        context: tuple[str, ...],
+        external: list[str] | None,
         index: int,
         selected: dict[EntityRecognizer, dict[int, list[int]]],
     ) -> None:
@@ -191,30 +197,29 @@ class Analyzer:
         slots = prefilter.slots
         base = len(slots)
         worded = {prefilter.gated[n - base] for n in numbers if n >= base}
-        external = [to_halfwidth(c) for c in context] if context else None
+        headed: dict[EntityRecognizer, bool] = {}  # gated, no word in the text: a header?
         for number in numbers:
             if number >= base:
                 break
             slot = slots[number]
             recognizer = slot.recognizer
-            if (
-                recognizer.CONTEXT_REQUIRED
-                and recognizer not in worded
-                and not external_has_context(external, recognizer.required_context)
-            ):
-                continue
+            if recognizer.CONTEXT_REQUIRED and recognizer not in worded:
+                if recognizer not in headed:
+                    words = recognizer.required_context
+                    headed[recognizer] = external_has_context(external, words)
+                if not headed[recognizer]:
+                    continue
             selected[recognizer].setdefault(index, []).append(slot.index)
 
     def _apply_context(
         self,
         text: str,
-        context: tuple[str, ...],
+        external: list[str] | None,
         by_recognizer: dict[EntityRecognizer, list[RecognizerResult]],
     ) -> list[RecognizerResult]:
         if not by_recognizer:
             return []
         normal = text  # context words come in half- and full-width forms: no need to normalise
-        external = [to_halfwidth(c) for c in context] or None
         results: list[RecognizerResult] = []
         for recognizer in self.recognizers:  # registry order, as the engine does
             if recognizer in by_recognizer:
@@ -279,15 +284,11 @@ class _Concatenation:
             position += len(piece) + len(self.SEPARATOR)
         self.text = self.SEPARATOR.join(parts)
 
+    def owner(self, offset: int) -> tuple[int, int]:
+        return self._owner[bisect_right(self._starts, offset) - 1]
+
     def locate(self, results: list[RecognizerResult]) -> list[tuple[int, RecognizerResult]]:
-        """Results over ``text`` moved to their item's offsets, with the item's index."""
-        located = []
-        for r in results:
-            index, shift = self._owner[bisect_right(self._starts, r.start) - 1]
-            r.start += shift
-            r.end += shift
-            located.append((index, r))
-        return located
+        return _locate(self, results)
 
     def analyze(
         self, recognizer: EntityRecognizer, entities: list[str]
@@ -295,6 +296,21 @@ class _Concatenation:
         if not self.text:
             return []
         return self.locate(recognizer.analyze(self.text, entities, None))
+
+
+class _Owned(Protocol):
+    def owner(self, offset: int) -> tuple[int, int]: ...
+
+
+def _locate(joined: _Owned, results: list[RecognizerResult]) -> list[tuple[int, RecognizerResult]]:
+    """Results over a joined string moved to their item's offsets, with the item's index."""
+    located = []
+    for r in results:
+        index, shift = joined.owner(r.start)
+        r.start += shift
+        r.end += shift
+        located.append((index, r))
+    return located
 
 
 class ItemIslands:
@@ -311,8 +327,9 @@ class ItemIslands:
     """
 
     SEPARATOR = "。"
-    _CHARS = "!-~ 转分机\u2014"
-    _IN_ISLAND = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("转分机\u2014")
+    _BEYOND_ASCII = "转分机\u2014"  # besides printable ASCII (0x20-0x7E)
+    _CHARS = " -~" + _BEYOND_ASCII
+    _IN_ISLAND = frozenset(map(chr, range(0x20, 0x7F))) | frozenset(_BEYOND_ASCII)
     # From an island's first letter or digit to its end. ``[C]*[0-9A-Za-z][C]*`` finds the
     # same islands but tries every position of the prose (4x slower); the few island
     # characters before the first letter or digit (``(``, ``+``, a blank) are added by
@@ -357,17 +374,14 @@ class IslandBatch:
             position += len(islands.text) + 1
         self.text = ItemIslands.SEPARATOR.join(islands.text for _, islands in self._items)
 
+    def owner(self, offset: int) -> tuple[int, int]:
+        """(item index, what to add to ``offset`` for the offset in that item's text)."""
+        j = bisect_right(self._starts, offset) - 1
+        index, islands = self._items[j]
+        return index, islands.shift(offset - self._starts[j]) - self._starts[j]
+
     def locate(self, results: list[RecognizerResult]) -> list[tuple[int, RecognizerResult]]:
-        """Results over ``text`` moved to their item's offsets, with the item's index."""
-        located = []
-        for r in results:
-            j = bisect_right(self._starts, r.start) - 1
-            index, islands = self._items[j]
-            shift = islands.shift(r.start - self._starts[j]) - self._starts[j]
-            r.start += shift
-            r.end += shift
-            located.append((index, r))
-        return located
+        return _locate(self, results)
 
 
 class IslandCache:

@@ -35,11 +35,15 @@ if TYPE_CHECKING:
     from scanner.executors.spec import ScanSpec
 
 
+Link = tuple[Connection, Connection]  # (to the worker, from the worker)
+
+
 class _WorkerProcess(ABC):
     """A process that scans the paths it is sent; each file gets at most ``timeout``
     seconds, then the process is killed and replaced and the file reported."""
 
     timeout: float
+    _link: Link | None = None
 
     def __enter__(self) -> _WorkerProcess:
         return self
@@ -49,7 +53,7 @@ class _WorkerProcess(ABC):
 
     def scan_file(self, path: Path) -> list[FileResult]:
         try:
-            send, receive = self._channels()
+            send, receive = self._worker()
             send.send(str(path))
             if receive.poll(self.timeout):
                 return receive.recv()
@@ -61,25 +65,36 @@ class _WorkerProcess(ABC):
 
     def start(self) -> None:
         """Start the worker now (before the caller starts other threads)."""
-        self._channels()
+        self._worker()
 
     def close(self) -> None:
-        channels = self._open_channels()
-        if channels is not None:
+        if self._link is not None:
             with contextlib.suppress(OSError):
-                channels[0].send(None)
+                self._link[0].send(None)
         self._stop(graceful=True)
 
-    @abstractmethod
-    def _channels(self) -> tuple[Connection, Connection]:
-        """(to the worker, from the worker), starting a worker when none is alive."""
+    def _worker(self) -> Link:
+        if self._link is None or not self._alive():
+            self._stop()
+            self._link = self._start()
+        return self._link
 
-    @abstractmethod
-    def _open_channels(self) -> tuple[Connection, Connection] | None: ...
-
-    @abstractmethod
     def _stop(self, graceful: bool = False) -> int | None:
-        """End the worker (killed unless ``graceful`` and it ends within 5 s); its exit code."""
+        """Close the link and end the worker (killed unless ``graceful`` and it ends
+        within 5 s); its exit code, None when there was none."""
+        link, self._link = self._link, None
+        for conn in link or ():
+            conn.close()
+        return self._end(graceful)
+
+    @abstractmethod
+    def _start(self) -> Link: ...
+
+    @abstractmethod
+    def _alive(self) -> bool: ...
+
+    @abstractmethod
+    def _end(self, graceful: bool) -> int | None: ...
 
 
 class IsolatedScanner(_WorkerProcess):
@@ -90,7 +105,6 @@ class IsolatedScanner(_WorkerProcess):
         self.timeout = timeout
         self._context = multiprocessing.get_context("fork")
         self._process: multiprocessing.process.BaseProcess | None = None
-        self._conn: Connection | None = None
 
     def scan(self, roots: Sequence[Path]) -> Iterator[FileResult]:
         options = self.scanner.options
@@ -103,31 +117,24 @@ class IsolatedScanner(_WorkerProcess):
         finally:
             self.close()
 
-    def _open_channels(self) -> tuple[Connection, Connection] | None:
-        return (self._conn, self._conn) if self._conn is not None else None
+    def _start(self) -> Link:
+        self.scanner.analyzer.prepare()  # compiled once here, inherited by every fork
+        parent, child = self._context.Pipe()
+        self._process = self._context.Process(
+            target=_serve,
+            args=(self.scanner, child, parent),
+            daemon=True,
+            name="baomi-worker",
+        )
+        self._process.start()
+        child.close()
+        return parent, parent
 
-    def _channels(self) -> tuple[Connection, Connection]:
-        if self._process is None or not self._process.is_alive():
-            self._stop()
-            self.scanner.analyzer.prepare()  # compiled once here, inherited by every fork
-            parent, child = self._context.Pipe()
-            self._process = self._context.Process(
-                target=_serve,
-                args=(self.scanner, child, parent),
-                daemon=True,
-                name="baomi-worker",
-            )
-            self._process.start()
-            child.close()
-            self._conn = parent
-        assert self._conn is not None
-        return self._conn, self._conn
+    def _alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
 
-    def _stop(self, graceful: bool = False) -> int | None:
+    def _end(self, graceful: bool) -> int | None:
         process, self._process = self._process, None
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
         if process is None:
             return None
         if graceful:
@@ -150,43 +157,35 @@ class SpawnedScanner(_WorkerProcess):
         self.spec = spec
         self.timeout = timeout
         self._process: subprocess.Popen | None = None
-        self._send: Connection | None = None
-        self._receive: Connection | None = None
 
-    def _open_channels(self) -> tuple[Connection, Connection] | None:
-        if self._send is None or self._receive is None:
-            return None
-        return self._send, self._receive
-
-    def _channels(self) -> tuple[Connection, Connection]:
-        if self._process is None or self._process.poll() is not None:
-            self._stop()
-            self._spawn()
-        assert self._send is not None and self._receive is not None
-        return self._send, self._receive
-
-    def _spawn(self) -> None:
+    def _start(self) -> Link:
         from_parent, to_child = os.pipe()  # (read end, write end)
         from_child, to_parent = os.pipe()
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "scanner.isolation", str(from_parent), str(to_parent)],
-            pass_fds=(from_parent, to_parent),
-            stdin=subprocess.DEVNULL,
-        )
-        os.close(from_parent)
-        os.close(to_parent)
-        self._send = Connection(to_child, readable=False)
-        self._receive = Connection(from_child, writable=False)
-        self._send.send(self.spec)
-        if not self._receive.poll(self.START_TIMEOUT_S) or self._receive.recv() != _READY:
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "scanner.isolation", str(from_parent), str(to_parent)],
+                pass_fds=(from_parent, to_parent),
+                stdin=subprocess.DEVNULL,
+            )
+        except OSError:
+            for fd in (to_child, from_child):
+                os.close(fd)
+            raise
+        finally:
+            os.close(from_parent)
+            os.close(to_parent)
+        link = Connection(to_child, readable=False), Connection(from_child, writable=False)
+        self._link = link  # closed by _stop if the worker does not start
+        link[0].send(self.spec)
+        if not link[1].poll(self.START_TIMEOUT_S) or link[1].recv() != _READY:
             raise EOFError("the worker did not start")
+        return link
 
-    def _stop(self, graceful: bool = False) -> int | None:
+    def _alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def _end(self, graceful: bool) -> int | None:
         process, self._process = self._process, None
-        for conn in (self._send, self._receive):
-            if conn is not None:
-                conn.close()
-        self._send = self._receive = None
         if process is None:
             return None
         if graceful:
@@ -208,6 +207,20 @@ def _spawned_main(argv: list[str]) -> None:
     scanner = receive.recv().build()
     scanner.analyzer.prepare()
     send.send(_READY)
+    _serve_paths(scanner, receive, send)
+
+
+def _serve(scanner: Scanner, conn: Connection, parent_end: Connection) -> None:
+    """The forked worker. It closes its inherited copy of the parent's end of the pipe,
+    so the parent's death reads as end-of-file here, and asks the kernel to kill it with
+    the parent (a scan killed with SIGKILL must not leave an orphan holding files open)."""
+    parent_end.close()
+    _die_with_parent()
+    _serve_paths(scanner, conn, conn)
+
+
+def _serve_paths(scanner: Scanner, receive: Connection, send: Connection) -> None:
+    """Scan each path received, send the results back, until None or end of file."""
     while True:
         try:
             path = receive.recv()
@@ -216,24 +229,6 @@ def _spawned_main(argv: list[str]) -> None:
         if path is None:
             return
         send.send(scanner.scan_file(Path(path)))
-
-
-def _serve(scanner: Scanner, conn: Connection, parent_end: Connection) -> None:
-    """The worker: scan each path it is sent, send the results back, until None.
-
-    It closes its inherited copy of the parent's end of the pipe, so the parent's
-    death reads as end-of-file here, and asks the kernel to kill it with the parent
-    (a scan killed with SIGKILL must not leave an orphan holding files open)."""
-    parent_end.close()
-    _die_with_parent()
-    while True:
-        try:
-            path = conn.recv()
-        except EOFError:
-            return
-        if path is None:
-            return
-        conn.send(scanner.scan_file(Path(path)))
 
 
 def _die_with_parent() -> None:

@@ -2,11 +2,11 @@
 
 The coordinator (this process) walks the tree, decides what needs scanning and
 writes the inventory; it sends batches of paths to the cluster, and every
-worker, which must see the share at the same mount path, builds the scanner
-from the ``ScanSpec`` once (cached per worker process) and sends back the
-``FileResult``s: masked values and keyed fingerprints only (raw values only
-when the scan asked for them). A batch whose worker dies is retried on another
-(``retries``). Results are yielded in the order the files were given.
+worker, which must see the share at the same mount path, scans them with a
+scanner built from the ``ScanSpec`` and sends back the ``FileResult``s: masked
+values and keyed fingerprints only (raw values only when the scan asked for
+them). A batch whose worker dies is retried on another (``retries``). Results
+are yielded in the order the files were given.
 
 Dask worker processes may not fork (they are daemonic and run threads), so each
 worker thread hands its files to a ``SpawnedScanner``: a separate interpreter that
