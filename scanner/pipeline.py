@@ -66,7 +66,7 @@ class ScanOptions:
     grade_rules: GradeRules = DEFAULT_GRADE_RULES  # document grades, [doc_grades]
 
 
-CLASSIFY_SAMPLE_CHARS = 200_000
+CLASSIFY_SAMPLE_CHARS = 200_000  # text kept per file for its kind: title, headings, vocabulary
 # What parsers raise on damaged input (beyond the extractors' own CorruptError).
 PARSE_ERRORS = (
     zipfile.BadZipFile,
@@ -80,7 +80,7 @@ PARSE_ERRORS = (
     IndexError,
     UnicodeError,
     RuntimeError,  # zipfile: an encryption flag on a member of a damaged package
-)  # text kept per file for its kind: title, headings, vocabulary
+)
 
 
 class Scanner:
