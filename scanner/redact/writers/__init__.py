@@ -30,17 +30,32 @@ SNIFF_BYTES = 64 * 1024
 
 @dataclass
 class WriteContext:
-    """What a writer may need besides the bytes: the file's display name and limits."""
+    """What a writer may need besides the bytes: the file's display name and limits.
+
+    ``dropped`` collects what the copy leaves out (an orphan part, an embedded file, a
+    PDF's JavaScript, a mail's preamble): writers rebuild a copy from what they understand
+    and say here what they did not carry over. The list is shared with nested files, whose
+    entries are prefixed with their member name, and is shown to the user and audited.
+    """
 
     path: str
     limits: Limits = field(default_factory=Limits)
     depth: int = 0
+    dropped: list[str] = field(default_factory=list)
+    prefix: str = ""  # "member!" for a nested file's entries in ``dropped``
+
+    def drop(self, what: str) -> None:
+        """Record that ``what`` (a part name, a kind of content; never a value) was left out."""
+        self.dropped.append(self.prefix + what)
 
     def rewrite_member(self, name: str, data: bytes, rewriter: TextRewriter) -> bytes:
         """Rewrite a file inside this one (a mail attachment) with the writer for its type."""
         if self.depth >= self.limits.max_depth:
             raise RedactionError(f"{name}: nested deeper than {self.limits.max_depth} levels")
-        child = WriteContext(f"{self.path}!{name}", self.limits, self.depth + 1)
+        child = WriteContext(
+            f"{self.path}!{name}", self.limits, self.depth + 1, self.dropped,
+            f"{self.prefix}{name}!",
+        )
         return rewrite_bytes(data, rewriter, child)
 
 
