@@ -107,7 +107,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     rewrite_properties(package, rewriter)
     rewrite_custom_xml(package, rewriter)
     rewrite_embedded(package, rewriter, ctx)
-    return package.to_bytes()
+    return package.to_bytes(rewriter, ctx)
 
 
 def _stories(package: Package, main: str) -> Iterator[tuple[str, str]]:

@@ -19,6 +19,7 @@ reached: the verification step re-extracts the output with them.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import zipfile
@@ -43,7 +44,7 @@ from scanner.extract.ooxml import (
 )
 from scanner.limits import MB, Limits
 from scanner.redact.edits import RedactionError, TextRewriter, apply_to_runs
-from scanner.redact.writers import WriteContext
+from scanner.redact.writers import WriteContext, rebuild
 
 Element = Any  # an lxml element
 
@@ -146,20 +147,19 @@ class Package:
             if r.type in types and not r.external and r.target in self
         ]
 
-    def to_bytes(self) -> bytes:
-        """The package with changed parts re-serialised, every other member as it was."""
+    def to_bytes(self, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
+        """The copy, rebuilt from an allow list (``rebuild``): the parts this writer
+        parsed or replaced, rewritten where their text changed, and of the rest only
+        what ``rebuild`` checks (XML text and attributes, images without metadata)."""
+        handled: dict[str, bytes] = {}
         for part in self.parts.values():
-            if part.dirty:
-                self.replaced[part.name] = serialize(part.root)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as target:
-            target.comment = self.archive.comment
-            for info in self.archive.infolist():
-                data = self.replaced.get(info.filename)
-                if data is None:
-                    data = self.read(info.filename)
-                target.writestr(_copy_info(info), data, compress_type=info.compress_type)
-        return buffer.getvalue()
+            handled[part.name] = serialize(part.root) if part.dirty else self.read(part.name)
+        handled.update(self.replaced)
+        members = [
+            rebuild.Member(info, functools.partial(self.read, info.filename))
+            for info in self.archive.infolist()
+        ]
+        return rebuild.rebuild(members, handled, rewriter, ctx, self.archive.comment)
 
 
 def _resolve(folder: str, target: str) -> str:
@@ -167,16 +167,6 @@ def _resolve(folder: str, target: str) -> str:
     if target.startswith("/"):
         return posixpath.normpath(target.lstrip("/"))
     return posixpath.normpath(posixpath.join(folder, target))
-
-
-def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A fresh header with the member's name, time, attributes and compression."""
-    copy = zipfile.ZipInfo(info.filename, info.date_time)
-    copy.compress_type = info.compress_type
-    copy.external_attr = info.external_attr
-    copy.create_system = info.create_system
-    copy.comment = info.comment
-    return copy
 
 
 def serialize(root: Element) -> bytes:

@@ -81,7 +81,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     rewrite_hyperlink_targets(package, rewriter, "ppt/")
     rewrite_properties(package, rewriter)
     rewrite_embedded(package, rewriter, ctx)
-    return package.to_bytes()
+    return package.to_bytes(rewriter, ctx)
 
 
 def _location(name: str, locations: dict[str, str]) -> str | None:
