@@ -20,7 +20,10 @@ class Limits:
     max_ratio: float = 200.0  # uncompressed / compressed size of one member
     max_members: int = 10_000  # members of one archive
     max_depth: int = 4  # archives within archives (and mails within mails)
-    file_timeout_s: float = 120.0  # one file's extraction and analysis
+    file_timeout_s: float = 120.0  # one file's extraction and analysis (or redaction)
+    # a compressed text (app.log.gz) longer than this uncompressed is streamed in chunks,
+    # as a big plain text file is, instead of being held whole
+    stream_text_mb: float = 32.0
 
     @property
     def max_file_bytes(self) -> int:

@@ -23,6 +23,7 @@ generator and add one ``FormatSpec`` line to ``_formats()``.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -258,6 +259,10 @@ def is_textual(mime: str) -> bool:
 
 def refine_mime(data: bytes, mime: str) -> str:
     """Correct libmagic where it is known to be wrong for this share's files."""
+    if mime == "application/octet-stream" and data.startswith(ZIP_SIGNATURE):
+        # libmagic gives up on a zip whose first part is a deflated ``mimetype`` (its zero
+        # bytes would then pass for UTF-16 text): the signature says zip
+        mime = "application/zip"
     if mime == "application/zip":
         return refine_zip_mime(data, mime)
     if mime == "application/octet-stream" and looks_like_utf16(data[:8192]):
@@ -265,6 +270,7 @@ def refine_mime(data: bytes, mime: str) -> str:
     return mime
 
 
+ZIP_SIGNATURE = b"PK\x03\x04"
 # What a ZIP container really is, by the part that only that format has.
 _ZIP_KINDS = (
     ("word/document.xml", _OOXML + "wordprocessingml.document"),
@@ -273,19 +279,37 @@ _ZIP_KINDS = (
 )
 
 
+# An OpenDocument ``mimetype`` part is one short line (the standard stores it uncompressed):
+# only this much of it is ever inflated, whatever size it declares.
+MIMETYPE_PEEK_BYTES = 100
+
+
 def refine_zip_mime(data: bytes, mime: str) -> str:
     """libmagic calls an OOXML or ODF file ``application/zip`` when its parts are in an
     unusual order; look at the parts to tell."""
     if mime != "application/zip":
         return mime
+    from scanner.extract.archive import read_head  # archive imports this module
+
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+            info = archive.NameToInfo.get("mimetype")
+            if info is not None:
+                head = read_head(archive, info, MIMETYPE_PEEK_BYTES)
+                declared = head.decode("ascii", "replace").strip()
                 if declared.startswith("application/vnd.oasis.opendocument."):
                     return declared
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        KeyError,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        zlib.error,  # a damaged deflate stream in the mimetype part
+    ):
         return mime
     for part, kind in _ZIP_KINDS:
         if part in names:

@@ -13,6 +13,13 @@ Every read is bounded by ``Limits``:
   shared across nested archives (``Budget``);
 * ``max_depth`` nesting, enforced by the pipeline.
 
+Every read of a zip member anywhere in the extractors goes through ``read_member``
+(or ``read_head`` for a peek): the declared sizes are checked first, then the
+member is inflated block by block so that a member whose declared sizes lie
+stops at the limit instead of inflating whole. A single compressed text
+(``app.log.gz``) longer than ``stream_text_mb`` is not held: its decompressed
+text is decoded and analysed in overlapping chunks, like a big plain text file.
+
 A member that breaks a per-member limit or is encrypted is reported on its own
 (``a.zip!secret.docx: encrypted: not scanned``) and the rest of the archive is
 still scanned; an archive that breaks an archive-wide limit stops there.
@@ -22,6 +29,8 @@ RAR has no maintained open library here and is reported as unsupported.
 from __future__ import annotations
 
 import bz2
+import codecs
+import copy
 import gzip
 import io
 import lzma
@@ -29,7 +38,8 @@ import posixpath
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from scanner.extract import (
     CorruptError,
@@ -41,9 +51,14 @@ from scanner.extract import (
     Source,
     UnsupportedError,
 )
-from scanner.limits import MB
+from scanner.limits import MB, Budget, Limits
 
 READ_BLOCK = 1 * MB
+# zipfile inflates LZMA members without an output bound: one read of n compressed bytes
+# can give thousands of times n, so those are read a few kilobytes at a time
+SMALL_BLOCK = 4096
+RAW_BLOCK = 64 * 1024  # compressed bytes fed at a time to our own bzip2 inflater
+SNIFF_BYTES = 64 * 1024
 
 
 class ArchiveLimitExceeded(LimitExceeded):
@@ -63,13 +78,8 @@ def extract_zip(source: Source) -> Iterator[Item]:
             if info.flag_bits & 0x1:
                 yield _refused(info.filename, EncryptedError(), skipped=True)
                 continue
-            problem = _declared_size_problem(source, info.file_size, info.compress_size)
-            if problem:
-                yield _refused(info.filename, LimitExceeded(problem), skipped=True)
-                continue
             try:
-                with archive.open(info) as fh:
-                    data = _read_bounded(source, fh, info.compress_size)
+                data = read_member(archive, info, source.limits, source.budget)
             except ArchiveLimitExceeded:
                 raise
             except LimitExceeded as exc:
@@ -122,14 +132,33 @@ def extract_tar(source: Source) -> Iterator[Item]:
 
 def extract_compressed(source: Source) -> Iterator[Item]:
     """A single compressed file (report.csv.gz, data.bz2, dump.xz); a compressed tar
-    is unpacked as a tar."""
+    is unpacked as a tar. A text longer than ``stream_text_mb`` uncompressed is streamed:
+    its findings are the compressed file's own, located by line."""
     opener = _DECOMPRESSORS[source.mime]
     name = posixpath.basename(source.path.rsplit("!", 1)[-1])
     stem, dot, ext = name.rpartition(".")
     inner = stem if dot and ext.lower() in ("gz", "bz2", "xz", "tgz") else name + ".out"
+    limits = source.limits
+    threshold = min(limits.max_member_bytes, int(limits.stream_text_mb * MB))
     try:
         with opener(source.stream()) as fh:
-            data = _read_bounded(source, fh, len(source.data))
+            blocks = _file_blocks(fh, READ_BLOCK)
+            reader = BoundedReader(blocks, limits, source.budget, len(source.data))
+            head = reader.read(threshold + 1)
+            if len(head) <= threshold or _is_tar(head):
+                data = head + reader.read()
+            else:
+                encoding = _text_encoding(head)
+                if not encoding:
+                    data = head + reader.read()
+                else:
+                    reader.hold = False  # streamed: only the ratio limit applies
+                    yield Notice(
+                        f"{inner}: more than {threshold / MB:g} MB uncompressed: its text "
+                        "was streamed and scanned as plain text"
+                    )
+                    yield from streamed_text(head, reader.blocks(), encoding)
+                    return
     except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
         raise CorruptError(f"not a readable compressed file ({exc})") from None
     if _is_tar(data):
@@ -140,6 +169,61 @@ def extract_compressed(source: Source) -> Iterator[Item]:
         )
     else:
         yield Member(inner, data)
+
+
+def _text_encoding(head: bytes) -> str:
+    """The encoding of a decompressed head that is text, "" when it is not text."""
+    import magic  # imported here: only streamed compressed files need it
+
+    from scanner.decode import DecodeError, detect_encoding
+    from scanner.extract import is_textual, refine_mime
+
+    try:
+        mime = refine_mime(head[:SNIFF_BYTES], magic.from_buffer(head[:SNIFF_BYTES], mime=True))
+    except magic.MagicException:
+        return ""
+    if not is_textual(mime):
+        return ""
+    try:
+        return detect_encoding(head[:SNIFF_BYTES])
+    except DecodeError:
+        return ""
+
+
+def streamed_text(head: bytes, rest: Iterable[bytes], encoding: str) -> Iterator[Item]:
+    """Text decoded block by block and cut into overlapping chunks (``overlapping_chunks``):
+    memory stays bounded whatever its length. Bytes that do not decode are replaced
+    (what follows may still hold client data) and a notice says where."""
+    from scanner.extract.text import overlapping_chunks
+
+    notes: list[str] = []
+
+    def pieces() -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        offset = 0
+        for block in _prepend(head, rest):
+            state = decoder.getstate()
+            try:
+                yield decoder.decode(block)
+            except UnicodeDecodeError:
+                notes.append(
+                    f"bytes not valid {encoding} in the block at byte {offset}: "
+                    "replaced by U+FFFD, the rest was scanned"
+                )
+                decoder = codecs.getincrementaldecoder(encoding)("replace")
+                decoder.setstate(state)
+                yield decoder.decode(block)
+            offset += len(block)
+        yield decoder.decode(b"", final=True)
+
+    yield from overlapping_chunks(pieces())
+    for note in notes:
+        yield Notice(note)
+
+
+def _prepend(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
 
 
 _DECOMPRESSORS = {
@@ -174,7 +258,7 @@ def extract_7z(source: Source) -> Iterator[Item]:
             if problem:
                 yield _refused(entry.filename, LimitExceeded(problem), skipped=True)
             elif not source.budget.take(entry.uncompressed):
-                raise ArchiveLimitExceeded(_budget_message(source))
+                raise ArchiveLimitExceeded(_budget_message(source.limits))
             else:
                 wanted.append(entry.filename)
         if not wanted:
@@ -196,7 +280,7 @@ def extract_7z(source: Source) -> Iterator[Item]:
         for name in wanted:
             data = _product(factory, name)
             if len(data) > source.limits.max_member_bytes:  # the declared size lied
-                yield _refused(name, LimitExceeded(_member_message(source)), skipped=True)
+                yield _refused(name, LimitExceeded(_member_message(source.limits)), skipped=True)
                 continue
             yield Member(name, data)
 
@@ -224,40 +308,172 @@ def _check_count(source: Source, count: int) -> None:
 
 
 def _declared_size_problem(source: Source, size: int, compressed: int | None) -> str:
-    limits = source.limits
+    return declared_size_problem(source.limits, size, compressed)
+
+
+def declared_size_problem(limits: Limits, size: int, compressed: int | None) -> str:
+    """Why a member's declared sizes already break the limits, or "" (they may lie: the
+    read is bounded too)."""
     if size > limits.max_member_bytes:
-        return _member_message(source)
+        return _member_message(limits)
     if compressed is not None and compressed > 0 and size / compressed > limits.max_ratio:
         return f"compression ratio {size / compressed:.0f}:1 > {limits.max_ratio:g}:1 (zip bomb?)"
     return ""
 
 
+class BoundedReader:
+    """A member's uncompressed bytes, block by block, stopped as soon as a limit breaks.
+
+    ``hold`` (the bytes are kept in memory): the member limit and the budget of the
+    whole file apply. Always: the ratio to ``compressed`` (when known), after the
+    first megabyte. Raises ``LimitExceeded`` (this member) or ``ArchiveLimitExceeded``.
+    """
+
+    def __init__(
+        self,
+        blocks: Iterator[bytes],
+        limits: Limits,
+        budget: Budget | None,
+        compressed: int | None = None,
+        hold: bool = True,
+    ) -> None:
+        self._source = blocks
+        self.limits = limits
+        self.budget = budget
+        self.compressed = compressed
+        self.hold = hold
+        self.total = 0
+        self._pending = b""
+
+    def blocks(self) -> Iterator[bytes]:
+        """The remaining bytes, each block checked before it is handed out."""
+        if self._pending:
+            block, self._pending = self._pending, b""
+            yield block
+        for block in self._source:
+            self._check(len(block))
+            yield block
+
+    def read(self, size: int = -1) -> bytes:
+        """At most ``size`` more bytes (all when negative), within the limits."""
+        chunks: list[bytes] = []
+        have = 0
+        for block in self.blocks():
+            if 0 <= size < have + len(block):
+                cut = size - have
+                chunks.append(block[:cut])
+                self._pending = block[cut:]
+                break
+            chunks.append(block)
+            have += len(block)
+        return b"".join(chunks)
+
+    def _check(self, size: int) -> None:
+        limits = self.limits
+        self.total += size
+        if self.hold and self.total > limits.max_member_bytes:
+            raise LimitExceeded(_member_message(limits))
+        ratio_known = self.compressed and self.total > MB
+        if ratio_known and self.total / self.compressed > limits.max_ratio:
+            raise LimitExceeded(f"compression ratio over {limits.max_ratio:g}:1 (zip bomb?)")
+        if self.hold and self.budget is not None and not self.budget.take(size):
+            raise ArchiveLimitExceeded(_budget_message(limits))
+
+
+def read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget | None
+) -> bytes:
+    """A zip member whole, within the limits: the declared size and ratio are checked
+    before anything is inflated, and the inflation itself stops at the member limit,
+    the ratio or the budget of the whole file, since declared sizes can lie. For every
+    extractor that needs a member (or a package part) in memory.
+
+    Raises ``LimitExceeded`` (this member), ``ArchiveLimitExceeded`` (the budget) or
+    what zipfile raises for a damaged member (``BadZipFile``, ``zlib.error`` …).
+    """
+    problem = declared_size_problem(limits, info.file_size, info.compress_size)
+    if problem:
+        raise LimitExceeded(problem)
+    return BoundedReader(member_blocks(archive, info), limits, budget, info.compress_size).read()
+
+
+def read_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> bytes:
+    """The first ``size`` bytes of a member (at most), inflating only about that much."""
+    blocks = member_blocks(archive, info, min(max(size, 1), READ_BLOCK))
+    return BoundedReader(blocks, Limits(), None, hold=False).read(size)
+
+
+def read_declared(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo) -> bytes:
+    """A member whose declared size the caller has already held to the limits (as
+    ``ooxml.open_package`` does for a package's parts): at most that many bytes are
+    inflated, in blocks, whatever the compressed stream really holds."""
+    info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
+    return read_head(archive, info, info.file_size)
+
+
+def member_blocks(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, block: int = READ_BLOCK
+) -> Iterator[bytes]:
+    """A member's uncompressed bytes in blocks of at most about ``block`` bytes.
+
+    zipfile bounds what it inflates per read for stored and deflated members only: a
+    bzip2 member is inflated here with an output bound, an LZMA one read in small
+    steps (at most a few tens of MB per step even for a crafted stream).
+    """
+    if info.compress_type == zipfile.ZIP_BZIP2:
+        yield from _bzip2_blocks(archive, info, block)
+        return
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        block = min(block, SMALL_BLOCK)
+    with archive.open(info) as fh:
+        yield from _file_blocks(fh, block)
+
+
+def _file_blocks(fh: BinaryIO, block: int) -> Iterator[bytes]:
+    while True:
+        data = fh.read(block)
+        if not data:
+            return
+        yield data
+
+
+def _bzip2_blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, block: int) -> Iterator[bytes]:
+    """A bzip2 member inflated with an output bound (zipfile has none: 4 KB of bzip2 can
+    inflate to gigabytes in one call); its CRC is checked at the end as zipfile would."""
+    raw = copy.copy(info)
+    raw.compress_type = zipfile.ZIP_STORED
+    raw.file_size = info.compress_size
+    del raw.CRC  # the compressed bytes are read as they are; the CRC is checked below
+    inflater = bz2.BZ2Decompressor()
+    crc = 0
+    with archive.open(raw) as fh:
+        while not inflater.eof:
+            data = b""
+            if inflater.needs_input:
+                data = fh.read(RAW_BLOCK)
+                if not data:
+                    raise EOFError("truncated bzip2 member")
+            out = inflater.decompress(data, max_length=block)
+            crc = zlib.crc32(out, crc)
+            if out:
+                yield out
+    if crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+
+
 def _read_bounded(source: Source, fh, compressed: int | None) -> bytes:
     """Read a member, stopping as soon as it breaks a limit (declared sizes can lie)."""
-    limits = source.limits
-    chunks: list[bytes] = []
-    total = 0
-    while True:
-        block = fh.read(READ_BLOCK)
-        if not block:
-            return b"".join(chunks)
-        total += len(block)
-        if total > limits.max_member_bytes:
-            raise LimitExceeded(_member_message(source))
-        if compressed and total / compressed > limits.max_ratio and total > MB:
-            raise LimitExceeded(f"compression ratio over {limits.max_ratio:g}:1 (zip bomb?)")
-        if not source.budget.take(len(block)):
-            raise ArchiveLimitExceeded(_budget_message(source))
-        chunks.append(block)
+    reader = BoundedReader(_file_blocks(fh, READ_BLOCK), source.limits, source.budget, compressed)
+    return reader.read()
 
 
-def _member_message(source: Source) -> str:
-    return f"member larger than {source.limits.max_member_mb:g} MB uncompressed"
+def _member_message(limits: Limits) -> str:
+    return f"member larger than {limits.max_member_mb:g} MB uncompressed"
 
 
-def _budget_message(source: Source) -> str:
+def _budget_message(limits: Limits) -> str:
     return (
-        f"archive contents larger than {source.limits.max_archive_total_mb:g} MB "
+        f"archive contents larger than {limits.max_archive_total_mb:g} MB "
         "uncompressed in total (zip bomb?)"
     )
 

@@ -39,6 +39,7 @@ from defusedxml import DefusedXmlException
 from lxml import etree
 
 from scanner.extract import CorruptError, EncryptedError, LimitExceeded, Member, Notice, Source
+from scanner.extract.archive import read_declared
 from scanner.limits import MB
 from scanner.models import Segment, SegmentKind
 
@@ -208,7 +209,7 @@ def small_part(archive: zipfile.ZipFile, name: str, forbid_dtd: bool = False) ->
     if info is None or info.file_size > SMALL_PART_BYTES:
         return None
     try:
-        return SafeET.fromstring(archive.read(info), forbid_dtd=forbid_dtd)
+        return SafeET.fromstring(read_declared(archive, info), forbid_dtd=forbid_dtd)
     except DAMAGED:
         return None
 

@@ -66,6 +66,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import COMMENTS_NS
 
 from scanner.extract import CorruptError, Item, Notice, Source
+from scanner.extract.archive import read_declared
 from scanner.extract.ooxml import DAMAGED, archive_properties, open_package
 from scanner.models import Segment, SegmentKind
 
@@ -145,7 +146,7 @@ def _comments(title: str, sheet_path: str | None, archive: zipfile.ZipFile) -> I
     for rel in get_dependents(archive, rels_path).find(COMMENTS_NS):
         if rel.target not in archive.NameToInfo:
             continue
-        comments = CommentSheet.from_tree(SafeET.fromstring(archive.read(rel.target)))
+        comments = CommentSheet.from_tree(SafeET.fromstring(read_declared(archive, rel.target)))
         authors = list(comments.authors.author) if comments.authors else []
         for record in comments.commentList:
             where = f"sheet {title} cell {record.ref} 批注"
