@@ -12,7 +12,29 @@ are often slightly malformed. What is covered, in document order:
   targets such as ``mailto:`` (``第 N 页 链接``);
 * document properties (``属性 author``, ``属性 title`` …);
 * AcroForm field values, located by the field's full name (``表单 联系人.电话``)
-  with the field name as context, the way a column header labels a cell.
+  with the field name as context, the way a column header labels a cell;
+* the places a PDF hides text from a reader, found by one walk over every
+  object of the latest revision (direct dictionaries and arrays inside an
+  object included, indirect references not followed — each object is visited
+  once in its own right):
+
+  - embedded files — the ``/EmbeddedFiles`` name tree, file-attachment
+    annotations (``/FS``), associated files (``/AF``), any file specification
+    with an ``/EF`` — handed back as attachments (``Member`` with
+    ``in_path=False``: findings stay with the PDF, ``附件 名单.txt 第 2 行``),
+    their description as ``附件 名单.txt 说明`` and any other file name they
+    carry (``/F`` beside ``/UF``, the name tree's key) as ``附件 名单.txt 文件名``;
+    an attachment over ``max_member_mb`` or the file's byte budget is refused
+    and noted, the rest of the PDF still read;
+  - XMP metadata streams (``/Metadata``) of the document (``文档 XMP 元数据``),
+    of a page (``第 3 页 XMP 元数据``) or of any other object (``对象 12 XMP 元数据``),
+    read as XML: element text and attribute values;
+  - JavaScript (every action dictionary with ``/JS``: the ``/JavaScript`` name
+    tree, ``/OpenAction``, ``/AA`` additional actions, link actions, ``/Next``
+    chains), located ``脚本 N`` with line numbers.
+
+  The redaction writer removes all of these from a copy; the scan reports
+  them so that what a copy must lose is known and can be verified.
 
 Encrypted PDFs are opened with the empty user password first: many
 "protected" PDFs only restrict printing or copying and open without a
@@ -30,22 +52,33 @@ resort.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 
+from scanner.decode import DecodeError, decode
 from scanner.extract import (
     CorruptError,
     EncryptedError,
     Item,
     LimitExceeded,
+    Member,
     Notice,
     Source,
     UnsupportedError,
 )
+from scanner.extract.markup import extract_xml
 from scanner.models import Segment, SegmentKind
 
 # Form fields nest (a field's /Kids); hostile files can nest without end or loop.
@@ -53,6 +86,14 @@ MAX_FIELD_DEPTH = 32
 PROPERTIES = ("/Author", "/Title", "/Subject", "/Keywords", "/Creator")
 # Widgets are form fields (read from the AcroForm); a popup repeats its parent's text.
 SKIPPED_ANNOTATIONS = frozenset({"/Widget", "/Popup"})
+# The walk over every object: how deep into one object's direct dictionaries and arrays,
+# and how many values in all (a hostile file can hold millions of numbers in one array).
+MAX_WALK_DEPTH = 32
+MAX_WALK_VALUES = 5_000_000
+# Name trees nest (/Kids); hostile ones loop or nest without end.
+MAX_NAME_TREE_DEPTH = 32
+# The keys of a file specification that name the file, most specific first.
+FILE_NAME_KEYS = ("/UF", "/F", "/Unix", "/DOS", "/Mac")
 # What pypdf raises on malformed input besides its own errors.
 _PARSE_ERRORS = (
     PyPdfError,
@@ -83,6 +124,7 @@ def extract(source: Source) -> Iterator[Item]:
         yield from _page(page, number, too_complex)
     yield from _properties(reader)
     yield from _form_fields(reader)
+    yield from _hidden_places(reader, pages, source)
 
 
 def _open(source: Source) -> PdfReader:
@@ -233,8 +275,285 @@ def _field_value(raw: Any) -> str:
     return _text(value)
 
 
+# --- hidden places: embedded files, XMP streams, JavaScript --------------------------------
+
+
+@dataclass
+class _Hidden:
+    """What the walk over every object found, in object order."""
+
+    files: list[DictionaryObject] = field(default_factory=list)  # file specifications with /EF
+    metadata: list[tuple[int, Any]] = field(default_factory=list)  # (owner object, /Metadata)
+    scripts: list[Any] = field(default_factory=list)  # /JS values: strings or streams
+    values: int = 0  # values visited, against MAX_WALK_VALUES
+
+
+def _hidden_places(reader: PdfReader, pages: list[Any], source: Source) -> Iterator[Item]:
+    found = _Hidden()
+    try:
+        for idnum, obj in _objects(reader):
+            _visit(obj, idnum, found, 0)
+    except _WalkLimit:
+        yield Notice(f"more than {MAX_WALK_VALUES} values in the objects: the rest not searched")
+    names = _embedded_file_keys(reader)
+    yield from _attachments(found.files, names, source)
+    yield from _xmp_streams(found.metadata, _owner_labels(reader, pages))
+    yield from _scripts(found.scripts)
+
+
+class _WalkLimit(Exception):
+    """The walk visited ``MAX_WALK_VALUES`` values."""
+
+
+def _objects(reader: PdfReader) -> Iterator[tuple[int, Any]]:
+    """Every object of the latest revision, by object number; unreadable ones skipped."""
+    try:
+        ids = {(idnum, gen) for gen, table in reader.xref.items() for idnum in table}
+        ids |= {(idnum, 0) for idnum in reader.xref_objStm}
+    except _PARSE_ERRORS:
+        return
+    for idnum, gen in sorted(ids):
+        try:
+            obj = IndirectObject(idnum, gen, reader).get_object()
+        except _PARSE_ERRORS:
+            continue
+        if isinstance(obj, DictionaryObject | ArrayObject):
+            yield idnum, obj
+
+
+def _visit(value: Any, owner: int, found: _Hidden, depth: int) -> None:
+    """Note the hidden places in one object's direct values; references are not followed
+    (the object they point to is visited in its own right)."""
+    found.values += 1
+    if found.values > MAX_WALK_VALUES:
+        raise _WalkLimit
+    if depth > MAX_WALK_DEPTH:
+        return
+    if isinstance(value, DictionaryObject):
+        if "/EF" in value:
+            found.files.append(value)
+        if "/JS" in value:
+            found.scripts.append(dict.get(value, "/JS"))
+        if "/Metadata" in value:
+            found.metadata.append((owner, dict.get(value, "/Metadata")))
+        children: Any = dict.values(value)
+    elif isinstance(value, ArrayObject):
+        children = list.__iter__(value)
+    else:
+        return
+    for child in children:
+        if isinstance(child, DictionaryObject | ArrayObject):
+            _visit(child, owner, found, depth + 1)
+
+
+# --- embedded files -------------------------------------------------------------------
+
+
+def _attachments(
+    specs: list[DictionaryObject], keys: dict[int, str], source: Source
+) -> Iterator[Item]:
+    """Each embedded file once (two specifications may share one stream), with the
+    specification's description and other names."""
+    seen: set[int] = set()
+    number = 0
+    for spec in specs:
+        stream_ref, stream = _embedded_stream(spec)
+        if stream is None or (stream_ref is not None and stream_ref in seen):
+            continue
+        if stream_ref is not None:
+            seen.add(stream_ref)
+        number += 1
+        if number > source.limits.max_members:
+            yield Notice(f"more than {source.limits.max_members} embedded files: the rest not read")
+            return
+        names = _file_names(spec, keys.get(id(spec), ""))
+        name = _attachment_name(names, number)
+        yield _embedded_member(name, stream, source)
+        label = f"附件 {name}"
+        for other in names:
+            if other != name:
+                yield Segment(other, f"{label} 文件名", SegmentKind.METADATA, context=("文件名",))
+        description = _text(spec.get("/Desc"))
+        if description:
+            yield Segment(description, f"{label} 说明", SegmentKind.METADATA, context=("说明",))
+
+
+def _embedded_stream(spec: DictionaryObject) -> tuple[int | None, StreamObject | None]:
+    """The stream of a file specification's /EF (its /UF or /F entry) and its number."""
+    try:
+        files = _resolve(spec.get("/EF"))
+        if not isinstance(files, DictionaryObject):
+            return None, None
+        for key in ("/UF", "/F", *sorted(k for k in files if k not in ("/UF", "/F"))):
+            raw = dict.get(files, key)
+            stream = _resolve(raw)
+            if isinstance(stream, StreamObject):
+                return (raw.idnum if isinstance(raw, IndirectObject) else None), stream
+    except _PARSE_ERRORS:
+        pass
+    return None, None
+
+
+def _file_names(spec: DictionaryObject, key: str) -> list[str]:
+    """The distinct names a file specification gives its file, the name tree's key last."""
+    names: list[str] = []
+    for raw in [*(spec.get(k) for k in FILE_NAME_KEYS), key]:
+        name = _text(raw)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _attachment_name(names: list[str], number: int) -> str:
+    """The first declared name without any directory part; a made-up one if none."""
+    for declared in names:
+        name = re.split(r"[\\/]", declared)[-1].strip()
+        if name:
+            return name
+    return f"嵌入文件 {number}"
+
+
+def _embedded_member(name: str, stream: StreamObject, source: Source) -> Member:
+    """The file's bytes, or a refused member when it is over the limits or unreadable."""
+    limit = source.limits.max_member_bytes
+    try:
+        data = stream.get_data()
+    except LimitReachedError:
+        error = LimitExceeded("embedded file larger than the decompression limit")
+        return Member(name, b"", in_path=False, error=str(error), skipped=True)
+    except _PARSE_ERRORS as exc:
+        error = CorruptError(f"embedded file unreadable ({_reason(exc)})")
+        return Member(name, b"", in_path=False, error=str(error))
+    if len(data) > limit:
+        error = LimitExceeded(f"embedded file larger than {source.limits.max_member_mb:g} MB")
+        return Member(name, b"", in_path=False, error=str(error), skipped=True)
+    if not source.budget.take(len(data)):  # decompressed bytes count, as in archives
+        total = source.limits.max_archive_total_mb
+        error = LimitExceeded(f"embedded files larger than {total:g} MB in all")
+        return Member(name, b"", in_path=False, error=str(error), skipped=True)
+    return Member(name, data, in_path=False)
+
+
+def _embedded_file_keys(reader: PdfReader) -> dict[int, str]:
+    """The /EmbeddedFiles name tree's key of each file specification, by the identity of
+    the specification object (pypdf hands out one object per PDF object, direct or not)."""
+    try:
+        names = _resolve(reader.trailer["/Root"].get("/Names"))
+        tree = _resolve(names.get("/EmbeddedFiles")) if isinstance(names, DictionaryObject) else None
+    except _PARSE_ERRORS:
+        return {}
+    keys: dict[int, str] = {}
+    for key, value in _name_tree(tree, 0, set()):
+        keys.setdefault(id(_resolve(value)), key)
+    return keys
+
+
+def _name_tree(node: Any, depth: int, seen: set[int]) -> Iterator[tuple[str, Any]]:
+    """(key, raw value) pairs of a name tree, loops and runaway nesting cut off."""
+    if not isinstance(node, DictionaryObject) or depth > MAX_NAME_TREE_DEPTH:
+        return
+    try:
+        pairs = _resolve(node.get("/Names"))
+        if isinstance(pairs, ArrayObject):
+            for index in range(0, len(pairs) - 1, 2):
+                yield _text(pairs[index]), list.__getitem__(pairs, index + 1)
+        kids = _resolve(node.get("/Kids"))
+        if not isinstance(kids, ArrayObject):
+            return
+        for kid in list.__iter__(kids):
+            if isinstance(kid, IndirectObject):
+                if kid.idnum in seen:
+                    continue
+                seen.add(kid.idnum)
+            yield from _name_tree(_resolve(kid), depth + 1, seen)
+    except _PARSE_ERRORS:
+        return
+
+
+# --- XMP metadata and JavaScript ------------------------------------------------------
+
+
+def _owner_labels(reader: PdfReader, pages: list[Any]) -> dict[int, str]:
+    """``文档`` for the catalog, ``第 N 页`` for each page, by object number."""
+    labels: dict[int, str] = {}
+    for number, page in enumerate(pages, 1):
+        reference = getattr(page, "indirect_reference", None)
+        if reference is not None:
+            labels.setdefault(reference.idnum, f"第 {number} 页")
+    try:
+        root = dict.get(reader.trailer, "/Root")
+        if isinstance(root, IndirectObject):
+            labels[root.idnum] = "文档"
+    except _PARSE_ERRORS:
+        pass
+    return labels
+
+
+def _xmp_streams(metadata: list[tuple[int, Any]], owners: dict[int, str]) -> Iterator[Item]:
+    """Each metadata stream once, as XML: element text and attribute values."""
+    seen: set[int] = set()
+    for owner, raw in metadata:
+        if isinstance(raw, IndirectObject):
+            if raw.idnum in seen:
+                continue
+            seen.add(raw.idnum)
+        label = f"{owners.get(owner, f'对象 {owner}')} XMP 元数据"
+        try:
+            data = _stream_data(raw)
+        except _PARSE_ERRORS as exc:
+            yield Notice(f"{label}: unreadable ({_reason(exc)}), not scanned")
+            continue
+        if data:
+            yield from _xml_segments(data, label)
+
+
+def _xml_segments(data: bytes, label: str) -> Iterator[Segment]:
+    try:
+        text = decode(data)[0]
+    except DecodeError:
+        text = data.decode("utf-8", "replace")
+    for segment in extract_xml(Source("xmp.xml", text.encode("utf-8"), "text/xml")):
+        if segment.context and segment.context[0].startswith("xmlns"):
+            continue  # a namespace URI, never client information
+        location = f"{label} {segment.location}".rstrip()
+        yield Segment(segment.text, location, SegmentKind.METADATA, context=segment.context)
+
+
+def _scripts(scripts: list[Any]) -> Iterator[Item]:
+    number = 0
+    for raw in scripts:
+        try:
+            value = _resolve(raw)
+            code = _decoded(_stream_data(raw)) if isinstance(value, StreamObject) else _text(value)
+        except _PARSE_ERRORS as exc:
+            yield Notice(f"脚本 {number + 1}: unreadable ({_reason(exc)}), not scanned")
+            continue
+        if code.strip():
+            number += 1
+            yield Segment(code, f"脚本 {number}", first_line=1, context=("JavaScript",))
+
+
+def _decoded(data: bytes) -> str:
+    """Bytes of a PDF text (a string pypdf left as bytes, a script stream): UTF-16 with its
+    mark, UTF-8 or a Chinese code page as detected, else Latin-1, which keeps ASCII and
+    digits (what phone and ID numbers are made of) whatever the bytes were meant to be."""
+    try:
+        return decode(data)[0]
+    except DecodeError:
+        return data.decode("latin-1")
+
+
+def _stream_data(raw: Any) -> bytes:
+    """A stream's decoded bytes, empty when it is not a stream; pypdf caps decompression,
+    so a bomb raises ``LimitReachedError`` here."""
+    stream = _resolve(raw)
+    return stream.get_data() if isinstance(stream, StreamObject) else b""
+
+
 def _text(raw: Any) -> str:
     value = _resolve(raw)
+    if isinstance(value, bytes):  # a string pypdf could not decode (raw UTF-8, GBK)
+        return _decoded(bytes(value)).strip()
     if isinstance(value, NameObject) or not isinstance(value, str):
         return ""
     return str(value).strip()

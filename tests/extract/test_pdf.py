@@ -1,5 +1,6 @@
 """PDF: page text by page and line, image-only pages, annotations, form fields,
-document properties, encryption and broken files.
+document properties, the hidden places (embedded files, file attachments, XMP streams
+of the document, a page or any object, JavaScript), encryption and broken files.
 
 Fixtures are drawn with reportlab in its built-in CID font STSong-Light: pypdf
 reads the Chinese back without any system font installed.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from io import BytesIO
 
 import magic
+import pymupdf
 import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase import pdfmetrics
@@ -17,8 +19,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen import canvas
 
-from scanner.extract import CorruptError, EncryptedError, Notice, Source
+from scanner.extract import CorruptError, EncryptedError, Member, Notice, Source
 from scanner.extract import pdf as pdf_extractor
+from scanner.limits import Limits
 from scanner.models import Segment, SegmentKind
 
 FONT = "STSong-Light"
@@ -200,3 +203,204 @@ def test_a_content_stream_over_budget_is_parsed_once_however_many_pages_share_it
     reason = "too complex (Reached maximum number of tokens per stream.), not scanned"
     assert found == [("Notice", f"第 {n} 页: {reason}") for n in (1, 2, 3)]
     assert len(calls) == 1
+
+
+# --- hidden places: embedded files, attachments, XMP streams, JavaScript ------------------
+# Each fixture is a two-page PDF built with PyMuPDF with one value planted in one place a
+# reader does not see; the redaction writer's tests reuse them (tests/redact/test_pdf_writer.py).
+
+
+def plain_pdf() -> pymupdf.Document:
+    doc = pymupdf.open()
+    for text in ("minutes", "page two"):
+        doc.new_page().insert_text((72, 72), text)
+    return doc
+
+
+def xmp(value: str) -> bytes:
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF'
+        ' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>联系电话 '
+        f"{value}</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+    ).encode("utf-8")
+
+
+def new_stream(doc: pymupdf.Document, dictionary: str, data: bytes) -> int:
+    xref = doc.get_new_xref()
+    doc.update_object(xref, dictionary)
+    doc.update_stream(xref, data)  # compressed by MuPDF
+    return xref
+
+
+def add_metadata(doc: pymupdf.Document, owner: int, value: str) -> None:
+    stream = new_stream(doc, "<< /Type /Metadata /Subtype /XML >>", xmp(value))
+    doc.xref_set_key(owner, "Metadata", f"{stream} 0 R")
+
+
+def script(code: str) -> str:
+    return f"<< /S /JavaScript /JS {pymupdf.get_pdf_str(code)} >>"
+
+
+def link(doc: pymupdf.Document) -> int:
+    page = doc[0]
+    rect = pymupdf.Rect(72, 200, 200, 220)
+    page.insert_link({"kind": pymupdf.LINK_URI, "from": rect, "uri": "https://example.com/"})
+    return next(x for x, kind, _ in page.annot_xrefs() if kind == pymupdf.PDF_ANNOT_LINK)
+
+
+def with_embedded_file(doc: pymupdf.Document) -> None:
+    data = "联系人 13812345678".encode()
+    doc.embfile_add("名单.txt", data, desc="身份证 11010519491231002X")
+
+
+def with_attachment_annotation(doc: pymupdf.Document) -> None:
+    data = "电话 13900001111".encode()
+    annot = doc[0].add_file_annot((300, 300), data, "电话.txt", desc="备用 13712345678")
+    annot.set_info(content="请联系 13698765432", title="审稿人 13500001111")
+    annot.update()
+
+
+def with_document_xmp(doc: pymupdf.Document) -> None:
+    doc.set_xml_metadata(xmp("13600001111").decode("utf-8"))
+
+
+def with_page_xmp(doc: pymupdf.Document) -> None:
+    add_metadata(doc, doc[1].xref, "13500001111")
+
+
+def with_font_xmp(doc: pymupdf.Document) -> None:
+    add_metadata(doc, doc[0].get_fonts()[0][0], "13300001111")
+
+
+def with_named_script(doc: pymupdf.Document) -> None:
+    action = doc.get_new_xref()
+    doc.update_object(action, script("app.alert('15800001111');"))
+    tree = doc.get_new_xref()
+    doc.update_object(tree, f"<< /Names [(init) {action} 0 R] >>")
+    doc.xref_set_key(doc.pdf_catalog(), "Names/JavaScript", f"{tree} 0 R")
+
+
+def with_open_action_script(doc: pymupdf.Document) -> None:
+    doc.xref_set_key(doc.pdf_catalog(), "OpenAction", script("var tel = '18600001111';"))
+
+
+def with_page_actions(doc: pymupdf.Document) -> None:
+    doc.xref_set_key(doc[0].xref, "AA", f"<< /O {script('var tel = 13300001111;')} >>")
+
+
+def with_link_script(doc: pymupdf.Document) -> None:
+    doc.xref_set_key(link(doc), "A", script("var tel = '17700001111';"))
+
+
+def with_annotation_script_stream(doc: pymupdf.Document) -> None:
+    """A script in a compressed stream, UTF-16BE with its mark, on an annotation's /AA."""
+    code = b"\xfe\xff" + "// 身份证 11010519491231002X".encode("utf-16-be")
+    stream = new_stream(doc, "<< >>", code)
+    annotation = link(doc)
+    doc.xref_set_key(annotation, "AA", f"<< /E << /S /JavaScript /JS {stream} 0 R >> >>")
+
+
+# place → (planting function, the scan's findings as (entity type, location))
+HIDDEN_PLACES = {
+    "embedded file": (
+        with_embedded_file,
+        {("PHONE_NUMBER", "附件 名单.txt 第 1 行"), ("CN_RESIDENT_ID", "附件 名单.txt 说明")},
+    ),
+    "file attachment annotation": (
+        with_attachment_annotation,
+        {
+            ("PHONE_NUMBER", "附件 电话.txt 第 1 行"),
+            ("PHONE_NUMBER", "附件 电话.txt 说明"),
+            ("PHONE_NUMBER", "第 1 页 批注 1"),
+            ("PHONE_NUMBER", "第 1 页 批注 1 作者"),
+        },
+    ),
+    "document XMP": (with_document_xmp, {("PHONE_NUMBER", "文档 XMP 元数据")}),
+    "page XMP": (with_page_xmp, {("PHONE_NUMBER", "第 2 页 XMP 元数据")}),
+    "font XMP": (with_font_xmp, {("PHONE_NUMBER", "对象 5 XMP 元数据")}),
+    "JavaScript name tree": (with_named_script, {("PHONE_NUMBER", "脚本 1 第 1 行")}),
+    "OpenAction script": (with_open_action_script, {("PHONE_NUMBER", "脚本 1 第 1 行")}),
+    "page additional actions": (with_page_actions, {("PHONE_NUMBER", "脚本 1 第 1 行")}),
+    "link script": (with_link_script, {("PHONE_NUMBER", "脚本 1 第 1 行")}),
+    "annotation script stream": (
+        with_annotation_script_stream,
+        {("CN_RESIDENT_ID", "脚本 1 第 1 行")},
+    ),
+}
+
+
+def hidden_place_pdf(place: str) -> bytes:
+    doc = plain_pdf()
+    HIDDEN_PLACES[place][0](doc)
+    return doc.tobytes()
+
+
+def all_hidden_places_pdf() -> bytes:
+    doc = plain_pdf()
+    for plant, _found in HIDDEN_PLACES.values():
+        plant(doc)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("place", HIDDEN_PLACES)
+def test_a_scan_finds_the_value_in_each_hidden_place(make_scanner, place: str) -> None:
+    result, *members = make_scanner().scan_bytes("名单.pdf", hidden_place_pdf(place))
+    assert members == []  # attachments' findings stay with the PDF
+    assert (result.status, result.reason) == ("scanned", "")
+    found = {(f.entity_type, f.location) for f in result.findings}
+    assert found == HIDDEN_PLACES[place][1]
+    assert {f.path for f in result.findings} == {"名单.pdf"}
+
+
+def test_hidden_places_are_read_as_attachments_metadata_and_scripts() -> None:
+    found = items(all_hidden_places_pdf())
+    members = [(m.name, m.data.decode("utf-8"), m.in_path) for m in found if isinstance(m, Member)]
+    assert members == [
+        ("名单.txt", "联系人 13812345678", False),
+        ("电话.txt", "电话 13900001111", False),
+    ]
+    assert described(found) == [
+        ("第 1 页", "minutes"),
+        ("第 1 页 批注 1", "请联系 13698765432"),
+        ("第 1 页 批注 1 作者", "审稿人 13500001111"),
+        ("第 1 页 链接", "https://example.com/"),
+        ("第 2 页", "page two"),
+        ("附件 名单.txt 说明", "身份证 11010519491231002X"),
+        ("附件 电话.txt 说明", "备用 13712345678"),
+        ("文档 XMP 元数据", "联系电话 13600001111"),
+        ("对象 5 XMP 元数据", "联系电话 13300001111"),
+        ("第 2 页 XMP 元数据", "联系电话 13500001111"),
+        ("脚本 1", "var tel = '18600001111';"),
+        ("脚本 2", "var tel = 13300001111;"),
+        ("脚本 3", "app.alert('15800001111');"),
+        ("脚本 4", "var tel = '17700001111';"),
+        ("脚本 5", "// 身份证 11010519491231002X"),
+    ]
+    segments = {s.location: s for s in found if isinstance(s, Segment)}
+    assert segments["第 2 页 XMP 元数据"].kind == SegmentKind.METADATA
+    assert segments["脚本 1"].context == ("JavaScript",)
+
+
+def test_an_embedded_file_over_the_member_limit_is_refused_and_the_rest_read() -> None:
+    doc = plain_pdf()
+    doc.embfile_add("大文件.txt", b"13812345678 " * 2000, desc="备用 13712345678")
+    limits = Limits(max_member_mb=0.01)
+    found = list(pdf_extractor.extract(Source("名单.pdf", doc.tobytes(), "application/pdf", limits)))
+    (member,) = [m for m in found if isinstance(m, Member)]
+    assert (member.name, member.data, member.skipped) == ("大文件.txt", b"", True)
+    assert member.error == "limit exceeded: embedded file larger than 0.01 MB"
+    assert ("附件 大文件.txt 说明", "备用 13712345678") in described(found)
+
+
+def test_embedded_files_draw_on_the_files_byte_budget() -> None:
+    doc = plain_pdf()
+    for number in (1, 2):
+        doc.embfile_add(f"名单{number}.txt", b"13812345678 " * 100)
+    source = Source("名单.pdf", doc.tobytes(), "application/pdf", Limits())
+    source.budget.remaining = 1500  # room for the first file only
+    members = [m for m in pdf_extractor.extract(source) if isinstance(m, Member)]
+    assert [(m.name, len(m.data), m.error) for m in members] == [
+        ("名单1.txt", 1200, ""),
+        ("名单2.txt", 0, "limit exceeded: embedded files larger than 1024 MB in all"),
+    ]
