@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner.atomic import atomic_write
+from scanner.fsio import FileTooLarge, NotRegularFile, open_regular, read_regular
 from scanner.pipeline import Scanner
 from scanner.redact import audit
 from scanner.redact.edits import RedactionError, apply_edits
 from scanner.redact.operators import OperatorError
 from scanner.redact.policy import Policy
 from scanner.redact.rewriters import Change, PolicyRewriter, Restorer
-from scanner.redact.verify import Remaining, verify
+from scanner.redact.verify import Remaining, masked_text, removed_values, verify
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.walk import walk
 
@@ -44,6 +45,7 @@ class Outcome:
     reason: str = ""
     changes: list[Change] = field(default_factory=list)
     remaining: list[Remaining] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # what the rebuilt copy left out
 
     @property
     def ok(self) -> bool:
@@ -74,17 +76,20 @@ def plan_jobs(
     jobs = []
     for file, root in files:
         relative = file.relative_to(root)
+        folders = [_redacted_name(part, name_rewriter, "文件夹名") for part in relative.parts[:-1]]
         name = _redacted_name(relative.name, name_rewriter)
-        jobs.append(Job(file, out_dir / relative.parent / name))
+        jobs.append(Job(file, out_dir.joinpath(*folders, name)))
     return jobs
 
 
-def _redacted_name(name: str, rewriter: PolicyRewriter | None) -> str:
+def _redacted_name(name: str, rewriter: PolicyRewriter | None, where: str = "文件名") -> str:
+    """``name`` with its values replaced, safe as a file or folder name on any share. A
+    folder's name is a name too: 客户A_王芳_13812345678/ must not reach the copy."""
     if rewriter is None:
         return name
     stem, dot, suffix = name.rpartition(".")
-    stem, suffix = (stem, dot + suffix) if stem else (name, "")
-    new = apply_edits(stem, rewriter.edits(stem, "文件名"))
+    stem, suffix = (stem, dot + suffix) if stem and where == "文件名" else (name, "")
+    new = apply_edits(stem, rewriter.edits(stem, where))
     new = "".join("_" if c in '/\\:*?"<>|[]' else c for c in new).strip("_ ") or "redacted"
     return new + suffix
 
@@ -102,19 +107,22 @@ class Redactor:
     ) -> Outcome:
         self.rewriter.reset_counts()
         try:
-            data = job.source.read_bytes()
+            data = read_regular(job.source, self.scanner.limits.max_file_bytes)
             refused = self._refused(job, data)
             if refused:
                 return self._failed(job, refused)
-            redacted = self._rewrite(job, data) if data else data
+            redacted, dropped = self._rewrite(job, data) if data else (data, [])
         except (RedactionError, OperatorError) as exc:
             return self._failed(job, str(exc))
+        except (NotRegularFile, FileTooLarge) as exc:
+            return self._failed(job, exc.reason)
         except OSError as exc:
             return self._failed(job, f"cannot read: {exc.strerror}")
         changes = list(self.rewriter.changes.values())
         if dry_run:
-            return Outcome(job, "planned", changes=changes)
-        remaining = self._verify(job, redacted) if data else []
+            return Outcome(job, "planned", changes=changes, dropped=dropped)
+        removed = self._removed(job, data) if data else set()
+        remaining = self._verify(job, redacted, removed) if data else []
         known: dict[str, str] = {}
         for _ in range(EXTRA_PASSES):
             if not remaining:
@@ -128,24 +136,24 @@ class Redactor:
             self.rewriter.reset_counts()
             self.rewriter.known_values = {v: e for v, e in known.items() if len(v) >= 2}
             try:
-                redacted = self._rewrite(job, data)
+                redacted, dropped = self._rewrite(job, data)
             except (RedactionError, OperatorError) as exc:
                 return self._failed(job, str(exc))
             changes = list(self.rewriter.changes.values())
-            remaining = self._verify(job, redacted)
+            remaining = self._verify(job, redacted, removed)
             if len(remaining) >= before:
                 break  # no progress: report what is left
         if remaining:
-            outcome = Outcome(
-                job, "failed", "verification failed: information remains", changes, remaining
-            )
+            reason = "verification failed: information remains"
+            outcome = Outcome(job, "failed", reason, changes, remaining, dropped)
             self._audit(outcome, data, None)
             return outcome
         try:
             self._write(job, redacted, in_place and backup)
         except OSError as exc:
             return self._failed(job, f"cannot write {job.target}: {exc.strerror}")
-        outcome = Outcome(job, "written" if changes else "unchanged", changes=changes)
+        status = "written" if changes or dropped or redacted != data else "unchanged"
+        outcome = Outcome(job, status, changes=changes, dropped=dropped)
         self._audit(outcome, data, redacted)
         return outcome
 
@@ -161,11 +169,19 @@ class Redactor:
             "(--force --reason '…' to override; the reason goes to the audit log)"
         )
 
-    def _rewrite(self, job: Job, data: bytes) -> bytes:
+    def _rewrite(self, job: Job, data: bytes) -> tuple[bytes, list[str]]:
+        """The rewritten copy and what its writer left out (names masked)."""
         ctx = WriteContext(str(job.source), self.scanner.limits)
-        return rewrite_bytes(data, self.rewriter, ctx)
+        redacted = rewrite_bytes(data, self.rewriter, ctx)
+        return redacted, [masked_text(self.scanner.analyzer, d) for d in ctx.dropped]
 
-    def _verify(self, job: Job, redacted: bytes) -> list[Remaining]:
+    def _removed(self, job: Job, data: bytes) -> set[tuple[str, str]]:
+        """What the scan of the original finds and the policy removes, wherever it is."""
+        return removed_values(
+            self.scanner, data, job.source.name, self.policy, self.rewriter.select
+        )
+
+    def _verify(self, job: Job, redacted: bytes, removed: set[tuple[str, str]]) -> list[Remaining]:
         return verify(
             self.scanner,
             redacted,
@@ -173,12 +189,13 @@ class Redactor:
             self.policy,
             self.rewriter.replaced_values,
             self.rewriter.select,
+            removed,
         )
 
     def _write(self, job: Job, data: bytes, keep_backup: bool) -> None:
         if keep_backup:
             backup = job.source.with_name(job.source.name + BACKUP_SUFFIX)
-            with atomic_write(backup, "wb") as fh, open(job.source, "rb") as original:
+            with atomic_write(backup, "wb") as fh, open_regular(job.source) as original:
                 shutil.copyfileobj(original, fh)
             shutil.copystat(job.source, backup)
         job.target.parent.mkdir(parents=True, exist_ok=True)
@@ -212,6 +229,7 @@ class Redactor:
                 "counts": {c.entity_type: c.count for c in outcome.changes},
                 "forced": self.force_reason,
                 "remaining": [str(r) for r in outcome.remaining],
+                "dropped": outcome.dropped,
             },
         )
 
@@ -224,7 +242,7 @@ def restore(job: Job, key: bytes, limits, audit_log: Path | None) -> Outcome:
         pseudonyms = json.loads(keys_file.read_text("utf-8")).get("pseudonyms", {})
     restorer = Restorer(key, pseudonyms)
     try:
-        data = job.source.read_bytes()
+        data = read_regular(job.source, limits.max_file_bytes)
         restored = rewrite_bytes(data, restorer, WriteContext(str(job.source), limits))
         job.target.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(job.target, "wb") as fh:
@@ -233,6 +251,8 @@ def restore(job: Job, key: bytes, limits, audit_log: Path | None) -> Outcome:
         return Outcome(job, "failed", str(exc))
     except (ValueError, TypeError):
         return Outcome(job, "failed", "cannot decrypt: wrong redaction key or damaged token")
+    except (NotRegularFile, FileTooLarge) as exc:
+        return Outcome(job, "failed", exc.reason)
     except OSError as exc:
         return Outcome(job, "failed", f"cannot read or write: {exc.strerror}")
     if audit_log is not None:
