@@ -439,7 +439,9 @@ def _embedded_file_keys(reader: PdfReader) -> dict[int, str]:
     the specification object (pypdf hands out one object per PDF object, direct or not)."""
     try:
         names = _resolve(reader.trailer["/Root"].get("/Names"))
-        tree = _resolve(names.get("/EmbeddedFiles")) if isinstance(names, DictionaryObject) else None
+        if not isinstance(names, DictionaryObject):
+            return {}
+        tree = _resolve(names.get("/EmbeddedFiles"))
     except _PARSE_ERRORS:
         return {}
     keys: dict[int, str] = {}

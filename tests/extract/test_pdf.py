@@ -246,7 +246,7 @@ def link(doc: pymupdf.Document) -> int:
     page = doc[0]
     rect = pymupdf.Rect(72, 200, 200, 220)
     page.insert_link({"kind": pymupdf.LINK_URI, "from": rect, "uri": "https://example.com/"})
-    return next(x for x, kind, _ in page.annot_xrefs() if kind == pymupdf.PDF_ANNOT_LINK)
+    return [x for x, kind, _ in page.annot_xrefs() if kind == pymupdf.PDF_ANNOT_LINK][-1]
 
 
 def with_embedded_file(doc: pymupdf.Document) -> None:

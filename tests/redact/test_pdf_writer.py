@@ -1,5 +1,7 @@
 """PDF writer: planted values are gone from the text layer, the annotations, the form,
-the properties and every byte of the file; images and other text stay.
+the properties and every byte of the file; images and other text stay. Embedded files,
+file attachments, XMP streams, JavaScript and earlier revisions are dropped, whatever
+the scan found, and named in ``WriteContext.dropped``; the copy is always rebuilt.
 
 Fixtures are drawn with reportlab in its built-in CID font STSong-Light (as in
 tests/extract/test_pdf.py), which stores the text as UCS-2 codes: the byte check
@@ -13,6 +15,7 @@ import struct
 import zlib
 from collections.abc import Sequence
 from io import BytesIO
+from pathlib import Path
 
 import pymupdf
 import pytest
@@ -23,12 +26,13 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen import canvas
 
-from scanner.extract import Source
+from scanner.extract import Member, Source
 from scanner.extract import pdf as pdf_extractor
 from scanner.models import Segment
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers import pdf as pdf_writer
+from tests.extract.test_pdf import HIDDEN_PLACES, all_hidden_places_pdf, hidden_place_pdf
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -170,13 +174,22 @@ def test_a_replacement_is_written_on_the_box_for_restore_to_find() -> None:
     assert found["表单 电话"] == "[电话1]"
 
 
-def test_a_file_without_findings_is_returned_unchanged() -> None:
-    class Nothing:
-        def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
-            return []
+class Nothing:
+    """Finds nothing: what a copy loses must not depend on what the scan found."""
 
+    def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
+        return []
+
+
+def test_a_file_without_findings_is_still_rebuilt() -> None:
     data = build_pdf()
-    assert pdf_writer.rewrite(data, Nothing(), WriteContext("x.pdf")) == data
+    ctx = WriteContext("x.pdf")
+    out = pdf_writer.rewrite(data, Nothing(), ctx)
+    assert out != data  # a copy is never the original's bytes
+    assert ctx.dropped == []
+    assert out.count(b"%%EOF") == 1
+    before = [page.extract_text().strip() for page in PdfReader(BytesIO(data)).pages]
+    assert [page.extract_text().strip() for page in PdfReader(BytesIO(out)).pages] == before
 
 
 def test_encrypted_and_corrupt_pdfs_raise() -> None:
@@ -202,3 +215,131 @@ def test_an_owner_only_password_is_redacted_and_dropped() -> None:
 
 def extract(data: bytes) -> list[object]:
     return list(pdf_extractor.extract(Source("名单.pdf", data, "application/pdf")))
+
+
+# --- hidden places: dropped whatever the scan found -------------------------------------
+
+HIDDEN_VALUES = (
+    "13812345678",
+    "11010519491231002X",
+    "13900001111",
+    "13712345678",
+    "13698765432",
+    "13500001111",
+    "13600001111",
+    "13300001111",
+    "15800001111",
+    "18600001111",
+    "17700001111",
+    "名单.txt",
+    "电话.txt",
+)
+
+HIDDEN_DROPS = {
+    "embedded file": ["pdf: embedded file 1", "pdf: embedded files name tree"],
+    "file attachment annotation": [
+        "pdf: embedded file 1",
+        "pdf: file attachment annotation 1 of page 1",
+    ],
+    "document XMP": ["pdf: XMP metadata of the document"],
+    "page XMP": ["pdf: XMP metadata of page 2"],
+    "font XMP": ["pdf: XMP metadata of object 5"],
+    "JavaScript name tree": ["pdf: JavaScript (Names/JavaScript) of the document"],
+    "OpenAction script": ["pdf: JavaScript (OpenAction) of the document"],
+    "page additional actions": ["pdf: additional actions of page 1"],
+    "link script": ["pdf: JavaScript (A) of object 10"],
+    "annotation script stream": ["pdf: additional actions of object 11"],
+}
+
+
+def assert_no_trace(out: bytes, values: Sequence[str]) -> None:
+    """No value in the file's bytes, in any object or in any decompressed stream."""
+    layers = [out, *all_stream_bytes(out)]
+    for value in values:
+        for encoded in encodings(value):
+            assert not any(encoded in layer for layer in layers), value
+
+
+ORDINARY = re.compile(r"第 \d+ 页( 批注 \d+( 作者)?| 链接)?|属性 .+|表单 .+")
+
+
+def hidden_items(data: bytes) -> list[object]:
+    """What the extractor reads beyond pages, comments, links, properties and forms."""
+    return [
+        item
+        for item in extract(data)
+        if isinstance(item, Member)
+        or (isinstance(item, Segment) and not ORDINARY.fullmatch(item.location))
+    ]
+
+
+def test_every_hidden_place_is_covered_by_a_drop_expectation() -> None:
+    assert set(HIDDEN_DROPS) == set(HIDDEN_PLACES)
+
+
+@pytest.mark.parametrize("place", HIDDEN_PLACES)
+def test_each_hidden_place_is_dropped_and_named(place: str) -> None:
+    data = hidden_place_pdf(place)
+    assert hidden_items(data)  # the extractor reads it …
+    ctx = WriteContext("名单.pdf")
+    out = pdf_writer.rewrite(data, Nothing(), ctx)
+    assert ctx.dropped == HIDDEN_DROPS[place]  # … and the copy names what it dropped
+    assert hidden_items(out) == []
+    assert_no_trace(out, HIDDEN_VALUES)
+    assert [page.get_text() for page in pymupdf.open(stream=out, filetype="pdf")] == [
+        "minutes\n",
+        "page two\n",
+    ]
+
+
+def test_all_hidden_places_together_leave_no_trace() -> None:
+    ctx = WriteContext("名单.pdf")
+    out = pdf_writer.rewrite(all_hidden_places_pdf(), FakeRewriter(), ctx)
+    assert ctx.dropped == [
+        "pdf: embedded file 1",
+        "pdf: embedded file 2",
+        "pdf: embedded files name tree",
+        "pdf: file attachment annotation 1 of page 1",
+        "pdf: JavaScript (Names/JavaScript) of the document",
+        "pdf: JavaScript (OpenAction) of the document",
+        "pdf: XMP metadata of the document",
+        "pdf: additional actions of page 1",
+        "pdf: XMP metadata of object 5",
+        "pdf: XMP metadata of page 2",
+        "pdf: JavaScript (A) of object 20",
+        "pdf: additional actions of object 22",
+    ]
+    assert hidden_items(out) == []
+    assert_no_trace(out, HIDDEN_VALUES)
+
+
+def incrementally_updated_pdf(path: Path) -> bytes:
+    """A PDF whose first revision holds a phone on its page and in its title; a second
+    revision, appended, replaced both."""
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "tel 13812345678")
+    doc.set_metadata({"title": "13900001111"})
+    doc.save(path)
+    doc.close()
+    doc = pymupdf.open(path)
+    page = doc[0]
+    font = page.get_fonts()[0][4]
+    for xref in page.get_contents():
+        doc.update_stream(xref, b"BT /%s 11 Tf 72 770 Td (tel redacted) Tj ET" % font.encode())
+    doc.set_metadata({"title": "minutes"})
+    doc.saveIncr()
+    doc.close()
+    return path.read_bytes()
+
+
+def test_an_earlier_revision_is_not_carried_into_the_copy(tmp_path: Path) -> None:
+    data = incrementally_updated_pdf(tmp_path / "名单.pdf")
+    assert data.count(b"%%EOF") == 2 and b"13900001111" in data
+    latest = "".join(s.text for s in extract(data) if isinstance(s, Segment))
+    assert "13812345678" not in latest and "13900001111" not in latest
+    ctx = WriteContext("名单.pdf")
+    out = pdf_writer.rewrite(data, Nothing(), ctx)
+    assert ctx.dropped == ["pdf: earlier revisions"]
+    assert out.count(b"%%EOF") == 1
+    assert_no_trace(out, ("13812345678", "13900001111"))
+    assert PdfReader(BytesIO(out)).pages[0].extract_text() == "tel redacted"

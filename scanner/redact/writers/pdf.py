@@ -24,21 +24,33 @@ Covered, i.e. every place the PDF extractor (``scanner.extract.pdf``) reads:
 * form field values (``/V`` and ``/DV``, text or list): rewritten; the
   widgets' appearance streams, which draw the old value, are dropped and the
   form asks viewers to redraw them (``/NeedAppearances``);
-* document properties (every string in ``/Info``) and bookmark titles;
-  the XMP metadata stream is deleted (it repeats the properties and no one
-  reads it back here).
+* document properties (every string in ``/Info``) and bookmark titles.
 
-The result is saved with garbage collection and compression, so removed
-strings and superseded objects (earlier incremental revisions) are gone from
-the bytes.
+Dropped, each recorded with ``WriteContext.drop`` (an index or a structural
+name, never a value): every embedded file — any stream an ``/EF`` dictionary
+points to, wherever its file specification sits (``pdf: embedded file 2``),
+the ``/EmbeddedFiles`` name tree with its names and descriptions; file
+attachment and media annotations (``pdf: file attachment annotation 1 of page
+3``); JavaScript — the ``/JavaScript`` name tree, a script ``/OpenAction``,
+every entry whose value holds a ``/JS`` action however deeply nested (a link's
+``/A``, an action chain's ``/Next``), and every ``/AA`` additional-actions
+dictionary; every ``/Metadata`` XMP stream, of the document, a page or any
+other object (``pdf: XMP metadata of page 3``), and ``/AF`` associated files.
+Objects are named by their number in the original (``of object 12``); only
+objects still reachable from the trailer are looked at and reported.
+
+The copy is always rebuilt — never the input's bytes, even when nothing was
+edited — with garbage collection, compression and cleaned content streams, so
+removed strings, dropped objects and every earlier incremental revision
+(``pdf: earlier revisions``) are gone from the bytes.
 
 Not covered: text PyMuPDF does not see as text (glyphs without a Unicode
 mapping, text in Type3 glyph procedures or drawn as vector outlines, text
 outside the page's media box), images (a scanned page stays as it is, as the
-extractor does not read it either), embedded files, page-level XMP streams,
-JavaScript and named destinations. Text PyMuPDF and pypdf read differently
-(spacing) may be found by one and not the other: the verification step
-re-extracts with pypdf and refuses the output if anything is left.
+extractor does not read it either; page thumbnails too), the structure tree's
+alternate texts, and named destinations. Text PyMuPDF and pypdf read
+differently (spacing) may be found by one and not the other: the verification
+step re-extracts with pypdf and refuses the output if anything is left.
 
 A PDF that needs a user password raises ``RedactionError``. One that only
 restricts printing or copying (opens with the empty password) is redacted and
@@ -69,9 +81,35 @@ MIN_FONT_SIZE = 2.0
 MAX_FIELD_DEPTH = 32
 PROPERTIES = ("Author", "Title", "Subject", "Keywords", "Creator", "Producer")
 _REFERENCE = re.compile(r"(\d+) 0 R")
+_ANY_REFERENCE = re.compile(r"(\d+)\s+\d+\s+R(?![A-Za-z])")  # any generation
 # Literal ``(…)`` and hex ``<…>`` strings in a PDF array, e.g. a list box's selected values.
 _PDF_STRING = re.compile(r"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>")
 _ERRORS = (RuntimeError, ValueError, IndexError, KeyError, TypeError)
+# Annotations that carry a file (or media made of files): dropped whole.
+FILE_ANNOTATIONS = frozenset(
+    {
+        pymupdf.PDF_ANNOT_FILE_ATTACHMENT,
+        pymupdf.PDF_ANNOT_SOUND,
+        pymupdf.PDF_ANNOT_MOVIE,
+        pymupdf.PDF_ANNOT_SCREEN,
+        pymupdf.PDF_ANNOT_3D,
+        pymupdf.PDF_ANNOT_RICH_MEDIA,
+    }
+)
+# Entries dropped from every object, and how the drop message names them.
+DROPPED_KEYS = {
+    "AA": "additional actions",
+    "AF": "associated files",
+    "Metadata": "XMP metadata",
+    "EF": "embedded file entry",
+    "Desc": "embedded file description",
+    "JS": "JavaScript (JS)",
+}
+_DELIMITER = r"(?=[\s()<>\[\]{}/%]|$)"
+_SCRIPT = re.compile(r"/JS" + _DELIMITER)  # a JavaScript action's code, however nested
+# An /EF dictionary, direct (group 1: its entries) or a reference to one (group 2).
+_EF_ENTRY = re.compile(r"/EF\s*(?:<<([^<>]*)>>|(\d+)\s+\d+\s+R)")
+_HIDDEN_KEY = re.compile(r"/(?:AA|AF|Metadata|EF|JS)" + _DELIMITER)
 
 
 @dataclass
@@ -88,19 +126,16 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     layout = _open(data)  # a copy without annotations: its text is the content streams'
     try:
         _strip_annotations(layout)
-        changed = False
         for number, page in enumerate(doc, 1):
-            changed |= _redact_page(page, layout[number - 1], rewriter, number)
-            changed |= _rewrite_annotations(doc, page, rewriter, number)
-        changed |= _rewrite_form_fields(doc, rewriter)
-        changed |= _rewrite_properties(doc, rewriter)
-        changed |= _rewrite_outline(doc, rewriter)
-        if doc.get_xml_metadata():
-            doc.del_xml_metadata()
-            changed = True
-        if not changed:
-            return data
-        return doc.tobytes(garbage=4, deflate=True)
+            _redact_page(page, layout[number - 1], rewriter, number)
+            _rewrite_annotations(doc, page, rewriter, number)
+        _rewrite_form_fields(doc, rewriter)
+        _rewrite_properties(doc, rewriter)
+        _rewrite_outline(doc, rewriter)
+        _drop_hidden(doc, ctx)
+        # Always a full rewrite, never the input's bytes: garbage collection drops what
+        # was taken out and every earlier revision; clean rewrites the content streams.
+        return doc.tobytes(garbage=4, deflate=True, clean=True)
     except RedactionError:
         raise
     except _ERRORS as exc:
@@ -418,6 +453,171 @@ def _rewrite_outline(doc: pymupdf.Document, rewriter: TextRewriter) -> bool:
         if xref:
             changed |= _rewrite_string(doc, xref, "Title", rewriter, "书签", "")
     return changed
+
+
+# --- hidden places: attachments, embedded files, JavaScript, XMP, revisions ---------------
+
+
+def _drop_hidden(doc: pymupdf.Document, ctx: WriteContext) -> None:
+    """Take out what the copy must not carry and this writer does not rewrite. Done after
+    the text edits, so the annotations are numbered as the extractor numbers them. Only
+    objects still in use are looked at and reported: the garbage collection on save
+    removes the others (earlier revisions' objects, a deleted annotation's)."""
+    if doc.version_count > 1:  # the full rewrite on save keeps only the latest revision
+        ctx.drop("pdf: earlier revisions")
+    _drop_embedded_files(doc, _reachable(doc), ctx)
+    _drop_content_annotations(doc, ctx)
+    _drop_document_scripts(doc, ctx)
+    owners = _owners(doc)
+    in_use = _reachable(doc)
+    dropped_metadata: set[int] = set()
+    for xref in in_use:
+        owner = owners.get(xref, f"object {xref}")
+        dropped_metadata |= _drop_from_object(doc, xref, owner, ctx)
+    _empty_metadata_streams(doc, in_use, dropped_metadata, ctx)
+
+
+def _reachable(doc: pymupdf.Document) -> list[int]:
+    """The objects the trailer leads to, in object order. A reference-looking token in a
+    string counts too: looking at an object too many is harmless."""
+    limit = doc.xref_length()
+    seen: set[int] = set()
+    todo = [ref for ref in _any_references(doc.pdf_trailer(compressed=True)) if 0 < ref < limit]
+    while todo:
+        xref = todo.pop()
+        if xref in seen:
+            continue
+        seen.add(xref)
+        for ref in _any_references(_object_source(doc, xref)):
+            if 0 < ref < limit and ref not in seen:
+                todo.append(ref)
+    return sorted(seen)
+
+
+def _any_references(source: str) -> list[int]:
+    return [int(number) for number in _ANY_REFERENCE.findall(source)]
+
+
+def _owners(doc: pymupdf.Document) -> dict[int, str]:
+    """How drop messages name an object: the document's catalog, a page, else its number."""
+    owners = {doc.page_xref(number): f"page {number + 1}" for number in range(doc.page_count)}
+    owners[doc.pdf_catalog()] = "the document"
+    return owners
+
+
+def _drop_content_annotations(doc: pymupdf.Document, ctx: WriteContext) -> None:
+    """File attachments and media (sound, movie, screen, 3D, rich media) annotations carry
+    files; they go whole, with their popups."""
+    for page in doc:
+        kept_number = 0
+        for xref, kind, _ident in page.annot_xrefs():
+            kept_number += 1
+            if kind not in FILE_ANNOTATIONS:
+                continue
+            what = "file attachment" if kind == pymupdf.PDF_ANNOT_FILE_ATTACHMENT else "media"
+            page.delete_annot(page.load_annot(xref))
+            ctx.drop(f"pdf: {what} annotation {kept_number} of page {page.number + 1}")
+
+
+def _drop_embedded_files(doc: pymupdf.Document, in_use: list[int], ctx: WriteContext) -> None:
+    """Every stream an /EF dictionary points to, wherever the file specification is (the
+    /EmbeddedFiles name tree, an annotation, /AF, an action), is emptied; the name tree
+    goes, with the names and descriptions it holds."""
+    streams = sorted({ref for xref in in_use for ref in _ef_streams(doc, xref)})
+    for number, stream in enumerate(streams, 1):
+        if doc.xref_is_stream(stream):
+            doc.update_stream(stream, b"")
+        ctx.drop(f"pdf: embedded file {number}")
+    if _null_path(doc, doc.pdf_catalog(), "Names/EmbeddedFiles"):
+        ctx.drop("pdf: embedded files name tree")
+
+
+def _ef_streams(doc: pymupdf.Document, xref: int) -> list[int]:
+    """The object numbers an /EF dictionary in this object refers to (direct or not)."""
+    source = _object_source(doc, xref)
+    refs: list[int] = []
+    for match in _EF_ENTRY.finditer(source):
+        if match.group(1) is not None:  # /EF << /F 9 0 R /UF 9 0 R >>
+            refs.extend(_references(match.group(1)))
+        else:  # /EF 12 0 R: the dictionary is an object of its own
+            refs.extend(_references(_object_source(doc, int(match.group(2)))))
+    return refs
+
+
+def _drop_document_scripts(doc: pymupdf.Document, ctx: WriteContext) -> None:
+    catalog = doc.pdf_catalog()
+    if _null_path(doc, catalog, "Names/JavaScript"):
+        ctx.drop("pdf: JavaScript (Names/JavaScript) of the document")
+    kind, value = doc.xref_get_key(catalog, "OpenAction")
+    if kind == "xref":  # an action object of its own: look into it
+        value = _object_source(doc, _references(value)[0])
+    if kind in ("xref", "dict") and _SCRIPT.search(value):
+        doc.xref_set_key(catalog, "OpenAction", "null")
+        ctx.drop("pdf: JavaScript (OpenAction) of the document")
+
+
+def _drop_from_object(
+    doc: pymupdf.Document, xref: int, owner: str, ctx: WriteContext
+) -> set[int]:
+    """Additional actions, associated files, XMP, embedded-file specifications and any
+    entry that holds JavaScript, in one object; the entries go whole. Returns the
+    metadata streams this object referred to."""
+    if not _HIDDEN_KEY.search(_object_source(doc, xref)):
+        return set()  # most objects: nothing to look at key by key
+    metadata: set[int] = set()
+    for key in doc.xref_get_keys(xref):
+        kind, value = doc.xref_get_key(xref, key)
+        reason = _drop_reason(key, kind, value) if kind != "null" else ""
+        if not reason:
+            continue
+        if key == "Metadata" and kind == "xref":
+            metadata.update(_references(value))
+        doc.xref_set_key(xref, key, "null")
+        ctx.drop(f"pdf: {reason} of {owner}")
+    return metadata
+
+
+def _drop_reason(key: str, kind: str, value: str) -> str:
+    """What an entry is when it must go (``additional actions``), else empty."""
+    if key in DROPPED_KEYS:
+        return DROPPED_KEYS[key]
+    if key == "JS" or (kind in ("dict", "array") and _SCRIPT.search(value)):
+        return f"JavaScript ({key})"
+    if kind in ("dict", "array") and _EF_ENTRY.search(value):
+        return f"embedded file specification ({key})"
+    return ""
+
+
+def _empty_metadata_streams(
+    doc: pymupdf.Document, in_use: list[int], dropped: set[int], ctx: WriteContext
+) -> None:
+    """Every metadata stream in use is emptied: one referenced from somewhere unusual (a
+    direct dictionary inside another entry) is not caught by the key-by-key pass.
+    Those that pass already dropped (``dropped``) are not reported twice."""
+    for xref in in_use:
+        if not doc.xref_is_stream(xref):
+            continue
+        if doc.xref_get_key(xref, "Type") == ("name", "/Metadata") and doc.xref_stream_raw(xref):
+            doc.update_stream(xref, b"")
+            if xref not in dropped:
+                ctx.drop(f"pdf: XMP metadata object {xref}")
+
+
+def _object_source(doc: pymupdf.Document, xref: int) -> str:
+    """An object's source (a stream's dictionary only); empty for a free or broken entry."""
+    try:
+        return doc.xref_object(xref, compressed=True)
+    except _ERRORS:
+        return ""
+
+
+def _null_path(doc: pymupdf.Document, xref: int, path: str) -> bool:
+    """Set the entry at ``path`` to null; True if there was one."""
+    target, key = _target(doc, xref, path)
+    if doc.xref_get_key(target, key)[0] == "null":
+        return False
+    doc.xref_set_key(target, key, "null")
+    return True
 
 
 def _reason(exc: BaseException) -> str:
