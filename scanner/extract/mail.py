@@ -4,8 +4,21 @@ Parsed with the standard library's ``email`` package (``policy.default``),
 which undoes base64 and quoted-printable and RFC 2047/2231 encoded words. What
 is covered, in order:
 
-* the address headers From, To, Cc, Bcc, Reply-To — display names and
-  addresses, one segment per header line (``邮件头 From``) — and Subject;
+* every header of the message, in file order, decoded (RFC 2047 encoded
+  words, RFC 2231 parameters, raw 8-bit bytes), one segment per header line
+  (``邮件头 Received``). Address headers read as ``名 <addr>, …``; address and
+  parameter headers (Content-Type, Content-Disposition) also as their unfolded
+  raw text when that holds words the parsed form lost (comments, group
+  names). The Content-Type ``boundary`` is left out: it is machine-made and a
+  rebuilt copy never carries it. A header name that could itself hold a value
+  (digits runs, odd characters) is shown as ``邮件头 (其他)`` and read with its
+  value, so a location never quotes what it did not analyse;
+* the headers of every MIME part (``邮件部分 2.1 邮件头 Content-Description``,
+  numbered as IMAP does), the preamble and epilogue of every multipart
+  (``邮件前导文本``, ``邮件结尾文本``; nested: ``邮件部分 2 前导文本``) and the
+  content of inline parts that are neither text nor an attachment (a
+  multipart without a boundary, ``邮件部分 3 内容``); delivery reports'
+  header blocks count as parts;
 * every inline text part: ``text/plain`` as ``邮件正文``, ``text/html`` through
   the HTML extractor's parser as ``邮件正文 (HTML)`` (its attribute and line
   locations appended), other text such as ``text/calendar`` invitations as
@@ -41,7 +54,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from email import errors as email_errors
 from email import message_from_bytes, policy
-from email.headerregistry import AddressHeader, HeaderRegistry
+from email.header import decode_header
+from email.headerregistry import AddressHeader, HeaderRegistry, ParameterizedMIMEHeader
 from email.message import EmailMessage, Message
 
 from scanner.decode import DecodeError, decode
@@ -60,6 +74,17 @@ from scanner.models import Segment, SegmentKind
 
 ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To")
 BODY = "邮件正文"
+HEADER = "邮件头"
+PART = "邮件部分"
+# A header name shown in locations and drop notes as written: letters, digits and hyphens
+# without a run of four digits, so no phone, ID or address can hide in it.
+SAFE_HEADER_NAME = re.compile(r"(?!.*\d{4})[A-Za-z][A-Za-z0-9-]{0,59}")
+OTHER_HEADER_NAME = "(其他)"
+_BOUNDARY_PARAM = re.compile(r";\s*boundary\s*=\s*(?:\"[^\"]*\"|[^;\s]*)", re.IGNORECASE)
+# An RFC 2231 parameter (``filename*=gb2312''%D6%D0``, continued ``name*0*=``): the parsed
+# header shows it decoded, so its raw form alone is no reason to read the raw text too.
+_RFC2231_PARAM = re.compile(r";\s*[\w-]+\*(?:\d+\*?)?\s*=\s*(?:\"[^\"]*\"|[^;\s]*)")
+_RFC822 = ("message/rfc822", "message/global")
 # Declared charset → the codec that reads what mail clients really send under that name.
 CHARSET_ALIASES = {
     "gb2312": "gb18030",
@@ -122,6 +147,7 @@ def extract(source: Source) -> Iterator[Item]:
         raise LimitExceeded("MIME parts nested too deep to parse") from exc
     _refuse_encrypted(message)
     yield from _headers(message)
+    yield from _structure(message)
     yield from _parts(message, source)
 
 
@@ -137,12 +163,71 @@ def _refuse_encrypted(message: Message) -> None:
 
 
 def _headers(message: Message) -> Iterator[Segment]:
-    for name in (*ADDRESS_HEADERS, "Subject"):
-        for raw_name, raw in message.raw_items():
-            if raw_name.lower() == name.lower():
-                text = _header_text(name, raw)
-                if text:
-                    yield Segment(text, f"邮件头 {name}", SegmentKind.METADATA, context=(name,))
+    """The message's own headers: ``邮件头 Subject``."""
+    yield from header_segments(message, HEADER)
+
+
+def header_segments(part: Message, prefix: str) -> Iterator[Segment]:
+    """Every header of ``part`` in file order, decoded, located ``{prefix} {name}``."""
+    for raw_name, raw in part.raw_items():
+        label = header_label(raw_name)
+        for text in header_texts(raw_name, raw):
+            if label == OTHER_HEADER_NAME:  # the name is read too: it may be where a value hides
+                text = f"{_name_words(raw_name)}: {text}"
+            yield Segment(text, f"{prefix} {label}", SegmentKind.METADATA, context=(label,))
+
+
+def header_label(name: str) -> str:
+    """The header's name as written when it cannot hold a value, else ``(其他)``."""
+    return name if SAFE_HEADER_NAME.fullmatch(name) else OTHER_HEADER_NAME
+
+
+def _name_words(name: str) -> str:
+    """A header name's words apart (``X-138…`` → ``X 138…``): recognizers see a value glued
+    to a hyphen as part of a longer code."""
+    return " ".join(re.split(r"[\W_]+", repair_header(name))).strip()
+
+
+def header_texts(name: str, raw: str) -> list[str]:
+    """What a header says: its parsed form for addresses and parameters (decoded), and
+    the unfolded raw text with encoded words decoded wherever parsing could lose words."""
+    plain = decoded_header(raw)
+    try:
+        header = POLICY.header_fetch_parse(name, raw)
+    except _HEADER_ERRORS:  # the stdlib's header parser has choked on hostile input before
+        header = None
+    if not isinstance(header, (AddressHeader, ParameterizedMIMEHeader)):
+        return [plain] if plain else []
+    parsed = _header_text(name, raw)
+    if name.lower() == "content-type":  # machine-made, never carried into a rebuilt copy
+        parsed, plain = _BOUNDARY_PARAM.sub("", parsed), _BOUNDARY_PARAM.sub("", plain)
+    texts = [parsed] if parsed else []
+    if plain and _words(_RFC2231_PARAM.sub("", plain)) - _words(parsed):
+        # a comment, a group name, a parameter the parser dropped: words only the raw text has
+        texts.append(plain)
+    return texts
+
+
+def decoded_header(raw: str) -> str:
+    """A header's unfolded text with RFC 2047 encoded words and 8-bit bytes decoded."""
+    value = repair_header(" ".join(raw.split()))
+    try:
+        chunks = decode_header(value)
+    except (email_errors.HeaderParseError, ValueError, UnicodeError):
+        return value.strip()
+    out: list[str] = []
+    for data, charset in chunks:
+        if isinstance(data, str):
+            out.append(data)
+        elif charset is None:  # the plain runs between encoded words
+            out.append(data.decode("raw-unicode-escape", "replace"))
+        else:
+            out.append(data.decode(_codec(charset) or "utf-8", "replace"))
+    return "".join(out).strip()
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text))
 
 
 def _header_text(name: str, raw: str) -> str:
@@ -157,6 +242,63 @@ def _header_text(name: str, raw: str) -> str:
         return str(header).strip()
     except _HEADER_ERRORS:  # the stdlib's header parser has choked on hostile input before
         return repair_header(" ".join(raw.split())).strip()
+
+
+# --- structure: part headers, preambles, epilogues --------------------------------------
+
+
+def numbered_parts(message: Message) -> Iterator[tuple[str, Message]]:
+    """Every part below the message with its IMAP-style number (``2.1``), in document
+    order: multiparts' children and delivery reports' header blocks, not the insides of
+    attached mails (those are scanned as attachments). Iterative, as ``_leaves`` is."""
+    stack: list[tuple[str, Message]] = [("", message)]
+    while stack:
+        number, part = stack.pop()
+        if number:
+            yield number, part
+        children = part.get_payload() if part.get_content_type() not in _RFC822 else None
+        if isinstance(children, list):
+            prefix = f"{number}." if number else ""
+            numbered = [(f"{prefix}{i}", child) for i, child in enumerate(children, start=1)]
+            stack.extend(reversed([(n, c) for n, c in numbered if isinstance(c, Message)]))
+
+
+def _structure(message: Message) -> Iterator[Item]:
+    """Where a mail hides text outside its bodies: part headers, preambles, epilogues."""
+    yield from _fringes(message, "邮件")
+    if not message.is_multipart():
+        yield from _inline_content(message, "1")
+    for number, part in numbered_parts(message):
+        yield from header_segments(part, f"{PART} {number} {HEADER}")
+        yield from _fringes(part, f"{PART} {number} ")
+        if not part.is_multipart():
+            yield from _inline_content(part, number)
+
+
+def _fringes(part: Message, prefix: str) -> Iterator[Item]:
+    """A multipart's preamble and epilogue: text no mail client shows."""
+    for text, name in ((part.preamble, "前导文本"), (part.epilogue, "结尾文本")):
+        if text and text.strip():
+            data = text.encode("utf-8", "surrogateescape")  # 8-bit bytes kept by the parser
+            location = f"{prefix}{name}"
+            decoded, notice = decode_body(data, None, location)
+            if notice:
+                yield notice
+            yield from text_segments(decoded, location)
+
+
+def _inline_content(part: Message, number: str) -> Iterator[Item]:
+    """An inline part that is neither text nor an attachment (a multipart without a
+    boundary, a message/partial): no client shows it, but it holds bytes."""
+    if part.get_content_maintype() == "text" or _is_attachment(part):
+        return  # read as a body or handed back as an attachment
+    payload = part.get_payload(decode=True) or b""
+    if payload.strip():
+        location = f"{PART} {number} 内容"
+        text, notice = decode_body(payload, part.get_content_charset(), location)
+        if notice:
+            yield notice
+        yield from text_segments(text, location)
 
 
 # --- parts ------------------------------------------------------------------------------
@@ -197,7 +339,7 @@ def _is_attachment(part: Message) -> bool:
     return (
         part.get_filename() is not None
         or part.get_content_disposition() == "attachment"
-        or part.get_content_type() in ("message/rfc822", "message/global")
+        or part.get_content_type() in _RFC822
         or part.get_content_maintype() not in ("text", "message", "multipart")
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import email.charset
+from dataclasses import dataclass
 from email.message import Message
 from email.mime.application import MIMEApplication
 from email.mime.message import MIMEMessage
@@ -106,14 +107,46 @@ def described(found: list[object]) -> list[tuple[str, ...]]:
     return out
 
 
+def without_headers(found: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """What a test of bodies looks at: everything but the header segments."""
+    return [item for item in found if "邮件头" not in item[0]]
+
+
 def test_headers_bodies_and_attachments_in_document_order() -> None:
+    """Every header of the message, then every part's headers (numbered as IMAP does),
+    then bodies and attachments. (Before headers were read everywhere, only the address
+    headers and Subject were: this list grew with them.)"""
     found = items(sample_eml())
     assert described(found) == [
+        ("邮件头 Content-Type", "multipart/mixed"),
+        ("邮件头 MIME-Version", "1.0"),
         ("邮件头 From", "朱镕基 <zhu@example.com>"),
         ("邮件头 To", "张伟 <zw@example.com>, lina@example.com"),
         ("邮件头 Cc", "陳大文 <chan@example.com.hk>"),
         ("邮件头 Reply-To", "pr@example.com"),
         ("邮件头 Subject", "报价单 13812345678"),
+        ("邮件部分 1 邮件头 Content-Type", "multipart/alternative"),
+        ("邮件部分 1 邮件头 MIME-Version", "1.0"),
+        ("邮件部分 1.1 邮件头 Content-Type", 'text/plain; charset="gb2312"'),
+        ("邮件部分 1.1 邮件头 MIME-Version", "1.0"),
+        ("邮件部分 1.1 邮件头 Content-Transfer-Encoding", "base64"),
+        ("邮件部分 1.2 邮件头 Content-Type", 'text/html; charset="utf-8"'),
+        ("邮件部分 1.2 邮件头 MIME-Version", "1.0"),
+        ("邮件部分 1.2 邮件头 Content-Transfer-Encoding", "quoted-printable"),
+        (
+            "邮件部分 2 邮件头 Content-Type",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("邮件部分 2 邮件头 MIME-Version", "1.0"),
+        ("邮件部分 2 邮件头 Content-Transfer-Encoding", "base64"),
+        ("邮件部分 2 邮件头 Content-Disposition", 'attachment; filename="镕基合同.docx"'),
+        ("邮件部分 3 邮件头 Content-Type", "image/png"),
+        ("邮件部分 3 邮件头 MIME-Version", "1.0"),
+        ("邮件部分 3 邮件头 Content-Transfer-Encoding", "base64"),
+        ("邮件部分 3 邮件头 Content-Disposition", 'inline; filename="名片.png"'),
+        ("邮件部分 3 邮件头 Content-ID", "<card@example.com>"),
+        ("邮件部分 4 邮件头 Content-Type", "message/rfc822"),
+        ("邮件部分 4 邮件头 MIME-Version", "1.0"),
         ("邮件正文", "朱镕基先生：\n请回电 13812345678。\n"),
         ("邮件正文 (HTML)", "联系人：李娜"),
         ("邮件正文 (HTML) 第 2 行 <a href>", "mailto:lina@example.com"),
@@ -123,8 +156,8 @@ def test_headers_bodies_and_attachments_in_document_order() -> None:
         ("Member", "转发邮件 3.eml", ""),
     ]
     segments = [s for s in found if isinstance(s, Segment)]
-    assert (segments[0].kind, segments[0].context) == (SegmentKind.METADATA, ("From",))
-    assert [(s.first_line, s.kind) for s in segments[5:7]] == [
+    assert (segments[2].kind, segments[2].context) == (SegmentKind.METADATA, ("From",))
+    assert [(s.first_line, s.kind) for s in segments[26:28]] == [
         (1, SegmentKind.PROSE),
         (1, SegmentKind.PROSE),
     ]
@@ -134,11 +167,10 @@ def test_headers_bodies_and_attachments_in_document_order() -> None:
 
 def test_a_forwarded_mail_comes_back_whole_for_the_mail_extractor() -> None:
     forwarded = [m for m in items(sample_eml()) if isinstance(m, Member)][-1]
-    assert described(items(forwarded.data)) == [
-        ("邮件头 From", "欧阳雪 <ouyang@example.com>"),
-        ("邮件头 Subject", "采访提纲"),
-        ("邮件正文", "记者欧阳雪 13900001111\n"),
-    ]
+    found = described(items(forwarded.data))
+    assert ("邮件头 From", "欧阳雪 <ouyang@example.com>") in found
+    assert ("邮件头 Subject", "采访提纲") in found
+    assert without_headers(found) == [("邮件正文", "记者欧阳雪 13900001111\n")]
 
 
 def test_a_phone_in_a_gbk_body_is_found_on_its_line() -> None:
@@ -181,14 +213,16 @@ def single_part(charset: str | None, payload: bytes, subtype: str = "plain") -> 
 
 def test_mislabelled_and_undeclared_charsets_are_detected_silently() -> None:
     gbk = "请回电 13812345678\n".encode("gbk")
-    assert described(items(single_part("utf-8", gbk)))[1:] == [("邮件正文", "请回电 13812345678\n")]
-    assert described(items(single_part(None, gbk)))[1:] == [("邮件正文", "请回电 13812345678\n")]
-    assert described(items(single_part("x-unknown", "好".encode())))[1:] == [("邮件正文", "好")]
+    expected = [("邮件正文", "请回电 13812345678\n")]
+    assert without_headers(described(items(single_part("utf-8", gbk)))) == expected
+    assert without_headers(described(items(single_part(None, gbk)))) == expected
+    unknown = described(items(single_part("x-unknown", "好".encode())))
+    assert without_headers(unknown) == [("邮件正文", "好")]
 
 
 def test_an_undecodable_body_is_read_with_replacements_and_a_notice() -> None:
     found = described(items(single_part("x-unknown", b"tel \xff\x81\x90 13812345678")))
-    assert found[1:] == [
+    assert without_headers(found) == [
         ("Notice", "邮件正文: charset x-unknown undecodable, unreadable characters replaced"),
         ("邮件正文", "tel \ufffd\ufffd\ufffd 13812345678"),
     ]
@@ -199,7 +233,7 @@ def test_other_text_parts_and_second_bodies_are_numbered() -> None:
     mail.attach(MIMEText("第一段", "plain", "utf-8"))
     mail.attach(MIMEText("第二段", "plain", "utf-8"))
     mail.attach(MIMEText("BEGIN:VCALENDAR\nATTENDEE:lina@example.com\n", "calendar", "utf-8"))
-    assert described(items(mail.as_bytes())) == [
+    assert without_headers(described(items(mail.as_bytes()))) == [
         ("邮件正文", "第一段"),
         ("邮件正文 2", "第二段"),
         ("邮件正文 (calendar)", "BEGIN:VCALENDAR\nATTENDEE:lina@example.com\n"),
@@ -251,7 +285,192 @@ def test_opaque_signed_smime_body_is_handed_back_as_an_attachment() -> None:
         b"From: a@example.com\nContent-Type: application/pkcs7-mime; smime-type=signed-data;"
         b' name="smime.p7m"\nContent-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHAqCA\n'
     )
-    assert described(items(signed)) == [
-        ("邮件头 From", "a@example.com"),
-        ("Member", "smime.p7m", ""),
+    assert without_headers(described(items(signed))) == [("Member", "smime.p7m", "")]
+
+
+# --- hidden places: every header, every part's headers, preambles, epilogues --------------------
+
+PHONE = "13812345678"
+RESIDENT_ID = "11010519491231002X"
+EMAIL = "zhangsan@client-example.cn"
+PLANTED_VALUES = (PHONE, RESIDENT_ID, EMAIL)
+
+
+def hidden_mail(
+    headers: str = "", part_headers: str = "", preamble: str = "", epilogue: str = "",
+    extra_part: str = "",
+) -> bytes:
+    """A small multipart mail with text planted where a mail client shows nothing."""
+    return (
+        "From: pr@example.com\nTo: team@example.com\nSubject: weekly\n"
+        f"{headers}MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"outer\"\n\n"
+        f"{preamble}--outer\nContent-Type: text/plain; charset=utf-8\n{part_headers}\n"
+        "本周会议纪要。\n"
+        f"{extra_part}--outer--\n{epilogue}"
+    ).encode()
+
+
+NESTED_PREAMBLE = (
+    "--outer\nContent-Type: multipart/alternative; boundary=\"inner\"\n\n"
+    f"证件 {RESIDENT_ID}\n--inner\nContent-Type: text/plain\n\nhello\n--inner--\n"
+)
+FORWARDED = (
+    "--outer\nContent-Type: message/rfc822\n\n"
+    f"Received: from mx.example.com (手机 {PHONE})\nFrom: a@example.com\nSubject: fw\n\nhi\n"
+)
+DELIVERY_REPORT = (
+    "--outer\nContent-Type: message/delivery-status\n\n"
+    f"Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: rfc822; {EMAIL}\nAction: failed\n"
+)
+NO_BOUNDARY = f"--outer\nContent-Type: multipart/mixed\n\n手机 {PHONE}\n"
+ATTACHMENT_2231 = (
+    "--outer\nContent-Type: text/plain; charset=utf-8\n"
+    f"Content-Disposition: attachment; filename*=utf-8''{quote(f'名单{PHONE}.txt')}\n\n附件内容\n"
+)
+ATTACHMENT_2047 = (
+    f"--outer\nContent-Type: text/plain; name=\"{encoded_word(f'{RESIDENT_ID}.txt', 'utf-8')}\"\n"
+    "Content-Disposition: attachment\n\n附件内容\n"
+)
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """One hidden place: the mail, what the scan must report there, and what the
+    redaction writer records as left out (None: the place is kept and rewritten)."""
+
+    name: str
+    mail: bytes
+    entity_type: str
+    value: str
+    location: str
+    dropped: str | None
+
+
+HIDDEN = [
+    Hidden("preamble", hidden_mail(preamble=f"证件 {RESIDENT_ID}\n"), "CN_RESIDENT_ID",
+           RESIDENT_ID, "邮件前导文本 第 1 行", "eml: MIME preamble"),
+    Hidden("epilogue", hidden_mail(epilogue=f"\n手机 {PHONE}\n"), "PHONE_NUMBER", PHONE,
+           "邮件结尾文本 第 2 行", "eml: MIME epilogue"),
+    Hidden("nested preamble", hidden_mail(extra_part=NESTED_PREAMBLE), "CN_RESIDENT_ID",
+           RESIDENT_ID, "邮件部分 2 前导文本 第 1 行", "eml: MIME preamble"),
+    Hidden("In-Reply-To", hidden_mail(f"In-Reply-To: <{RESIDENT_ID}@client-example.cn>\n"),
+           "CN_RESIDENT_ID", RESIDENT_ID, "邮件头 In-Reply-To", "eml: header In-Reply-To"),
+    Hidden("References",
+           hidden_mail(f"References: <a1@example.com>\n <{RESIDENT_ID}@client-example.cn>\n"),
+           "CN_RESIDENT_ID", RESIDENT_ID, "邮件头 References", "eml: header References"),
+    Hidden("Received", hidden_mail(
+        "Received: by mx.example.com\n"
+        f"Received: from {PHONE} (mail.client-example.cn [10.0.0.1])\n by mx.example.com\n"
+        "Received: by relay.example.com\n"),
+        "PHONE_NUMBER", PHONE, "邮件头 Received", "eml: header Received (3)"),
+    Hidden("Content-Description", hidden_mail(part_headers=f"Content-Description: {EMAIL}\n"),
+           "EMAIL_ADDRESS", EMAIL, "邮件部分 1 邮件头 Content-Description",
+           "eml: part header Content-Description"),
+    Hidden("X-* header", hidden_mail(f"X-Client-Mobile: {PHONE}\n"), "PHONE_NUMBER", PHONE,
+           "邮件头 X-Client-Mobile", "eml: header X-Client-Mobile"),
+    Hidden("part X-* header", hidden_mail(part_headers=f"X-Owner: 证件 {RESIDENT_ID}\n"),
+           "CN_RESIDENT_ID", RESIDENT_ID, "邮件部分 1 邮件头 X-Owner",
+           "eml: part header X-Owner"),
+    Hidden("Return-Path", hidden_mail(f"Return-Path: <{EMAIL}>\n"), "EMAIL_ADDRESS", EMAIL,
+           "邮件头 Return-Path", "eml: header Return-Path"),
+    Hidden("Message-ID", hidden_mail(f"Message-ID: <{RESIDENT_ID}@client-example.cn>\n"),
+           "CN_RESIDENT_ID", RESIDENT_ID, "邮件头 Message-ID", "eml: header Message-ID"),
+    Hidden("Thread-Topic", hidden_mail(f"Thread-Topic: 回电 {PHONE}\n"), "PHONE_NUMBER", PHONE,
+           "邮件头 Thread-Topic", "eml: header Thread-Topic"),
+    Hidden("Comments (RFC 2047)",
+           hidden_mail(f"Comments: {encoded_word(f'身份证 {RESIDENT_ID}', 'utf-8')}\n"),
+           "CN_RESIDENT_ID", RESIDENT_ID, "邮件头 Comments", "eml: header Comments"),
+    Hidden("Keywords (GB2312 encoded word)",
+           hidden_mail(f"Keywords: {encoded_word(f'客户 {EMAIL}', 'gb2312', 'gbk')}\n"),
+           "EMAIL_ADDRESS", EMAIL, "邮件头 Keywords", "eml: header Keywords"),
+    Hidden("header name", hidden_mail(f"X-{PHONE}: yes\n"), "PHONE_NUMBER", PHONE,
+           "邮件头 (其他)", "eml: header with an unusual name"),
+    Hidden("Date comment", hidden_mail(f"Date: Mon, 1 Jan 2024 10:00:00 +0800 ({PHONE})\n"),
+           "PHONE_NUMBER", PHONE, "邮件头 Date", None),
+    Hidden("address comment", hidden_mail(f"Cc: boss@example.com (手机 {PHONE})\n"),
+           "PHONE_NUMBER", PHONE, "邮件头 Cc", None),
+    Hidden("address group name", hidden_mail(f"Bcc: 证件 {RESIDENT_ID}: boss@example.com;\n"),
+           "CN_RESIDENT_ID", RESIDENT_ID, "邮件头 Bcc", "eml: address group name"),
+    Hidden("Content-Type parameter",
+           hidden_mail(part_headers=f"Content-Type: text/plain; x-owner=\"{PHONE}\"\n"),
+           "PHONE_NUMBER", PHONE, "邮件部分 1 邮件头 Content-Type",
+           "eml: Content-Type parameter"),
+    Hidden("forwarded mail's Received", hidden_mail(extra_part=FORWARDED), "PHONE_NUMBER", PHONE,
+           "附件 转发邮件 1.eml 邮件头 Received", "转发邮件 1.eml!eml: header Received"),
+    Hidden("delivery report", hidden_mail(extra_part=DELIVERY_REPORT), "EMAIL_ADDRESS", EMAIL,
+           "邮件部分 2.2 邮件头 Final-Recipient", "eml: inline message part"),
+    Hidden("multipart without boundary", hidden_mail(extra_part=NO_BOUNDARY), "PHONE_NUMBER",
+           PHONE, "邮件部分 2 内容 第 1 行", "eml: inline multipart part"),
+    # kept places: the writer rewrites them (the rewriter must see the value)
+    Hidden("Reply-To", hidden_mail(f"Reply-To: 张三 <{EMAIL}>\n"), "EMAIL_ADDRESS", EMAIL,
+           "邮件头 Reply-To", None),
+    Hidden("Sender", hidden_mail(f"Sender: {EMAIL}\n"), "EMAIL_ADDRESS", EMAIL, "邮件头 Sender",
+           None),
+    Hidden("filename*= (RFC 2231)", hidden_mail(extra_part=ATTACHMENT_2231), "PHONE_NUMBER",
+           PHONE, "邮件部分 2 邮件头 Content-Disposition", None),
+    Hidden("name= (RFC 2047)", hidden_mail(extra_part=ATTACHMENT_2047), "CN_RESIDENT_ID",
+           RESIDENT_ID, "邮件部分 2 邮件头 Content-Type", None),
+]
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> object:
+    from recognizers.registry import build_recognizers
+    from scanner.analyze import Analyzer
+
+    return Analyzer(build_recognizers())
+
+
+def findings(data: bytes, analyzer: object, prefix: str = "") -> set[tuple[str, str, str]]:
+    """(entity type, value, location) for every detection in the mail and, as the pipeline
+    does, in its attachments (their locations prefixed ``附件 NAME``)."""
+    from scanner.analyze import SegmentLocator
+
+    out: set[tuple[str, str, str]] = set()
+    for item in items(data):
+        if isinstance(item, Segment):
+            for found in analyzer.analyze(item.text, item.context):  # type: ignore[attr-defined]
+                location = SegmentLocator(item).locate(found.start)[0]
+                out.add((found.entity_type, found.value, f"{prefix}{location}"))
+        elif isinstance(item, Member) and item.name.endswith(".eml"):
+            out |= findings(item.data, analyzer, f"{prefix}附件 {item.name} ")
+    return out
+
+
+@pytest.mark.parametrize("place", HIDDEN, ids=[place.name for place in HIDDEN])
+def test_a_value_in_a_hidden_place_is_found_with_its_type_and_location(
+    place: Hidden, analyzer: object
+) -> None:
+    assert (place.entity_type, place.value, place.location) in findings(place.mail, analyzer)
+
+
+def test_hidden_places_are_read_without_the_boundary_and_with_raw_words() -> None:
+    found = described(items(hidden_mail(
+        f"Cc: \"Zhang, San\" <{EMAIL}> (手机 {PHONE})\n",
+        part_headers=f"Content-Description: {EMAIL}\n",
+        preamble="前言\n",
+        epilogue="结尾\n",
+    )))
+    assert found[:9] == [
+        ("邮件头 From", "pr@example.com"),
+        ("邮件头 To", "team@example.com"),
+        ("邮件头 Subject", "weekly"),
+        ("邮件头 Cc", f"Zhang, San <{EMAIL}>"),
+        ("邮件头 Cc", f"\"Zhang, San\" <{EMAIL}> (手机 {PHONE})"),
+        ("邮件头 MIME-Version", "1.0"),
+        ("邮件头 Content-Type", "multipart/mixed"),  # the boundary is not read
+        ("邮件前导文本", "前言"),  # the line break before a boundary belongs to it
+        ("邮件结尾文本", "结尾\n"),
     ]
+    assert found[9:12] == [
+        ("邮件部分 1 邮件头 Content-Type", 'text/plain; charset="utf-8"'),
+        ("邮件部分 1 邮件头 Content-Description", EMAIL),
+        ("邮件正文", "本周会议纪要。"),
+    ]
+
+
+def test_a_header_name_that_could_hold_a_value_is_not_shown_but_read() -> None:
+    found = described(items(hidden_mail(f"X-{PHONE}: yes\nX-Mailer: Foxmail 7.2\n")))
+    assert ("邮件头 (其他)", f"X {PHONE}: yes") in found
+    assert ("邮件头 X-Mailer", "Foxmail 7.2") in found
+    assert not any(PHONE in location for location, *_ in found)
