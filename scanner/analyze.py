@@ -45,6 +45,8 @@ from scanner.models import Detection, Segment
 from scanner.prefilter import Prefilter, build_prefilter
 
 CLIENT = "CLIENT"
+# Characters a reader does not see that split a value for a pattern (138\u200b1234…).
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f]")
 PERSON = "PERSON"
 NAMED_SPANS = frozenset({"ORGANIZATION", "CN_ADDRESS"})  # may hold a client name, never cut it
 Item = tuple[str, tuple[str, ...]]  # (text, external context such as a column header)
@@ -90,11 +92,15 @@ class Analyzer:
         return self.analyze_batch([(text, tuple(context))])[0]
 
     def analyze_batch(self, items: Sequence[Item]) -> list[list[Detection]]:
-        raw = self._recognize_batch(items)
-        return [
-            self._finish(text, ctx, found, self._recognize_one)
-            for (text, ctx), found in zip(items, raw, strict=True)
-        ]
+        # invisible characters (zero-width, soft hyphen) split a value for the recognizers
+        # but not for a reader: analyse without them, report spans in the original text
+        visible = [(strip_invisible(text), ctx) for text, ctx in items]
+        raw = self._recognize_batch([(clean, ctx) for (clean, _), ctx in visible])
+        out = []
+        for ((clean, kept), ctx), found in zip(visible, raw, strict=True):
+            detections = self._finish(clean, ctx, found, self._recognize_one)
+            out.append(_to_original(detections, kept) if kept is not None else detections)
+        return out
 
     def analyze_with_engine(self, text: str, context: Iterable[str] = ()) -> list[Detection]:
         context = tuple(context)
@@ -601,3 +607,24 @@ class SegmentLocator:
         line_start = self._line_starts[index]
         # a chunk that begins inside a line: offsets still count from the line's start
         return location, line_start - seg.first_column if index == 0 else line_start
+
+
+def strip_invisible(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without invisible characters, and the original index of every character
+    kept (None when there was nothing to strip: the common case costs one search)."""
+    if INVISIBLE.search(text) is None:
+        return text, None
+    kept = [i for i, c in enumerate(text) if not INVISIBLE.match(c)]
+    return "".join(text[i] for i in kept), kept
+
+
+def _to_original(detections: list[Detection], kept: list[int]) -> list[Detection]:
+    """Detections on the stripped text moved onto the original (their span covers the
+    invisible characters inside the value; the value stays the visible one)."""
+    return [
+        Detection(
+            d.entity_type, kept[d.start], kept[d.end - 1] + 1, d.score, d.recognizer,
+            d.value, d.client_index,
+        )
+        for d in detections
+    ]

@@ -41,6 +41,7 @@ from email.message import Message
 
 import ahocorasick
 
+from scanner.decode import looks_like_utf16
 from scanner.limits import Limits
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f"), None)
@@ -110,7 +111,10 @@ def _wanted(values: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 def _is_binary(data: bytes) -> bool:
+    """Neither text in an 8-bit encoding nor UTF-16 text (a part of an image, a font)."""
     head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_like_utf16(head):
+        return False
     return b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10
 
 

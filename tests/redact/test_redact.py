@@ -164,6 +164,40 @@ def test_out_dir_mirrors_folders_and_redacts_file_names(tmp_path, notes):
     assert written == ["会议纪要.txt", "客户/联系人1__138____5678_简历.txt"]
 
 
+def test_out_dir_redacts_folder_names_too(tmp_path, notes):
+    folder = notes.parent / f"客户资料_{PHONE}" / "合同"
+    folder.mkdir(parents=True)
+    (folder / "说明.txt").write_text("说明正文\n", encoding="utf-8")
+    out_dir = tmp_path / "outbox"
+    assert redact(str(notes.parent), "--out-dir", str(out_dir), "--policy", "media") == 0
+    written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*"))
+    assert all(PHONE not in path for path in written)
+    assert "客户资料_138____5678/合同/说明.txt" in written
+
+
+def test_a_value_split_by_invisible_characters_is_found_and_removed(tmp_path):
+    source = tmp_path / "通知.txt"
+    source.write_text("请联系手机 138\u200b1234\u00ad5678 确认。\n", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    assert redact(str(source), "-o", str(out), "--policy", "media") == 0
+    copy = out.read_text(encoding="utf-8")
+    assert "5678" in copy and "1234" not in copy  # masked as 138****5678
+
+
+def test_redacting_a_fifo_or_a_link_fails_with_a_reason_and_writes_nothing(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.txt"
+    link.symlink_to("/etc/passwd")
+    for source, reason in ((fifo, "named pipe (FIFO), not read"), (link, "symbolic link")):
+        out = tmp_path / f"{source.name}.out"
+        assert redact(str(source), "-o", str(out), "--policy", "media") == 1
+        assert reason in capsys.readouterr().err
+        assert not out.exists()
+
+
 def test_internal_pseudonyms_restore_with_the_key(tmp_path, notes, capsys):
     out = tmp_path / "internal.txt"
     assert redact(str(notes), "-o", str(out), "--policy", "internal") == 0
