@@ -322,6 +322,7 @@ DELIVERY_REPORT = (
     "--outer\nContent-Type: message/delivery-status\n\n"
     f"Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: rfc822; {EMAIL}\nAction: failed\n"
 )
+PARAMETER = f"--outer\nContent-Type: text/plain; charset=utf-8; x-owner=\"{PHONE}\"\n\nhi\n"
 NO_BOUNDARY = f"--outer\nContent-Type: multipart/mixed\n\n手机 {PHONE}\n"
 ATTACHMENT_2231 = (
     "--outer\nContent-Type: text/plain; charset=utf-8\n"
@@ -391,10 +392,12 @@ HIDDEN = [
            "PHONE_NUMBER", PHONE, "邮件头 Cc", None),
     Hidden("address group name", hidden_mail(f"Bcc: 证件 {RESIDENT_ID}: boss@example.com;\n"),
            "CN_RESIDENT_ID", RESIDENT_ID, "邮件头 Bcc", "eml: address group name"),
-    Hidden("Content-Type parameter",
+    Hidden("repeated Content-Type",
            hidden_mail(part_headers=f"Content-Type: text/plain; x-owner=\"{PHONE}\"\n"),
            "PHONE_NUMBER", PHONE, "邮件部分 1 邮件头 Content-Type",
-           "eml: Content-Type parameter"),
+           "eml: part header Content-Type (repeated)"),
+    Hidden("Content-Type parameter", hidden_mail(extra_part=PARAMETER), "PHONE_NUMBER", PHONE,
+           "邮件部分 2 邮件头 Content-Type", "eml: Content-Type parameter"),
     Hidden("forwarded mail's Received", hidden_mail(extra_part=FORWARDED), "PHONE_NUMBER", PHONE,
            "附件 转发邮件 1.eml 邮件头 Received", "转发邮件 1.eml!eml: header Received"),
     Hidden("delivery report", hidden_mail(extra_part=DELIVERY_REPORT), "EMAIL_ADDRESS", EMAIL,

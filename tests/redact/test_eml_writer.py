@@ -15,10 +15,12 @@ import pytest
 
 from scanner.extract import Member, Source
 from scanner.extract import mail as mail_extractor
+from scanner.extract.mail import decoded_header
 from scanner.models import Segment
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers import eml as eml_writer
+from tests.extract import test_mail
 
 PLANTED = ("13812345678", "13698765432", "13900001111", "张伟", "星河传媒", "zw@example.com")
 PATTERN = re.compile(r"1[3-9]\d{9}|张伟|星河传媒|zw@example\.com")
@@ -130,11 +132,17 @@ def test_bodies_keep_their_charset_and_transfer_encoding() -> None:
     assert table.get_payload(decode=True) == "姓名,电话,城市\n,,北京\n".encode()
 
 
-def test_headers_are_rewritten_and_machine_headers_kept() -> None:
-    message = parsed(redacted(build_mail()))
+def test_allow_listed_headers_are_rewritten_and_the_others_dropped() -> None:
+    """Thread-Topic and Message-ID were passed through (rewritten, kept) before the copy
+    was rebuilt from an allow list; now they are left out and said so."""
+    ctx = WriteContext("通知.eml")
+    message = parsed(eml_writer.rewrite(build_mail(), FakeRewriter(), ctx))
     assert message["Subject"].strip() == "发布会"
-    assert message["Thread-Topic"].strip() == "发布会"
-    assert message["Message-ID"] == "<abc123@example.org>"
+    assert message["Thread-Topic"] is None and message["Message-ID"] is None
+    assert ctx.dropped == ["eml: header Thread-Topic", "eml: header Message-ID"]
+    assert [name for name, _ in message.items()] == [
+        "From", "To", "Subject", "MIME-Version", "Content-Type"
+    ]
     assert [a.addr_spec for a in message["To"].addresses] == [
         "lina@example.org",
         "press@xinghe.example",
@@ -184,16 +192,27 @@ def test_an_attachment_without_a_writer_fails_the_mail_with_its_name() -> None:
         redacted(build_mail(extra=image))
 
 
-def test_crlf_line_endings_are_kept_and_an_untouched_mail_is_returned_as_is() -> None:
+class Nothing:
+    """A rewriter that finds nothing: what leaves the copy then is the rebuild's doing."""
+
+    def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
+        return []
+
+
+def test_crlf_line_endings_are_kept_and_an_untouched_mail_is_still_rebuilt() -> None:
+    """An untouched mail used to come back byte for byte; now every copy is rebuilt (its
+    hidden places go even when nothing was found), with the same bodies and names."""
     data = build_mail().replace(b"\n", b"\r\n")
     out = redacted(data)
     assert b"\r\n" in out and b"\n" not in out.replace(b"\r\n", b"")
-
-    class Nothing:
-        def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
-            return []
-
-    assert redacted(data, Nothing()) == data
+    same = redacted(data, Nothing())
+    assert b"\n" not in same.replace(b"\r\n", b"") and b"Message-ID" not in same
+    before, after = leaves(parsed(data)), leaves(parsed(same))
+    assert [p.get_payload(decode=True) for p in after] == [
+        p.get_payload(decode=True) for p in before
+    ]
+    assert [p.get_filename() for p in after] == [p.get_filename() for p in before]
+    assert parsed(same)["From"].addresses == parsed(data)["From"].addresses
 
 
 def test_encrypted_mail_is_refused() -> None:
@@ -213,3 +232,121 @@ def extract(data: bytes) -> list[object]:
             text = item.data.decode("gb18030", "replace")
             items.append(Segment(text, item.name))  # the attachment's content, roughly read
     return items
+
+
+# --- hidden places: rebuilt from parsed parts, nothing else carried over ------------------------
+
+# Places the copy keeps, rewritten: only the rewriter takes the value out of them.
+KEPT = {"Reply-To", "Sender", "filename*= (RFC 2231)", "name= (RFC 2047)"}
+PLANTED_PATTERN = re.compile("|".join(re.escape(v) for v in test_mail.PLANTED_VALUES))
+
+
+class PlantedRewriter:
+    """Replaces the three planted values wherever it is shown them."""
+
+    def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
+        return [Edit(m.start(), m.end(), "[已删除]") for m in PLANTED_PATTERN.finditer(text)]
+
+
+def every_layer(data: bytes) -> list[bytes]:
+    """The copy as the independent verifier reads it: the raw bytes; every header of every
+    part (forwarded mails included) decoded, raw and parsed, with its parameters; every
+    preamble and epilogue; every leaf payload with its transfer encoding undone."""
+    layers = [data]
+    for part in parsed(data).walk():
+        for name, value in part.items():
+            layers.append(f"{name}: {value}".encode())
+        for name, raw in part.raw_items():
+            layers.append(f"{name}: {decoded_header(raw)}".encode())
+        for header in ("Content-Type", "Content-Disposition"):
+            params = getattr(part.get(header), "params", None) or {}
+            layers += [str(value).encode() for value in params.values()]
+        for text in (part.preamble, part.epilogue):
+            layers.append((text or "").encode("utf-8", "surrogateescape"))
+        if not part.is_multipart():
+            layers.append(part.get_payload(decode=True) or b"")
+    return layers
+
+
+def traces(data: bytes) -> list[str]:
+    """Planted values found anywhere in ``data``, in UTF-8, GBK or UTF-16."""
+    forms = {
+        value: [value.encode(e) for e in ("utf-8", "gbk", "utf-16-le", "utf-16-be")]
+        for value in test_mail.PLANTED_VALUES
+    }
+    layers = every_layer(data)
+    return [v for v, encoded in forms.items() if any(f in layer for f in encoded for layer in layers)]
+
+
+@pytest.mark.parametrize("place", test_mail.HIDDEN, ids=[p.name for p in test_mail.HIDDEN])
+def test_a_value_in_a_hidden_place_leaves_no_trace_and_the_drop_is_listed(
+    place: test_mail.Hidden,
+) -> None:
+    assert traces(place.mail) == [place.value]  # the fixture really holds it
+    ctx = WriteContext("通知.eml")
+    out = eml_writer.rewrite(place.mail, PlantedRewriter(), ctx)  # type: ignore[arg-type]
+    assert traces(out) == []
+    if place.dropped is not None:
+        assert place.dropped in ctx.dropped
+    assert not any(v in entry for entry in ctx.dropped for v in test_mail.PLANTED_VALUES)
+    assert "本周会议纪要。" in leaves(parsed(out))[0].get_content()  # the body survives
+
+
+@pytest.mark.parametrize(
+    "place",
+    [p for p in test_mail.HIDDEN if p.name not in KEPT],
+    ids=[p.name for p in test_mail.HIDDEN if p.name not in KEPT],
+)
+def test_the_rebuild_alone_removes_what_it_does_not_keep(place: test_mail.Hidden) -> None:
+    """With a rewriter that finds nothing, a dropped place is still gone from the copy."""
+    ctx = WriteContext("通知.eml")
+    out = eml_writer.rewrite(place.mail, Nothing(), ctx)  # type: ignore[arg-type]
+    assert traces(out) == []
+    if place.dropped is not None:
+        assert place.dropped in ctx.dropped
+
+
+def test_every_drop_is_listed_once_with_its_count() -> None:
+    mail = test_mail.hidden_mail(
+        "Received: by a.example.com\nReceived: by b.example.com\nX-Mailer: Foxmail 7.2\n"
+        "Message-ID: <1@example.com>\nIn-Reply-To: <0@example.com>\n",
+        part_headers="Content-Description: 正文\nX-Owner: 某人\n",
+        preamble="This is a multi-part message in MIME format.\n",
+        epilogue="\n尾注\n",
+        extra_part=test_mail.ATTACHMENT_2231.replace("attachment;", "attachment; size=12;"),
+    )
+    ctx = WriteContext("通知.eml")
+    eml_writer.rewrite(mail, Nothing(), ctx)  # type: ignore[arg-type]
+    assert ctx.dropped == [
+        "eml: header Received (2)",
+        "eml: header X-Mailer",
+        "eml: header Message-ID",
+        "eml: header In-Reply-To",
+        "eml: MIME preamble",
+        "eml: MIME epilogue",
+        "eml: part header Content-Description",
+        "eml: part header X-Owner",
+        "eml: Content-Disposition parameter",
+    ]
+
+
+def test_the_rebuilt_copy_keeps_only_allow_listed_headers() -> None:
+    mail = test_mail.hidden_mail(
+        "Cc: boss@example.com\nDate: Mon, 1 Jan 2024 10:00:00 +0800\nReceived: by a\n",
+        part_headers="Content-ID: <img1@example.com>\nContent-Description: x\n",
+        extra_part=test_mail.ATTACHMENT_2231,
+    )
+    message = parsed(eml_writer.rewrite(mail, PlantedRewriter(), WriteContext("a.eml")))  # type: ignore[arg-type]
+    assert [name for name, _ in message.items()] == [
+        "From", "To", "Subject", "Cc", "Date", "MIME-Version", "Content-Type"
+    ]
+    assert message["Date"] == "Mon, 01 Jan 2024 10:00:00 +0800"
+    body, attachment = leaves(message)
+    assert [name for name, _ in body.items()] == [
+        "Content-Type", "Content-ID", "Content-Transfer-Encoding"
+    ]
+    assert [name for name, _ in attachment.items()] == [
+        "Content-Type", "Content-Disposition", "Content-Transfer-Encoding"
+    ]
+    assert attachment.get_filename() == "名单[已删除].txt"
+    assert message.get_boundary().startswith("=_baomi_") and message.preamble is None
