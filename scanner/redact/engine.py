@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner.atomic import atomic_write
+from scanner.reasons import safe_reason
 from scanner.fsio import FileTooLarge, NotRegularFile, open_regular, read_regular
 from scanner.pipeline import Scanner
 from scanner.redact import audit
@@ -208,7 +209,8 @@ class Redactor:
                 json.dump({"pseudonyms": pseudonyms}, fh, ensure_ascii=False, indent=1)
 
     def _failed(self, job: Job, reason: str) -> Outcome:
-        outcome = Outcome(job, "failed", reason)
+        # a writer's reason may carry a parser's message or a member's name: no content
+        outcome = Outcome(job, "failed", safe_reason(reason, self.scanner.analyzer))
         self._audit(outcome, None, None)
         return outcome
 
