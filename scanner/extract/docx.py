@@ -63,24 +63,34 @@ from docx.opc.part import PartFactory
 from docx.parts.document import DocumentPart
 from lxml import etree
 
-from scanner.extract import Item, Notice, Source
+from scanner.extract import Item, Member, Notice, Source
 from scanner.extract.ooxml import (
+    C_CHART,
+    CX_CHART,
     DGM_REL_IDS,
     MC_NS,
     R_DM,
     R_ID,
     R_NS,
+    AttributePlace,
     Element,
     Relationship,
     RowOneHeader,
+    attribute_segments,
+    chart_segments,
+    RT_EMBEDDED,
     drawing_text,
     embedded_members,
+    external_targets,
+    loose_strings,
     malformed,
     open_main_part,
     package_properties,
+    part_name,
     part_root,
     parts_related_by,
     related_part,
+    unread_parts,
 )
 from scanner.models import Segment, SegmentKind
 
@@ -125,6 +135,28 @@ SKIPPED_INLINE = frozenset(
 
 RT_FOOTNOTES, RT_ENDNOTES = f"{R_NS}/footnotes", f"{R_NS}/endnotes"
 RT_COMMENTS = f"{R_NS}/comments"
+RT_SETTINGS = f"{R_NS}/settings"
+RT_ALT_CHUNK = f"{R_NS}/aFChunk"
+RT_PROPERTIES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+        f"{R_NS}/extended-properties",
+        f"{R_NS}/custom-properties",
+    }
+)
+DOC_VAR, W_NAME = _w("docVar"), _w("name")
+O_TITLE = "{urn:schemas-microsoft-com:office:office}title"
+# Attributes a reader does not see as text, each kind one segment per story: the alt
+# text and names of pictures, shapes and charts (DrawingML ``wp:docPr``/``pic:cNvPr``
+# …, VML ``alt``), and what a content control is called, tagged and offers.
+HIDDEN_ATTRIBUTES = (
+    AttributePlace("图片替代文字", ("{*}docPr", "{*}cNvPr"), ("descr", "title")),
+    AttributePlace("图片替代文字", ("{*}shape", "{*}imagedata"), ("alt", O_TITLE)),
+    AttributePlace("图形名称", ("{*}docPr", "{*}cNvPr"), ("name",)),
+    AttributePlace("内容控件 标题", (_w("alias"),), (W_VAL,)),
+    AttributePlace("内容控件 标记", (_w("tag"),), (W_VAL,)),
+    AttributePlace("内容控件 选项", (_w("listItem"),), (_w("displayText"), _w("value"))),
+)
 
 WORD_MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
@@ -159,9 +191,36 @@ def extract(source: Source) -> Iterator[Item]:
         WORD_MAIN_TYPES,
         errors=(PackageNotFoundError,),
     )
-    yield from _DocumentReader(part).items()
+    reader = _DocumentReader(part)
+    yield from reader.items()
     yield from package_properties(part.package)
     yield from embedded_members(part.package)
+    yield from _alternative_chunks(part.package, reader.read)
+    yield from external_targets(part.package, hyperlinks=False)  # links: ``<location> 链接``
+    read = reader.read | _properties_and_embedded(part.package)
+    yield from unread_parts(source, part.package, read)
+
+
+def _alternative_chunks(package: Any, read: set[str]) -> Iterator[Member]:
+    """Alternative-format chunks (``w:altChunk``: HTML, RTF, text or a document that Word
+    merges into the body when the file is opened), handed back to be scanned by their
+    own type as ``a.docx!word/afchunk.htm``."""
+    for rel in package.iter_rels():
+        if rel.is_external or rel.reltype != RT_ALT_CHUNK:
+            continue
+        name = part_name(rel.target_part)
+        if name not in read:
+            read.add(name)
+            yield Member(name, rel.target_part.blob)
+
+
+def _properties_and_embedded(package: Any) -> set[str]:
+    """The parts read as properties or handed back as embedded files."""
+    return {
+        part_name(rel.target_part)
+        for rel in package.iter_rels()
+        if not rel.is_external and (rel.reltype in RT_PROPERTIES or rel.reltype in RT_EMBEDDED)
+    }
 
 
 # --- reading WordprocessingML --------------------------------------------------------
@@ -177,6 +236,7 @@ class _Content:
     links: list[str] = field(default_factory=list)
     diagrams: list[str] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # names of the SmartArt parts read
 
     @property
     def text(self) -> str:
@@ -243,6 +303,7 @@ def _read_diagram(rels: Mapping[str, Relationship], rid: str | None, content: _C
     part = related_part(rels, rid)
     if part is None:
         return
+    content.parts.append(part_name(part))
     try:
         text = drawing_text(part_root(part))
     except etree.XMLSyntaxError:
@@ -297,14 +358,65 @@ class _DocumentReader:
         self.root: Element = part.element
         self.body: Element | None = self.root.find(BODY)
         self.boxes = 0  # text boxes of the body, in order
+        self.charts = 0  # charts of the document, in reading order
+        self.read: set[str] = {part_name(part)}  # the parts read, for ``unread_parts``
 
     def items(self) -> Iterator[Item]:
         if self.body is not None:
             yield from self._body()
+        yield from self._drawings(self.root, self.part.rels, "")
+        if self.body is not None:
             yield from self._headers_and_footers()
         yield from self._notes(RT_FOOTNOTES, FOOTNOTE, FOOTNOTE_REFERENCE, "脚注")
         yield from self._notes(RT_ENDNOTES, ENDNOTE, ENDNOTE_REFERENCE, "尾注")
         yield from self._comments()
+        yield from self._variables()
+
+    # what a reader does not see as text: alt text, names, content controls, charts --------
+
+    def _drawings(
+        self, root: Element, rels: Mapping[str, Relationship], prefix: str
+    ) -> Iterator[Segment | Notice]:
+        """The hidden attributes of one story part, and its charts (``图表 N …``, N
+        counting the document's charts in reading order, each chart part read once)."""
+        yield from attribute_segments(root, HIDDEN_ATTRIBUTES, prefix)
+        for reference in root.iter(C_CHART, CX_CHART):
+            chart = related_part(rels, reference.get(R_ID))
+            if chart is None or part_name(chart) in self.read:
+                continue
+            self.read.add(part_name(chart))
+            self.charts += 1
+            try:
+                chart_root = part_root(chart)
+            except etree.XMLSyntaxError:
+                yield malformed(chart)
+                continue
+            yield from chart_segments(chart_root, f"{prefix}图表 {self.charts}")
+
+    def _variables(self) -> Iterator[Segment | Notice]:
+        """Document variables (``w:docVar`` in the settings part): macros and add-ins
+        keep values there that no reader sees — ``文档变量``, the name as context."""
+        for part in parts_related_by(self.part.rels, RT_SETTINGS):
+            self.read.add(part_name(part))
+            try:
+                root = part_root(part)
+            except etree.XMLSyntaxError:
+                yield malformed(part)
+                continue
+            names: list[str] = []
+            for variable in root.iter(DOC_VAR):
+                name, value = variable.get(W_NAME) or "", variable.get(W_VAL) or ""
+                if value.strip():
+                    yield Segment(value, "文档变量", SegmentKind.METADATA, context=(name,))
+                if name.strip():
+                    names.append(name)
+            if names:
+                yield Segment("\n".join(names), "文档变量名称", SegmentKind.METADATA)
+            rest = [_string(e, where) for e, where in loose_strings(root) if e.tag != DOC_VAR]
+            if rest:  # a mail merge's data source, a template path …
+                where = f"部件 {part_name(part)}"
+                yield Segment("\n".join(rest), where, SegmentKind.PROSE)
+
 
     # body ----------------------------------------------------------------------
 
@@ -354,6 +466,7 @@ class _DocumentReader:
         text = content.text
         if text.strip():
             yield Segment(text, location, kind, context=context)
+        self.read.update(content.parts)
         for diagram in content.diagrams:
             yield Segment(diagram, f"{location} SmartArt", SegmentKind.PROSE)
         yield from content.notices
@@ -399,12 +512,14 @@ class _DocumentReader:
                 if str(part.partname) in seen:
                     continue  # "link to previous" by sharing a part: already read
                 seen.add(str(part.partname))
+                self.read.add(part_name(part))
                 try:
                     root = part_root(part)
                 except etree.XMLSyntaxError:
                     yield malformed(part)
                     continue
                 yield from self._story(root, prefix + label, part.rels)
+                yield from self._drawings(root, part.rels, f"{prefix}{label} ")
 
     # notes and comments ----------------------------------------------------------
 
@@ -412,11 +527,13 @@ class _DocumentReader:
         self, reltype: str, note_tag: str, reference_tag: str, label: str
     ) -> Iterator[Segment | Notice]:
         for part in parts_related_by(self.part.rels, reltype):
+            self.read.add(part_name(part))
             try:
                 root = part_root(part)
             except etree.XMLSyntaxError:
                 yield malformed(part)
                 continue
+            yield from self._drawings(root, part.rels, f"{label} ")
             # separators and continuation notices are layout, not notes
             notes = {
                 note.get(W_ID): note
@@ -434,11 +551,13 @@ class _DocumentReader:
 
     def _comments(self) -> Iterator[Segment | Notice]:
         for part in parts_related_by(self.part.rels, RT_COMMENTS):
+            self.read.add(part_name(part))
             try:
                 root = part_root(part)
             except etree.XMLSyntaxError:
                 yield malformed(part)
                 continue
+            yield from self._drawings(root, part.rels, "批注 ")
             comments = [c for c in root if c.tag == COMMENT]
             comments.sort(key=lambda c: _int(c.get(W_ID), 1 << 62))
             for number, comment in enumerate(comments, start=1):
@@ -473,3 +592,10 @@ def _cells(row: Element) -> Iterator[tuple[int, int, Element]]:
         if not merged:
             yield column, span, cell
         column += span
+
+
+def _string(element: Element, where: str) -> str:
+    """The value of a ``loose_strings`` slot, stripped."""
+    if where in (".text", ".tail"):
+        return (element.text if where == ".text" else element.tail or "").strip()
+    return (element.get(where) or "").strip()

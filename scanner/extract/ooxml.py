@@ -28,10 +28,11 @@ and whatever application wrote it, the package brings the same things:
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, Protocol, TypeVar
 
 import defusedxml.ElementTree as SafeET
@@ -427,3 +428,369 @@ class RowOneHeader:
             return SegmentKind.HEADER, ()
         label = self.labels.get(column, "")
         return SegmentKind.TABLE_CELL, ((label,) if label else ())
+
+
+# --- the places people forget: charts, names and alt text, loose parts -----------------------
+
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+CX_NS = "http://schemas.microsoft.com/office/drawing/2014/chartex"
+C_CHART, CX_CHART = f"{{{C_NS}}}chart", f"{{{CX_NS}}}chart"  # a drawing's reference to a chart
+RT_HYPERLINK = f"{R_NS}/hyperlink"
+CONTENT_TYPES_PART = "[Content_Types].xml"
+# Attributes that name a font or a script, and elements that declare fonts: a typeface such
+# as 宋体 is no client's name. Neither is read here nor rewritten in a redacted copy.
+FONT_ATTRIBUTES = frozenset(
+    {"typeface", "ascii", "hAnsi", "eastAsia", "cs", "panose", "pitchFamily", "charset",
+     "hint", "lang", "bidi"}
+)
+FONT_ELEMENTS = frozenset({"font", "altName", "rFonts", "latin", "ea", "sym", "panose1", "sig"})
+# Whether a string of a part nobody reads as text may hold a value: a CJK character, five
+# digits (also with spaces, hyphens, dots, brackets or invisible characters between them:
+# 138 0000 0001, 138\u200b0000\u200b0001), an @ or a letter-digit run long enough for an
+# identifier. What passes is read by the scan and rewritten in a redacted copy; the rest
+# (booleans, sizes, colour codes, GUID fragments) is structure.
+_DIGIT_GAP = "[\\s\\-.()\u00ad\u200b-\u200d\u2060\ufeff]{0,3}"
+MAY_HOLD_VALUE = re.compile(
+    f"[\u3400-\u9fff\uf900-\ufaff]|\\d(?:{_DIGIT_GAP}\\d){{4}}|@|[0-9A-Z]{{15}}"
+)
+# Attribute values that are structure, not text: revision ids and colours (hex with a
+# letter), sizes, angles and 32-bit ids (up to ten digits; a mobile or an ID number has
+# more), GUIDs.
+STRUCTURAL_VALUE = re.compile(
+    r"(?=[0-9A-Fa-f]*[A-Fa-f])[0-9A-Fa-f]{1,8}|-?\d{1,10}"
+    r"|\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?"
+)
+LOOSE_TEXT_CHARS = 1_000_000  # of one part read as loose text; beyond it, a notice
+
+
+def local_name(element: Element) -> str:
+    """The tag without its namespace ('' for comments and processing instructions)."""
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+# --- charts ------------------------------------------------------------------------------
+
+# Children of a chart series (classic ``c:ser``, chartex ``cx:series``) and what they hold.
+SERIES_LABELS = {
+    "tx": "系列名称",
+    "cat": "类别",
+    "xVal": "类别",
+    "val": "数值",
+    "yVal": "数值",
+    "bubbleSize": "数值",
+    "dLbls": "数据标签",
+    "dLbl": "数据标签",
+}
+# Chartex keeps its data apart from the series, by dimension.
+DIMENSION_LABELS = {"strDim": "类别", "numDim": "数值"}
+CHART_KINDS = {
+    "标题": SegmentKind.PROSE,
+    "系列名称": SegmentKind.HEADER,
+    "类别": SegmentKind.TABLE_CELL,
+    "数值": SegmentKind.TABLE_CELL,
+    "数据标签": SegmentKind.PROSE,
+    "引用": SegmentKind.METADATA,
+    "其他": SegmentKind.PROSE,
+}
+
+
+@dataclass
+class ChartPiece:
+    """One piece of a chart's text, read (and rewritten) as one string: a title, a
+    series' name, its category or value cache, its data labels, the cell references,
+    the rest. ``elements`` are DrawingML paragraphs (``a:p``) and value elements
+    (``c:v``, ``c:f`` …) in document order, one line each; ``context`` is the series'
+    name for its values (a series named 手机 makes its values phone candidates)."""
+
+    label: str
+    elements: list[Element] = field(default_factory=list)
+    context: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> SegmentKind:
+        return CHART_KINDS[self.label]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(_piece_line(e) for e in self.elements)
+
+
+def _piece_line(element: Element) -> str:
+    if element.tag == A_P:
+        return "".join((e.text or "") if e.tag == A_T else "\n" for e in element.iter(A_T, A_BR))
+    return element.text or ""
+
+
+def chart_pieces(root: Element) -> list[ChartPiece]:
+    """Every text of a chart part (classic or chartex) in one walk, each in one piece:
+    nothing is read twice and nothing is left out (the rest is ``其他``)."""
+    pieces: dict[tuple[int, str], ChartPiece] = {}
+
+    def add(anchor: Element, label: str, element: Element, context: tuple[str, ...]) -> None:
+        key = (id(anchor), label)
+        if key not in pieces:
+            pieces[key] = ChartPiece(label, context=context)
+        pieces[key].elements.append(element)
+
+    def walk(parent: Element, anchor: Element, label: str, context: tuple[str, ...]) -> None:
+        in_series = local_name(parent) in ("ser", "series")
+        for child in parent:
+            name = local_name(child)
+            if not name:
+                continue
+            here, where, around = anchor, label, context
+            if name == "title":
+                here, where, around = child, "标题", ()
+            elif name in ("ser", "series"):
+                here, where, around = child, "其他", _series_name(child)
+            elif in_series and name in SERIES_LABELS:
+                here, where = anchor, SERIES_LABELS[name]
+            elif name in DIMENSION_LABELS:
+                here, where, around = child, DIMENSION_LABELS[name], ()
+            if name == "f":
+                add(root, "引用", child, ())  # a cell reference: a sheet's name
+            elif child.tag == A_P:
+                if _piece_line(child).strip():
+                    add(here, where, child, around)
+                continue
+            elif child.text and child.text.strip():
+                add(here, where, child, around)
+            walk(child, here, where, around)
+
+    walk(root, root, "其他", ())
+    return list(pieces.values())
+
+
+def _series_name(series: Element) -> tuple[str, ...]:
+    """The cached name of a series (``c:tx``'s value or rich text), as context."""
+    for child in series:
+        if local_name(child) == "tx":
+            for element in child.iter():
+                if local_name(element) == "v" and (element.text or "").strip():
+                    return (element.text.strip(),)
+            text = " ".join(_piece_line(p) for p in child.iter(A_P)).strip()
+            return (text,) if text else ()
+    return ()
+
+
+def chart_segments(root: Element, location: str) -> Iterator[Segment]:
+    """A chart's text as ``<location> 标题`` / ``系列名称`` / ``类别`` / ``数值`` …"""
+    for piece in chart_pieces(root):
+        text = piece.text
+        if text.strip():
+            yield Segment(text, f"{location} {piece.label}", piece.kind, context=piece.context)
+
+
+# --- names, alt text and other attributes a reader does not see as text -----------------------
+
+
+@dataclass(frozen=True)
+class AttributePlace:
+    """Attributes read as one segment: ``label``, from elements ``tags`` (Clark names, or
+    ``{*}name`` for any namespace), attributes ``names`` (Clark or plain)."""
+
+    label: str
+    tags: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def attribute_slots(
+    root: Element, places: tuple[AttributePlace, ...]
+) -> dict[str, list[tuple[Element, str]]]:
+    """Label → (element, attribute) of every non-blank value, in document order, found
+    in one pass over ``root``."""
+    by_local: dict[str, list[AttributePlace]] = {}
+    by_tag: dict[str, list[AttributePlace]] = {}
+    tags: set[str] = set()
+    for place in places:
+        for tag in place.tags:
+            tags.add(tag)
+            target = by_local if tag.startswith("{*}") else by_tag
+            target.setdefault(tag.removeprefix("{*}"), []).append(place)
+    found: dict[str, list[tuple[Element, str]]] = {place.label: [] for place in places}
+    for element in root.iter(*tags):
+        for place in by_tag.get(element.tag, []) + by_local.get(local_name(element), []):
+            for name in place.names:
+                if (element.get(name) or "").strip():
+                    found[place.label].append((element, name))
+    return found
+
+
+def attribute_segments(
+    root: Element, places: tuple[AttributePlace, ...], prefix: str = ""
+) -> Iterator[Segment]:
+    """One METADATA segment per place (``<prefix><label>``), its values one per line,
+    each value once; only values that may hold one (``MAY_HOLD_VALUE``), so that the
+    default names (``TextBox 3``) of every shape do not crowd the scan."""
+    for label, slots in attribute_slots(root, places).items():
+        values = [element.get(name).strip() for element, name in slots]
+        values = list(dict.fromkeys(v for v in values if MAY_HOLD_VALUE.search(v)))
+        if values:
+            yield Segment("\n".join(values), f"{prefix}{label}", SegmentKind.METADATA)
+
+
+def tag_segments(root: Element, location: str) -> Iterator[Segment]:
+    """A PowerPoint tags part (``p:tagLst``): names and values of its ``p:tag`` entries."""
+    names: list[str] = []
+    values: list[str] = []
+    for tag in root.iter("{*}tag"):
+        for into, attribute in ((names, "name"), (values, "val")):
+            value = (tag.get(attribute) or "").strip()
+            if value:
+                into.append(value)
+    if values:
+        yield Segment("\n".join(values), location, SegmentKind.METADATA)
+    if names:
+        yield Segment("\n".join(names), f"{location}名称", SegmentKind.METADATA)
+
+
+# --- loose parts: what no reader of the document shows ---------------------------------------
+
+
+def loose_strings(root: Element) -> Iterator[tuple[Element, str]]:
+    """(element, attribute name | ".text" | ".tail") of every string of a part that may
+    hold a value (``MAY_HOLD_VALUE``), font names left out: what a redacted copy rewrites
+    in a part no writer understands (less structural attribute values)."""
+    for element in root.iter():
+        local = local_name(element)
+        if not local:
+            continue
+        for attribute, value in element.attrib.items():
+            if local in FONT_ELEMENTS or attribute.rsplit("}", 1)[-1] in FONT_ATTRIBUTES:
+                continue
+            if MAY_HOLD_VALUE.search(value) and not STRUCTURAL_VALUE.fullmatch(value):
+                yield element, attribute
+        if element.text and MAY_HOLD_VALUE.search(element.text):
+            yield element, ".text"
+        if element.tail and MAY_HOLD_VALUE.search(element.tail):
+            yield element, ".tail"
+
+
+def loose_segments(name: str, root: Element, location: str) -> Iterator[Segment | Notice]:
+    """A part's strings that may hold a value, one per line, as one segment (bounded by
+    ``LOOSE_TEXT_CHARS``: a notice says when the rest was not read)."""
+    lines: list[str] = []
+    size = 0
+    for element, where in loose_strings(root):
+        value = element.text if where == ".text" else element.tail if where == ".tail" else (
+            element.get(where)
+        )
+        size += len(value) + 1
+        if size > LOOSE_TEXT_CHARS:
+            yield Notice(f"{name}: text beyond {LOOSE_TEXT_CHARS:,} characters not scanned")
+            break
+        lines.append(value.strip())
+    if lines:
+        yield Segment("\n".join(lines), location, SegmentKind.PROSE)
+
+
+def parse_xml(data: bytes) -> Element | None:
+    """``data`` parsed safely (no entities, DTD or network), None if it is not XML."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def looks_like_xml(data: bytes) -> bool:
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") or head.startswith(b"\xff\xfe<") or head.startswith(b"\xfe\xff\x00<")
+
+
+def zip_comments(archive: zipfile.ZipFile) -> Iterator[Segment]:
+    """The archive comment and member comments: no Office reader shows them."""
+    comments = [("压缩包注释", archive.comment)]
+    comments += [(f"压缩包注释 {i.filename}", i.comment) for i in archive.infolist()]
+    for location, raw in comments:
+        text = _decode_comment(raw)
+        if text.strip():
+            yield Segment(text, location, SegmentKind.METADATA)
+
+
+def _decode_comment(raw: bytes) -> str:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def part_name(part: Any) -> str:
+    return str(part.partname).lstrip("/")
+
+
+def external_targets(package: Package, hyperlinks: bool) -> Iterator[Segment]:
+    """External relationship targets (a template under a user's folder; with
+    ``hyperlinks``, link targets too) as ``外部链接``, each once."""
+    seen: set[str] = set()
+    for rel in package.iter_rels():
+        if not rel.is_external or (rel.reltype == RT_HYPERLINK and not hyperlinks):
+            continue
+        target = rel.target_ref or ""
+        if target.strip() and target not in seen:
+            seen.add(target)
+            yield Segment(target, "外部链接", SegmentKind.METADATA)
+
+
+def unread_parts(
+    source: Source,
+    package: Any,
+    read: set[str],
+    reader: Callable[[str, Element, str], Iterator[Segment | Notice]] | None = None,
+) -> Iterator[Segment | Notice]:
+    """What the format's reader did not read: every other XML part the relationships
+    reach (``部件 <name>``), every part they do not reach (``孤立部件 <name>``: no
+    reader shows it, a redacted copy does not carry it), and the zip's comments.
+
+    ``package`` is the library's (python-docx's, python-pptx's); ``read`` the part names
+    already read; ``reader`` may read a part its own way (a tags part), else None.
+    """
+    reachable: dict[str, Any] = {part_name(p): p for p in package.iter_parts()}
+    for name, part in reachable.items():
+        if name in read:
+            continue
+        element = getattr(part, "_element", None)  # parsed by the library already
+        if element is None and not looks_like_xml(part.blob):
+            continue  # images, embedded files: not XML text
+        root = element if element is not None else parse_xml(part.blob)
+        if root is not None:
+            yield from _loose_or_own(name, root, f"部件 {name}", reader)
+    with zipfile.ZipFile(source.stream()) as archive:
+        yield from zip_comments(archive)
+        for info in archive.infolist():
+            name = info.filename
+            if info.is_dir() or name in reachable or name == CONTENT_TYPES_PART:
+                continue
+            if name.endswith(".rels") and _rels_source(name) in reachable.keys() | {""}:
+                continue  # the relationships of a part that is read: targets are read above
+            try:
+                data = archive.read(info)
+            except DAMAGED:
+                yield Notice(f"{name}: unreadable part, not scanned")
+                continue
+            root = parse_xml(data) if looks_like_xml(data) else None
+            if root is not None:
+                yield from _loose_or_own(name, root, f"孤立部件 {name}", reader)
+
+
+def _loose_or_own(
+    name: str,
+    root: Element,
+    location: str,
+    reader: Callable[[str, Element, str], Iterator[Segment | Notice]] | None,
+) -> Iterator[Segment | Notice]:
+    own = reader(name, root, location) if reader is not None else None
+    yield from own if own is not None else loose_segments(name, root, location)
+
+
+def _rels_source(rels: str) -> str:
+    """The part whose relationships ``rels`` holds ('' for the package's own)."""
+    folder, base = rels.rsplit("/", 1) if "/" in rels else ("", rels)
+    owner = folder.rsplit("/", 1)[0] if "/" in folder else ""
+    source = base.removesuffix(".rels")
+    return f"{owner}/{source}".lstrip("/") if source else ""

@@ -44,21 +44,32 @@ from pptx.parts.presentation import PresentationPart
 from scanner.extract import Item, Notice, Source
 from scanner.extract.ooxml import (
     A_NS,
+    C_CHART,
+    CX_CHART,
     DGM_REL_IDS,
     MC_NS,
     R_DM,
     R_ID,
     R_NS,
+    RT_EMBEDDED,
+    AttributePlace,
     Element,
     RowOneHeader,
+    attribute_segments,
+    chart_segments,
     drawing_text,
     embedded_members,
+    external_targets,
+    local_name,
     malformed,
     open_main_part,
     package_properties,
+    part_name,
     part_root,
     parts_related_by,
     related_part,
+    tag_segments,
+    unread_parts,
 )
 from scanner.models import Segment, SegmentKind
 
@@ -85,6 +96,25 @@ _MS = "http://schemas.microsoft.com/office/2018/10/relationships"
 RT_NOTES_SLIDE = f"{R_NS}/notesSlide"
 RT_COMMENTS = (f"{R_NS}/comments", f"{_MS}/comments")  # classic, modern (threaded)
 RT_COMMENT_AUTHORS = (f"{R_NS}/commentAuthors", f"{_MS}/authors")
+RT_TAGS = f"{R_NS}/tags"
+RT_PROPERTIES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+        f"{R_NS}/extended-properties",
+        f"{R_NS}/custom-properties",
+    }
+)
+# Attributes a reader does not see as text: what a shape is called in the selection pane
+# and its alt text (``p:cNvPr`` of every shape, picture, group, frame and connector).
+SHAPE_ATTRIBUTES = (
+    AttributePlace("形状名称", ("{*}cNvPr",), ("name",)),
+    AttributePlace("替代文字", ("{*}cNvPr",), ("descr", "title")),
+)
+# Names in the presentation part: its sections (``p14:section``) and custom shows.
+PRESENTATION_ATTRIBUTES = (
+    AttributePlace("节名称", ("{*}section",), ("name",)),
+    AttributePlace("自定义放映名称", (_p("custShow"),), ("name",)),
+)
 
 PRESENTATION_MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
@@ -109,13 +139,32 @@ def extract(source: Source) -> Iterator[Item]:
         PRESENTATION_MAIN_TYPES,
         errors=(PythonPptxError,),
     )
-    yield from _slides(part)
+    read = {part_name(part)}
+    yield from _slides(part, read)
+    yield from attribute_segments(part_root(part), PRESENTATION_ATTRIBUTES)
     yield from package_properties(part.package)
     yield from embedded_members(part.package)
+    yield from external_targets(part.package, hyperlinks=True)
+    read |= {
+        part_name(rel.target_part)
+        for rel in part.package.iter_rels()
+        if not rel.is_external and (rel.reltype in RT_PROPERTIES or rel.reltype in RT_EMBEDDED)
+    }
+    yield from unread_parts(source, part.package, read, _tags_part)
 
 
-def _slides(presentation: PresentationPart) -> Iterator[Segment | Notice]:
-    authors = _comment_authors(presentation)
+def _tags_part(name: str, root: Element, location: str) -> Iterator[Segment] | None:
+    """A tags part no slide relates to: ``标签`` (an unreachable one keeps its
+    ``孤立部件`` location); None for any other part."""
+    if local_name(root) != "tagLst":
+        return None
+    return tag_segments(root, location if location.startswith("孤立部件") else "标签")
+
+
+def _slides(presentation: PresentationPart, read: set[str]) -> Iterator[Segment | Notice]:
+    """Every slide's shapes, names, charts, tags, notes and comments; the part names read
+    are added to ``read``."""
+    authors = _comment_authors(presentation, read)
     slide_ids = part_root(presentation).find(SLD_ID_LST)
     for number, slide_id in enumerate(slide_ids if slide_ids is not None else (), start=1):
         location = f"幻灯片 {number}"
@@ -123,24 +172,43 @@ def _slides(presentation: PresentationPart) -> Iterator[Segment | Notice]:
         if slide is None:
             yield Notice(f"{location}: missing from the file, not scanned")
             continue
-        yield from _ShapeReader(slide, location).read(part_root(slide))
+        yield from _ShapeReader(slide, location, read).read(part_root(slide))
+        yield from _tags(slide, location, read)
         for notes in parts_related_by(slide.rels, RT_NOTES_SLIDE):
-            yield from _ShapeReader(notes, f"{location} 备注").read(part_root(notes))
-        yield from _comments(slide, location, authors)
+            yield from _ShapeReader(notes, f"{location} 备注", read).read(part_root(notes))
+        yield from _comments(slide, location, authors, read)
+
+
+def _tags(slide: Any, location: str, read: set[str]) -> Iterator[Segment | Notice]:
+    """The tags parts of a slide and its shapes (add-ins keep names and ids there)."""
+    for part in parts_related_by(slide.rels, RT_TAGS):
+        if part_name(part) in read:
+            continue
+        read.add(part_name(part))
+        try:
+            root = part_root(part)
+        except etree.XMLSyntaxError:
+            yield malformed(part)
+            continue
+        yield from tag_segments(root, f"{location} 标签")
 
 
 class _ShapeReader:
     """The shapes of one slide (or notes page), tables counted in shape order."""
 
-    def __init__(self, part: Any, location: str) -> None:
+    def __init__(self, part: Any, location: str, read: set[str]) -> None:
         self.part = part
         self.location = location
         self.tables = 0
+        self.charts = 0
+        self.parts = read  # the part names read (SmartArt data, charts), for the sweep
+        read.add(part_name(part))
 
     def read(self, root: Element) -> Iterator[Segment | Notice]:
         tree = root.find(f"{C_SLD}/{SP_TREE}")
         if tree is not None:
             yield from self._shapes(tree)
+        yield from attribute_segments(root, SHAPE_ATTRIBUTES, f"{self.location} ")
 
     def _shapes(self, container: Element) -> Iterator[Segment | Notice]:
         for shape in container:
@@ -162,10 +230,13 @@ class _ShapeReader:
         for table in frame.iter(A_TBL):
             self.tables += 1
             yield from _table(table, f"{self.location} 表格 {self.tables}")
+        for reference in frame.iter(C_CHART, CX_CHART):
+            yield from self._chart(reference)
         for relids in frame.iter(DGM_REL_IDS):  # SmartArt: its text is in the data part
             data = related_part(self.part.rels, relids.get(R_DM))
             if data is None:
                 continue
+            self.parts.add(part_name(data))
             try:
                 text = drawing_text(part_root(data))
             except etree.XMLSyntaxError:
@@ -173,6 +244,22 @@ class _ShapeReader:
                 continue
             if text:
                 yield Segment(text, self.location)
+
+
+    def _chart(self, reference: Element) -> Iterator[Segment | Notice]:
+        """A chart's titles, series, caches (``幻灯片 N 图表 M 标题`` …), M counting the
+        slide's charts in shape order."""
+        chart = related_part(self.part.rels, reference.get(R_ID))
+        if chart is None:
+            return
+        self.charts += 1
+        self.parts.add(part_name(chart))
+        try:
+            root = part_root(chart)
+        except etree.XMLSyntaxError:
+            yield malformed(chart)
+            return
+        yield from chart_segments(root, f"{self.location} 图表 {self.charts}")
 
 
 def _shape_text(shape: Element) -> str:
@@ -208,27 +295,27 @@ def _is_true(value: str | None) -> bool:
 # --- comments -------------------------------------------------------------------------
 
 
-def _local(element: Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def _comment_authors(presentation: PresentationPart) -> Mapping[str, str]:
+def _comment_authors(presentation: PresentationPart, read: set[str]) -> Mapping[str, str]:
     """Author id → name, from the classic and the modern authors parts."""
     authors: dict[str, str] = {}
     for part in parts_related_by(presentation.rels, *RT_COMMENT_AUTHORS):
+        read.add(part_name(part))
         try:
             root = part_root(part)
         except etree.XMLSyntaxError:
             continue  # the comments are still read, without their authors' names
         for author in root:
-            if _local(author) in ("cmAuthor", "author") and author.get("id") is not None:
+            if local_name(author) in ("cmAuthor", "author") and author.get("id") is not None:
                 authors[author.get("id")] = author.get("name") or ""
     return authors
 
 
-def _comments(slide: Any, location: str, authors: Mapping[str, str]) -> Iterator[Segment | Notice]:
+def _comments(
+    slide: Any, location: str, authors: Mapping[str, str], read: set[str]
+) -> Iterator[Segment | Notice]:
     number = 0
     for part in parts_related_by(slide.rels, *RT_COMMENTS):
+        read.add(part_name(part))
         try:
             root = part_root(part)
         except etree.XMLSyntaxError:
@@ -247,17 +334,17 @@ def _comments(slide: Any, location: str, authors: Mapping[str, str]) -> Iterator
 def _comment_entries(root: Element) -> Iterator[tuple[str, str | None]]:
     """(text, author id) of each comment, a modern comment's replies after it."""
     for comment in root:
-        if _local(comment) != "cm":
+        if local_name(comment) != "cm":
             continue
         yield _comment_text(comment), comment.get("authorId")
         for reply in comment.iter():
-            if _local(reply) == "reply":
+            if local_name(reply) == "reply":
                 yield _comment_text(reply), reply.get("authorId")
 
 
 def _comment_text(comment: Element) -> str:
     for child in comment:
-        name = _local(child)
+        name = local_name(child)
         if name == "text":  # classic: plain text
             return child.text or ""
         if name == "txBody":  # modern: DrawingML paragraphs
