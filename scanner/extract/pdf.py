@@ -34,7 +34,12 @@ are often slightly malformed. What is covered, in document order:
     chains), located ``脚本 N`` with line numbers.
 
   The redaction writer removes all of these from a copy; the scan reports
-  them so that what a copy must lose is known and can be verified.
+  them so that what a copy must lose is known and can be verified;
+* earlier revisions of an incrementally updated file (each ``%%EOF`` but the
+  last, up to ``MAX_EARLIER_REVISIONS``): each is read as a PDF of its own and
+  what it holds that the latest revision does not — an overwritten property,
+  a replaced page — is reported as ``早期版本 1 第 1 页``; a page whose content
+  is the latest's is not read again, and earlier embedded files not at all.
 
 Encrypted PDFs are opened with the empty user password first: many
 "protected" PDFs only restrict printing or copying and open without a
@@ -51,10 +56,11 @@ resort.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pypdf import PdfReader
@@ -71,6 +77,7 @@ from scanner.decode import DecodeError, decode
 from scanner.extract import (
     CorruptError,
     EncryptedError,
+    ExtractionError,
     Item,
     LimitExceeded,
     Member,
@@ -94,6 +101,11 @@ MAX_WALK_VALUES = 5_000_000
 MAX_NAME_TREE_DEPTH = 32
 # The keys of a file specification that name the file, most specific first.
 FILE_NAME_KEYS = ("/UF", "/F", "/Unix", "/DOS", "/Mac")
+# Earlier revisions of an incrementally updated file scanned, at most; each costs a parse.
+MAX_EARLIER_REVISIONS = 8
+_EOF_MARKER = re.compile(rb"%%EOF")
+_LINEARIZED = b"/Linearized"
+LINEARIZED_HEAD = 1024  # the linearization dictionary is the file's first object
 # What pypdf raises on malformed input besides its own errors.
 _PARSE_ERRORS = (
     PyPdfError,
@@ -108,6 +120,9 @@ _PARSE_ERRORS = (
     UnicodeError,
 )
 
+# Decoding a stream: pypdf raises NotImplementedError for a filter it does not know.
+_STREAM_ERRORS = (*_PARSE_ERRORS, NotImplementedError)
+
 # pypdf logs a warning for every recoverable defect ("EOF marker not found"):
 # thousands of lines on a real share, written over the scan's progress display.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -119,12 +134,88 @@ def extract(source: Source) -> Iterator[Item]:
         pages = list(reader.pages)
     except _PARSE_ERRORS as exc:
         raise CorruptError(f"unreadable page tree ({_reason(exc)})") from exc
+    ends = _revision_ends(source.data)
+    latest = _Latest(compare=bool(ends))
+    for item in _revision(reader, pages, source, latest, True):
+        if isinstance(item, Segment) and latest.compare:
+            latest.texts.add(item.text)
+        yield item
+    yield from _earlier_revisions(source, ends, latest)
+
+
+@dataclass
+class _Latest:
+    """What the latest revision holds, so earlier revisions report only what differs;
+    nothing is kept (``compare`` false) for a file without earlier revisions."""
+
+    compare: bool
+    texts: set[str] = field(default_factory=set)
+    contents: set[bytes] = field(default_factory=set)  # digests of pages' content streams
+
+
+def _revision(
+    reader: PdfReader, pages: list[Any], source: Source, latest: _Latest, is_latest: bool
+) -> Iterator[Item]:
+    """Everything one revision holds; an earlier revision's pages whose content is the
+    latest's are not read again (only their annotations), nor its embedded files."""
     too_complex: dict[tuple[int, ...], str] = {}  # content streams over budget, by object
     for number, page in enumerate(pages, 1):
-        yield from _page(page, number, too_complex)
+        digest = _content_digest(page) if latest.compare else b""
+        if is_latest and digest:
+            latest.contents.add(digest)
+        if not is_latest and digest in latest.contents:
+            yield from _annotations(page, f"第 {number} 页")
+        else:
+            yield from _page(page, number, too_complex)
     yield from _properties(reader)
     yield from _form_fields(reader)
-    yield from _hidden_places(reader, pages, source)
+    yield from _hidden_places(reader, pages, source, read_files=is_latest)
+
+
+def _content_digest(page: Any) -> bytes:
+    """A digest of a page's decoded content streams; empty when they cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        contents = _resolve(page.get("/Contents"))
+        streams = list.__iter__(contents) if isinstance(contents, ArrayObject) else [contents]
+        for stream in streams:
+            digest.update(_stream_data(stream))
+    except _STREAM_ERRORS:
+        return b""
+    return digest.digest()
+
+
+# --- earlier revisions ----------------------------------------------------------------
+
+
+def _earlier_revisions(source: Source, ends: list[int], latest: _Latest) -> Iterator[Item]:
+    """An incrementally updated PDF keeps every earlier revision in its bytes: what one
+    of them holds and the latest does not (a number overwritten, a page replaced) is
+    reported as ``早期版本 1 第 1 页``. Embedded files of earlier revisions are not read."""
+    if len(ends) > MAX_EARLIER_REVISIONS:
+        yield Notice(f"{len(ends)} earlier revisions: the first {MAX_EARLIER_REVISIONS} scanned")
+    for number, end in enumerate(ends[:MAX_EARLIER_REVISIONS], 1):
+        label = f"早期版本 {number}"
+        try:
+            earlier = Source(source.path, source.data[:end], source.mime, source.limits)
+            reader = _open(earlier)
+            pages = list(reader.pages)
+            items = list(_revision(reader, pages, earlier, latest, False))
+        except (ExtractionError, *_STREAM_ERRORS) as exc:
+            yield Notice(f"{label}: unreadable ({_reason(exc)}), not scanned")
+            continue
+        for item in items:
+            if isinstance(item, Segment) and item.text not in latest.texts:
+                yield replace(item, location=f"{label} {item.location}")
+
+
+def _revision_ends(data: bytes) -> list[int]:
+    """Where each earlier revision ends: after every ``%%EOF`` but the last. A linearized
+    file's first ``%%EOF`` closes its first-page section, not a revision."""
+    ends = [match.end() for match in _EOF_MARKER.finditer(data)]
+    if ends and _LINEARIZED in data[:LINEARIZED_HEAD]:
+        ends = ends[1:]
+    return ends[:-1]
 
 
 def _open(source: Source) -> PdfReader:
@@ -288,7 +379,9 @@ class _Hidden:
     values: int = 0  # values visited, against MAX_WALK_VALUES
 
 
-def _hidden_places(reader: PdfReader, pages: list[Any], source: Source) -> Iterator[Item]:
+def _hidden_places(
+    reader: PdfReader, pages: list[Any], source: Source, read_files: bool = True
+) -> Iterator[Item]:
     found = _Hidden()
     try:
         for idnum, obj in _objects(reader):
@@ -296,7 +389,7 @@ def _hidden_places(reader: PdfReader, pages: list[Any], source: Source) -> Itera
     except _WalkLimit:
         yield Notice(f"more than {MAX_WALK_VALUES} values in the objects: the rest not searched")
     names = _embedded_file_keys(reader)
-    yield from _attachments(found.files, names, source)
+    yield from _attachments(found.files, names, source, read_files)
     yield from _xmp_streams(found.metadata, _owner_labels(reader, pages))
     yield from _scripts(found.scripts)
 
@@ -350,7 +443,7 @@ def _visit(value: Any, owner: int, found: _Hidden, depth: int) -> None:
 
 
 def _attachments(
-    specs: list[DictionaryObject], keys: dict[int, str], source: Source
+    specs: list[DictionaryObject], keys: dict[int, str], source: Source, read_files: bool
 ) -> Iterator[Item]:
     """Each embedded file once (two specifications may share one stream), with the
     specification's description and other names."""
@@ -366,16 +459,32 @@ def _attachments(
         if number > source.limits.max_members:
             yield Notice(f"more than {source.limits.max_members} embedded files: the rest not read")
             return
-        names = _file_names(spec, keys.get(id(spec), ""))
-        name = _attachment_name(names, number)
+        try:
+            names = _file_names(spec, keys.get(id(spec), ""))
+            description = _text(spec.get("/Desc"))
+        except _PARSE_ERRORS:  # a broken name or description: the file is still read
+            names, description = [], ""
+        yield from _attachment(stream, names, description, number, source, read_files)
+
+
+def _attachment(
+    stream: StreamObject,
+    names: list[str],
+    description: str,
+    number: int,
+    source: Source,
+    read_files: bool,
+) -> Iterator[Item]:
+    """The file as an attachment, then its other names and its description."""
+    name = _attachment_name(names, number)
+    if read_files:
         yield _embedded_member(name, stream, source)
-        label = f"附件 {name}"
-        for other in names:
-            if other != name:
-                yield Segment(other, f"{label} 文件名", SegmentKind.METADATA, context=("文件名",))
-        description = _text(spec.get("/Desc"))
-        if description:
-            yield Segment(description, f"{label} 说明", SegmentKind.METADATA, context=("说明",))
+    label = f"附件 {name}"
+    for other in names:
+        if other != name:
+            yield Segment(other, f"{label} 文件名", SegmentKind.METADATA, context=("文件名",))
+    if description:
+        yield Segment(description, f"{label} 说明", SegmentKind.METADATA, context=("说明",))
 
 
 def _embedded_stream(spec: DictionaryObject) -> tuple[int | None, StreamObject | None]:
@@ -421,7 +530,7 @@ def _embedded_member(name: str, stream: StreamObject, source: Source) -> Member:
     except LimitReachedError:
         error = LimitExceeded("embedded file larger than the decompression limit")
         return Member(name, b"", in_path=False, error=str(error), skipped=True)
-    except _PARSE_ERRORS as exc:
+    except _STREAM_ERRORS as exc:
         error = CorruptError(f"embedded file unreadable ({_reason(exc)})")
         return Member(name, b"", in_path=False, error=str(error))
     if len(data) > limit:
@@ -502,7 +611,7 @@ def _xmp_streams(metadata: list[tuple[int, Any]], owners: dict[int, str]) -> Ite
         label = f"{owners.get(owner, f'对象 {owner}')} XMP 元数据"
         try:
             data = _stream_data(raw)
-        except _PARSE_ERRORS as exc:
+        except _STREAM_ERRORS as exc:
             yield Notice(f"{label}: unreadable ({_reason(exc)}), not scanned")
             continue
         if data:
@@ -527,7 +636,7 @@ def _scripts(scripts: list[Any]) -> Iterator[Item]:
         try:
             value = _resolve(raw)
             code = _decoded(_stream_data(raw)) if isinstance(value, StreamObject) else _text(value)
-        except _PARSE_ERRORS as exc:
+        except _STREAM_ERRORS as exc:
             yield Notice(f"脚本 {number + 1}: unreadable ({_reason(exc)}), not scanned")
             continue
         if code.strip():

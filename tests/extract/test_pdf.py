@@ -9,6 +9,7 @@ reads the Chinese back without any system font installed.
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 import magic
 import pymupdf
@@ -404,3 +405,61 @@ def test_embedded_files_draw_on_the_files_byte_budget() -> None:
         ("名单1.txt", 1200, ""),
         ("名单2.txt", 0, "limit exceeded: embedded files larger than 1024 MB in all"),
     ]
+
+
+def incrementally_updated_pdf(path: Path) -> bytes:
+    """A PDF whose first revision holds a phone on its page and in its title; a second
+    revision, appended, replaced both (the redaction writer's tests reuse it)."""
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "tel 13812345678")
+    doc.set_metadata({"title": "13900001111"})
+    doc.save(path)
+    doc.close()
+    doc = pymupdf.open(path)
+    page = doc[0]
+    font = page.get_fonts()[0][4]
+    for xref in page.get_contents():
+        doc.update_stream(xref, b"BT /%s 11 Tf 72 770 Td (tel redacted) Tj ET" % font.encode())
+    doc.set_metadata({"title": "minutes"})
+    doc.saveIncr()
+    doc.close()
+    return path.read_bytes()
+
+
+def test_what_an_earlier_revision_holds_is_reported(make_scanner, tmp_path: Path) -> None:
+    data = incrementally_updated_pdf(tmp_path / "名单.pdf")
+    assert described(items(data)) == [
+        ("第 1 页", "tel redacted"),
+        ("属性 title", "minutes"),
+        ("早期版本 1 第 1 页", "tel 13812345678"),
+        ("早期版本 1 属性 title", "13900001111"),
+    ]
+    result, *_ = make_scanner().scan_bytes("名单.pdf", data)
+    assert {(f.entity_type, f.location) for f in result.findings} == {
+        ("PHONE_NUMBER", "早期版本 1 第 1 页 第 1 行"),
+        ("PHONE_NUMBER", "早期版本 1 属性 title"),
+    }
+
+
+def test_an_unchanged_page_of_an_earlier_revision_is_not_read_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from pypdf import PageObject
+
+    doc = plain_pdf()
+    doc.save(tmp_path / "a.pdf")
+    doc.close()
+    doc = pymupdf.open(tmp_path / "a.pdf")
+    doc.set_metadata({"title": "minutes"})
+    doc.saveIncr()
+    doc.close()
+    original, calls = PageObject.extract_text, []
+
+    def counted(page: PageObject, *args: object, **kwargs: object) -> str:
+        calls.append(page)
+        return original(page, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", counted)
+    found = described(items((tmp_path / "a.pdf").read_bytes()))
+    assert found == [("第 1 页", "minutes"), ("第 2 页", "page two"), ("属性 title", "minutes")]
+    assert len(calls) == 2  # the latest revision's two pages only

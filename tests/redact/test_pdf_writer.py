@@ -32,7 +32,12 @@ from scanner.models import Segment
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers import pdf as pdf_writer
-from tests.extract.test_pdf import HIDDEN_PLACES, all_hidden_places_pdf, hidden_place_pdf
+from tests.extract.test_pdf import (
+    HIDDEN_PLACES,
+    all_hidden_places_pdf,
+    hidden_place_pdf,
+    incrementally_updated_pdf,
+)
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -313,30 +318,11 @@ def test_all_hidden_places_together_leave_no_trace() -> None:
     assert_no_trace(out, HIDDEN_VALUES)
 
 
-def incrementally_updated_pdf(path: Path) -> bytes:
-    """A PDF whose first revision holds a phone on its page and in its title; a second
-    revision, appended, replaced both."""
-    doc = pymupdf.open()
-    doc.new_page().insert_text((72, 72), "tel 13812345678")
-    doc.set_metadata({"title": "13900001111"})
-    doc.save(path)
-    doc.close()
-    doc = pymupdf.open(path)
-    page = doc[0]
-    font = page.get_fonts()[0][4]
-    for xref in page.get_contents():
-        doc.update_stream(xref, b"BT /%s 11 Tf 72 770 Td (tel redacted) Tj ET" % font.encode())
-    doc.set_metadata({"title": "minutes"})
-    doc.saveIncr()
-    doc.close()
-    return path.read_bytes()
-
-
 def test_an_earlier_revision_is_not_carried_into_the_copy(tmp_path: Path) -> None:
     data = incrementally_updated_pdf(tmp_path / "名单.pdf")
     assert data.count(b"%%EOF") == 2 and b"13900001111" in data
-    latest = "".join(s.text for s in extract(data) if isinstance(s, Segment))
-    assert "13812345678" not in latest and "13900001111" not in latest
+    latest = [s.text for s in extract(data) if isinstance(s, Segment)]
+    assert latest[:2] == ["tel redacted", "minutes"]  # the rest: 早期版本 1 …
     ctx = WriteContext("名单.pdf")
     out = pdf_writer.rewrite(data, Nothing(), ctx)
     assert ctx.dropped == ["pdf: earlier revisions"]
