@@ -1,7 +1,7 @@
 """``baomi``: the command line. ``main(argv) -> int`` so tests call it directly.
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error (one line
-on stderr saying why). Heavy modules (Presidio, libmagic) are imported inside
+on stderr saying why), 3 (``scan``) a file could not be scanned (``scanner/coverage.py``). Heavy modules (Presidio, libmagic) are imported inside
 the commands that need them, so ``baomi --help`` answers at once.
 """
 
@@ -19,6 +19,7 @@ from typing import TextIO
 from scanner import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_UNSCANNED = 3  # baomi scan: a file or member could not be scanned (error, time-out, limit)
 
 
 def printable(text: str) -> str:
@@ -313,6 +314,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
             _write_workbook(recorded.inventory.path, config, args.xlsx, args.clients)
             print(f"baomi: 工作簿 workbook: {printable(str(args.xlsx))}", file=sys.stderr)
     print(tally.summary(), file=sys.stderr)
+    from scanner.coverage import not_scanned, summary_line
+
+    unscanned = len(tally.errors) + sum(not_scanned("skipped", r) for _, r in tally.skipped)
+    if unscanned:  # outranks "found": a nightly job must notice what it could not see
+        print(summary_line(unscanned, recorded is not None), file=sys.stderr)
+        return EXIT_UNSCANNED
     return EXIT_FINDINGS if found else EXIT_CLEAN
 
 
@@ -536,6 +543,7 @@ def cmd_policies(args: argparse.Namespace) -> int:
 def cmd_redact(args: argparse.Namespace) -> int:
     from scanner.keys import HashKeyError, load_redact_key
     from scanner.redact.engine import Redactor, plan_jobs
+    from scanner.redact.isolated import IsolatedRedactor
     from scanner.redact.operators import OperatorSet
     from scanner.redact.rewriters import PolicyRewriter
 
@@ -568,7 +576,9 @@ def cmd_redact(args: argparse.Namespace) -> int:
         raise UsageError("--force needs --reason: the audit log records why")
     audit_log = None if args.dry_run else _audit_path(args, config)
     force = args.reason.strip() if args.force else None
-    redactor = Redactor(scanner, policy, rewriter, audit_log, force_reason=force)
+    redactor = IsolatedRedactor(  # each file in a forked worker, within [limits]
+        Redactor(scanner, policy, rewriter, audit_log, force_reason=force), config.limits
+    )
     failed = 0
     for job in jobs:
         outcome = redactor.run(job, dry_run=args.dry_run, in_place=args.in_place)
@@ -890,6 +900,8 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
         for batch in purge(folder, config.quarantine_days):
             print(f"已永久删除 purged quarantine batch {printable(str(batch))}")
         return failed
+    from scanner.redact.engine import Job
+    from scanner.redact.isolated import audit_to, run_isolated
     from scanner.redact.operators import OperatorSet
 
     _, isolated = _build_scanner(args)
@@ -901,7 +913,13 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
         raise UsageError(f"policy {policy.name} is reversible: retention needs an irreversible one")
     operators = OperatorSet(scanner.key, None, config.keep_id_region)
     for d in due:
-        outcome = anonymise(d, scanner, policy, operators, audit_log)
+        outcome = run_isolated(  # a forked worker, within [limits], as a redaction is
+            lambda d=d: anonymise(d, scanner, policy, operators, audit_log),
+            Job(d.path, d.path),
+            config.limits,
+            operators,
+            audit_to(audit_log, policy.name),
+        )
         if outcome.ok:
             _rerecord(inventory, isolated, d)
             scope = "本客户信息 only the due clients" if d.partial else "全部 everything"

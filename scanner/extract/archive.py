@@ -143,22 +143,20 @@ def extract_compressed(source: Source) -> Iterator[Item]:
     try:
         with opener(source.stream()) as fh:
             blocks = _file_blocks(fh, READ_BLOCK)
-            reader = BoundedReader(blocks, limits, source.budget, len(source.data))
+            # not held yet: only the ratio applies until it is known whether the text streams
+            reader = BoundedReader(blocks, limits, source.budget, len(source.data), hold=False)
             head = reader.read(threshold + 1)
-            if len(head) <= threshold or _is_tar(head):
-                data = head + reader.read()
-            else:
-                encoding = _text_encoding(head)
-                if not encoding:
-                    data = head + reader.read()
-                else:
-                    reader.hold = False  # streamed: only the ratio limit applies
-                    yield Notice(
-                        f"{inner}: more than {threshold / MB:g} MB uncompressed: its text "
-                        "was streamed and scanned as plain text"
-                    )
-                    yield from streamed_text(head, reader.blocks(), encoding)
-                    return
+            long_text = len(head) > threshold and not _is_tar(head)
+            encoding = _text_encoding(head) if long_text else ""
+            if encoding:
+                yield Notice(
+                    f"{inner}: more than {threshold / MB:g} MB uncompressed: its text "
+                    "was streamed and scanned as plain text"
+                )
+                yield from streamed_text(head, reader.blocks(), encoding)
+                return
+            reader.hold_now()
+            data = head + reader.read()
     except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
         raise CorruptError(f"not a readable compressed file ({exc})") from None
     if _is_tar(data):
@@ -345,6 +343,15 @@ class BoundedReader:
         self.total = 0
         self._pending = b""
 
+    def hold_now(self) -> None:
+        """From now on the bytes are kept: what was inflated so far counts against the
+        member limit and the budget at once."""
+        self.hold = True
+        if self.total > self.limits.max_member_bytes:
+            raise LimitExceeded(_member_message(self.limits))
+        if self.budget is not None and not self.budget.take(self.total):
+            raise ArchiveLimitExceeded(_budget_message(self.limits))
+
     def blocks(self) -> Iterator[bytes]:
         """The remaining bytes, each block checked before it is handed out."""
         if self._pending:
@@ -445,7 +452,7 @@ def _bzip2_blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, block: int) -
     raw.file_size = info.compress_size
     del raw.CRC  # the compressed bytes are read as they are; the CRC is checked below
     inflater = bz2.BZ2Decompressor()
-    crc = 0
+    crc = total = 0
     with archive.open(raw) as fh:
         while not inflater.eof:
             data = b""
@@ -454,6 +461,9 @@ def _bzip2_blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, block: int) -
                 if not data:
                     raise EOFError("truncated bzip2 member")
             out = inflater.decompress(data, max_length=block)
+            total += len(out)
+            if total > info.file_size:  # zipfile stops at the declared size too
+                raise zipfile.BadZipFile("bzip2 member longer than its declared size")
             crc = zlib.crc32(out, crc)
             if out:
                 yield out

@@ -306,14 +306,15 @@ def test_unreadable_and_vanishing_files_are_reported_and_the_scan_goes_on(
     err = capsys.readouterr().err
     assert f"{share / '无敏感信息.txt'}: permission denied" in err
     assert f"{share / '会议纪要.txt'}: vanished before it could be read" in err
-    assert code == 1 and {r["path"] for r in records} == {str(share / "客户资料" / "通讯录.csv")}
+    # 3, not 1: files could not be scanned (it outranks "found")
+    assert code == 3 and {r["path"] for r in records} == {str(share / "客户资料" / "通讯录.csv")}
 
 
 def test_undecodable_file_is_an_error_not_a_crash(tmp_path, capsys) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"hello \x80\x81\x8d\x8f\x90\x9d\xff world\n" * 40)  # no codec reads these
     code, records = run_jsonl(tmp_path, str(bad))
-    assert (code, records) == (0, [])
+    assert (code, records) == (3, [])  # 3: a file could not be scanned
     err = capsys.readouterr().err
     assert "bad.txt" in err and ("undecodable" in err or "unsupported file type" in err)
 
