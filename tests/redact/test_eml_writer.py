@@ -22,7 +22,10 @@ from scanner.redact.writers import WriteContext
 from scanner.redact.writers import eml as eml_writer
 from tests.extract import test_mail
 
-PLANTED = ("13812345678", "13698765432", "13900001111", "张伟", "星河传媒", "zw@example.com")
+PLANTED = (
+    "13812345678", "13698765432", "13900001111", "13911112222", "13722223333", "张伟", "星河传媒",
+    "zw@example.com",
+)
 PATTERN = re.compile(r"1[3-9]\d{9}|张伟|星河传媒|zw@example\.com")
 
 
@@ -82,6 +85,9 @@ def build_mail(extra: EmailMessage | None = None) -> bytes:
     message.add_attachment(table, maintype="text", subtype="csv", filename="clients.csv")
     if extra is not None:
         message.attach(extra)
+    # hidden places a mail client never shows: the copy must not carry them
+    message["Received"] = "from mx.xinghe.example (13911112222) by mx.example.org"
+    message.preamble = "Call 13722223333"
     return message.as_bytes(policy=policy.default)
 
 
@@ -139,7 +145,12 @@ def test_allow_listed_headers_are_rewritten_and_the_others_dropped() -> None:
     message = parsed(eml_writer.rewrite(build_mail(), FakeRewriter(), ctx))
     assert message["Subject"].strip() == "发布会"
     assert message["Thread-Topic"] is None and message["Message-ID"] is None
-    assert ctx.dropped == ["eml: header Thread-Topic", "eml: header Message-ID"]
+    assert ctx.dropped == [
+        "eml: header Thread-Topic",
+        "eml: header Message-ID",
+        "eml: header Received",
+        "eml: MIME preamble",
+    ]
     assert [name for name, _ in message.items()] == [
         "From", "To", "Subject", "MIME-Version", "Content-Type"
     ]
