@@ -17,10 +17,22 @@ Rewritten, one rewriter call per paragraph (``w:p``) on its joined text:
   ``w:initials``), and the commenters list (``word/people.xml``);
 * DrawingML paragraphs (SmartArt data and drawing parts, shapes);
 * external hyperlink targets, document properties, custom XML data, and
-  embedded packages (through the writer of their own type).
+  embedded packages (through the writer of their own type);
+* what the extractor reads besides text: alt text and names of pictures and
+  shapes, content-control titles, tags and list items (one call per kind and
+  part), charts (titles, series names, category and value caches, data labels,
+  cell references: ``chart_pieces``), document variables in the settings part
+  (each value with its name as context) and the settings' other strings;
+* alternative-format chunks (``w:altChunk``: HTML, text, a document Word merges
+  into the body on opening) through the writer of their own type, since their
+  content is what the reader sees; a chunk without one (RTF, MHT) is dropped by
+  the rebuild and recorded.
 
-Not rewritten: chart text (titles, cached values), alt text and shape names,
-content control titles and tags, VBA projects, and Strict OOXML namespaces.
+The copy is then rebuilt from an allow list (``scanner.redact.writers.rebuild``):
+every attribute of these parts and every string of the other XML parts (themes,
+styles, numbering …) is checked too; orphan parts, binary parts other than images
+(VBA projects, fonts, printer settings), image metadata and the zip comment are
+dropped and recorded. Not rewritten: Strict OOXML namespaces.
 """
 
 from __future__ import annotations
@@ -31,8 +43,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from scanner.extract.docx import DOC_VAR, HIDDEN_ATTRIBUTES, RT_ALT_CHUNK, RT_SETTINGS, W_NAME
 from scanner.extract.ooxml import MC_NS
-from scanner.redact.edits import TextRewriter
+from scanner.redact.edits import RedactionError, TextRewriter
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers.ooxml import (
     AttributeSlot,
@@ -47,12 +60,17 @@ from scanner.redact.writers.ooxml import (
     header_contexts,
     main_part_name,
     open_package,
+    reachable_related,
     remove,
+    rewrite_attribute_places,
     rewrite_attributes,
+    rewrite_charts,
     rewrite_custom_xml,
     rewrite_drawing_paragraphs,
     rewrite_embedded,
     rewrite_hyperlink_targets,
+    rewrite_lines,
+    rewrite_loose,
     rewrite_properties,
     rewrite_slots,
 )
@@ -98,8 +116,14 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     package = open_package(data, "Word document", ctx.limits)
     main = main_part_name(package, "word/document.xml")
     for name, label in _stories(package, main):
-        _rewrite_story(package.part(name), label, rewriter)
+        part = package.part(name)
+        _rewrite_story(part, label, rewriter)
+        prefix = "" if label == "段落" else f"{label} "
+        rewrite_attribute_places(part, HIDDEN_ATTRIBUTES, rewriter, prefix)
     _rewrite_people(package, rewriter)
+    _rewrite_settings(package, main, rewriter)
+    rewrite_charts(package, rewriter)
+    _rewrite_alternative_chunks(package, rewriter, ctx)
     for name in package.names():
         if DIAGRAMS.fullmatch(name):
             rewrite_drawing_paragraphs(package.part(name), rewriter, "SmartArt")
@@ -247,3 +271,35 @@ def _rewrite_people(package: Package, rewriter: TextRewriter) -> None:
         return
     names = [f"{{{W15_NS}}}author", f"{{{W15_NS}}}userId", "author", "userId"]
     rewrite_attributes(part, part.root.iter(), names, rewriter, "批注作者")
+
+
+# --- settings and alternative-format chunks -------------------------------------------------
+
+
+def _rewrite_settings(package: Package, main: str, rewriter: TextRewriter) -> None:
+    """Document variables (``w:docVar``): each value with its name as context, the names
+    together, as the extractor reads them; then the settings' other strings (a mail
+    merge's data source)."""
+    for name in package.related(main, RT_SETTINGS):
+        part = package.part(name)
+        variables = list(part.root.iter(DOC_VAR))
+        for variable in variables:
+            context = (variable.get(W_NAME) or "",)
+            rewrite_lines(part, [[AttributeSlot(variable, W_VAL)]], rewriter, "文档变量", context)
+        names = [[AttributeSlot(v, W_NAME)] for v in variables if v.get(W_NAME)]
+        rewrite_lines(part, names, rewriter, "文档变量名称")
+        rewrite_loose(part, rewriter, f"部件 {name}", skip=lambda e: e.tag == DOC_VAR)
+
+
+def _rewrite_alternative_chunks(
+    package: Package, rewriter: TextRewriter, ctx: WriteContext
+) -> None:
+    """``w:altChunk`` parts, rewritten by the writer of their own type (HTML and text by
+    the text writer, a document by this one): Word shows their content as part of the
+    body, so dropping them would change what the reader sees. One of a type no writer
+    handles (RTF, MHT) is left to the rebuild, which drops it and records that."""
+    for chunk in reachable_related(package, RT_ALT_CHUNK):
+        try:
+            package.replaced[chunk] = ctx.rewrite_member(chunk, package.read(chunk), rewriter)
+        except RedactionError:
+            continue  # the rebuild drops the binary part and records it

@@ -41,6 +41,10 @@ from scanner.extract.ooxml import (
     PROPERTY_PARTS,
     RT_EMBEDDED,
     TEXT_VARIANTS,
+    AttributePlace,
+    attribute_slots,
+    chart_pieces,
+    loose_strings,
 )
 from scanner.limits import MB, Limits
 from scanner.redact.edits import RedactionError, TextRewriter, apply_to_runs
@@ -53,6 +57,7 @@ RELATIONSHIP = f"{{{PKG_REL_NS}}}Relationship"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RT_OFFICE_DOCUMENT = f"{R_NS}/officeDocument"
 RT_HYPERLINK = f"{R_NS}/hyperlink"
+RT_CHARTS = (f"{R_NS}/chart", "http://schemas.microsoft.com/office/2014/relationships/chartEx")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 A_R, A_RPR = f"{{{A_NS}}}r", f"{{{A_NS}}}rPr"
 A_TBL, A_TR, A_TC, A_FLD = f"{{{A_NS}}}tbl", f"{{{A_NS}}}tr", f"{{{A_NS}}}tc", f"{{{A_NS}}}fld"
@@ -147,14 +152,35 @@ class Package:
             if r.type in types and not r.external and r.target in self
         ]
 
+    def reachable(self) -> set[str]:
+        """The members the package's relationships reach, following every part's own."""
+        seen: set[str] = set()
+        queue = [""]
+        while queue:
+            for relationship in self.relationships(queue.pop()):
+                target = relationship.target
+                if not relationship.external and target in self and target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return seen
+
     def to_bytes(self, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
         """The copy, rebuilt from an allow list (``rebuild``): the parts this writer
         parsed or replaced, rewritten where their text changed, and of the rest only
-        what ``rebuild`` checks (XML text and attributes, images without metadata)."""
+        what ``rebuild`` checks (XML text and attributes, images without metadata).
+
+        A part the writer handled but no relationship reaches (an orphan named like a
+        slide or a header) is left to ``rebuild`` as the orphan it is: dropped."""
+        reachable = self.reachable()
         handled: dict[str, bytes] = {}
         for part in self.parts.values():
             handled[part.name] = serialize(part.root) if part.dirty else self.read(part.name)
         handled.update(self.replaced)
+        handled = {
+            name: body
+            for name, body in handled.items()
+            if name in reachable or name.endswith(".rels") or name == "[Content_Types].xml"
+        }
         members = [
             rebuild.Member(info, functools.partial(self.read, info.filename))
             for info in self.archive.infolist()
@@ -536,3 +562,107 @@ def rewrite_custom_xml(package: Package, rewriter: TextRewriter) -> None:
             continue
         elements = [e for e in part.root.iter() if isinstance(e.tag, str) and e.text]
         rewrite_element_texts(part, elements, rewriter, "自定义 XML")
+
+
+# --- strings a reader does not see as text: names, alt text, charts, loose parts -----------
+
+
+@dataclass
+class StringSlot:
+    """An element's text (``.text``), the text after it (``.tail``) or an attribute."""
+
+    element: Element
+    where: str
+
+    @property
+    def text(self) -> str:
+        if self.where == ".text":
+            return self.element.text or ""
+        if self.where == ".tail":
+            return self.element.tail or ""
+        return self.element.get(self.where) or ""
+
+    def write(self, text: str) -> None:
+        if self.where == ".text":
+            self.element.text = text
+        elif self.where == ".tail":
+            self.element.tail = text
+        else:
+            self.element.set(self.where, text)
+
+
+@dataclass
+class LineBreak:
+    """The line break between two values read as one string (the extractors join them
+    so): nothing to write back."""
+
+    @property
+    def text(self) -> str:
+        return "\n"
+
+    def write(self, text: str) -> None:
+        return None
+
+
+def rewrite_lines(
+    part: Part,
+    lines: Sequence[Sequence[Slot]],
+    rewriter: TextRewriter,
+    location: str,
+    context: Sequence[str] = (),
+) -> None:
+    """Values read as one string, one per line (names of one slide, a chart's cache):
+    one rewriter call for all of them."""
+    slots: list[Slot] = []
+    for line in lines:
+        if slots:
+            slots.append(LineBreak())
+        slots.extend(line)
+    if slots:
+        part.dirty |= rewrite_slots(slots, rewriter, location, context)
+
+
+def rewrite_attribute_places(
+    part: Part, places: tuple[AttributePlace, ...], rewriter: TextRewriter, prefix: str = ""
+) -> None:
+    """The attributes the extractors read as ``<prefix><label>`` (alt text, shape and
+    content-control names, section names), each label's values in one call."""
+    for label, found in attribute_slots(part.root, places).items():
+        lines = [[AttributeSlot(element, name)] for element, name in found]
+        rewrite_lines(part, lines, rewriter, f"{prefix}{label}")
+
+
+def rewrite_loose(
+    part: Part,
+    rewriter: TextRewriter,
+    location: str,
+    skip: Callable[[Element], bool] = lambda element: False,
+) -> None:
+    """The strings of a part the extractors read as loose text (``部件 <name>``), except
+    those of elements ``skip`` says are rewritten their own way."""
+    lines = [[StringSlot(e, where)] for e, where in loose_strings(part.root) if not skip(e)]
+    rewrite_lines(part, lines, rewriter, location)
+
+
+def rewrite_charts(package: Package, rewriter: TextRewriter) -> None:
+    """Every chart a part relates to (classic and chartex): titles, series names,
+    category and value caches, data labels, cell references and the rest, piece by
+    piece as the extractors read them (``chart_pieces``), values with their series'
+    name as context."""
+    for chart in reachable_related(package, *RT_CHARTS):
+        part = package.part(chart)
+        if part is None:
+            continue
+        for piece in chart_pieces(part.root):
+            lines = [drawing_slots(e) if e.tag == A_P else [TextSlot(e)] for e in piece.elements]
+            rewrite_lines(part, lines, rewriter, f"图表 {piece.label}", piece.context)
+
+
+def reachable_related(package: Package, *types: str) -> list[str]:
+    """Members related by one of ``types`` from any part the package's relationships
+    reach, each once: a chart only an orphan part points to stays an orphan (dropped)."""
+    reachable = package.reachable()
+    found: dict[str, None] = {}
+    for source in ["", *sorted(reachable)]:
+        found.update(dict.fromkeys(t for t in package.related(source, *types) if t in reachable))
+    return list(found)

@@ -11,10 +11,19 @@ Rewritten, one rewriter call per DrawingML paragraph (``a:p``) on its joined tex
   layouts and masters (their placeholders can hold a company name too);
 * comments, classic (plain ``p:text``) and modern (DrawingML, replies included),
   and the comment authors' names, initials and account ids;
-* document properties, and embedded packages (through the writer of their own type).
+* document properties, and embedded packages (through the writer of their own type);
+* what the extractor reads besides text: shape names and alt text of every slide,
+  notes page, layout and master (one call per kind and part); section and
+  custom-show names (``presentation.xml``); tags parts (``ppt/tags/tagN.xml``:
+  values and names); charts (titles, series names, category and value caches,
+  data labels, cell references: ``chart_pieces``).
 
-Not rewritten: chart text (titles, cached values), alt text and shape names,
-VBA projects, and Strict OOXML namespaces.
+The copy is then rebuilt from an allow list (``scanner.redact.writers.rebuild``):
+every attribute of these parts and every string of the other XML parts (themes,
+view and presentation properties …) is checked too; orphan parts, binary parts
+other than images (VBA projects, fonts, OLE objects without a writer), image
+metadata and the zip comment are dropped and recorded. Not rewritten: Strict
+OOXML namespaces.
 """
 
 from __future__ import annotations
@@ -22,20 +31,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from scanner.extract.pptx import PRESENTATION_ATTRIBUTES, SHAPE_ATTRIBUTES
 from scanner.redact.edits import TextRewriter
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers.ooxml import (
     AUTHOR_CONTEXT,
     R_NS,
     Package,
+    AttributeSlot,
     Part,
     main_part_name,
     open_package,
+    rewrite_attribute_places,
     rewrite_attributes,
+    rewrite_charts,
     rewrite_drawing_paragraphs,
     rewrite_element_texts,
     rewrite_embedded,
     rewrite_hyperlink_targets,
+    rewrite_lines,
     rewrite_properties,
 )
 
@@ -53,6 +67,7 @@ SLIDE = re.compile(r"ppt/slides/slide\d+\.xml")
 NOTES = re.compile(r"ppt/notesSlides/notesSlide\d+\.xml")
 COMMENTS = re.compile(r"ppt/comments/[^/]+\.xml")
 AUTHORS = re.compile(r"ppt/(commentAuthors|authors)\.xml")
+TAGS = re.compile(r"ppt/tags/[^/]+\.xml")
 # Other parts whose DrawingML paragraphs are rewritten, and how they are located.
 DRAWING_PARTS = (
     (re.compile(r"ppt/diagrams/[^/]+\.xml"), "SmartArt"),
@@ -78,6 +93,12 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
             _rewrite_authors(part, rewriter)
         else:
             rewrite_drawing_paragraphs(part, rewriter, location)
+            rewrite_attribute_places(part, SHAPE_ATTRIBUTES, rewriter, f"{location} ")
+    rewrite_attribute_places(package.part(main), PRESENTATION_ATTRIBUTES, rewriter)
+    for name in package.names():
+        if TAGS.fullmatch(name):
+            _rewrite_tags(package.part(name), rewriter)
+    rewrite_charts(package, rewriter)
     rewrite_hyperlink_targets(package, rewriter, "ppt/")
     rewrite_properties(package, rewriter)
     rewrite_embedded(package, rewriter, ctx)
@@ -123,3 +144,11 @@ def _rewrite_authors(part: Part, rewriter: TextRewriter) -> None:
     """Classic (``p:cmAuthor``) and modern (``p188:author``) comment authors."""
     authors = [e for e in part.root if isinstance(e.tag, str)]
     rewrite_attributes(part, authors, AUTHOR_ATTRIBUTES, rewriter, "批注作者", AUTHOR_CONTEXT)
+
+
+def _rewrite_tags(part: Part, rewriter: TextRewriter) -> None:
+    """A tags part: the values together, the names together, as the extractor reads them."""
+    tags = [e for e in part.root.iter("{*}tag")]
+    for attribute, location in (("val", "标签"), ("name", "标签名称")):
+        lines = [[AttributeSlot(tag, attribute)] for tag in tags if tag.get(attribute)]
+        rewrite_lines(part, lines, rewriter, location)
