@@ -901,7 +901,7 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
             print(f"已永久删除 purged quarantine batch {printable(str(batch))}")
         return failed
     from scanner.redact.engine import Job
-    from scanner.redact.isolated import audit_to, run_isolated
+    from scanner.redact.isolated import audit_to, prepare_to_fork, run_isolated
     from scanner.redact.operators import OperatorSet
 
     _, isolated = _build_scanner(args)
@@ -912,6 +912,7 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
     if policy.reversible():
         raise UsageError(f"policy {policy.name} is reversible: retention needs an irreversible one")
     operators = OperatorSet(scanner.key, None, config.keep_id_region)
+    prepare_to_fork(scanner)  # models loaded once, inherited by each file's worker
     for d in due:
         outcome = run_isolated(  # a forked worker, within [limits], as a redaction is
             lambda d=d: anonymise(d, scanner, policy, operators, audit_log),
