@@ -34,6 +34,12 @@ _JOINT = re.compile(r"(?<=[0-9０-９])[ \t\u3000]*\r?\n[ \t\u3000]*(?=[0-9０-�
 # Characters that can belong to a wrapped identifier; windows extend over them.
 _IDENT_CHARS = re.compile(r"[0-9A-Za-z \-+()０-９Ａ-Ｚａ-ｚ－＋（）\u3000]")
 
+# Characters a reader does not see that split a value for a pattern (138\u200b1234…):
+# zero-width space, (non-)joiners, word joiner, BOM, soft hyphen, Mongolian vowel
+# separator, combining grapheme joiner.
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f"
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+
 SEPARATORS = " -\t\r\n"
 _SEPARATOR_TABLE = str.maketrans("", "", SEPARATORS)
 

@@ -39,14 +39,17 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.client_registry import CLIENT_KEY, ClientRegistryRecognizer
 from recognizers.context import CharWindowContextEnhancer, external_has_context
-from recognizers.normalize import has_wrapped_digits, to_halfwidth, wrapped_digit_windows
+from recognizers.normalize import (
+    INVISIBLE,
+    has_wrapped_digits,
+    to_halfwidth,
+    wrapped_digit_windows,
+)
 from recognizers.registry import ENTITY_PRIORITY, LANGUAGE, build_engine
 from scanner.models import Detection, Segment
 from scanner.prefilter import Prefilter, build_prefilter
 
 CLIENT = "CLIENT"
-# Characters a reader does not see that split a value for a pattern (138\u200b1234…).
-INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f]")
 PERSON = "PERSON"
 NAMED_SPANS = frozenset({"ORGANIZATION", "CN_ADDRESS"})  # may hold a client name, never cut it
 Item = tuple[str, tuple[str, ...]]  # (text, external context such as a column header)

@@ -41,10 +41,11 @@ from email.message import Message
 
 import ahocorasick
 
+from recognizers.normalize import INVISIBLE_CHARS
 from scanner.decode import looks_like_utf16
 from scanner.limits import Limits
 
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f"), None)
+ZERO_WIDTH = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
 DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s\-\u2010-\u2015\u2212./()（）]{1,3}(?=\d)")
 PDF_STREAM = re.compile(rb"stream\r?\n")
 PDF_HEX_STRING = re.compile(rb"<([0-9A-Fa-f\s]{4,})>")

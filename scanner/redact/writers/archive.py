@@ -2,7 +2,8 @@
 
 Members keep their order, timestamps and compression, and their paths with
 every folder and file name redacted (people name folders after clients);
-directories are copied. A member that cannot be redacted (no writer for its type, encrypted)
+directories are copied. The archive's comment and the members' comments and
+extra fields are not carried (they hold text no extractor reads). A member that cannot be redacted (no writer for its type, encrypted)
 fails the whole archive, naming the member: an archive is never released with a
 member left as it was. The same size limits as scanning apply (zip bombs).
 """
@@ -43,12 +44,11 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
 
 
 def _renamed(info: zipfile.ZipInfo, rewriter: TextRewriter) -> zipfile.ZipInfo:
-    """The member's path with every folder and file name redacted (2024/星河传媒/…)."""
+    """A fresh header with the member's path, every folder and file name redacted
+    (2024/星河传媒/…): the member's comment and extra fields are not carried."""
     parts = info.filename.split("/")
     new_parts = [apply_edits(part, rewriter.edits(part, "文件名")) for part in parts]
     new_name = "/".join(p.replace("/", "_") for p in new_parts)
-    if new_name == info.filename:
-        return info
     clone = zipfile.ZipInfo(new_name, info.date_time)
     clone.compress_type = info.compress_type
     clone.external_attr = info.external_attr

@@ -29,13 +29,14 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from lxml import etree
 
+from recognizers.normalize import INVISIBLE
 from scanner.redact.edits import TextRewriter, apply_to_runs
 from scanner.redact.media import sanitize_image
 from scanner.redact.writers import WriteContext
@@ -63,6 +64,12 @@ FONT_ELEMENTS = frozenset({"font", "altName", "rFonts", "latin", "ea", "sym"})
 MAY_HOLD_VALUE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|\d{5}|@|[0-9A-Z]{15}")
 
 
+def may_hold_value(text: str) -> bool:
+    """Worth a rewriter call: checked without the invisible characters that can split a
+    phone number (``1\u200b3\u200b8…``)."""
+    return MAY_HOLD_VALUE.search(INVISIBLE.sub("", text)) is not None
+
+
 @dataclass
 class Member:
     """A member of the source package: its header and a way to read its bytes."""
@@ -77,9 +84,15 @@ def rebuild(
     rewriter: TextRewriter,
     ctx: WriteContext,
     comment: bytes = b"",
+    checked: Collection[str] = frozenset(),
 ) -> bytes:
     """The copy: ``handled`` (part name → bytes as the writer rewrote or checked them)
-    kept with their attributes checked, other parts kept only as described above."""
+    kept with their attributes checked, other parts kept only as described above.
+
+    ``checked`` names handled parts whose attributes the writer has checked itself
+    and which are carried as given: a worksheet's cells carry millions of coordinate
+    attributes (``r="A10000"``) that are no text, and one rewriter call over all of
+    them would cost more than the sheet."""
     members = [m for m in members if not m.info.is_dir()]
     by_name = {m.info.filename: m for m in members}
     contents: dict[str, bytes] = {}
@@ -95,6 +108,9 @@ def rebuild(
         name = member.info.filename
         if name == CONTENT_TYPES or name.endswith(".rels"):
             continue  # decided once the parts are
+        if name in checked and name in handled:
+            kept[name] = handled[name]
+            continue
         body = _carry(name, read, name in handled, name in reachable, rewriter, ctx)
         if body is not None:
             kept[name] = body
@@ -262,12 +278,12 @@ def rewrite_xml(data: bytes, rewriter: TextRewriter, name: str, text: bool) -> b
         for attribute, value in element.attrib.items():
             if local in FONT_ELEMENTS or etree.QName(attribute).localname in FONT_ATTRIBUTES:
                 continue
-            if MAY_HOLD_VALUE.search(value):
+            if may_hold_value(value):
                 slots.append((element, attribute))
         if text:
-            if element.text and MAY_HOLD_VALUE.search(element.text):
+            if element.text and may_hold_value(element.text):
                 slots.append((element, ".text"))
-            if element.tail and MAY_HOLD_VALUE.search(element.tail):
+            if element.tail and may_hold_value(element.tail):
                 slots.append((element, ".tail"))
     if not slots or not _rewrite_values(slots, rewriter, name):
         return data
