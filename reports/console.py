@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scanner.models import FileResult
+from scanner.names import printable, visible
 
 
 def write(results: Iterable[FileResult], stream: TextIO) -> int:
@@ -21,7 +22,9 @@ def write(results: Iterable[FileResult], stream: TextIO) -> int:
         if not result.findings:
             continue
         table = Table(
-            title=Text(f"{result.path}  ({len(result.findings)} 处 findings)", style="bold"),
+            title=Text(
+                f"{printable(result.path)}  ({len(result.findings)} 处 findings)", style="bold"
+            ),
             title_justify="left",
             show_lines=False,
             expand=False,
@@ -39,7 +42,8 @@ def write(results: Iterable[FileResult], stream: TextIO) -> int:
             row = [location, f.entity_type, masked, f"{f.score:.2f}"]
             if has_values:
                 row.append(f.value or "")
-            table.add_row(*(Text(c) for c in row))
+            # a member name or a value may hold control characters: shown, not obeyed
+            table.add_row(*(Text(visible(c)) for c in row))
         console.print(table)
         count += len(result.findings)
     return count

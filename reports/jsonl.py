@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from scanner.models import FileResult, Finding
+from scanner.names import unsurrogate
 
 FIELDS = (
     "path",
@@ -31,6 +32,8 @@ FIELDS = (
 
 def record(finding: Finding) -> dict:
     out = {name: getattr(finding, name) for name in FIELDS}
+    # a name that is not UTF-8 as \xNN: a lone surrogate cannot be written as UTF-8
+    out["path"] = unsurrogate(finding.path)
     if finding.client is not None:
         out["client"] = finding.client
     if finding.value is not None:

@@ -20,6 +20,7 @@ formatting.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -33,6 +34,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from recognizers.registry import entity_catalogue
 from reports.tables import InventoryTables, Summary, Table
 from scanner.atomic import atomic_write
+from scanner.names import visible
 from scanner.sensitivity import BUSINESS, GENERAL, PERSONAL, SENSITIVE
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -70,7 +72,7 @@ def _table_sheet(ws: WriteOnlyWorksheet, table: Table) -> None:
     count = 0
     date_columns = [(i, c.kind) for i, c in enumerate(columns) if c.kind in ("datetime", "date")]
     for row in table.rows():
-        values = list(row)
+        values = _safe_row(ws, row)
         for i, kind in date_columns:
             if values[i] is not None:
                 cell = WriteOnlyCell(ws, value=values[i])
@@ -167,7 +169,25 @@ def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary) -> None:
     if folder_rows:
         _bar_chart(ws, "各部门发现数 Findings per folder", folder_start, folder_end, "F20")
     for row in rows:
-        ws.append(row)
+        ws.append(_safe_row(ws, row))
+
+
+def _safe_row(ws: WriteOnlyWorksheet, row: Sequence) -> list:
+    """Every string made safe to write and to open: file names, folders, clients and
+    reasons come from the share and may hold any character."""
+    return [_safe(ws, value) if isinstance(value, str) else value for value in row]
+
+
+def _safe(ws: WriteOnlyWorksheet, text: str) -> str | WriteOnlyCell:
+    """Control characters and undecodable bytes escaped visibly (openpyxl refuses most
+    of them); a string starting with "=" kept a string, not run as a formula (a file
+    named ``=HYPERLINK(…)`` must not become one in the legal department's Excel)."""
+    text = visible(text)
+    if not text.startswith("="):
+        return text
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    return cell
 
 
 def _bar_chart(ws: WriteOnlyWorksheet, title: str, first: int, last: int, anchor: str) -> None:

@@ -25,9 +25,10 @@ EXIT_UNSCANNED = 3  # baomi scan: a file or member could not be scanned (error, 
 def printable(text: str) -> str:
     """One safe line: control characters escaped (a file name with a newline or an
     escape sequence must not break the one-line-per-file log or drive the terminal),
-    undecodable bytes of non-UTF-8 file names shown as \\xNN."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    undecodable bytes of non-UTF-8 file names shown as \\xNN (``scanner/names.py``)."""
+    from scanner.names import printable as one_line
+
+    return one_line(text)
 
 
 class UsageError(Exception):

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.models import FileResult, FileStatus
+from scanner.names import path_text, unsurrogate
 
 DEFAULT_PATH = Path(".baomi") / "inventory.db"
 ENV_VAR = "BAOMI_INVENTORY"
@@ -258,7 +259,7 @@ class Inventory:
                 "INSERT INTO runs (started, roots, mode, status, pid) VALUES (?, ?, ?, ?, ?)",
                 (
                     time.time(),
-                    json.dumps([str(r) for r in roots], ensure_ascii=False),
+                    json.dumps([path_text(r) for r in roots], ensure_ascii=False),
                     "incremental" if incremental else "full",
                     "running",
                     os.getpid(),
@@ -307,14 +308,18 @@ class Inventory:
         results: Sequence[FileResult],
     ) -> None:
         """Replace everything known about ``path`` with ``results``, in one transaction."""
-        own = results[0] if results else FileResult(str(path), FileStatus.ERROR, reason="no result")
+        own = (
+            results[0]
+            if results
+            else FileResult(path_text(path), FileStatus.ERROR, reason="no result")
+        )
         with self.transaction() as c:
-            row = c.execute("SELECT id FROM files WHERE path = ?", (str(path),)).fetchone()
+            row = c.execute("SELECT id FROM files WHERE path = ?", (path_text(path),)).fetchone()
             values = (
                 own.kind,
                 ",".join(map(str, own.categories)),
                 own.doc_grade,
-                str(root),
+                path_text(root),
                 stat.size,
                 stat.mtime_ns,
                 stat.inode,
@@ -345,7 +350,7 @@ class Inventory:
                     "INSERT INTO files (kind, categories, doc_grade, root, size, mtime_ns, inode, "
                     "sha256, mime, owner, status, reason, scanned_at, run_id, path, first_seen) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, str(path), first_seen),
+                    (*values, path_text(path), first_seen),
                 )
                 file_id = int(cursor.lastrowid or 0)
             self._insert_contents(c, file_id, results)
@@ -362,7 +367,7 @@ class Inventory:
                 [
                     (
                         file_id,
-                        f.path,
+                        unsurrogate(f.path),
                         f.entity_type,
                         f.location,
                         f.start,
@@ -383,7 +388,11 @@ class Inventory:
                 problems.insert(0, (result.reason, result.status.value))
             c.executemany(
                 "INSERT INTO problems (file_id, item, status, reason) VALUES (?, ?, ?, ?)",
-                [(file_id, result.path, status, reason) for reason, status in problems],
+                # a result made outside the pipeline may still hold an undecodable name
+                [
+                    (file_id, unsurrogate(result.path), status, unsurrogate(reason))
+                    for reason, status in problems
+                ],
             )
         c.executemany(
             "INSERT INTO file_clients (file_id, client_fingerprint, client_masked, mentions) "
@@ -396,7 +405,7 @@ class Inventory:
     ) -> None:
         """The seven-clause check of a file that is a confidentiality agreement."""
         with self.transaction() as c:
-            row = c.execute("SELECT id FROM files WHERE path = ?", (str(path),)).fetchone()
+            row = c.execute("SELECT id FROM files WHERE path = ?", (path_text(path),)).fetchone()
             if row is None:
                 return
             c.execute(
@@ -427,7 +436,7 @@ class Inventory:
         row = self.conn.execute(
             "SELECT id, size, mtime_ns, inode, sha256, status, run_id FROM files "
             "WHERE path = ? AND status != 'removed'",
-            (str(path),),
+            (path_text(path),),
         ).fetchone()
         if row is None:
             return None
@@ -438,20 +447,20 @@ class Inventory:
         """A file renamed or moved with its content unchanged: its row and its findings
         follow it (no rescan). False when ``old`` is not recorded."""
         with self.transaction() as c:
-            row = c.execute("SELECT id FROM files WHERE path = ?", (str(old),)).fetchone()
+            row = c.execute("SELECT id FROM files WHERE path = ?", (path_text(old),)).fetchone()
             if row is None:
                 return False
-            c.execute("DELETE FROM files WHERE path = ? AND id != ?", (str(new), row[0]))
-            c.execute("UPDATE files SET path = ? WHERE id = ?", (str(new), row[0]))
+            c.execute("DELETE FROM files WHERE path = ? AND id != ?", (path_text(new), row[0]))
+            c.execute("UPDATE files SET path = ? WHERE id = ?", (path_text(new), row[0]))
             c.execute(
                 "UPDATE findings SET item = ? WHERE file_id = ? AND item = ?",
-                (str(new), row[0], str(old)),
+                (path_text(new), row[0], path_text(old)),
             )
-            prefix = str(old) + "!"
+            prefix = path_text(old) + "!"
             c.execute(
                 "UPDATE findings SET item = ? || substr(item, ?) "
                 "WHERE file_id = ? AND substr(item, 1, ?) = ?",
-                (str(new), len(str(old)) + 1, row[0], len(prefix), prefix),
+                (path_text(new), len(path_text(old)) + 1, row[0], len(prefix), prefix),
             )
         return True
 
@@ -463,7 +472,7 @@ class Inventory:
             for (fid,) in self.conn.execute(
                 "SELECT id FROM files WHERE status != 'removed' "
                 "AND (path = ? OR substr(path, 1, ?) = ?)",
-                (str(path), len(prefix), prefix),
+                (path_text(path), len(prefix), prefix),
             )
         ]
         self.mark_removed(ids)
@@ -499,7 +508,7 @@ def _statements(script: str) -> list[str]:
 
 
 def _prefix(root: Path) -> str:
-    text = str(root)
+    text = path_text(root)
     return text if text.endswith(os.sep) else text + os.sep
 
 

@@ -15,15 +15,16 @@ read in overlapping chunks, so memory stays bounded whatever their size.
 from __future__ import annotations
 
 import codecs
-import errno
 import hashlib
 import os
+import stat
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import magic
 
@@ -46,9 +47,11 @@ from scanner.extract import (
     select_format,
 )
 from scanner.extract.text import overlapping_chunks
+from scanner.fsio import NotRegularFile, kind_of, open_regular
 from scanner.limits import MB, Budget, Limits
 from scanner.masking import fingerprint, mask
 from scanner.models import Detection, FileResult, FileStatus, Finding, Segment, SegmentKind
+from scanner.names import path_text
 from scanner.walk import walk
 
 SNIFF_BYTES = 64 * 1024
@@ -100,33 +103,27 @@ class Scanner:
 
     # --- whole trees and files -------------------------------------------------------
 
-    def _open(self, path: Path):
-        """Open for reading without following a symbolic link in the last component (unless
-        configured): a file swapped for a link between the walk and the open must not lead
-        the scan outside the scanned folders."""
-        if self.options.follow_symlinks:
-            return open(path, "rb")
-        try:
-            return open(path, "rb", opener=_open_nofollow)
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise SymlinkRefused(str(path)) from None
-            raise
+    def _open(self, path: Path) -> BinaryIO:
+        """Open a regular file only (``scanner/fsio.py``): without following a symbolic
+        link in the last component (unless configured), so a file swapped for a link
+        between the walk and the open cannot lead the scan outside the scanned folders,
+        and never a FIFO or a device, whose open or read would block or never end."""
+        return open_regular(path, self.options.follow_symlinks)
 
     def scan(self, roots: Sequence[Path]) -> Iterator[FileResult]:
         for entry in walk(roots, self.options.exclude, self.options.follow_symlinks):
             if entry.error:
-                yield FileResult(str(entry.path), FileStatus.ERROR, reason=entry.error)
+                yield FileResult(path_text(entry.path), FileStatus.ERROR, reason=entry.error)
             else:
                 yield from self.scan_file(entry.path)
 
     def scan_file(self, path: Path) -> list[FileResult]:
-        display = str(path)
+        display = path_text(path)  # a name that is not UTF-8 shown as \xNN, stored as such
         try:
-            size = path.stat().st_size
-            if size == 0:
-                return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
             with self._open(path) as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size == 0:
+                    return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
                 head = fh.read(SNIFF_BYTES)
                 mime = refine_mime(head, self._sniff(head))
                 if is_textual(mime) and size > self.options.stream_threshold_bytes:
@@ -137,9 +134,8 @@ class Scanner:
                 changed = len(data) != size or os.fstat(fh.fileno()).st_size != size
         except FileNotFoundError:
             return [_error(display, 0, "", "vanished before it could be read")]
-        except SymlinkRefused:
-            reason = "symbolic link: not followed (it may point outside the scanned folders)"
-            return [FileResult(display, FileStatus.SKIPPED, reason=reason)]
+        except NotRegularFile as exc:
+            return [FileResult(display, FileStatus.SKIPPED, reason=_refusal(exc))]
         except PermissionError:
             return [FileResult(display, FileStatus.ERROR, reason="permission denied")]
         except IsADirectoryError:
@@ -361,12 +357,11 @@ class Scanner:
         )
 
 
-def _open_nofollow(path: str, flags: int) -> int:
-    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
-
-
-class SymlinkRefused(OSError):
-    """The path is a symbolic link and links are not followed."""
+def _refusal(exc: NotRegularFile) -> str:
+    """Why a path was not opened; a link swapped in after the walk says where it may lead."""
+    if exc.reason == kind_of(stat.S_IFLNK):
+        return "symbolic link: not followed (it may point outside the scanned folders)"
+    return exc.reason
 
 
 def _file_name(path: str) -> str:

@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Protocol
 
 from scanner.executors import Executor
+from scanner.fsio import open_regular, read_regular
 from scanner.inventory import FileStat, Inventory, KnownFile
 from scanner.models import FileResult, FileStatus
+from scanner.names import path_text
 from scanner.walk import walk
 
 
@@ -99,7 +101,7 @@ class RecordedScan:
         def to_scan() -> Iterator[Planned]:
             """The plan minus what is unchanged (counted and passed over here)."""
             for item in plan:
-                key = str(item.path)
+                key = path_text(item.path)  # the inventory's text of the name
                 seen.add(key)
                 self.counts.seen += 1
                 record = known.get(key)
@@ -151,7 +153,7 @@ class RecordedScan:
     def _failure(item: Planned) -> list[FileResult] | None:
         if item.error or item.stat is None:
             reason = item.error or "cannot stat"
-            return [FileResult(str(item.path), FileStatus.ERROR, reason=reason)]
+            return [FileResult(path_text(item.path), FileStatus.ERROR, reason=reason)]
         return None
 
     def _unchanged(self, item: Planned, record: KnownFile, interrupted) -> bool:
@@ -162,7 +164,7 @@ class RecordedScan:
         same_stat = item.stat == record.stat
         if not self.hash_check:
             return same_stat
-        digest = sha256_of(item.path)
+        digest = sha256_of(item.path, self.follow_symlinks)
         if digest is None or digest != record.sha256:
             return False
         if not same_stat:  # touched or copied over with the same content: re-stamp only
@@ -177,23 +179,29 @@ class RecordedScan:
     ) -> Iterator[FileResult]:
         stat = item.stat or FileStat(0, 0, 0)
         scanned = results and results[0].status is FileStatus.SCANNED
-        digest = (results[0].sha256 or sha256_of(item.path)) if scanned else None
+        digest = None
+        if scanned:
+            digest = results[0].sha256 or sha256_of(item.path, self.follow_symlinks)
         self.inventory.record(run_id, item.root, item.path, stat, digest, owner_of(item), results)
         if scanned:
-            record_agreement_check(self.inventory, item.path)
+            record_agreement_check(self.inventory, item.path, self.follow_symlinks)
         self.counts.scanned += 1
         yield from results
 
 
-def record_agreement_check(inventory: Inventory, path: Path) -> None:
+def record_agreement_check(
+    inventory: Inventory, path: Path, follow_symlinks: bool = False
+) -> None:
     """A confidentiality agreement (by its name or title) gets the seven-clause check of
-    ``scanner/nda.py``, stored beside its row; a check that cannot read it stores nothing."""
+    ``scanner/nda.py``, stored beside its row; a check that cannot read it stores nothing.
+    Read as the scan reads: a regular file only, a link only when links are followed."""
     from scanner.nda import check_file, looks_like_agreement
 
-    if not looks_like_agreement(path.name):
+    name = path_text(path.name)
+    if not looks_like_agreement(name):
         return
     try:
-        check = check_file(path.read_bytes(), path.name)
+        check = check_file(read_regular(path, follow_symlinks=follow_symlinks), name)
     except Exception:  # unreadable agreements are already reported by the scan itself
         return
     clauses = {c.key: {"present": c.present, "location": c.location} for c in check.clauses}
@@ -211,9 +219,11 @@ def planned_entry(root: Path, path: Path, error: str) -> Planned:
         return Planned(root, path, None, f"cannot stat: {exc.strerror}")
 
 
-def sha256_of(path: Path) -> str | None:
+def sha256_of(path: Path, follow_symlinks: bool = False) -> str | None:
+    """The SHA-256 of a regular file; None for anything else (a link, a FIFO, a device
+    swapped in after the walk is never read) or when it cannot be read."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path, follow_symlinks) as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return None

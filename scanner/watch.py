@@ -37,6 +37,7 @@ import logging
 import os
 import queue
 import shlex
+import stat
 import subprocess
 import threading
 import time
@@ -49,10 +50,12 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from scanner.fsio import lstat_kind
 from scanner.inventory import FileStat, Inventory
 from scanner.models import FileResult, FileStatus
+from scanner.names import path_text, printable
 from scanner.recording import owner_of, planned_entry, record_agreement_check, sha256_of
-from scanner.walk import walk
+from scanner.walk import refusal, walk, within
 
 log = logging.getLogger("baomi.watch")
 
@@ -284,7 +287,7 @@ class Watcher:
                 if self._stop.is_set():
                     return
                 try:
-                    st = path.stat()
+                    st = os.lstat(path)  # a link is judged itself, its target never looked at
                 except OSError:
                     self._forget(path, changed)
                     seen.pop(path, None)
@@ -332,7 +335,7 @@ class Watcher:
                     continue  # shutting down: queued files wait for the next start's pass
                 done = self._scan(scanner, work)
                 if done is not None:
-                    if redactor is not None and done.results:
+                    if redactor is not None and done.digest is not None:
                         self._redact(redactor, done)
                     self._put(self.results, done, force=True)
         finally:
@@ -341,19 +344,46 @@ class Watcher:
                 close()
 
     def _scan(self, scanner, work: _Work) -> _Done | None:
+        try:
+            st = os.lstat(work.path)
+        except OSError:
+            return None  # gone again before its turn: the delete event says so
+        if stat.S_ISDIR(st.st_mode):
+            return None  # a folder's files have events of their own
+        reason = self._refusal(work.path)
+        if reason:  # a link, a FIFO, a device: recorded as not scanned, never opened
+            log.warning("not scanned %s: %s", _shown(work.path), reason)
+            failed = FileResult(path_text(work.path), FileStatus.ERROR, reason=reason)
+            return _Done(work, FileStat.of(st), None, [failed])
         planned = planned_entry(work.root, work.path, "")
         if planned.stat is None:
-            return None  # gone again before its turn: the delete event says so
+            return None
         results = scanner.scan_file(work.path)
         ok = results and results[0].status is FileStatus.SCANNED
         digest = (results[0].sha256 or sha256_of(work.path)) if ok else None
         return _Done(work, planned.stat, digest, results)
+
+    def _refusal(self, path: Path) -> str:
+        """Why ``path`` is not read ("" when it is a regular file inside the roots)."""
+        if not within(path, self.settings.roots):
+            return "outside the watched folders, not read"
+        return refusal(path, self.settings.roots)
 
     def _redact(self, redactor, done: _Done) -> None:
         from scanner.redact.engine import Job
 
         target = self.settings.redact_to
         assert target is not None
+        # checked again just before the copy: the file may have been swapped for a link
+        # (to /etc/passwd, the key file) or a FIFO since it was scanned
+        try:
+            reason = self._refusal(done.work.path) or lstat_kind(done.work.path)
+        except OSError as exc:
+            reason = f"cannot stat: {exc.strerror}"
+        if reason:
+            self.stats.redaction_failed += 1
+            log.warning("redacted copy of %s not written: %s", _shown(done.work.path), reason)
+            return
         relative = (
             done.work.path.relative_to(done.work.root)
             if done.work.root.is_dir()
@@ -364,7 +394,9 @@ class Watcher:
             self.stats.redacted += 1
         else:
             self.stats.redaction_failed += 1
-            log.warning("redacted copy of %s not written: %s", done.work.path, outcome.reason)
+            log.warning(
+                "redacted copy of %s not written: %s", _shown(done.work.path), outcome.reason
+            )
 
     # --- writer: the one inventory connection ---------------------------------------------
 
@@ -405,10 +437,12 @@ class Watcher:
         seen: set[str] = set()
         for root in self.settings.roots:
             for entry in walk([root], self.settings.exclude):
-                if entry.error:
+                key = path_text(entry.path)
+                seen.add(key)
+                if entry.error:  # a link, a FIFO …: recorded once as not scanned
+                    self._reconcile_refused(entry.path, known.get(key))
                     continue
-                seen.add(str(entry.path))
-                record = known.get(str(entry.path))
+                record = known.get(key)
                 planned = planned_entry(root, entry.path, "")
                 if planned.stat is None:
                     continue
@@ -418,6 +452,18 @@ class Watcher:
         inventory.mark_removed(gone)
         self.stats.removed += len(gone)
         self.stats.reconciliations += 1
+
+    def _reconcile_refused(self, path: Path, record) -> None:
+        """A walk refusal is queued (to be reported and recorded) when it is new or has
+        changed; one already recorded is not reported again on every pass."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return
+        if stat.S_ISDIR(st.st_mode):
+            return  # a folder that cannot be listed: reported by `baomi scan`
+        if record is None or record.stat != FileStat.of(st) or record.status != "error":
+            self.touch(path)
 
     def _apply_control(self, inventory: Inventory) -> None:
         while True:
@@ -429,7 +475,7 @@ class Watcher:
                 self.stats.removed += inventory.remove_under(message[1])
             elif message[0] == "new_folder":
                 for entry in walk([message[1]], self.settings.exclude):
-                    if not entry.error and inventory.lookup(entry.path) is None:
+                    if inventory.lookup(entry.path) is None:  # refusals too: reported
                         self.touch(entry.path)
             elif message[0] == "moved":
                 self._apply_move(inventory, *message[1:])
@@ -438,8 +484,7 @@ class Watcher:
         if is_dir:  # a folder moved: every file below it is looked at again
             self.stats.removed += inventory.remove_under(src)
             for entry in walk([dest], self.settings.exclude):
-                if not entry.error:
-                    self.touch(entry.path)
+                self.touch(entry.path)  # refusals too: the worker reports and records them
             return
         if self.ignored(dest):  # saved through a temporary and renamed back is a change
             self.stats.removed += inventory.remove_under(src)
@@ -524,11 +569,16 @@ class Watcher:
                     return
 
 
+def _shown(path: Path) -> str:
+    """A path for the log: undecodable bytes and control characters escaped."""
+    return printable(path_text(path))
+
+
 def _summary(path: Path, findings: Sequence) -> dict:
     """What an alert says: masked values and counts only."""
     counts = Counter(f.entity_type for f in findings)
     return {
-        "path": str(path),
+        "path": path_text(path),
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "findings": len(findings),
         "by_type": dict(counts),

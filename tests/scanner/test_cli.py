@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
+from scanner.fsio import open_regular
 from scanner.masking import fingerprint
 from tests.conftest import TEST_KEY_HEX
 
@@ -298,10 +299,10 @@ def test_unreadable_and_vanishing_files_are_reported_and_the_scan_goes_on(
     def guarded_open(path, *args, **kwargs):
         if Path(path) in victims:
             raise victims[Path(path)]()
-        return open(path, *args, **kwargs)
+        return open_regular(path, *args, **kwargs)
 
     # the scan runs in a forked worker, which inherits this patch
-    monkeypatch.setattr("scanner.pipeline.open", guarded_open, raising=False)
+    monkeypatch.setattr("scanner.pipeline.open_regular", guarded_open)
     code, records = run_jsonl(tmp_path, str(share))
     err = capsys.readouterr().err
     assert f"{share / '无敏感信息.txt'}: permission denied" in err

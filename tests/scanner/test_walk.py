@@ -3,7 +3,9 @@ from pathlib import Path
 from scanner.walk import walk
 
 
-def test_walk_is_sorted_skips_excluded_and_does_not_follow_links(tmp_path: Path) -> None:
+def test_walk_is_sorted_skips_excluded_and_reports_links_it_does_not_follow(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "2.txt").write_text("x")
     (tmp_path / "a.txt").write_text("x")
@@ -18,15 +20,21 @@ def test_walk_is_sorted_skips_excluded_and_does_not_follow_links(tmp_path: Path)
     assert [(e.path.relative_to(tmp_path).as_posix(), e.error) for e in entries] == [
         ("a.txt", ""),
         ("b/2.txt", ""),
+        ("b/loop", "symbolic link loop, not followed"),
+        ("link", "symbolic link to a folder outside the scanned folders, not followed"),
     ]
 
 
-def test_following_links_visits_targets_once_even_with_loops(tmp_path: Path) -> None:
+def test_following_links_visits_targets_once_and_reports_loops(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "f.txt").write_text("x")
     (tmp_path / "d" / "loop").symlink_to(tmp_path / "d")
+    (tmp_path / "e").symlink_to(tmp_path / "d")
     entries = list(walk([tmp_path], follow_symlinks=True))
-    assert [e.path.relative_to(tmp_path).as_posix() for e in entries] == ["d/f.txt"]
+    assert [(e.path.relative_to(tmp_path).as_posix(), e.error) for e in entries] == [
+        ("d/f.txt", ""),
+        ("d/loop", "symbolic link loop, not followed"),
+    ]
 
 
 def test_paths_given_by_the_user_are_followed_even_as_links(tmp_path: Path) -> None:

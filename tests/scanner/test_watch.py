@@ -295,3 +295,143 @@ def test_a_second_watcher_on_the_same_inventory_is_refused(tmp_path):
     finally:
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=30)
+
+
+# --- hostile entries dropped into a watched folder ----------------------------------------
+
+LINK_OUT = "symbolic link to a file outside the scanned folders, not followed"
+FIFO = "named pipe (FIFO), not read"
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def media_redactor(scanner):
+    from scanner.redact.engine import Redactor
+    from scanner.redact.operators import OperatorSet
+    from scanner.redact.policy import DEFAULT_POLICIES
+    from scanner.redact.rewriters import PolicyRewriter
+
+    policy = DEFAULT_POLICIES["media"]
+
+    def make() -> Redactor:
+        rewriter = PolicyRewriter(scanner.analyzer, policy, OperatorSet(scanner.key))
+        return Redactor(scanner, policy, rewriter)
+
+    return make
+
+
+def test_redact_to_copies_no_link_out_and_no_fifo_and_scanning_goes_on(tmp_path, scanner):
+    share, outbox, outside = tmp_path / "share", tmp_path / "outbox", tmp_path / "outside"
+    share.mkdir()
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (outside / "hash.key").write_text("00" * 32, encoding="ascii")
+    settings = WatchSettings(
+        roots=(share,), exclude=EXCLUDE, settle=0.4, reconcile=0, redact_to=outbox
+    )
+    db = tmp_path / "inv.db"
+    watcher = Watcher(settings, db, lambda: scanner, media_redactor(scanner))
+    watcher.start()
+    try:
+        assert watcher.ready.wait(10)
+        (share / "passwd").symlink_to(outside / "passwd")
+        (share / "hash.key").symlink_to(outside / "hash.key")
+        os.mkfifo(share / "pipe")
+        time.sleep(1.0)  # the hostile entries are in hand before the next file lands
+        (share / "after.txt").write_text("手机 13812345678\n", encoding="utf-8")
+        assert wait_for(lambda: (outbox / "after.txt").exists())
+        assert (outbox / "after.txt").read_text("utf-8") == "手机 138****5678\n"
+        query = "SELECT path, status, reason FROM files WHERE status = 'error' ORDER BY path"
+        assert wait_for(lambda: len(rows(db, query)) == 3)
+        assert rows(db, query) == [
+            (str(share / "hash.key"), "error", LINK_OUT),
+            (str(share / "passwd"), "error", LINK_OUT),
+            (str(share / "pipe"), "error", FIFO),
+        ]
+    finally:
+        started = time.monotonic()
+        watcher.stop()
+        assert time.monotonic() - started < 15
+    assert files_under(outbox) == ["after.txt"]
+    assert (watcher.stats.redacted, watcher.stats.redaction_failed) == (1, 0)
+
+
+def test_request_stop_ends_a_watcher_with_a_fifo_in_bounded_time(tmp_path, scanner):
+    share = tmp_path / "share"
+    share.mkdir()
+    os.mkfifo(share / "pipe")  # there before the start: met by the reconciliation walk
+    settings = WatchSettings(roots=(share,), exclude=EXCLUDE, settle=0.3, reconcile=0)
+    watcher = Watcher(settings, tmp_path / "inv.db", lambda: scanner)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(10)
+        (share / "later.txt").write_text("手机 13812345678\n", encoding="utf-8")
+        assert wait_for(lambda: watcher.stats.scanned[str(share / "later.txt")] == 1)
+        assert wait_for(lambda: watcher.stats.scanned[str(share / "pipe")] == 1)
+    finally:
+        watcher.request_stop()
+        started = time.monotonic()
+        watcher.stop()
+        assert time.monotonic() - started < 15
+
+
+def test_an_event_for_a_path_outside_the_roots_is_refused_unread(tmp_path):
+    from scanner.watch import _Work
+
+    share, elsewhere = tmp_path / "share", tmp_path / "elsewhere"
+    share.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("手机 13812345678\n", encoding="utf-8")
+    (share / "linked").symlink_to(elsewhere)  # a folder link: the files below lie outside
+    settings = WatchSettings(roots=(share,), exclude=EXCLUDE, settle=0.3, reconcile=0)
+    watcher = Watcher(settings, tmp_path / "inv.db", lambda: None)
+
+    class NeverRead:
+        def scan_file(self, path):
+            raise AssertionError(f"{path} was read")
+
+    path = share / "linked" / "secret.txt"
+    done = watcher._scan(NeverRead(), _Work(share, path))
+    assert [(r.path, r.status.value, r.reason) for r in done.results] == [
+        (str(path), "error", "outside the watched folders, not read")
+    ]
+    assert done.digest is None  # so no redacted copy is made of it either
+
+
+def test_the_command_with_redact_to_ignores_hostile_entries_and_stops_on_sigterm(tmp_path):
+    share, outbox, outside = tmp_path / "share", tmp_path / "outbox", tmp_path / "outside"
+    share.mkdir()
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    db = tmp_path / "inv.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "scanner.cli", "watch", str(share), "--inventory", str(db)]
+    options = ["--no-ner", "--settle", "0.3", "--reconcile", "0"]
+    redact = ["--redact-to", str(outbox), "--policy", "media"]
+    proc = subprocess.Popen(
+        [*command, *options, *redact], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert "监控 watching" in proc.stderr.readline()
+        (share / "passwd").symlink_to(outside / "passwd")
+        os.mkfifo(share / "pipe")
+        time.sleep(1.0)
+        (share / "a.txt").write_text("手机 13812345678\n", encoding="utf-8")
+        assert wait_for(lambda: (outbox / "a.txt").exists(), timeout=60)
+        assert wait_for(lambda: len(rows(db, "SELECT path FROM files")) == 3)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        err = proc.stderr.read()
+    finally:
+        proc.kill()
+    assert f"not scanned {share / 'passwd'}: {LINK_OUT}" in err
+    assert f"not scanned {share / 'pipe'}: {FIFO}" in err
+    assert "已停止 stopped: 3 scanned" in err and "1 redacted copies (0 refused)" in err
+    assert files_under(outbox) == ["a.txt"]
+    assert rows(db, "SELECT path, status FROM files ORDER BY path") == [
+        (str(share / "a.txt"), "scanned"),
+        (str(share / "passwd"), "error"),
+        (str(share / "pipe"), "error"),
+    ]
