@@ -26,16 +26,38 @@ shared strings, styles and workbook parts are held whole. ``read_only`` does
 not load comments, so they are read here from each sheet's comments part, one
 sheet at a time. Measured: 2 million cells (124 MB of sheet XML) took 18 MB
 more than the file itself, at about 50,000 cells a second (openpyxl's XML
-parsing dominates). Before anything is parsed, the zip's declared sizes are
-checked (``ooxml.open_package``): every part against the compression-ratio limit,
-the parts held whole against the part-size limit and the file's uncompressed
-budget; a zip bomb dressed as a workbook is refused with ``limit exceeded``.
-A lying ``<dimension ref="A1:XFD1048576"/>`` is ignored (``reset_dimensions``),
-so empty rows cost nothing; each row is padded to its own last cell only.
+parsing dominates; its parser is driven directly so that the same pass leaves the
+sheet's autoFilter and its formulas' literals). Before anything is parsed, the
+zip's declared sizes are checked (``ooxml.open_package``): every part against the
+compression-ratio limit, the parts held whole against the part-size limit and the
+file's uncompressed budget; a zip bomb dressed as a workbook is refused with
+``limit exceeded``. A lying ``<dimension ref="A1:XFD1048576"/>`` is never read:
+only the cells present cost anything, and no row is padded.
+
+Also read, because security testers found values there in "redacted" copies
+(``hidden_places``), each part once and whole (within the part-size limit) unless
+said otherwise:
+
+* the literals of each cell formula with a string literal, joined as ``&`` joins
+  them (``sheet 名单 cell C2 公式``): ``="138"&"1234"&"5678"`` shows a phone once
+  Excel recalculates; read in the same streamed pass as the cells;
+* autoFilter values (``筛选条件 sheet 名单``, ``筛选条件 table1``);
+* worksheets the workbook does not list (``未列出的工作表 <part> cell A1``, streamed);
+* defined names and their formulas' literals (``定义名称``, ``定义名称 <name> 公式``);
+* table column names (``表格列名 table1``);
+* pivot cache field names and shared items (``数据透视表缓存 <part> 字段 <name>``, the
+  field name as context) and the values stored in its records, streamed, each
+  distinct value once;
+* external-link caches: sheet names, names, cell values
+  (``外部链接缓存 externalLink1 sheet <name> cell B2``) and the linked path
+  (``外部链接 externalLink1 路径``);
+* chart titles and cached values (``图表 chart1 标题``, ``图表 chart1 缓存``);
+* XML parts no relationship reaches (``孤立部件 <part>``, text and the attribute
+  values that may hold a value) and the zip's comments (``压缩包注释``).
 
 Not covered: number formats other than dates (a value formatted ``000-0000``
-or as a percentage is written as its plain number), text in shapes, charts
-and pivot caches, defined names, and the ``.xlsb`` binary format.
+or as a percentage is written as its plain number), text in shapes and text
+boxes, and the ``.xlsb`` binary format.
 
 A password-protected workbook is not a zip but an OLE compound file holding an
 ``EncryptionInfo`` stream (libmagic calls it ``application/encrypted``); it is

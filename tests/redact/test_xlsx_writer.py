@@ -315,17 +315,25 @@ def test_the_rewriter_gets_the_extractors_texts_and_contexts() -> None:
     assert calls[("sheet 媒体 cell A3", f"分机{PHONES['inline']}")] == ("联系人",)
 
 
-def test_an_edited_cached_formula_result_becomes_a_string_result_recalculated_on_load() -> None:
+def test_an_edited_cached_formula_result_replaces_the_formula() -> None:
+    """Excel recalculates on open (openpyxl's files even ask it to): a formula whose result
+    was a phone would show it again, so the redacted value stays and the formula goes."""
     data = patch(
         client_workbook(),
         "xl/worksheets/sheet1.xml",
         lambda xml: xml.replace(b"<f>1+1</f><v>2</v>", b"<f>B2</f><v>13812345678</v>"),
     )
-    out = members(run(data))
-    assert b'<c r="B3" t="str"><f>B2</f><v>[\xe5' in out["xl/worksheets/sheet1.xml"]
-    assert b'fullCalcOnLoad="1"' in out["xl/workbook.xml"]
-    wb = openpyxl.load_workbook(io.BytesIO(run(data)), data_only=True)
+    ctx = WriteContext("名单.xlsx")
+    out = writer.rewrite(data, FakeRewriter(), ctx)
+    sheet = members(out)["xl/worksheets/sheet1.xml"]
+    assert b"<f>B2</f>" not in sheet
+    assert b'<c r="B3" t="inlineStr"><is><t>[\xe5' in sheet
+    assert "formulas of 1 cells in xl/worksheets/sheet1.xml (replaced by their redacted values)" in (
+        ctx.dropped
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(out))
     assert wb["媒体"]["B3"].value == MASK
+    assert wb["媒体"]["B2"].value == MASK
 
 
 def test_a_shared_string_edited_in_one_context_only_is_unshared() -> None:
@@ -453,6 +461,21 @@ def test_places_beyond_the_extractor_are_cleaned_too() -> None:
             b'ContentType="application/vnd.ms-excel.person+xml"/></Types>',
         ),
     )
+    # related as Excel relates them: a part no relationship reaches is not carried
+    for rels, target, kind in (
+        ("xl/worksheets/_rels/sheet1.xml.rels", "../threadedComments/threadedComment1.xml",
+         "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"),
+        ("xl/_rels/workbook.xml.rels", "persons/person.xml",
+         "http://schemas.microsoft.com/office/2017/10/relationships/person"),
+    ):
+        relationship = f'<Relationship Id="rIdT" Type="{kind}" Target="{target}"/>'
+        data = patch(
+            data,
+            rels,
+            lambda xml, r=relationship: xml.replace(
+                b"</Relationships>", r.encode() + b"</Relationships>"
+            ),
+        )
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as src,
@@ -463,6 +486,8 @@ def test_places_beyond_the_extractor_are_cleaned_too() -> None:
         dst.writestr("xl/threadedComments/threadedComment1.xml", threaded.encode())
         dst.writestr("xl/persons/person.xml", persons.encode())
     result = members(run(out.getvalue()))
+    assert {"xl/threadedComments/threadedComment1.xml", "xl/persons/person.xml"} <= set(result)
+    assert "电话 [已脱敏]".encode() in result["xl/threadedComments/threadedComment1.xml"]
     for name, body in result.items():
         for value in ("张伟", "星河传媒", "13800000009"):
             assert not holds(body, value), f"{value} left in {name}"

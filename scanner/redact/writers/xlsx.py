@@ -3,8 +3,12 @@
 The package is edited part by part with lxml, never loaded and re-saved with
 openpyxl: openpyxl drops what it does not model (charts, images, pivot caches,
 VBA projects are kept only in part), and a redacted copy must look like the
-original. A part the rewriter leaves alone is copied unchanged (same bytes, same
-order, same compression); a changed part is re-serialised.
+original. The copy is then built from an allow list by ``rebuild``: the parts
+handled here are kept (re-serialised where they changed), and of the rest only
+what ``rebuild`` checks is carried: other reachable XML parts (external-link
+caches, pivot tables, slicers …) with every text and attribute passed through
+the rewriter, images without metadata; orphan parts, binary parts and the zip
+comment are dropped. Everything left out is named in ``WriteContext.dropped``.
 
 Rewritten, because the verification step re-extracts the output with
 ``scanner.extract.xlsx`` and everything that extractor reads must be clean:
@@ -17,28 +21,46 @@ Rewritten, because the verification step re-extracts the output with
   run's format kept); when one shared string is edited differently in two
   cells (different column contexts), the odd cell becomes an inline string.
   Numbers are rendered as the extractor renders them (``13812345678``, dates
-  as ISO dates); an edited number becomes an inline string, an edited cached
-  formula result becomes a string result and the workbook is marked for
-  recalculation on load;
+  as ISO dates); an edited number becomes an inline string;
+* formulas: Excel recalculates on open (openpyxl's files even ask it to), so a
+  cell whose cached value was edited, or whose formula's literals hold a value
+  alone or joined (``="138"&"1234"&"5678"``, ``CONCATENATE("1381","234","5678")``,
+  numbers included), keeps its redacted value and loses its formula (a shared
+  formula's master takes its group along; the calculation chain is dropped, Excel
+  rebuilds it). Other formulas keep working: they follow renamed sheets and names;
+  literals of validation, conditional-format, table and defined-name formulas are
+  rewritten alone and joined, the joined edits landing on the literals;
 * comments and their authors, threaded comments and the persons part;
 * sheet names, sanitised to Excel's rules (≤ 31 characters, none of
-  ``[]:*?/\\``, unique); every reference to a renamed sheet is rewritten in
-  cell formulas, defined names, validation and conditional-format formulas,
-  internal hyperlinks, chart series, pivot cache sources and the
-  ``TitlesOfParts`` list of ``docProps/app.xml``, so formulas keep working;
-* string literals inside formulas (``="张伟"``, validation lists);
-* the document properties the extractor reads (core, Company, Manager, custom);
+  ``[]:*?/\\``, unique), and defined names (letters, digits, ``_`` and ``.``,
+  unique); every reference to a renamed sheet or name is rewritten in cell
+  formulas, defined names, validation and conditional-format formulas, internal
+  hyperlinks, chart series, pivot cache sources and the ``TitlesOfParts`` list
+  of ``docProps/app.xml``, so formulas keep working;
+* pivot caches: field names and shared items with the field name as context (an
+  edited number item becomes a string item); the **records are dropped** and the
+  cache marked ``refreshOnLoad`` (Excel rebuilds them from the redacted source);
+* tables: column names, column formulas, filter values; autoFilter values of
+  sheets; every other attribute outside a sheet's cells (scenarios, protected
+  ranges, custom views), in one rewriter call per sheet — a cell's attributes are
+  its address and style, and ``rebuild`` is told not to pass them (``checked``);
+* charts: titles, cached labels, and cached numbers (a point whose number holds a
+  value is dropped from the cache: a numeric cache cannot hold text); drawings
+  and charts also get ``rebuild``'s text pass;
+* worksheets the workbook does not list (no tab shows them) are dropped;
+* the document properties the extractor reads (core, Company, Manager, custom)
+  and ``TitlesOfParts``;
 * beyond what the extractor reads, cheap places where the same text hides:
   header/footer text, validation prompts, hyperlink texts and external targets
-  (``mailto:``), text boxes and shape descriptions in drawings, chart titles and
-  cached chart labels, the workbook's ``fileSharing`` user name.
+  (``mailto:``), text boxes and shape descriptions in drawings, the workbook's
+  ``fileSharing`` user name.
 
-Not covered: the names of defined names and of custom properties (renaming them
-would break what refers to them), pivot cache items and records and pivot
-tables, external-link caches, numbers in chart caches, VML form controls,
-percent-encoded text in hyperlink targets, the offsets of @mentions in threaded
-comments, and ``.xlsb``. Sheets are parsed whole (not streamed as the extractor
-does), so a very large sheet costs several times its XML in memory.
+Not covered: table names (a renamed table would break structured references; the
+attribute pass of ``rebuild`` may still rewrite one, and Excel then repairs the
+table), the names of custom properties, VML form controls, percent-encoded text
+in hyperlink targets, the offsets of @mentions in threaded comments, and
+``.xlsb``. Sheets are parsed whole (not streamed as the extractor does), so a very
+large sheet costs several times its XML in memory.
 
 Encrypted workbooks (an OLE container), non-zip input and damaged packages or
 parts raise ``RedactionError``; the zip is checked against the limits first,
@@ -48,7 +70,7 @@ with the extractor's own checks.
 from __future__ import annotations
 
 import datetime as dt
-import io
+import functools
 import math
 import posixpath
 import re
@@ -65,9 +87,20 @@ from openpyxl.utils.datetime import from_ISO8601 as from_iso8601
 
 from scanner.extract import EncryptedError, ExtractionError, Source
 from scanner.extract.ooxml import PROPERTY_PARTS, TEXT_VARIANTS, open_package, reason
-from scanner.extract.xlsx import Cell, Headers, cell_ref, cell_text
+from scanner.extract.xlsx import (
+    CT_PIVOT_CACHE,
+    CT_TABLE,
+    CT_WORKSHEET,
+    RT_PIVOT_RECORDS,
+    Cell,
+    Headers,
+    cell_ref,
+    cell_text,
+    literal_spans,
+    number_text,
+)
 from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits, apply_to_runs
-from scanner.redact.writers import WriteContext
+from scanner.redact.writers import WriteContext, rebuild
 
 Element = etree._Element
 
@@ -99,12 +132,12 @@ RT_STYLES = f"{R_NS}/styles"
 RT_COMMENTS = f"{R_NS}/comments"
 RT_HYPERLINK = f"{R_NS}/hyperlink"
 RT_THREADED = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
+RT_CALC_CHAIN = f"{R_NS}/calcChain"
 
 _CT = "application/vnd.openxmlformats-officedocument."
 CT_COMMENTS = _CT + "spreadsheetml.comments+xml"
 CT_CHART = _CT + "drawingml.chart+xml"
 CT_DRAWING = _CT + "drawing+xml"
-CT_PIVOT_CACHE = _CT + "spreadsheetml.pivotCacheDefinition+xml"
 CT_THREADED = "application/vnd.ms-excel.threadedcomments+xml"
 CT_PERSON = "application/vnd.ms-excel.person+xml"
 
@@ -117,14 +150,27 @@ _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError, NotI
 SHEET_NAME_MAX = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
+# A defined name in a formula: a word not followed by ``(`` (a function), ``!`` (a sheet)
+# or ``[`` (a table), not inside a structured reference or after a sheet's quote.
+_NAME_TOKEN = r"(?<![\w.#\]\[\\$'\"])[^\W\d][\w.\\]*(?![\w.(!\[\\])"
 # A formula's tokens that name text: a string literal, or the sheet(s) before a ``!``
 # (quoted with '' escapes, or bare; a ``]`` before a bare name means another workbook).
 _FORMULA_TOKEN = re.compile(
-    r'"(?:[^"]|"")*"'
-    r"|'(?:[^']|'')+'(?=!)"
-    r"|(?<![\w.#\]'\"])[\w.]+(?::[\w.]+)?(?=!)"
+    r'(?P<string>"(?:[^"]|"")*")'
+    r"|(?P<sheet>'(?:[^']|'')+'(?=!)"
+    r"|(?<![\w.#\]'\"])[\w.]+(?::[\w.]+)?(?=!))"
+    rf"|(?P<name>{_NAME_TOKEN})"
 )
 _FORMULA_TAGS = frozenset({"f", "formula", "formula1", "formula2"})  # any namespace (xm:f)
+# What looks like a cell reference cannot be a defined name (A1, XFD7, R1C1, R, C).
+_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]?\d*|[Cc]\d*")
+# Attributes of a sheet the writer rewrites one by one (the general pass leaves them).
+_SHEET_ATTRIBUTES = {
+    "hyperlink": ("display", "tooltip", "location"),
+    "dataValidation": ("promptTitle", "prompt", "errorTitle", "error"),
+    "filter": ("val",),
+    "customFilter": ("val",),
+}
 
 
 # --- the writer ------------------------------------------------------------------------------
@@ -136,7 +182,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
         try:
             package = _Package(archive)
             _Workbook(package, _Texts(rewriter)).rewrite()
-            return package.output()
+            return package.output(rewriter, ctx)
         except _DAMAGED as exc:
             raise RedactionError(f"{_INVALID}: {reason(exc)}") from None
 
@@ -169,16 +215,24 @@ class _Rel:
 
 
 class _Package:
-    """The zip's parts, parsed on demand once; the changed ones are re-serialised."""
+    """The zip's parts, parsed on demand once; the changed ones are re-serialised.
+
+    The copy is built by ``rebuild`` from an allow list: the parts parsed here are the
+    handled ones (kept, their attributes checked, worksheets' by this writer), parts
+    ``discard``ed are left out with their relationships, and of the rest only what
+    ``rebuild`` checks is carried."""
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
         self.archive = archive
         self.trees: dict[str, Element] = {}
         self.changed: set[str] = set()
         self.types = self._content_types()
+        self.discarded: dict[str, str] = {}  # part → what the drop record says
+        self.notes: list[str] = []  # other things the copy leaves out
+        self.checked: set[str] = set()  # handled parts whose attributes were checked here
 
     def has(self, name: str) -> bool:
-        return name in self.archive.NameToInfo
+        return name in self.archive.NameToInfo and name not in self.discarded
 
     def tree(self, name: str) -> Element:
         if name not in self.trees:
@@ -191,13 +245,32 @@ class _Package:
         if changed:
             self.changed.add(name)
 
+    def discard(self, name: str, why: str) -> None:
+        """Leave part ``name`` out of the copy, with the relationships to it."""
+        if self.has(name):
+            self.discarded[name] = why
+
     def content_type(self, name: str) -> str:
         overrides, defaults = self.types
         extension = posixpath.splitext(name)[1].lstrip(".").lower()
         return overrides.get(name, defaults.get(extension, ""))
 
     def parts_of_type(self, content_type: str) -> list[str]:
-        return [n for n in self.archive.NameToInfo if self.content_type(n) == content_type]
+        """The parts of ``content_type`` a relationship reaches (an orphan is not carried)."""
+        reachable = self.reachable()
+        names = self.archive.NameToInfo
+        return [n for n in names if n in reachable and self.content_type(n) == content_type]
+
+    def reachable(self) -> set[str]:
+        """The parts reached from the package relationships, not through a discarded part."""
+        seen: set[str] = set()
+        queue = [""]
+        while queue:
+            for rel in self.rels(queue.pop()):
+                if not rel.external and self.has(rel.target) and rel.target not in seen:
+                    seen.add(rel.target)
+                    queue.append(rel.target)
+        return seen
 
     def rels(self, part: str) -> list[_Rel]:
         """The relationships of ``part`` (``""``: of the package), targets resolved."""
@@ -211,24 +284,53 @@ class _Package:
             target = element.get("Target", "")
             external = element.get("TargetMode") == "External"
             if not external:
-                target = _resolve(part, target)
+                target = rebuild.resolve(part, target)
             out.append(_Rel(element.get("Type", ""), target, external, element))
         return out
 
-    def output(self) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as out:
-            for info in self.archive.infolist():
-                if info.filename in self.changed:
-                    body = _serialise(self.trees[info.filename])
-                else:
-                    body = self.archive.read(info)
-                out.writestr(_copy_info(info), body)
-            out.comment = self.archive.comment
-        return buffer.getvalue()
+    def output(self, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
+        """The copy, rebuilt (``rebuild``) from the handled parts; what was discarded
+        or dropped is recorded in ``ctx``."""
+        for why in [*self.discarded.values(), *self.notes]:
+            ctx.drop(why)
+        self._unlink()
+        reachable = self.reachable()
+        handled: dict[str, bytes] = {}
+        for name, root in self.trees.items():
+            kept = name == "[Content_Types].xml" or name.endswith(".rels") or name in reachable
+            if kept and name not in self.discarded:
+                handled[name] = self._body(name, root, rewriter)
+        members = [
+            rebuild.Member(info, functools.partial(self.archive.read, info))
+            for info in self.archive.infolist()
+            if info.filename not in self.discarded
+        ]
+        checked = self.checked & handled.keys()
+        return rebuild.rebuild(members, handled, rewriter, ctx, self.archive.comment, checked)
+
+    def _body(self, name: str, root: Element, rewriter: TextRewriter) -> bytes:
+        body = _serialise(root) if name in self.changed else self.archive.read(name)
+        if self.content_type(name) in (CT_CHART, CT_DRAWING):
+            # beyond the titles and labels rewritten here: numbers in chart caches, any
+            # other text of the drawing
+            body = rebuild.rewrite_xml(body, rewriter, name, text=True) or body
+        return body
+
+    def _unlink(self) -> None:
+        """Relationships to discarded parts removed from every relationships part."""
+        if not self.discarded:
+            return
+        for name in [n for n in self.archive.NameToInfo if n.endswith(".rels")]:
+            if not self.has(name):
+                continue
+            source = _rels_source(name)
+            for rel in self.rels(source):
+                if not rel.external and rel.target in self.discarded:
+                    rel.element.getparent().remove(rel.element)
+                    self.touch(name)
 
     def _content_types(self) -> tuple[dict[str, str], dict[str, str]]:
-        if not self.has("[Content_Types].xml"):
+        if "[Content_Types].xml" not in self.archive.NameToInfo:
             return {}, {}
         root = self.tree("[Content_Types].xml")
         overrides = {
@@ -247,10 +349,10 @@ def rels_name(part: str) -> str:
     return posixpath.join(folder, "_rels", f"{name}.rels")
 
 
-def _resolve(source: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+def _rels_source(rels: str) -> str:
+    """The part whose relationships ``rels`` holds ('' for the package)."""
+    folder = posixpath.dirname(posixpath.dirname(rels))
+    return posixpath.join(folder, posixpath.basename(rels).removesuffix(".rels"))
 
 
 def _serialise(root: Element) -> bytes:
@@ -260,15 +362,9 @@ def _serialise(root: Element) -> bytes:
     )
 
 
-def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A fresh header for the member (same name, date, compression, attributes): writing
-    with the source's own ``ZipInfo`` would overwrite its offsets."""
-    copy = zipfile.ZipInfo(info.filename, info.date_time)
-    copy.compress_type = info.compress_type
-    copy.external_attr = info.external_attr
-    copy.create_system = info.create_system
-    copy.comment = info.comment
-    return copy
+def _stem(part: str) -> str:
+    """A part's file name without its extension, as the extractor names the part."""
+    return posixpath.splitext(posixpath.basename(part))[0]
 
 
 # --- text, runs, formulas ------------------------------------------------------------------
@@ -294,10 +390,15 @@ def run_text(container: Element) -> str:
 
 class _Texts:
     """The rewriter, applied to the shapes text takes in a workbook: a value, runs of one
-    value, an attribute, a formula. Each returns whether anything changed."""
+    value, an attribute, a formula. Each returns whether anything changed.
+
+    ``sheets`` and ``names`` map renamed sheets and defined names (old name casefolded →
+    new name): formulas follow them."""
 
     def __init__(self, rewriter: TextRewriter) -> None:
         self.rewriter = rewriter
+        self.sheets: dict[str, str] = {}
+        self.names: dict[str, str] = {}
 
     def edits(self, text: str, location: str, context: Sequence[str] = ()) -> list[Edit]:
         if not text.strip():  # the extractor skips blank values: nothing to find there
@@ -316,12 +417,31 @@ class _Texts:
         _set_text(element, new)
         return True
 
-    def attribute(self, element: Element, name: str, location: str) -> bool:
-        new = self.value(element.get(name) or "", location)
+    def attribute(
+        self, element: Element, name: str, location: str, context: Sequence[str] = ()
+    ) -> bool:
+        new = self.value(element.get(name) or "", location, context)
         if new is None:
             return False
         element.set(name, new)
         return True
+
+    def attributes(self, slots: Sequence[tuple[Element, str]], location: str) -> bool:
+        """Attribute values asked about in one call, joined by line breaks (a value never
+        spans two of them), the edits written back value by value."""
+        runs: list[str] = []
+        for element, name in slots:
+            runs += [element.get(name) or "", "\n"]
+        edits = self.edits("".join(runs), location)
+        if not edits:
+            return False
+        changed = False
+        new_values = apply_to_runs(runs, edits)[0::2]
+        for (element, name), old, new in zip(slots, runs[0::2], new_values, strict=True):
+            if new != old:
+                element.set(name, new)
+                changed = True
+        return changed
 
     def runs(
         self,
@@ -349,34 +469,78 @@ class _Texts:
             changed |= self.element(phonetic, f"{location} 注音")
         return changed
 
-    def formula(self, formula: str, renames: dict[str, str], location: str) -> str | None:
-        """The formula with renamed sheets' references and string literals rewritten."""
-        new = rewrite_formula(formula, renames, lambda s: self.value(s, f"{location} 公式") or s)
+    def formula(self, formula: str, location: str) -> str | None:
+        """The formula with renamed sheets and names followed and its literals rewritten:
+        each string literal on its own, then all of them joined as ``&`` joins them
+        (``="138"&"1234"&"5678"`` is a phone once Excel calculates), the edits of the
+        joined text landing on the literals (the first keeps the replacement)."""
+        where = f"{location} 公式"
+        new = rewrite_formula(
+            formula, self.sheets, lambda s: self.value(s, where) or s, self.names
+        )
+        spans = literal_spans(new)
+        pieces = [text for _, _, text in spans]
+        edits = self._joined_edits(pieces, where)
+        if edits:
+            for (start, end, old), text in reversed(
+                list(zip(spans, apply_to_runs(pieces, edits), strict=True))
+            ):
+                if text != old:
+                    new = new[:start] + '"' + text.replace('"', '""') + '"' + new[end:]
         return new if new != formula else None
 
-    def formula_element(self, element: Element, renames: dict[str, str], location: str) -> bool:
-        new = self.formula(element.text or "", renames, location) if element.text else None
+    def formula_element(self, element: Element, location: str) -> bool:
+        new = self.formula(element.text, location) if element.text else None
         if new is None:
             return False
         element.text = new
         return True
 
+    def literals_flagged(self, formula: str, location: str) -> bool:
+        """Whether a literal of ``formula``, or all of them joined, holds something the
+        rewriter replaces."""
+        where = f"{location} 公式"
+        pieces = [text for _, _, text in literal_spans(formula)]
+        strings = [p for p in pieces if not _is_number(p) or rebuild.MAY_HOLD_VALUE.search(p)]
+        return any(self.edits(p, where) for p in strings) or bool(
+            self._joined_edits(pieces, where)
+        )
 
-def rewrite_formula(formula: str, renames: dict[str, str], literal: Callable[[str], str]) -> str:
+    def _joined_edits(self, pieces: Sequence[str], where: str) -> list[Edit]:
+        """The edits of two or more literals joined, if the joined text may hold a value."""
+        joined = "".join(pieces)
+        if len(pieces) < 2 or not rebuild.MAY_HOLD_VALUE.search(joined):
+            return []
+        return self.edits(joined, where)
+
+
+def _is_number(text: str) -> bool:
+    return bool(text) and text[0].isdigit()
+
+
+def rewrite_formula(
+    formula: str,
+    renames: Mapping[str, str],
+    literal: Callable[[str], str],
+    names: Mapping[str, str] | None = None,
+) -> str:
     """``formula`` with references to the sheets in ``renames`` (old name casefolded →
-    new name) pointing at their new names and each string literal passed to ``literal``."""
+    new name) pointing at their new names, each string literal passed to ``literal``, and
+    the defined names in ``names`` (old name casefolded → new name) renamed."""
 
     def replace(match: re.Match[str]) -> str:
         token = match.group()
-        if token.startswith('"'):
+        if match.group("string") is not None:
             text = token[1:-1].replace('""', '"')
             return '"' + literal(text).replace('"', '""') + '"'
-        return rename_reference(token, renames)
+        if match.group("sheet") is not None:
+            return rename_reference(token, renames)
+        return names.get(token.casefold(), token) if names else token
 
     return _FORMULA_TOKEN.sub(replace, formula)
 
 
-def rename_reference(token: str, renames: dict[str, str]) -> str:
+def rename_reference(token: str, renames: Mapping[str, str]) -> str:
     """A sheet prefix (``'旧名'``, ``旧名``, ``Sheet1:Sheet3``) with renamed sheets replaced;
     the new prefix is always quoted, which Excel accepts for any name."""
     quoted = token.startswith("'")
@@ -411,6 +575,19 @@ def unique_sheet_name(name: str, taken: set[str]) -> str:
         suffix = f" ({number})"
         candidate = legal_sheet_name(name[: SHEET_NAME_MAX - len(suffix)] + suffix)
         number += 1
+    return candidate
+
+
+def legal_defined_name(name: str, taken: set[str]) -> str:
+    """``name`` made a valid, unused defined name: letters, digits, ``_``, ``.`` and ``\\``
+    only, a letter, ``_`` or ``\\`` first, nothing that reads as a cell reference, at most
+    255 characters; ``name_2``, ``name_3`` … if it is taken (compared casefolded)."""
+    name = re.sub(r"[^\w.\\]", "_", name)[:250]
+    if not re.match(r"[^\W\d]|\\", name) or _CELL_LIKE.fullmatch(name):
+        name = f"_{name}"
+    candidate, number = name, 2
+    while candidate.casefold() in taken:
+        candidate, number = f"{name}_{number}", number + 1
     return candidate
 
 
@@ -557,13 +734,15 @@ class _Workbook:
         self.part = self._main_part()
         self.root = package.tree(self.part)
         self.rels = package.rels(self.part)
-        self.renames: dict[str, str] = {}
-        self.recalculate = False
+        self.renames: dict[str, str] = texts.sheets  # sheets: old name casefolded → new
+        self.frozen = False  # a formula was replaced by its value somewhere
         self.owners: dict[str, str] = {}  # comments part → its sheet's title
 
     def rewrite(self) -> None:
         sheets = self._sheets()
         changed = self._rename(sheets)
+        changed |= self._rename_names()
+        self._discard_unlisted(sheets)
         shared = _SharedStrings.read(self.package, self._related(RT_SHARED_STRINGS))
         numbers = _Numbers.read(self.package, self._related(RT_STYLES), self._date1904())
         for sheet in sheets:
@@ -571,8 +750,10 @@ class _Workbook:
                 _Worksheet(self, sheet, shared, numbers).rewrite()
         shared.finish(self.package, self.texts)
         changed |= self._names()
-        changed |= self._recalculate_on_load()
         self.package.touch(self.part, changed)
+        if self.frozen:  # it lists cells by their formulas: Excel would repair the copy
+            for part in self._all_related(RT_CALC_CHAIN):
+                self.package.discard(part, f"calculation chain {part} (Excel rebuilds it)")
         self._other_parts()
         _Properties(self.package, self.texts, self.renames).rewrite()
 
@@ -585,7 +766,10 @@ class _Workbook:
         raise RedactionError(f"{_INVALID}: no workbook part")
 
     def _related(self, reltype: str) -> str | None:
-        return next((r.target for r in self.rels if r.type == reltype and not r.external), None)
+        return next(iter(self._all_related(reltype)), None)
+
+    def _all_related(self, reltype: str) -> list[str]:
+        return [r.target for r in self.rels if r.type == reltype and not r.external]
 
     def _date1904(self) -> bool:
         properties = self.root.find(_m("workbookPr"))
@@ -619,35 +803,54 @@ class _Workbook:
                 sheet.element.set("name", name)
         return bool(self.renames)
 
+    def _defined_names(self) -> list[Element]:
+        return list(self.root.iterfind(f"{_m('definedNames')}/{_m('definedName')}"))
+
+    def _rename_names(self) -> bool:
+        """New names for the defined names the rewriter edits (``客户_13812345678``),
+        valid and unique, decided before any formula is rewritten so that every formula
+        follows them; Excel's own names (``_xlnm.Print_Area``) are left alone."""
+        elements = self._defined_names()
+        names = {e.get("name", "") for e in elements if e.get("name")}
+        wanted = {
+            old.casefold(): new
+            for old in sorted(names)
+            if not old.startswith("_xlnm.")
+            and (new := self.texts.value(old, "定义名称")) is not None
+        }
+        taken = {n.casefold() for n in names if n.casefold() not in wanted}
+        for old, new in wanted.items():
+            name = legal_defined_name(new, taken)
+            taken.add(name.casefold())
+            self.texts.names[old] = name
+        for element in elements:
+            new = self.texts.names.get(element.get("name", "").casefold())
+            if new is not None:
+                element.set("name", new)
+        return bool(self.texts.names)
+
+    def _discard_unlisted(self, sheets: list[_Sheet]) -> None:
+        """Worksheet parts no sheet of the workbook lists: no tab shows them, so nothing
+        is lost by leaving them out, and nothing checks them if they are carried."""
+        listed = {s.part for s in sheets if s.part is not None}
+        for name in list(self.package.archive.NameToInfo):
+            worksheet = self.package.content_type(name) == CT_WORKSHEET or _is_worksheet(name)
+            if worksheet and name.endswith(".xml") and name not in listed:
+                self.package.discard(name, f"worksheet not listed in the workbook {name}")
+
     def _names(self) -> bool:
         changed = False
-        for name in self.root.iterfind(f"{_m('definedNames')}/{_m('definedName')}"):
-            where = f"名称 {name.get('name', '')}"
-            changed |= self.texts.formula_element(name, self.renames, where)
+        for name in self._defined_names():
+            where = f"定义名称 {name.get('name', '')}"
+            changed |= self.texts.formula_element(name, where)
         sharing = self.root.find(_m("fileSharing"))
         if sharing is not None:
             changed |= self.texts.attribute(sharing, "userName", "属性 file_sharing_user")
         return changed
 
-    def _recalculate_on_load(self) -> bool:
-        """A cached formula result was replaced: Excel recomputes everything on open."""
-        if not self.recalculate:
-            return False
-        calc = self.root.find(_m("calcPr"))
-        if calc is None:
-            calc = etree.Element(_m("calcPr"))
-            before = ("sheets", "functionGroups", "externalReferences", "definedNames")
-            anchors = [e for e in self.root if e.tag in {_m(t) for t in before}]
-            if anchors:
-                anchors[-1].addnext(calc)
-            else:
-                self.root.append(calc)
-        calc.set("fullCalcOnLoad", "1")
-        return True
-
     def _other_parts(self) -> None:
-        """Parts found by their content type, wherever they are: comments, persons,
-        drawings, charts, pivot caches."""
+        """Parts found by their content type, wherever a relationship reaches them:
+        comments, persons, drawings, charts, pivot caches, tables."""
         handlers: dict[str, Callable[[Element, str], bool]] = {
             CT_COMMENTS: self._comments,
             CT_THREADED: self._threaded_comments,
@@ -655,6 +858,7 @@ class _Workbook:
             CT_DRAWING: self._drawing,
             CT_CHART: self._chart,
             CT_PIVOT_CACHE: self._pivot_cache,
+            CT_TABLE: self._table,
         }
         for content_type, handler in handlers.items():
             for part in self.package.parts_of_type(content_type):
@@ -710,25 +914,99 @@ class _Workbook:
         return changed
 
     def _chart(self, root: Element, part: str) -> bool:
-        """Series references (renamed sheets), titles and cached text labels."""
+        """Series references (renamed sheets and names), titles, cached text labels, and
+        cached numbers: a number that holds a value (a phone) cannot become text in a
+        numeric cache, so its point is left out (Excel reads the cells again)."""
         where = f"图表 {part}"
         changed = self._drawing(root, part)
         for formula in root.iter(f"{{{C_NS}}}f"):
-            changed |= self.texts.formula_element(formula, self.renames, where)
+            changed |= self.texts.formula_element(formula, where)
         numeric = {f"{{{C_NS}}}numCache", f"{{{C_NS}}}numLit"}
-        for value in root.iter(f"{{{C_NS}}}v"):
+        dropped = 0
+        for value in list(root.iter(f"{{{C_NS}}}v")):
             if not any(a.tag in numeric for a in value.iterancestors()):
                 changed |= self.texts.element(value, where)
-        return changed
+            elif self.texts.value(_number_text(value.text or ""), f"图表 {_stem(part)} 缓存"):
+                point = value.getparent()
+                point.getparent().remove(point)
+                dropped += 1
+        if dropped:
+            self.package.notes.append(
+                f"cached values of {dropped} chart points in {part} (Excel reads the cells again)"
+            )
+        return changed or bool(dropped)
 
     def _pivot_cache(self, root: Element, part: str) -> bool:
+        """The source (renamed sheet or name), field names and shared items, each field's
+        items with its name as context; the records are left out (``_drop_records``)."""
         changed = False
         for source in root.iter(_m("worksheetSource")):
-            new = self.renames.get((source.get("sheet") or "").casefold())
-            if new is not None:
-                source.set("sheet", new)
-                changed = True
+            for attribute, renames in (("sheet", self.renames), ("name", self.texts.names)):
+                new = renames.get((source.get(attribute) or "").casefold())
+                if new is not None:
+                    source.set(attribute, new)
+                    changed = True
+        stem = _stem(part)
+        for field in root.iter(_m("cacheField")):
+            name = (field.get("name") or "").strip()
+            changed |= self.texts.attribute(field, "name", f"数据透视表缓存 {stem} 字段名")
+            where = f"数据透视表缓存 {stem} 字段 {name}"
+            for item in list(field.iter(_m("s"), _m("n"))):
+                changed |= _cache_item(item, self.texts, where, (name,) if name else ())
+        return self._drop_records(root, part) or changed
+
+    def _drop_records(self, root: Element, part: str) -> bool:
+        """A pivot cache's records (a copy of every source row, values inline) are left
+        out rather than rewritten value by value: Excel rebuilds them from the (redacted)
+        source when the copy is opened (``refreshOnLoad``)."""
+        records = [r.target for r in self.package.rels(part) if r.type == RT_PIVOT_RECORDS]
+        present = [r for r in records if self.package.has(r) and not r.endswith(".rels")]
+        for name in present:
+            why = f"pivot cache records {name} (Excel rebuilds them from the source on open)"
+            self.package.discard(name, why)
+        if not present:
+            return False
+        root.attrib.pop(R_ID, None)
+        root.set("saveData", "0")
+        root.set("refreshOnLoad", "1")
+        return True
+
+    def _table(self, root: Element, part: str) -> bool:
+        """A table's column names (the header cells' text, kept apart from the sheet),
+        its column formulas and its filter values."""
+        stem = _stem(part)
+        changed = False
+        for column in root.iter(_m("tableColumn")):
+            changed |= self.texts.attribute(column, "name", f"表格列名 {stem}")
+            for tag in ("calculatedColumnFormula", "totalsRowFormula"):
+                for formula in column.iterfind(_m(tag)):
+                    changed |= self.texts.formula_element(formula, f"表格 {stem}")
+        for element in root.iter(_m("filter"), _m("customFilter")):
+            changed |= self.texts.attribute(element, "val", f"筛选条件 {stem}")
         return changed
+
+
+def _number_text(raw: str) -> str:
+    """A cached number as a cell shows it (``1.3812345678E10`` is a phone)."""
+    try:
+        return number_text(float(raw)) or raw
+    except ValueError:
+        return raw
+
+
+def _cache_item(item: Element, texts: _Texts, where: str, context: tuple[str, ...]) -> bool:
+    """A pivot cache item (``<s v="…"/>``, ``<n v="…"/>``) rewritten as the extractor reads
+    it; an edited number becomes a string item."""
+    raw = item.get("v")
+    if raw is None:
+        return False
+    text = _number_text(raw) if item.tag == _m("n") else raw
+    new = texts.value(text, where, context)
+    if new is None:
+        return False
+    item.tag = _m("s")
+    item.set("v", new)
+    return True
 
 
 class _Worksheet:
@@ -743,12 +1021,19 @@ class _Worksheet:
         self.title = sheet.title
         self.shared, self.numbers = shared, numbers
         self.root = book.package.tree(self.part)
+        # cells whose formula goes (their cached value stays): an element's proxy is
+        # kept alive by the dict, so identity holds
+        self.frozen: dict[Element, None] = {}
 
     def rewrite(self) -> None:
         changed = self._cells()
+        changed |= self._cell_formulas()
         changed |= self._formulas()
         changed |= self._extras()
-        self.book.package.touch(self.part, changed)
+        changed |= self._attributes()
+        package = self.book.package
+        package.touch(self.part, changed)
+        package.checked.add(self.part)
         self._relations()
 
     # cells
@@ -820,31 +1105,75 @@ class _Worksheet:
             return False  # written when the shared strings are
         if record.kind == "inline":
             return self.texts.rich(cell.find(IS), where, context)
-        if record.kind == "str":
-            return self.texts.element(cell.find(V), where, context)
+        if record.kind == "str":  # a formula's cached text
+            changed = self.texts.element(cell.find(V), where, context)
+            if changed:  # the formula would compute the value again
+                self.frozen[cell] = None
+            return changed
         new = self.texts.value(record.text, where, context)
         if new is None:
             return False
-        if cell.find(F) is not None:  # a formula's cached number: now a string result
+        if cell.find(F) is not None:  # a formula's cached number: its value, as text, stays
             cell.set("t", "str")
             _set_text(cell.find(V), new)
-            self.book.recalculate = True
+            self.frozen[cell] = None
         else:  # a typed number (a phone): now the masked text
             _make_inline(cell, _inline_string(new))
         return True
 
     # formulas and the rest
 
-    def _formulas(self) -> bool:
-        """Cell formulas, validation and conditional-format formulas (``xm:f`` included)."""
+    def _cell_formulas(self) -> bool:
+        """A cell whose cached value was edited, or whose formula's literals (alone or
+        joined: ``="138"&"1234"&"5678"``) hold a value, keeps its redacted value and loses
+        its formula: Excel recalculates on open, and would compute the value again. A
+        shared formula's master takes its whole group with it (they read its text).
+        The other formulas follow renamed sheets and names."""
+        sheet_data = self.root.find(_m("sheetData"))
+        if sheet_data is None:
+            return False
+        formulas = [(f.getparent(), f) for f in sheet_data.iter(F) if f.getparent().tag == C]
+        for cell, formula in formulas:
+            where = f"sheet {self.title} cell {cell.get('r', '')}"
+            if cell not in self.frozen and self.texts.literals_flagged(formula.text or "", where):
+                self.frozen[cell] = None
+        groups = {
+            f.get("si")
+            for cell, f in formulas
+            if cell in self.frozen and f.get("t") == "shared" and f.get("ref")
+        }
         changed = False
-        for element in self.root.iter():
+        for cell, formula in formulas:
+            if formula.get("t") == "shared" and formula.get("si") in groups:
+                self.frozen[cell] = None
+            if cell in self.frozen or not formula.text:
+                continue
+            text = rewrite_formula(formula.text, self.book.renames, str, self.texts.names)
+            if text != formula.text:
+                formula.text = text
+                changed = True
+        for cell in self.frozen:
+            _freeze(cell)
+        if self.frozen:
+            self.book.frozen = True
+            self.book.package.notes.append(
+                f"formulas of {len(self.frozen)} cells in {self.part} "
+                "(replaced by their redacted values)"
+            )
+        return changed or bool(self.frozen)
+
+    def _outside_cells(self) -> Iterator[Element]:
+        """Every element of the sheet but the cells (``sheetData``), in document order."""
+        for child in self.root:
+            if child.tag != _m("sheetData"):
+                yield from child.iter()
+
+    def _formulas(self) -> bool:
+        """Validation and conditional-format formulas (``xm:f`` included)."""
+        changed = False
+        for element in list(self._outside_cells()):
             if isinstance(element.tag, str) and etree.QName(element).localname in _FORMULA_TAGS:
-                parent = element.getparent()
-                where = f"sheet {self.title}"
-                if parent is not None and parent.tag == C:
-                    where += f" cell {parent.get('r', '')}"
-                changed |= self.texts.formula_element(element, self.book.renames, where)
+                changed |= self.texts.formula_element(element, f"sheet {self.title}")
         return changed
 
     def _extras(self) -> bool:
@@ -853,7 +1182,7 @@ class _Worksheet:
         for link in self.root.iterfind(f"{_m('hyperlinks')}/{_m('hyperlink')}"):
             location = link.get("location")
             if location:
-                new = self.texts.formula(location, self.book.renames, f"{where} 超链接")
+                new = self.texts.formula(location, f"{where} 超链接")
                 if new is not None:
                     link.set("location", new)
                     changed = True
@@ -865,7 +1194,23 @@ class _Worksheet:
         for rule in self.root.iter(_m("dataValidation")):
             for attribute in ("promptTitle", "prompt", "errorTitle", "error"):
                 changed |= self.texts.attribute(rule, attribute, f"{where} 数据验证")
+        for element in self.root.iter(_m("filter"), _m("customFilter")):
+            changed |= self.texts.attribute(element, "val", f"筛选条件 {where}")
         return changed
+
+    def _attributes(self) -> bool:
+        """Every other attribute outside the cells that may hold a value (scenario
+        names and comments, protected ranges, custom views …), in one rewriter call; a
+        cell's attributes are its address, style and type, never text."""
+        slots = []
+        for element in self._outside_cells():
+            if not isinstance(element.tag, str):
+                continue
+            own = _SHEET_ATTRIBUTES.get(etree.QName(element).localname, ())
+            for name, value in element.attrib.items():
+                if name not in own and rebuild.MAY_HOLD_VALUE.search(value):
+                    slots.append((element, name))
+        return bool(slots) and self.texts.attributes(slots, f"sheet {self.title} 其他")
 
     def _relations(self) -> None:
         """External hyperlink targets (``mailto:`` addresses) and the comments parts' owner."""
@@ -876,6 +1221,21 @@ class _Worksheet:
             elif rel.type in (RT_COMMENTS, RT_THREADED):
                 self.book.owners[rel.target] = self.title
         self.book.package.touch(rels_name(self.part), changed)
+
+
+def _freeze(cell: Element) -> None:
+    """The cell without its formula: a text result becomes an inline string, a number
+    or a boolean stays as cached, a cell without a cached value becomes empty."""
+    for formula in cell.findall(F):
+        cell.remove(formula)
+    cell.attrib.pop("cm", None)  # dynamic-array metadata of the formula
+    value = cell.find(V)
+    if value is None or not value.text:
+        if value is not None:
+            cell.remove(value)
+        cell.attrib.pop("t", None)
+    elif cell.get("t") == "str":
+        _make_inline(cell, _inline_string(value.text))
 
 
 def _number(raw: str | None, default: int) -> int:
@@ -966,15 +1326,18 @@ class _Properties:
         return changed
 
     def _titles_of_parts(self, root: Element) -> bool:
-        if not self.renames:
-            return False
+        """Sheet and defined names as listed in ``TitlesOfParts``, following their
+        renames; any other title that holds a value rewritten on its own."""
+        names = self.texts.names
         changed = False
         for title in root.iterfind(f"{{{EP_NS}}}TitlesOfParts/{{{VT_NS}}}vector/{{{VT_NS}}}*"):
             text = title.text or ""
-            new = self.renames.get(text.casefold())
+            new = self.renames.get(text.casefold()) or names.get(text.casefold())
             if new is None and "!" in text:  # a named range: 'Sheet'!Print_Area
-                new = rewrite_formula(text, self.renames, lambda s: s)
-            if new is not None and new != text:
+                new = rewrite_formula(text, self.renames, lambda s: s, names)
+            if new is None or new == text:
+                changed |= self.texts.element(title, "属性 titles")
+            else:
                 title.text = new
                 changed = True
         return changed
