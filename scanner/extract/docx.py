@@ -35,12 +35,31 @@ Covered, with the location a finding carries:
   ``company`` and ``manager``, and custom text properties by their name;
 * embedded OOXML packages and OLE objects (an Excel sheet pasted into a
   proposal) are handed back as ``Member`` items, to be scanned in turn as
-  ``a.docx!word/embeddings/…``.
+  ``a.docx!word/embeddings/…``; so are alternative-format chunks
+  (``w:altChunk``: HTML, text or a document Word merges into the body when the
+  file is opened), as ``a.docx!word/afchunk.htm``;
+* what a reader does not see as text, one METADATA segment per kind and story
+  (prefixed ``页眉 ``, ``脚注 ``, ``批注 `` … outside the body): the alt text of
+  pictures and shapes (``图片替代文字``: ``descr``/``title``, VML ``alt``), their
+  names (``图形名称``), content controls' titles, tags and list items
+  (``内容控件 标题`` / ``标记`` / ``选项``); values that cannot hold one (the
+  default ``Picture 3``) are left out;
+* charts — ``图表 N 标题``, ``系列名称``, ``类别``, ``数值`` (a series' values
+  with its name as context), ``数据标签``, ``引用``, ``其他``; N counts the
+  document's charts in reading order;
+* document variables (``w:docVar`` in the settings part) — ``文档变量`` with the
+  variable's name as context, the names as ``文档变量名称``;
+* everything else in the package (``scanner.extract.ooxml.unread_parts``): every
+  other XML part the relationships reach (custom XML data, themes, the
+  glossary, ``people.xml``) as ``部件 <name>``, every part they do not reach as
+  ``孤立部件 <name>`` (a redacted copy does not carry those), the strings that
+  may hold a value (``MAY_HOLD_VALUE``) read, font names and structural values
+  left out; external relationship targets other than links (a template under a
+  user's folder) as ``外部链接``; the zip and member comments as ``压缩包注释``.
 
-Not covered: chart text (a chart's embedded workbook is handed back as a
-``Member``), field instructions (``HYPERLINK "mailto:…"`` codes; their displayed
-result is read), alternative-format chunks (altChunk), glossary (building block)
-parts, Strict OOXML namespaces, and the ``people.xml`` directory of commenters.
+Not covered: field instructions (``HYPERLINK "mailto:…"`` codes; their displayed
+result is read), text chunks of images (a redacted copy carries images without
+them), and Strict OOXML namespaces.
 
 python-docx opens the package (it parses with entities unresolved); the text
 itself is read from the XML, because python-docx has no API for most of the

@@ -23,7 +23,15 @@ and whatever application wrote it, the package brings the same things:
   (``part_root``: no entities resolved, no DTD or network access), DrawingML
   text (SmartArt, shapes), embedded packages handed back as ``Member`` items,
   the mapping of a library's exceptions to ``CorruptError`` (``open_main_part``,
-  ``open_failure``), and the header rule of their tables (``RowOneHeader``).
+  ``open_failure``), and the header rule of their tables (``RowOneHeader``);
+* the places no reader looks, read the same way by the scan and rewritten the
+  same way by the redaction writers (``scanner.redact.writers.ooxml``): chart
+  text piece by piece (``chart_pieces``), attributes such as alt text and shape
+  names (``AttributePlace``), tags parts, and whatever the format's reader did
+  not read — other XML parts, orphan parts, zip comments (``unread_parts``).
+  Strings of parts nobody reads as text are read where they may hold a value
+  (``MAY_HOLD_VALUE``, less ``STRUCTURAL_VALUE`` attributes), so that colours,
+  sizes and ids do not crowd the scan.
 """
 
 from __future__ import annotations
@@ -697,8 +705,9 @@ def parse_xml(data: bytes) -> Element | None:
 
 
 def looks_like_xml(data: bytes) -> bool:
+    """Whether ``data`` starts like an XML document (a cheap test before parsing)."""
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<") or head.startswith(b"\xff\xfe<") or head.startswith(b"\xfe\xff\x00<")
+    return head.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<"))  # UTF-8, UTF-16 LE/BE
 
 
 def zip_comments(archive: zipfile.ZipFile) -> Iterator[Segment]:

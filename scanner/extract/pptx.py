@@ -18,11 +18,22 @@ Covered, with the location a finding carries:
   ``幻灯片 N 批注 M``, and the author's name as ``幻灯片 N 批注 M 作者``;
 * document properties — ``属性 author`` etc., as for Word documents;
 * embedded packages and OLE objects (an Excel sheet, a chart's workbook) as
-  ``Member`` items, scanned in turn as ``a.pptx!ppt/embeddings/…``.
+  ``Member`` items, scanned in turn as ``a.pptx!ppt/embeddings/…``;
+* shape names and alt text of every shape, picture, group, frame and connector
+  (``幻灯片 N 形状名称``, ``幻灯片 N 替代文字``; notes pages likewise), default
+  names such as ``TextBox 3`` left out;
+* charts — ``幻灯片 N 图表 M 标题``, ``系列名称``, ``类别``, ``数值`` (a series'
+  values with its name as context), ``数据标签``, ``引用``, ``其他``;
+* tags parts (``ppt/tags/tagN.xml``, where add-ins keep names and ids): the
+  values as ``幻灯片 N 标签``, the names as ``幻灯片 N 标签名称``; a tags part no
+  slide relates to as ``标签``;
+* section names (``节名称``) and custom-show names (``自定义放映名称``);
+* everything else in the package (``scanner.extract.ooxml.unread_parts``): the
+  other XML parts the relationships reach (layouts, masters, themes …) as
+  ``部件 <name>``, parts they do not reach as ``孤立部件 <name>``, external
+  targets (links included) as ``外部链接``, the zip comments as ``压缩包注释``.
 
-Not covered: chart text other than the chart's embedded workbook, the text of
-slide masters and layouts (template placeholder prompts, not content), alt text
-of pictures, and Strict OOXML namespaces.
+Not covered: text chunks of images, and Strict OOXML namespaces.
 
 python-pptx opens the package (with entities unresolved); the text is read
 from the XML, which also reaches what python-pptx's shape API skips

@@ -185,3 +185,34 @@ def test_baomi_redact_leaves_no_planted_phone(tmp_path: Path, kind: str, policy:
     assert len(phones) >= 10
     assert traces(out.read_bytes(), phones) == []
     assert not [v for v in phones if v in audit.read_text("utf-8")]
+
+
+@pytest.mark.usefixtures("_redact_key")
+def test_a_phone_split_by_invisible_characters_is_found_and_redacted(
+    tmp_path: Path, make_scanner
+) -> None:
+    """Zero-width spaces and soft hyphens inside a number (in the body and in a document
+    variable): still a phone to the scan, and gone from the copy."""
+    from tests.extract.test_docx import edit_parts, new_document, saved
+
+    document = new_document()
+    document.add_paragraph("电话 138\u200b0000\u200b0160")
+    data = edit_parts(
+        saved(document),
+        {
+            "word/settings.xml": lambda xml: xml.replace(
+                "</w:settings>",
+                '<w:docVars><w:docVar w:name="备用" w:val="138\u00ad0000\u00ad0161"/></w:docVars>'
+                "</w:settings>",
+            )
+        },
+    )
+    scanner = make_scanner(include_values=True)
+    found = {(f.location, f.entity_type) for f in scanner.scan_bytes("x.docx", data)[0].findings}
+    assert found >= {("段落 1", "PHONE_NUMBER"), ("文档变量", "PHONE_NUMBER")}
+    source, out = tmp_path / "input.docx", tmp_path / "output.docx"
+    source.write_bytes(data)
+    command = ["redact", str(source), "-o", str(out), "--policy", "media"]
+    assert main([*command, "--audit-log", str(tmp_path / "audit.jsonl")]) == 0
+    split = ["138\u200b0000\u200b0160", "138\u00ad0000\u00ad0161", "13800000160", "13800000161"]
+    assert traces(out.read_bytes(), split) == []
