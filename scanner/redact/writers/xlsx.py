@@ -501,7 +501,7 @@ class _Texts:
         rewriter replaces."""
         where = f"{location} 公式"
         pieces = [text for _, _, text in literal_spans(formula)]
-        strings = [p for p in pieces if not _is_number(p) or rebuild.MAY_HOLD_VALUE.search(p)]
+        strings = [p for p in pieces if not _is_number(p) or rebuild.may_hold_value(p)]
         return any(self.edits(p, where) for p in strings) or bool(
             self._joined_edits(pieces, where)
         )
@@ -509,7 +509,7 @@ class _Texts:
     def _joined_edits(self, pieces: Sequence[str], where: str) -> list[Edit]:
         """The edits of two or more literals joined, if the joined text may hold a value."""
         joined = "".join(pieces)
-        if len(pieces) < 2 or not rebuild.MAY_HOLD_VALUE.search(joined):
+        if len(pieces) < 2 or not rebuild.may_hold_value(joined):
             return []
         return self.edits(joined, where)
 
@@ -1208,7 +1208,7 @@ class _Worksheet:
                 continue
             own = _SHEET_ATTRIBUTES.get(etree.QName(element).localname, ())
             for name, value in element.attrib.items():
-                if name not in own and rebuild.MAY_HOLD_VALUE.search(value):
+                if name not in own and rebuild.may_hold_value(value):
                     slots.append((element, name))
         return bool(slots) and self.texts.attributes(slots, f"sheet {self.title} 其他")
 
