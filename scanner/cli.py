@@ -612,6 +612,8 @@ def _print_outcome(outcome) -> None:
     for change in outcome.changes:
         examples = "、".join(change.examples)
         print(f"  {change.entity_type:<20} {change.count:>4} × {change.operator:<9} {examples}")
+    for dropped in outcome.dropped:
+        print(f"  未带入副本 left out: {printable(dropped)}")
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

@@ -52,6 +52,7 @@ from scanner.limits import MB, Budget, Limits
 from scanner.masking import fingerprint, mask
 from scanner.models import Detection, FileResult, FileStatus, Finding, Segment, SegmentKind
 from scanner.names import path_text
+from scanner.reasons import safe_reason
 from scanner.walk import walk
 
 SNIFF_BYTES = 64 * 1024
@@ -165,9 +166,9 @@ class Scanner:
         try:
             findings, notes = self._extract(source, spec, members, sample)
         except (EncryptedError, UnsupportedError) as exc:
-            return [_skipped(display, len(data), mime, str(exc)), *members]
+            return [_skipped(display, len(data), mime, self._safe(str(exc))), *members]
         except (ExtractionError, DecodeError) as exc:
-            return [_error(display, len(data), mime, str(exc)), *members]
+            return [_error(display, len(data), mime, self._safe(str(exc))), *members]
         except RecursionError:
             return [_error(display, len(data), mime, f"{spec.name}: nesting too deep to parse")]
         except MemoryError:
@@ -190,7 +191,7 @@ class Scanner:
             mime=mime,
             encoding=source.encoding,
             findings=tuple(findings),
-            notes=tuple(notes),
+            notes=tuple(self._safe(note) for note in notes),
             **self._kind_fields(classification, entity_types),
         )
         return [result, *members]
@@ -236,6 +237,11 @@ class Scanner:
             notes.extend(remarks)
         return findings, notes
 
+    def _safe(self, reason: str) -> str:
+        """A reason or note as it may be stored and shown: no quoted content, values
+        masked (a parser's message can quote the file, a member's name can hold a phone)."""
+        return safe_reason(reason, self.analyzer)
+
     def _member(self, parent: Source, member: Member) -> list[FileResult]:
         path = f"{parent.path}!{member.name}"
         if member.error:
@@ -244,7 +250,7 @@ class Scanner:
                     path,
                     FileStatus.SKIPPED if member.skipped else FileStatus.ERROR,
                     size=len(member.data),
-                    reason=member.error,
+                    reason=self._safe(member.error),
                 )
             ]
         if parent.depth + 1 > self.limits.max_depth:

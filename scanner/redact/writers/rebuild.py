@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from recognizers.normalize import INVISIBLE
+from scanner.extract.ooxml import MAY_HOLD_VALUE, loose_strings
 from scanner.redact.edits import TextRewriter, apply_to_runs
 from scanner.redact.media import sanitize_image
 from scanner.redact.writers import WriteContext
@@ -52,22 +51,11 @@ OVERRIDE = f"{{{CT_NS}}}Override"
 DEFAULT = f"{{{CT_NS}}}Default"
 HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "jpe", "gif"})
-# Attributes that name a font or a script: a typeface such as 宋体 is no client's name,
-# and rewriting it would change every copy's look.
-FONT_ATTRIBUTES = frozenset(
-    {"typeface", "ascii", "hAnsi", "eastAsia", "cs", "panose", "pitchFamily", "charset",
-     "hint", "lang", "bidi"}
-)
-FONT_ELEMENTS = frozenset({"font", "altName", "rFonts", "latin", "ea", "sym"})
-# A string can only hold a value worth a rewriter call if it has a CJK character, five
-# digits in a row, an @ or a letter-digit mix long enough for an identifier.
-MAY_HOLD_VALUE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|\d{5}|@|[0-9A-Z]{15}")
-
-
 def may_hold_value(text: str) -> bool:
-    """Worth a rewriter call: checked without the invisible characters that can split a
-    phone number (``1\u200b3\u200b8…``)."""
-    return MAY_HOLD_VALUE.search(INVISIBLE.sub("", text)) is not None
+    """Whether ``text`` is worth a rewriter call (the scan's own test, ``MAY_HOLD_VALUE``:
+    a CJK character, five digits even with separators or invisible characters between
+    them, an @, an identifier-length run)."""
+    return MAY_HOLD_VALUE.search(text) is not None
 
 
 @dataclass
@@ -270,21 +258,12 @@ def rewrite_xml(data: bytes, rewriter: TextRewriter, name: str, text: bool) -> b
     root = _parse(data)
     if root is None:
         return None
-    slots: list[tuple[Element, str]] = []  # (element, attribute name | ".text" | ".tail")
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        local = etree.QName(element).localname
-        for attribute, value in element.attrib.items():
-            if local in FONT_ELEMENTS or etree.QName(attribute).localname in FONT_ATTRIBUTES:
-                continue
-            if may_hold_value(value):
-                slots.append((element, attribute))
-        if text:
-            if element.text and may_hold_value(element.text):
-                slots.append((element, ".text"))
-            if element.tail and may_hold_value(element.tail):
-                slots.append((element, ".tail"))
+    # the same strings the scan reads in a part no reader knows (``loose_strings``)
+    slots = [
+        (element, where)
+        for element, where in loose_strings(root)
+        if text or where not in (".text", ".tail")
+    ]
     if not slots or not _rewrite_values(slots, rewriter, name):
         return data
     return _serialise(root)
