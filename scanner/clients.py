@@ -26,6 +26,7 @@ from recognizers.checksums import is_valid_uscc
 from recognizers.client_registry import Client
 from scanner.config import ConfigError
 from scanner.decode import DecodeError, decode
+from scanner.fsio import NotRegularFile, read_regular
 from scanner.masking import mask
 
 HEADER = (
@@ -102,7 +103,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def load_registry(path: Path) -> list[ClientRecord]:
     try:
-        data = path.read_bytes()
+        # a registry named in the configuration may be a link; never a FIFO or a device
+        data = read_regular(path, follow_symlinks=True)
+    except NotRegularFile as exc:
+        raise ConfigError(f"client registry {path}: {exc.reason}") from None
     except FileNotFoundError:
         raise ConfigError(f"client registry not found: {path}") from None
     except OSError as exc:

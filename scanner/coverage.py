@@ -12,6 +12,7 @@ Deliberate, expected skips do not count: empty files, types baomi does not read
 
 from __future__ import annotations
 
+from scanner.fsio import is_refusal
 from scanner.models import FileResult, FileStatus
 
 # The reasons a skip is a limit the file broke (``scanner/limits.py``, the pipeline's
@@ -23,7 +24,7 @@ def not_scanned(status: FileStatus | str, reason: str) -> bool:
     """True for a file or member that could not be scanned: an error of any kind (a
     time-out, a crash, corrupt, unreadable) or a skip because it broke a limit."""
     if FileStatus(status) is FileStatus.ERROR:
-        return True
+        return not is_refusal(reason)  # a link not followed, a FIFO not read: deliberate
     return FileStatus(status) is FileStatus.SKIPPED and reason.startswith(LIMIT_REASONS)
 
 

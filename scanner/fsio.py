@@ -33,6 +33,17 @@ class NotRegularFile(OSError):
         self.reason = reason
 
 
+# Every reason for an entry baomi deliberately does not open ends with one of these:
+# a link not followed, a FIFO or a device not read. Such an entry is reported and
+# recorded, but it is a decision, not a failure to scan (``scanner/coverage.py``).
+REFUSED = (", not followed", ", not read")
+
+
+def is_refusal(reason: str) -> bool:
+    """Whether ``reason`` says an entry was deliberately not opened (a link, a FIFO …)."""
+    return reason.endswith(REFUSED)
+
+
 def kind_of(mode: int) -> str:
     """What a non-regular file is, in the words the inventory shows."""
     if stat.S_ISLNK(mode):

@@ -287,7 +287,7 @@ class Scanner:
 
         def pieces() -> Iterator[str]:
             decoder = codecs.getincrementaldecoder(encoding)("strict")
-            block, offset = head, 0
+            block, offset = head[:size], 0
             while block:
                 digest.update(block)
                 state = decoder.getstate()
@@ -303,7 +303,11 @@ class Scanner:
                     decoder.setstate(state)
                     yield decoder.decode(block)
                 offset += len(block)
-                block = fh.read(STREAM_READ_BYTES)
+                # a log still being written is read to the size it had when opened: a
+                # writer that never stops must not keep the scan going until it times out
+                block = fh.read(min(STREAM_READ_BYTES, size - offset)) if offset < size else b""
+            if len(head) > size or fh.read(1):
+                notes.append(f"the file grew while it was read: its first {size} bytes scanned")
             yield decoder.decode(b"", final=True)
 
         findings = tuple(self._findings(display, overlapping_chunks(pieces())))

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner.atomic import atomic_write
-from scanner.reasons import safe_reason
 from scanner.fsio import FileTooLarge, NotRegularFile, open_regular, read_regular
 from scanner.pipeline import Scanner
+from scanner.reasons import safe_reason
 from scanner.redact import audit
 from scanner.redact.edits import RedactionError, apply_edits
 from scanner.redact.operators import OperatorError
@@ -74,13 +74,17 @@ def plan_jobs(
     if output is not None:
         return [Job(f, output) for f, _ in files]
     assert out_dir is not None
-    jobs = []
-    for file, root in files:
-        relative = file.relative_to(root)
-        folders = [_redacted_name(part, name_rewriter, "文件夹名") for part in relative.parts[:-1]]
-        name = _redacted_name(relative.name, name_rewriter)
-        jobs.append(Job(file, out_dir.joinpath(*folders, name)))
-    return jobs
+    return [
+        Job(file, out_dir / redacted_path(file.relative_to(root), name_rewriter))
+        for file, root in files
+    ]
+
+
+def redacted_path(relative: Path, rewriter: PolicyRewriter | None) -> Path:
+    """``relative`` with every folder and file name redacted: a folder's name is a name
+    too (客户资料_13812345678/ must not reach the copy's path)."""
+    folders = [_redacted_name(part, rewriter, "文件夹名") for part in relative.parts[:-1]]
+    return Path(*folders, _redacted_name(relative.name, rewriter))
 
 
 def _redacted_name(name: str, rewriter: PolicyRewriter | None, where: str = "文件名") -> str:

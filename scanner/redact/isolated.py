@@ -38,6 +38,7 @@ from scanner.pipeline import Scanner
 from scanner.redact import audit
 from scanner.redact.engine import BACKUP_SUFFIX, KEYS_SUFFIX, Job, Outcome, Redactor
 from scanner.redact.operators import LabelBook, OperatorSet
+from scanner.redact.rewriters import PolicyRewriter
 
 NOT_REDACTED = "not redacted"
 WARM_UP_TEXT = "联系人张伟，北京星河传媒有限公司，手机13812345678。"  # invented, like the tests'
@@ -215,6 +216,11 @@ class IsolatedRedactor:
         self.redactor = redactor
         self.limits = limits
         prepare_to_fork(redactor.scanner)
+
+    @property
+    def rewriter(self) -> PolicyRewriter:
+        """The redactor's rewriter (copy names are redacted with it in this process)."""
+        return self.redactor.rewriter
 
     def run(
         self, job: Job, dry_run: bool = False, in_place: bool = False, backup: bool = True

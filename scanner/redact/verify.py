@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import magic
 
-from scanner.extract import Member, Source, refine_mime, select_format
 from scanner.analyze import Analyzer
+from scanner.extract import Member, Source, refine_mime, select_format
 from scanner.limits import Limits
 from scanner.masking import mask
 from scanner.models import Detection, Segment

@@ -224,7 +224,7 @@ def xmp(value: str) -> bytes:
         ' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description'
         ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>联系电话 '
         f"{value}</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def new_stream(doc: pymupdf.Document, dictionary: str, data: bytes) -> int:

@@ -100,7 +100,7 @@ def test_a_file_replaced_by_a_directory_or_removed_between_walk_and_read(make_sc
     folder = tmp_path / "now_a_dir"
     folder.mkdir()
     assert outcome(scanner.scan_file(folder), tmp_path) == [
-        ("now_a_dir", "skipped", "is a directory", 0)
+        ("now_a_dir", "skipped", "directory, not a file", 0)  # scanner/fsio.py's words
     ]
 
 
@@ -114,25 +114,60 @@ def test_binary_files_over_the_size_limit_are_skipped(make_scanner, tmp_path, si
     assert outcome(results, tmp_path) == [("huge.bin", "skipped", reason, 0)]
 
 
-def test_a_file_that_grows_while_it_is_read_is_noted(make_scanner, tmp_path, monkeypatch):
+class AppendOnFirstRead:
+    """A file handle whose file another process appends to just after it was opened and
+    its size taken (the first read happens after the fstat)."""
+
+    def __init__(self, handle, path, text: str) -> None:
+        self.handle, self.path, self.text = handle, path, text
+
+    def read(self, *args):
+        if self.text:
+            with open(self.path, "a", encoding="utf-8") as writer:
+                writer.write(self.text)
+            self.text = ""
+        return self.handle.read(*args)
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
+
+
+def appending(monkeypatch, text: str) -> None:
     import scanner.pipeline as pipeline
 
+    real_open = pipeline.open_regular
+    monkeypatch.setattr(
+        pipeline, "open_regular", lambda file, *a, **k: AppendOnFirstRead(real_open(file, *a, **k), file, text)
+    )
+
+
+def test_a_file_that_grows_while_it_is_read_is_noted(make_scanner, tmp_path, monkeypatch):
     path = tmp_path / "growing.txt"
     path.write_text(PHONE_LINE, encoding="utf-8")
-    real_open = open
-
-    def open_and_append(file, *args, **kwargs):
-        handle = real_open(file, *args, **kwargs)
-        with real_open(file, "a", encoding="utf-8") as writer:  # another process appends
-            writer.write(PHONE_LINE)
-        return handle
-
-    monkeypatch.setattr(pipeline, "open", open_and_append, raising=False)
+    appending(monkeypatch, PHONE_LINE)
     results = make_scanner().scan_file(path)
     assert results[0].status.value == "scanned"
     assert len(results[0].findings) == 2
     assert results[0].notes == (
         "the file changed while it was read (45 bytes before, 90 read)",)
+
+
+def test_a_log_still_being_written_is_read_to_its_size_at_open(make_scanner, tmp_path, monkeypatch):
+    """A streamed file that keeps growing is read to the size it had when it was opened,
+    so a writer that never stops cannot hold the scan until it times out."""
+    path = tmp_path / "app.log"
+    path.write_text(PHONE_LINE * 40, encoding="utf-8")
+    appending(monkeypatch, PHONE_LINE * 40)
+    [result] = make_scanner(stream_threshold_bytes=100).scan_file(path)
+    assert result.status.value == "scanned" and len(result.findings) == 40
+    size = len((PHONE_LINE * 40).encode())
+    assert f"the file grew while it was read: its first {size} bytes scanned" in result.notes
 
 
 # --- the spawned worker (for processes that may not fork, such as Dask workers) ----------

@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scanner.cli import EXIT_FINDINGS, EXIT_UNSCANNED, main
+from scanner.cli import EXIT_CLEAN, EXIT_FINDINGS, main
 from scanner.names import fs_path, path_text, printable, unsurrogate, visible
 
 PHONE_LINE = "联系人手机 13812345678\n"
@@ -72,7 +72,9 @@ def hostile(tmp_path: Path) -> Path:
 def test_hostile_entries_are_reported_and_recorded_as_not_scanned(tmp_path, hostile, capsys):
     db, out = tmp_path / "inv.db", tmp_path / "findings.jsonl"
     args = ["--no-ner", "--inventory", str(db), "--format", "jsonl", "-o", str(out)]
-    assert scan(str(hostile), *args) == EXIT_UNSCANNED  # the scan completes, and says so
+    # the scan completes; links not followed and FIFOs not read are decisions, not failures
+    # to scan, so the exit code is that of the findings (scanner/coverage.py)
+    assert scan(str(hostile), *args) == EXIT_FINDINGS
     err = capsys.readouterr().err.splitlines()
     expected = {
         "dangling": DANGLING,
@@ -100,7 +102,7 @@ def test_hostile_entries_are_reported_and_recorded_as_not_scanned(tmp_path, host
 def test_the_workbook_lists_hostile_entries_as_not_scanned(tmp_path, hostile):
     db, book = tmp_path / "inv.db", tmp_path / "清单.xlsx"
     args = ["--no-ner", "-q", "--inventory", str(db), "--xlsx", str(book)]
-    assert scan(str(hostile), *args) == EXIT_UNSCANNED
+    assert scan(str(hostile), *args) == EXIT_FINDINGS
     sheet = openpyxl.load_workbook(book)["无法扫描"]
     listed = {row[0]: row[1:3] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert listed == {
@@ -119,7 +121,7 @@ def test_a_device_file_made_with_mknod_is_reported_not_read(tmp_path):
     share.mkdir()
     os.mknod(share / "zero", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero's numbers
     db = tmp_path / "inv.db"
-    assert scan(str(share), "--no-ner", "-q", "--inventory", str(db)) == EXIT_UNSCANNED
+    assert scan(str(share), "--no-ner", "-q", "--inventory", str(db)) == EXIT_CLEAN
     assert rows(db, "SELECT path, status, reason FROM files") == [
         (str(share / "zero"), "error", DEVICE)
     ]
@@ -134,7 +136,7 @@ def test_with_follow_symlinks_links_inside_are_followed_loops_and_outside_still_
     (hostile / "pipe-link").symlink_to(hostile / "pipe")
     db, out = tmp_path / "inv.db", tmp_path / "findings.jsonl"
     args = ["--config", str(config), "--inventory", str(db), "--format", "jsonl", "-o", str(out)]
-    assert scan(str(hostile), "--no-ner", *args) == EXIT_UNSCANNED
+    assert scan(str(hostile), "--no-ner", *args) == EXIT_FINDINGS
     recorded = dict(rows(db, "SELECT path, reason FROM files WHERE status = 'error'"))
     assert recorded == {
         str(hostile / "dangling"): DANGLING,
@@ -192,7 +194,7 @@ def test_a_gbk_file_name_is_scanned_end_to_end_and_shown_escaped(tmp_path, gbk_s
 
 def test_a_gbk_name_without_inventory_and_a_gbk_fifo_are_shown_escaped(gbk_share, capsys):
     os.mkfifo(os.fsencode(gbk_share) + b"/\xb9\xdc.fifo")
-    assert scan(str(gbk_share), "--no-ner", "--no-inventory", "-v") == EXIT_UNSCANNED
+    assert scan(str(gbk_share), "--no-ner", "--no-inventory", "-v") == EXIT_FINDINGS
     captured = capsys.readouterr()
     assert f"baomi: 出错 error {gbk_share}/\\xb9\\xdc.fifo: {FIFO}" in captured.err
     assert f"baomi: 已扫描 scanned {gbk_share}/{GBK_SHOWN}: 1 findings" in captured.err
@@ -207,7 +209,7 @@ def test_control_characters_in_names_are_escaped_in_the_workbook_and_on_stderr(t
     os.mkfifo(share / "p\x1b[31mipe")
     db, book = tmp_path / "inv.db", tmp_path / "清单.xlsx"
     args = ["--no-ner", "--inventory", str(db), "--xlsx", str(book)]
-    assert scan(str(share), *args) == EXIT_UNSCANNED
+    assert scan(str(share), *args) == EXIT_FINDINGS
     assert f"baomi: 出错 error {share}/p\\x1b[31mipe: {FIFO}" in capsys.readouterr().err
     workbook = openpyxl.load_workbook(book)
     files = {row[0].value: row[0] for row in workbook["文件清单"].iter_rows(min_row=2)}

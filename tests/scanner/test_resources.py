@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.extract.archive import read_member
 from scanner.extract import LimitExceeded
+from scanner.extract.archive import read_member
 from scanner.limits import MB, Limits
 
 PHONE = "13812345678"
@@ -117,14 +117,18 @@ def test_a_bzip2_member_that_lies_about_its_size_stops_at_the_limit(tmp_path):
     path = tmp_path / "bz.zip"
     zeros_zip(path, "zeros.bin", 50, zipfile.ZIP_BZIP2)  # a few hundred bytes of bzip2
     declare_size(path, "zeros.bin", 1000)
-    with zipfile.ZipFile(path) as archive:
-        with pytest.raises(zipfile.BadZipFile, match="longer than its declared size"):
-            read_member(archive, archive.getinfo("zeros.bin"), Limits(), None)
+    with (
+        zipfile.ZipFile(path) as archive,
+        pytest.raises(zipfile.BadZipFile, match="longer than its declared size"),
+    ):
+        read_member(archive, archive.getinfo("zeros.bin"), Limits(), None)
     zeros_zip(path, "zeros.bin", 50, zipfile.ZIP_BZIP2)
     declare_size(path, "zeros.bin", 40 * MB)  # an honest-looking size, a bomb's ratio
-    with zipfile.ZipFile(path) as archive:
-        with pytest.raises(LimitExceeded, match="compression ratio"):
-            read_member(archive, archive.getinfo("zeros.bin"), Limits(), None)
+    with (
+        zipfile.ZipFile(path) as archive,
+        pytest.raises(LimitExceeded, match="compression ratio"),
+    ):
+        read_member(archive, archive.getinfo("zeros.bin"), Limits(), None)
 
 
 def test_read_member_returns_an_ordinary_member_whole():

@@ -3,9 +3,10 @@
 Members keep their order, timestamps and compression, and their paths with
 every folder and file name redacted (people name folders after clients);
 directories are copied. The archive's comment and the members' comments and
-extra fields are not carried (they hold text no extractor reads). A member that cannot be redacted (no writer for its type, encrypted)
-fails the whole archive, naming the member: an archive is never released with a
-member left as it was. The same size limits as scanning apply (zip bombs).
+extra fields are not carried (they hold text no extractor reads). A member that
+cannot be redacted (no writer for its type, encrypted) fails the whole archive,
+naming the member: an archive is never released with a member left as it was. The
+same size limits as scanning apply (zip bombs).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from scanner.extract.archive import read_declared
 from scanner.redact.edits import RedactionError, TextRewriter, apply_edits
 from scanner.redact.writers import WriteContext
 
@@ -33,7 +35,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
             total += info.file_size
             if total > ctx.limits.max_archive_total_bytes:
                 raise RedactionError("archive larger than the limit when uncompressed")
-            content = source.read(info)
+            content = read_declared(source, info)  # no more than the size checked above
             if not info.is_dir() and content:
                 try:
                     content = ctx.rewrite_member(info.filename, content, rewriter)

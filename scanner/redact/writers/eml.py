@@ -257,7 +257,7 @@ class _Rebuild:
         """List every header the rebuild will not carry: not allowed, or a repeat of one
         read once (a second Content-Type no client reads, but a scan does)."""
         seen: set[str] = set()
-        for name in original.keys():
+        for name in original.keys():  # noqa: SIM118 (a Message is no dict: keys() lists repeats)
             key = name.lower()
             if key in allowed and key not in seen:
                 if key in SINGLE_HEADERS:
@@ -411,7 +411,9 @@ class _Rebuild:
             data = _message_bytes(original.get_payload(0))
         except _GENERATE_ERRORS as exc:
             kind = type(exc).__name__
-            raise RedactionError(f"附件 {name}: forwarded mail could not be re-read ({kind})")
+            raise RedactionError(
+                f"附件 {name}: forwarded mail could not be re-read ({kind})"
+            ) from None
         rebuilt = _rewrite_member(name, data, self.rewriter, self.ctx)
         new.set_payload([message_from_bytes(rebuilt, policy=POLICY)])
         declared = _declared_transfer(original)

@@ -31,6 +31,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from scanner.extract.archive import read_declared
 from scanner.extract.ooxml import (
     A_BR,
     A_NS,
@@ -109,7 +110,7 @@ class Package:
 
     def read(self, name: str) -> bytes:
         try:
-            return self.archive.read(name)
+            return read_declared(self.archive, name)  # sizes held to the limits on open
         except _DAMAGED as exc:
             raise RedactionError(f"{self.what}: part {name} cannot be read ({exc})") from None
 

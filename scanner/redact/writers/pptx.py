@@ -37,8 +37,8 @@ from scanner.redact.writers import WriteContext
 from scanner.redact.writers.ooxml import (
     AUTHOR_CONTEXT,
     R_NS,
-    Package,
     AttributeSlot,
+    Package,
     Part,
     main_part_name,
     open_package,

@@ -104,7 +104,7 @@ def rebuild(
             kept[name] = body
     for member in members:
         name = member.info.filename
-        if name.endswith(".rels") and _rels_source(name) in kept or name == PACKAGE_RELS:
+        if (name.endswith(".rels") and _rels_source(name) in kept) or name == PACKAGE_RELS:
             kept[name] = _prune_relationships(name, read(name), kept, by_name, rewriter, ctx)
         elif name.endswith(".rels"):
             ctx.drop(f"relationships of a dropped part {name}")

@@ -86,6 +86,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from openpyxl.utils.datetime import from_ISO8601 as from_iso8601
 
 from scanner.extract import EncryptedError, ExtractionError, Source
+from scanner.extract.archive import read_declared
 from scanner.extract.ooxml import PROPERTY_PARTS, TEXT_VARIANTS, open_package, reason
 from scanner.extract.xlsx import (
     CT_PIVOT_CACHE,
@@ -231,6 +232,10 @@ class _Package:
         self.notes: list[str] = []  # other things the copy leaves out
         self.checked: set[str] = set()  # handled parts whose attributes were checked here
 
+    def read(self, member: str | zipfile.ZipInfo) -> bytes:
+        """A part's bytes, no more than its declared size (held to the limits on open)."""
+        return read_declared(self.archive, member)
+
     def has(self, name: str) -> bool:
         return name in self.archive.NameToInfo and name not in self.discarded
 
@@ -238,7 +243,7 @@ class _Package:
         if name not in self.trees:
             # one parser per call: lxml parsers must not be shared between threads
             parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-            self.trees[name] = etree.fromstring(self.archive.read(name), parser)
+            self.trees[name] = etree.fromstring(self.read(name), parser)
         return self.trees[name]
 
     def touch(self, name: str, changed: bool = True) -> None:
@@ -301,7 +306,7 @@ class _Package:
             if kept and name not in self.discarded:
                 handled[name] = self._body(name, root, rewriter)
         members = [
-            rebuild.Member(info, functools.partial(self.archive.read, info))
+            rebuild.Member(info, functools.partial(self.read, info))
             for info in self.archive.infolist()
             if info.filename not in self.discarded
         ]
@@ -309,7 +314,7 @@ class _Package:
         return rebuild.rebuild(members, handled, rewriter, ctx, self.archive.comment, checked)
 
     def _body(self, name: str, root: Element, rewriter: TextRewriter) -> bytes:
-        body = _serialise(root) if name in self.changed else self.archive.read(name)
+        body = _serialise(root) if name in self.changed else self.read(name)
         if self.content_type(name) in (CT_CHART, CT_DRAWING):
             # beyond the titles and labels rewritten here: numbers in chart caches, any
             # other text of the drawing
@@ -608,7 +613,7 @@ class _Numbers:
         if styles is None or not package.has(styles):
             return cls(epoch=epoch)
         try:
-            sheet = Stylesheet.from_tree(SafeET.fromstring(package.archive.read(styles)))
+            sheet = Stylesheet.from_tree(SafeET.fromstring(package.read(styles)))
         except Exception:  # a stylesheet openpyxl cannot read: no dates, as openpyxl would fail
             return cls(epoch=epoch)
         return cls(frozenset(sheet.date_formats), frozenset(sheet.timedelta_formats), epoch)
@@ -947,11 +952,11 @@ class _Workbook:
                     source.set(attribute, new)
                     changed = True
         stem = _stem(part)
-        for field in root.iter(_m("cacheField")):
-            name = (field.get("name") or "").strip()
-            changed |= self.texts.attribute(field, "name", f"数据透视表缓存 {stem} 字段名")
+        for cache_field in root.iter(_m("cacheField")):
+            name = (cache_field.get("name") or "").strip()
+            changed |= self.texts.attribute(cache_field, "name", f"数据透视表缓存 {stem} 字段名")
             where = f"数据透视表缓存 {stem} 字段 {name}"
-            for item in list(field.iter(_m("s"), _m("n"))):
+            for item in list(cache_field.iter(_m("s"), _m("n"))):
                 changed |= _cache_item(item, self.texts, where, (name,) if name else ())
         return self._drop_records(root, part) or changed
 
