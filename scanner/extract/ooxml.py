@@ -48,7 +48,8 @@ from defusedxml import DefusedXmlException
 from lxml import etree
 
 from scanner.extract import CorruptError, EncryptedError, LimitExceeded, Member, Notice, Source
-from scanner.extract.archive import read_declared
+from scanner.extract.archive import read_declared, read_member
+from scanner.extract.imagemeta import metadata_text
 from scanner.limits import MB
 from scanner.models import Segment, SegmentKind
 
@@ -765,7 +766,8 @@ def unread_parts(
             continue
         element = getattr(part, "_element", None)  # parsed by the library already
         if element is None and not looks_like_xml(part.blob):
-            continue  # images, embedded files: not XML text
+            yield from image_metadata(name, part.blob)  # embedded files are members
+            continue
         root = element if element is not None else parse_xml(part.blob)
         if root is not None:
             yield from _loose_or_own(name, root, f"部件 {name}", reader)
@@ -778,13 +780,25 @@ def unread_parts(
             if name.endswith(".rels") and _rels_source(name) in reachable.keys() | {""}:
                 continue  # the relationships of a part that is read: targets are read above
             try:
-                data = archive.read(info)
+                data = read_member(archive, info, source.limits, source.budget)
+            except LimitExceeded as exc:
+                yield Notice(f"{name}: {exc}")
+                continue
             except DAMAGED:
                 yield Notice(f"{name}: unreadable part, not scanned")
                 continue
+            yield from image_metadata(f"孤立部件 {name}", data)
             root = parse_xml(data) if looks_like_xml(data) else None
             if root is not None:
                 yield from _loose_or_own(name, root, f"孤立部件 {name}", reader)
+
+
+def image_metadata(name: str, data: bytes) -> Iterator[Segment]:
+    """The text an image part carries besides its pixels (PNG text chunks, EXIF, XMP,
+    JPEG comments): a redacted copy strips it, so the scan reports it."""
+    text = metadata_text(data)
+    if text:
+        yield Segment(text, f"图片元数据 {name}", SegmentKind.METADATA)
 
 
 def _loose_or_own(

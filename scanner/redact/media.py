@@ -12,22 +12,23 @@ Text drawn into the pixels is another matter (a scanned card): that needs OCR.
 from __future__ import annotations
 
 import struct
-import zlib
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from scanner.extract.imagemeta import (
+    JPEG_SOI,
+    PNG_SIGNATURE,
+    ImageError,
+    jpeg_segments,
+    png_chunks,
+)
+
 # What a PNG needs to be drawn as it was: header, palette, transparency, data, colour.
 PNG_KEEP = frozenset(
     {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"pHYs",
      b"bKGD", b"acTL", b"fcTL", b"fdAT"}
 )
-JPEG_SOI = b"\xff\xd8"
 # JPEG markers kept before the image data: JFIF (APP0) and Adobe's colour transform (APP14).
 JPEG_KEEP_APP = frozenset({0xE0, 0xEE})
 GIF_SIGNATURES = (b"GIF87a", b"GIF89a")
-
-
-class ImageError(ValueError):
-    """The image could not be parsed: it is not carried into the copy."""
 
 
 def sanitize_image(data: bytes) -> bytes | None:
@@ -46,55 +47,25 @@ def sanitize_image(data: bytes) -> bytes | None:
 
 
 def _png(data: bytes) -> bytes:
-    out = [PNG_SIGNATURE]
-    position = len(PNG_SIGNATURE)
-    while position < len(data):
-        if position + 8 > len(data):
-            raise ImageError("truncated chunk header")
-        (length,) = struct.unpack(">I", data[position : position + 4])
-        kind = data[position + 4 : position + 8]
-        end = position + 12 + length
-        if end > len(data):
-            raise ImageError("truncated chunk")
-        body = data[position + 8 : position + 8 + length]
-        if struct.unpack(">I", data[end - 4 : end])[0] != zlib.crc32(kind + body):
-            raise ImageError("bad chunk checksum")
-        if kind in PNG_KEEP:
-            out.append(data[position:end])
-        position = end
-        if kind == b"IEND":
-            break  # whatever is appended after the image is not carried
-    return b"".join(out)
+    kept = [c.raw for c in png_chunks(data) if c.kind in PNG_KEEP]
+    if not kept or not kept[-1].startswith(b"\x00\x00\x00\x00IEND"):
+        raise ImageError("no end chunk")
+    return PNG_SIGNATURE + b"".join(kept)  # whatever follows IEND is not carried
 
 
 def _jpeg(data: bytes) -> bytes:
-    out = [JPEG_SOI]
-    position = 2
-    while position < len(data):
-        if data[position] != 0xFF:
-            raise ImageError("marker expected")
-        marker = data[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker == 0xD9:  # end of image before any scan
-            out.append(data[position : position + 2])
-            break
-        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
-        segment_end = position + 2 + length
-        if segment_end > len(data):
-            raise ImageError("truncated segment")
-        if marker == 0xDA:  # start of scan: the entropy-coded data runs to the end marker
-            end = data.rfind(b"\xff\xd9")
-            if end < segment_end:
-                raise ImageError("no end of image")
-            out.append(data[position : end + 2])  # trailing bytes after EOI are not carried
-            break
-        is_app = 0xE0 <= marker <= 0xEF
-        if marker != 0xFE and (not is_app or marker in JPEG_KEEP_APP):
-            out.append(data[position:segment_end])
-        position = segment_end
-    return b"".join(out)
+    kept = [c.raw for c in jpeg_segments(data) if _carried(c.kind[0])]
+    if not kept or not kept[-1].endswith(b"\xff\xd9"):
+        raise ImageError("no image data")
+    return JPEG_SOI + b"".join(kept)  # trailing bytes after the end marker are not carried
+
+
+def _carried(marker: int) -> bool:
+    """Tables, frame and scan segments are; comments and application blocks (EXIF, XMP,
+    IPTC, ICC) are not, except JFIF and Adobe's colour transform."""
+    if marker == 0xFE:
+        return False
+    return not 0xE0 <= marker <= 0xEF or marker in JPEG_KEEP_APP
 
 
 def _gif(data: bytes) -> bytes:

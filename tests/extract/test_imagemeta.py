@@ -1,0 +1,78 @@
+"""Text images carry besides their pixels is read, inside Office packages too."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+
+import docx
+
+from scanner.extract.imagemeta import metadata_text
+
+PHONE = "13812345678"
+
+
+def chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png(*extra: bytes) -> bytes:
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+    pixels = chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+    return b"\x89PNG\r\n\x1a\n" + header + b"".join(extra) + pixels + chunk(b"IEND", b"")
+
+
+def test_png_text_compressed_and_international_chunks() -> None:
+    image = png(
+        chunk(b"tEXt", b"Author\x00" + "王芳".encode("latin-1", "ignore") + b"Wang Fang"),
+        chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(f"tel {PHONE}".encode())),
+        chunk(b"iTXt", b"Title\x00\x00\x00zh\x00\x00" + "联系人 张伟".encode()),
+        chunk(b"iTXt", b"Note\x00\x01\x00\x00\x00" + zlib.compress("备注 身份证".encode())),
+    )
+    assert metadata_text(image).splitlines() == [
+        "Author: Wang Fang",
+        f"Comment: tel {PHONE}",
+        "Title: 联系人 张伟",
+        "Note: 备注 身份证",
+    ]
+
+
+def test_jpeg_comment_exif_strings_and_xmp() -> None:
+    def segment(marker: int, body: bytes) -> bytes:
+        return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+
+    xp_comment = "王芳 电话".encode("utf-16-le")
+    image = (
+        b"\xff\xd8"
+        + segment(0xE1, b"Exif\x00\x00MM\x00*\x00\x00\x00\x08Canon EOS " + xp_comment)
+        + segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x>" + PHONE.encode() + b"</x>")
+        + segment(0xFE, "拍摄：张伟".encode())
+        + segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x12\x34" + b"\xff\xd9"
+    )
+    text = metadata_text(image)
+    assert "Canon EOS" in text and "王芳 电话" in text
+    assert PHONE in text and "拍摄：张伟" in text
+
+
+def test_no_image_or_a_broken_one_reads_as_nothing() -> None:
+    assert metadata_text(b"") == ""
+    assert metadata_text(b"GIF89a....") == ""
+    assert metadata_text(png()[:-5]) == ""  # a truncated end chunk
+    assert metadata_text(png()) == ""
+
+
+def test_the_scan_reports_text_in_a_picture_inside_a_document(make_scanner) -> None:
+    document = docx.Document()
+    document.add_paragraph("活动照片见下")
+    picture = png(chunk(b"tEXt", b"Comment\x00" + f"photographer {PHONE}".encode()))
+    document.add_picture(io.BytesIO(picture))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        [media] = [n for n in archive.namelist() if n.startswith("word/media/")]
+    [result] = make_scanner().scan_bytes("照片.docx", data)
+    found = {(f.entity_type, f.location) for f in result.findings}
+    assert ("PHONE_NUMBER", f"图片元数据 {media}") in found
