@@ -10,7 +10,6 @@ Pixel text (a scanned business card) is OCR's job, not this module's.
 
 from __future__ import annotations
 
-import re
 import struct
 import zlib
 from collections.abc import Iterator
@@ -20,9 +19,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SOI = b"\xff\xd8"
 PNG_TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt", b"eXIf"})
 MAX_TEXT = 256 * 1024  # what one image may contribute (an inflated zTXt is bounded too)
-# runs of printable text inside binary metadata (EXIF strings, UTF-16 XP* tags)
-ASCII_RUN = re.compile(rb"[\x20-\x7e]{4,}")
-UTF16_RUN = re.compile(rb"(?:[\x20-\x7e\x00-\xff][\x00-\x9f]){4,}")
+# EXIF (a TIFF structure): the string tags people fill in
+EXIF_ASCII = 2
+EXIF_POINTERS = frozenset({0x8769, 0x8825})  # the Exif and GPS sub-directories
+EXIF_XP_TAGS = frozenset({0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F})  # Windows' UTF-16 fields
+EXIF_USER_COMMENT = 0x9286
+EXIF_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
+MAX_IFD_ENTRIES = 512
 
 
 class ImageError(ValueError):
@@ -110,7 +113,7 @@ def _png_text(chunk: Chunk) -> str:
         if compressed:
             rest = zlib.decompressobj().decompress(rest, MAX_TEXT)
     elif chunk.kind == b"eXIf":
-        return _binary_strings(chunk.body)
+        return exif_text(chunk.body)
     return f"{keyword.decode('latin-1')}: {_decode(rest)}"
 
 
@@ -121,7 +124,9 @@ def _is_jpeg_text(kind: bytes) -> bool:
 def _jpeg_text(chunk: Chunk) -> str:
     if chunk.kind == b"\xfe" or chunk.body.startswith(b"http://ns.adobe.com/xap/"):
         return _decode(chunk.body)
-    return _binary_strings(chunk.body)
+    if chunk.body.startswith(b"Exif\x00\x00"):
+        return exif_text(chunk.body[6:])
+    return ""  # IPTC and other application blocks: stripped from copies, not read
 
 
 def _decode(data: bytes) -> str:
@@ -133,11 +138,46 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _binary_strings(data: bytes) -> str:
-    """Printable runs of a binary block: EXIF ASCII strings and UTF-16 (XPComment …)."""
-    runs = [m.group().decode("ascii") for m in ASCII_RUN.finditer(data)]
-    for match in UTF16_RUN.finditer(data):
-        text = match.group().decode("utf-16-le", "ignore").strip("\x00")
-        if any(ord(c) > 0x7F for c in text):
-            runs.append(text)
-    return "\n".join(runs)
+def exif_text(tiff: bytes) -> str:
+    """The string fields of an EXIF block (a TIFF header and its directories): ASCII
+    tags (artist, description, copyright, camera owner …), Windows' UTF-16 XP* fields
+    and the user comment, one per line."""
+    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
+    if order is None:
+        return ""
+    (first,) = struct.unpack(order + "I", tiff[4:8])
+    texts: list[str] = []
+    pending, seen = [first], set()
+    while pending and len(seen) < 8:  # IFD0, Exif, GPS, next IFDs: a loop is not followed
+        offset = pending.pop()
+        if offset in seen or offset + 2 > len(tiff):
+            continue
+        seen.add(offset)
+        for tag, kind, value in _ifd_entries(tiff, offset, order):
+            if tag in EXIF_POINTERS and len(value) == 4:
+                pending.append(struct.unpack(order + "I", value)[0])
+            elif kind == EXIF_ASCII:
+                texts.append(_decode(value.split(b"\x00", 1)[0]))
+            elif tag in EXIF_XP_TAGS:
+                texts.append(value.decode("utf-16-le", "ignore").rstrip("\x00"))
+            elif tag == EXIF_USER_COMMENT and len(value) > 8:
+                codec = "utf-16-le" if value.startswith(b"UNICODE") else "utf-8"
+                texts.append(value[8:].decode(codec, "ignore").rstrip("\x00 "))
+    return "\n".join(t.strip() for t in texts if t.strip())
+
+
+def _ifd_entries(tiff: bytes, offset: int, order: str) -> Iterator[tuple[int, int, bytes]]:
+    """(tag, type, value bytes) of one TIFF directory; values stored elsewhere fetched."""
+    (count,) = struct.unpack(order + "H", tiff[offset : offset + 2])
+    for index in range(min(count, MAX_IFD_ENTRIES)):
+        start = offset + 2 + 12 * index
+        entry = tiff[start : start + 12]
+        if len(entry) < 12:
+            return
+        tag, kind, number = struct.unpack(order + "HHI", entry[:8])
+        size = EXIF_TYPE_SIZES.get(kind, 1) * number
+        if size <= 4:
+            yield tag, kind, entry[8 : 8 + size]
+        else:
+            (where,) = struct.unpack(order + "I", entry[8:12])
+            yield tag, kind, tiff[where : where + min(size, MAX_TEXT)]

@@ -39,21 +39,45 @@ def test_png_text_compressed_and_international_chunks() -> None:
     ]
 
 
+def exif(entries: list[tuple[int, int, bytes]]) -> bytes:
+    """A little-endian TIFF block with one directory whose values follow it."""
+    header = b"II*\x00" + struct.pack("<I", 8)
+    table_size = 2 + 12 * len(entries) + 4
+    values, table = b"", struct.pack("<H", len(entries))
+    for tag, kind, value in entries:
+        if len(value) <= 4:
+            table += struct.pack("<HHI", tag, kind, len(value)) + value.ljust(4, b"\x00")
+        else:
+            where = 8 + table_size + len(values)
+            table += struct.pack("<HHII", tag, kind, len(value), where)
+            values += value
+    return header + table + b"\x00\x00\x00\x00" + values
+
+
 def test_jpeg_comment_exif_strings_and_xmp() -> None:
     def segment(marker: int, body: bytes) -> bytes:
         return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
 
-    xp_comment = "王芳 电话".encode("utf-16-le")
+    block = exif([
+        (0x013B, 2, "张伟\x00".encode()),  # Artist
+        (0x9C9C, 1, "王芳 电话".encode("utf-16-le") + b"\x00\x00"),  # XPComment
+        (0x0112, 3, b"\x01\x00"),  # Orientation: a number, not read
+    ])
     image = (
         b"\xff\xd8"
-        + segment(0xE1, b"Exif\x00\x00MM\x00*\x00\x00\x00\x08Canon EOS " + xp_comment)
+        + segment(0xE1, b"Exif\x00\x00" + block)
         + segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x>" + PHONE.encode() + b"</x>")
         + segment(0xFE, "拍摄：张伟".encode())
         + segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x12\x34" + b"\xff\xd9"
     )
-    text = metadata_text(image)
-    assert "Canon EOS" in text and "王芳 电话" in text
-    assert PHONE in text and "拍摄：张伟" in text
+    lines = metadata_text(image).splitlines()
+    assert lines[:2] == ["张伟", "王芳 电话"]
+    assert PHONE in lines[2] and lines[3] == "拍摄：张伟"
+
+
+def test_a_png_exif_chunk_and_a_looping_directory() -> None:
+    block = exif([(0x8769, 4, struct.pack("<I", 8)), (0x010E, 2, b"Description 13812345678\x00")])
+    assert metadata_text(png(chunk(b"eXIf", block))) == "Description 13812345678"
 
 
 def test_no_image_or_a_broken_one_reads_as_nothing() -> None:

@@ -294,6 +294,7 @@ def test_word_hidden_places_are_read_with_their_locations() -> None:
         ("图表 1 数值", "General\n13800000107\n2", ("手机 13800000114",)),
         ("文档变量", "13800000104", ("客户电话",)),
         ("文档变量名称", "客户电话", ()),
+        ("图片元数据 word/media/image1.png", "Comment: Tel 13800000111", ()),
         ("压缩包注释", "内部 13800000110", ()),
         ("孤立部件 word/orphan.xml", "联系 13800000109", ()),
     ]
@@ -399,6 +400,7 @@ def test_the_scan_reports_every_phone_planted_in_a_word_file(make_scanner) -> No
         ("方案.docx", "图表 1 数值", phone, "13800000107"),
         ("方案.docx", "压缩包注释", phone, "13800000110"),
         ("方案.docx", "孤立部件 word/orphan.xml", phone, "13800000109"),
+        ("方案.docx", "图片元数据 word/media/image1.png", phone, "13800000111"),
     }
     chunk = {(path, entity, value) for path, _where, entity, value in found if "!" in path}
     assert chunk == {("方案.docx!word/afchunk.htm", phone, "13800000108")}
