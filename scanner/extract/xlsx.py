@@ -99,6 +99,7 @@ from scanner.extract.ooxml import (
     PROPERTY_PARTS,
     archive_properties,
     drawing_text,
+    image_metadata,
     open_package,
     small_part,
 )
@@ -439,7 +440,11 @@ def hidden_places(archive: zipfile.ZipFile, stream: _SheetStream) -> Iterator[It
     for part in package.parts(CT_CHART):
         yield from _part(archive, part, _chart)
     yield from _orphans(archive, package)
+    yield from _images(archive)
     yield from _zip_comments(archive)
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe")
 
 
 def _part(
@@ -684,6 +689,20 @@ def _orphan_texts(archive: zipfile.ZipFile, name: str) -> list[str] | None:
     except (*DAMAGED, etree.LxmlError):
         return None
     return list(found)
+
+
+def _images(archive: zipfile.ZipFile) -> Iterator[Item]:
+    """The text pictures carry besides their pixels (PNG text chunks, EXIF, XMP): a
+    redacted copy strips it, so the scan reports it. Sizes were held to the limits
+    when the package was opened."""
+    for info in archive.infolist():
+        if info.filename.lower().endswith(IMAGE_SUFFIXES):
+            try:
+                data = read_declared(archive, info)
+            except DAMAGED:
+                yield Notice(f"{info.filename}: unreadable picture, not scanned")
+                continue
+            yield from image_metadata(info.filename, data)
 
 
 def _zip_comments(archive: zipfile.ZipFile) -> Iterator[Segment]:

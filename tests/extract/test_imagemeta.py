@@ -100,3 +100,18 @@ def test_the_scan_reports_text_in_a_picture_inside_a_document(make_scanner) -> N
     [result] = make_scanner().scan_bytes("照片.docx", data)
     found = {(f.entity_type, f.location) for f in result.findings}
     assert ("PHONE_NUMBER", f"图片元数据 {media}") in found
+
+
+def test_the_scan_reports_text_in_a_picture_inside_a_workbook(make_scanner) -> None:
+    import openpyxl
+    from openpyxl.drawing.image import Image
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "活动照片"
+    picture = png(chunk(b"tEXt", b"Comment\x00" + f"photographer {PHONE}".encode()))
+    workbook.active.add_image(Image(io.BytesIO(picture)), "B2")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    [result] = make_scanner().scan_bytes("照片.xlsx", buffer.getvalue())
+    found = {(f.entity_type, f.location) for f in result.findings}
+    assert ("PHONE_NUMBER", "图片元数据 xl/media/image1.png") in found
