@@ -339,7 +339,7 @@ class InventoryTables:
                     )
                 )
             ),
-            retention_due_files=len({i.path for i in self.compliance.retention()})
+            retention_due_files=len({i.file_id for i in self.compliance.retention()})
             if self.compliance
             else 0,
         )
@@ -347,9 +347,9 @@ class InventoryTables:
     def _without_nda(self) -> list[tuple[str, int]]:
         if self.compliance is None:
             return []
-        files: dict[str, set[str]] = {}
-        for issue in self.compliance.nda_issues():
-            files.setdefault(issue.client, set()).add(issue.path)
+        files: dict[str, set[int]] = {}
+        for issue in self.compliance.nda_issues():  # by id: two files may mask alike
+            files.setdefault(issue.client, set()).add(issue.file_id)
         return sorted(((c, len(p)) for c, p in files.items()), key=lambda x: (-x[1], x[0]))
 
 

@@ -1,8 +1,9 @@
 """``baomi``: the command line. ``main(argv) -> int`` so tests call it directly.
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error (one line
-on stderr saying why), 3 (``scan``) a file could not be scanned (``scanner/coverage.py``). Heavy modules (Presidio, libmagic) are imported inside
-the commands that need them, so ``baomi --help`` answers at once.
+on stderr saying why), 3 (``scan``) a file could not be scanned (``scanner/coverage.py``).
+Heavy modules (Presidio, libmagic) are imported inside the commands that need them,
+so ``baomi --help`` answers at once.
 """
 
 from __future__ import annotations
@@ -279,14 +280,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError("--workers must be at least 1")
     config, spec = _build_spec(args)
     executor = _executor(args, spec)
+    masker = _path_masker(executor, spec)
     tally = ScanTally()
     log = _Log(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     recorded = None
     if args.no_inventory:
         results = _unrecorded(args, config, executor)
     else:
-        recorded = _recorded_scan(args, config, executor)
+        recorded = _recorded_scan(args, config, executor, masker)
         results = _with_progress(recorded, log)
+    if not args.include_values:  # recorded with their real paths, shown masked
+        results = masker.results(results)
     from reports import formatter
 
     write = formatter(args.format)
@@ -378,13 +382,22 @@ def _unrecorded(args: argparse.Namespace, config, executor) -> Iterator:
     yield from errors
 
 
-def _recorded_scan(args: argparse.Namespace, config, executor):
+def _path_masker(executor, spec):
+    """Masks paths with the scan's own analyser and key (scanner/paths.py); a Dask scan's
+    coordinator has no scanner of its own and builds one for it."""
+    from scanner.paths import PathMasker
+
+    scanner = getattr(executor, "scanner", None) or spec.build()
+    return PathMasker(scanner.analyzer, spec.key)
+
+
+def _recorded_scan(args: argparse.Namespace, config, executor, masker=None):
     from scanner.inventory import Inventory, InventoryError, resolve_path
     from scanner.recording import RecordedScan
 
     path = resolve_path(args.inventory, config.inventory)
     try:
-        inventory = Inventory.open(path, writer=True)
+        inventory = Inventory.open(path, writer=True, paths=masker)
     except InventoryError as exc:
         raise UsageError(str(exc)) from None
     return RecordedScan(
@@ -584,7 +597,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
     for job in jobs:
         outcome = redactor.run(job, dry_run=args.dry_run, in_place=args.in_place)
         failed += not outcome.ok
-        _print_outcome(outcome)
+        _print_outcome(outcome, scanner)
     verb = "would change" if args.dry_run else "redacted"
     print(
         f"baomi: {len(jobs)} files, {len(jobs) - failed} {verb}, {failed} failed "
@@ -594,9 +607,15 @@ def cmd_redact(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def _print_outcome(outcome) -> None:
-    source = printable(str(outcome.job.source))
-    target = printable(str(outcome.job.target))
+def _print_outcome(outcome, scanner=None) -> None:
+    """One redaction's lines; paths masked with ``scanner``'s analyser (scanner/paths.py)."""
+    from scanner.paths import shown_path
+
+    def shown(path: Path) -> str:
+        return printable(shown_path(scanner, path) if scanner is not None else str(path))
+
+    source = shown(outcome.job.source)
+    target = shown(outcome.job.target)
     if outcome.status == "failed":
         print(f"baomi: 失败 failed {source}: {outcome.reason}", file=sys.stderr)
         for left in outcome.remaining:
@@ -630,10 +649,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise UsageError(f"no such file: {source}")
     outcome = restore(Job(source, args.output), key, config.limits, _audit_path(args, config))
+    from scanner.paths import PathMasker
+
+    masker = PathMasker.default(config.hash_key_file)  # the lines show paths masked
+    shown_source = printable(masker.shown_path(source))
     if not outcome.ok:
-        print(f"baomi: 失败 failed {printable(str(source))}: {outcome.reason}", file=sys.stderr)
+        print(f"baomi: 失败 failed {shown_source}: {outcome.reason}", file=sys.stderr)
         return EXIT_FINDINGS
-    print(f"已还原 restored {printable(str(source))} → {printable(str(args.output))}")
+    print(f"已还原 restored {shown_source} → {printable(masker.shown_path(args.output))}")
     return EXIT_CLEAN
 
 
@@ -671,23 +694,28 @@ def cmd_watch(args: argparse.Namespace) -> int:
     )
     logging.basicConfig(level=logging.INFO, format="baomi: %(message)s", stream=sys.stderr)
     timeout = config.limits.file_timeout_s
+    from scanner.paths import masker_of
+
     watcher = Watcher(
         settings,
         resolve_path(args.inventory, config.inventory),
         lambda: IsolatedScanner(scanner, timeout=timeout),
         redactor_factory,
+        paths=masker_of(scanner),
     )
     signal.signal(signal.SIGTERM, watcher.request_stop)
     signal.signal(signal.SIGINT, watcher.request_stop)
     from scanner.inventory import Inventory, InventoryError
 
     try:  # fail now, not in the writer thread, when another scan holds the inventory
-        Inventory.open(resolve_path(args.inventory, config.inventory), writer=True).close()
+        inventory_path = resolve_path(args.inventory, config.inventory)
+        Inventory.open(inventory_path, writer=True, paths=watcher.paths).close()
     except InventoryError as exc:
         raise UsageError(str(exc)) from None
     watcher.start()
     print(
-        f"baomi: 监控 watching {', '.join(map(str, roots))} ({watcher.observer_kind} observer)",
+        f"baomi: 监控 watching {', '.join(printable(watcher.paths.shown_path(r)) for r in roots)} "
+        f"({watcher.observer_kind} observer)",
         file=sys.stderr,
         flush=True,
     )
@@ -709,6 +737,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def _watch_redactor(args: argparse.Namespace, config, scanner):
     from scanner.keys import HashKeyError, load_redact_key
     from scanner.redact.engine import Redactor
+    from scanner.redact.isolated import IsolatedRedactor
     from scanner.redact.operators import OperatorSet
     from scanner.redact.rewriters import PolicyRewriter
 
@@ -723,10 +752,11 @@ def _watch_redactor(args: argparse.Namespace, config, scanner):
             raise UsageError(str(exc)) from None
     audit_log = _audit_path(args, config)
 
-    def make() -> Redactor:
+    def make() -> IsolatedRedactor:
         operators = OperatorSet(scanner.key, key, config.keep_id_region)
         rewriter = PolicyRewriter(scanner.analyzer, policy, operators)
-        return Redactor(scanner, policy, rewriter, audit_log)
+        # each copy in a forked worker within [limits], as baomi redact does
+        return IsolatedRedactor(Redactor(scanner, policy, rewriter, audit_log), config.limits)
 
     return make
 
@@ -734,12 +764,16 @@ def _watch_redactor(args: argparse.Namespace, config, scanner):
 def cmd_nda_check(args: argparse.Namespace) -> int:
     import json
 
+    from scanner.fsio import NotRegularFile, read_regular
     from scanner.nda import check_file
 
     incomplete = 0
     for path in args.paths:
         try:
-            check = check_file(path.read_bytes(), path.name)
+            # a path named on the command line may be a link; never a FIFO or a device
+            check = check_file(read_regular(path, follow_symlinks=True), path.name)
+        except NotRegularFile as exc:
+            raise UsageError(f"cannot read {printable(str(path))}: {exc.reason}") from None
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from None
         except Exception as exc:
@@ -860,7 +894,7 @@ def _print_retention(items, fmt: str, as_of) -> None:
             f"{printable(i.path)}\n  客户 {i.client}  到期 {i.due.isoformat()}  "
             f"逾期 {i.days_overdue} 天  类型 {', '.join(i.entity_types)}{partial}"
         )
-    files = len({i.path for i in items})
+    files = len({i.file_id for i in items})  # two files may show the same masked path
     print(
         f"baomi: 截至 {as_of.isoformat()}，{files} 个文件已过保留期限 / "
         f"{files} files past their retention period as of {as_of.isoformat()}",
@@ -872,7 +906,7 @@ def _confirm(args: argparse.Namespace, items) -> None:
     if args.yes:
         return
     action = "移入隔离区 move to quarantine" if args.delete else f"匿名化 anonymise ({args.policy})"
-    files = len({i.path for i in items})
+    files = len({i.file_id for i in items})
     if not sys.stdin.isatty():
         raise UsageError("--apply changes files: confirm with --yes when not at a terminal")
     answer = input(f"{action}: {files} files. 确认 confirm? [y/N] ")
@@ -886,20 +920,21 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
     from scanner.retention import QUARANTINE_STAMP, anonymise, due_files, purge, quarantine
 
     audit_log = _audit_path(args, config, inventory.path)
-    due = due_files(items)
-    failed = 0
+    due, missing = due_files(items, inventory)
+    failed = len(missing)
+    for shown in missing:
+        print(f"baomi: 失败 failed {printable(shown)}: no longer on disk", file=sys.stderr)
     if args.delete:
         folder = config.quarantine or inventory.path.parent / "quarantine"
         stamp = time.strftime(QUARANTINE_STAMP)
         for d in due:
             try:
                 target = quarantine(d, folder, inventory, audit_log, stamp)
-                print(f"已隔离 quarantined {printable(str(d.path))} → {printable(str(target))}")
+                shown_target = printable(inventory.paths.shown_path(target))
+                print(f"已隔离 quarantined {printable(d.shown)} → {shown_target}")
             except OSError as exc:
                 failed += 1
-                print(
-                    f"baomi: 失败 failed {printable(str(d.path))}: {exc.strerror}", file=sys.stderr
-                )
+                print(f"baomi: 失败 failed {printable(d.shown)}: {exc.strerror}", file=sys.stderr)
         for batch in purge(folder, config.quarantine_days):
             print(f"已永久删除 purged quarantine batch {printable(str(batch))}")
         return failed
@@ -909,6 +944,9 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
 
     _, isolated = _build_scanner(args)
     scanner = isolated.scanner
+    from scanner.paths import masker_of
+
+    inventory.paths = masker_of(scanner)  # paths recorded again masked as the scan masks them
     policy = _policies(config).get(args.policy)
     if policy is None:
         raise UsageError(f"unknown policy {args.policy} (see: baomi policies)")
@@ -927,30 +965,32 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
         if outcome.ok:
             _rerecord(inventory, isolated, d)
             scope = "本客户信息 only the due clients" if d.partial else "全部 everything"
-            print(f"已匿名化 anonymised {printable(str(d.path))} ({scope})")
+            print(f"已匿名化 anonymised {printable(d.shown)} ({scope})")
         else:
             failed += 1
-            _print_outcome(outcome)
+            _print_outcome(outcome, scanner)
     isolated.close()
     return failed
 
 
 def _rerecord(inventory, isolated, due) -> None:
     """The anonymised file replaces its old findings in the inventory."""
+    from scanner.paths import ancestor
     from scanner.recording import owner_of, planned_entry, sha256_of
 
     row = inventory.conn.execute(
-        "SELECT root, run_id FROM files WHERE path = ?", (str(due.path),)
+        "SELECT root, run_id FROM files WHERE path_key = ?", (inventory.key_of(due.path),)
     ).fetchone()
     if row is None:
         return
-    planned = planned_entry(Path(row[0]), due.path, "")
+    root = ancestor(due.path, row[0])  # the stored root is masked: the real one is above
+    planned = planned_entry(root, due.path, "")
     if planned.stat is None:
         return
     results = isolated.scan_file(due.path)
     inventory.record(
         row[1],
-        Path(row[0]),
+        root,
         due.path,
         planned.stat,
         sha256_of(due.path),

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from scanner.models import FileResult, FileStatus
 from scanner.names import path_text, unsurrogate
+from scanner.paths import PathMasker
 
 DEFAULT_PATH = Path(".baomi") / "inventory.db"
 ENV_VAR = "BAOMI_INVENTORY"
@@ -122,6 +123,46 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE files ADD COLUMN categories TEXT NOT NULL DEFAULT '';
     ALTER TABLE files ADD COLUMN doc_grade TEXT NOT NULL DEFAULT '';
     """,
+    # 4: paths stored masked (scanner/paths.py) and files found by the keyed hash of their
+    # real path; two real paths may mask alike, so path is no longer UNIQUE and the table
+    # is rebuilt (SQLite cannot drop a constraint). The raw paths of older rows are their
+    # real paths: keyed and masked here by the functions the writer registers.
+    """
+    CREATE TABLE files_v4 (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,            -- masked: values in folder and file names masked
+        path_key TEXT NOT NULL UNIQUE, -- HMAC-SHA256 of the real path under the hash key
+        root TEXT NOT NULL,            -- the scanned path it was found under, masked
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
+        sha256 TEXT,
+        mime TEXT NOT NULL DEFAULT '',
+        owner TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        scanned_at REAL NOT NULL,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        removed_at REAL,
+        first_seen REAL,
+        kind TEXT NOT NULL DEFAULT '',
+        categories TEXT NOT NULL DEFAULT '',
+        doc_grade TEXT NOT NULL DEFAULT ''
+    );
+    INSERT INTO files_v4 (id, path, path_key, root, size, mtime_ns, inode, sha256, mime,
+        owner, status, reason, scanned_at, run_id, removed_at, first_seen, kind, categories,
+        doc_grade)
+    SELECT id, baomi_shown(path), baomi_path_key(path), baomi_shown(root), size, mtime_ns,
+        inode, sha256, mime, owner, status, reason, scanned_at, run_id, removed_at,
+        first_seen, kind, categories, doc_grade
+    FROM files;
+    DROP TABLE files;
+    ALTER TABLE files_v4 RENAME TO files;
+    CREATE INDEX files_path ON files(path);
+    UPDATE findings SET item = baomi_shown(item);
+    UPDATE problems SET item = baomi_shown(item);
+    UPDATE runs SET roots = baomi_shown_roots(roots);
+    """,
 )
 
 
@@ -149,6 +190,7 @@ class KnownFile:
     sha256: str | None
     status: str
     run_id: int
+    path: str = ""  # masked, as stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,17 +214,40 @@ def resolve_path(cli: Path | None, configured: Path | None) -> Path:
 
 
 class Inventory:
-    """An open inventory. ``Inventory.open(path, writer=True)`` takes the scan lock."""
+    """An open inventory. ``Inventory.open(path, writer=True)`` takes the scan lock.
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock_fd: int | None) -> None:
+    A writer stores paths masked and finds files by their path key, both made by
+    ``paths`` (the scan's own ``PathMasker``: its analyser and fingerprint key); a
+    writer opened without one builds ``PathMasker.default()`` when it first needs it.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        lock_fd: int | None,
+        paths: PathMasker | None = None,
+    ) -> None:
         self.path = path
         self.conn = conn
         self._lock_fd = lock_fd
+        self._paths = paths
+
+    @property
+    def paths(self) -> PathMasker:
+        if self._paths is None:
+            self._paths = PathMasker.default()
+        return self._paths
+
+    @paths.setter
+    def paths(self, masker: PathMasker) -> None:
+        """A command that builds its scanner after opening the inventory masks with it."""
+        self._paths = masker
 
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, writer: bool = False) -> Inventory:
+    def open(cls, path: Path, writer: bool = False, paths: PathMasker | None = None) -> Inventory:
         path = Path(path)
         if not writer and not path.exists():
             raise InventoryError(f"no inventory at {path}: run `baomi scan` first")
@@ -200,7 +265,7 @@ class Inventory:
                 conn.execute("PRAGMA journal_mode = WAL")  # readers never block the scan
                 conn.execute("PRAGMA synchronous = NORMAL")
                 os.chmod(path, 0o600)  # masked values only, but still the firm's map of secrets
-            inventory = cls(path, conn, lock_fd)
+            inventory = cls(path, conn, lock_fd, paths)
             inventory._migrate(writer)
         except sqlite3.DatabaseError as exc:
             _unlock(lock_fd)
@@ -230,11 +295,37 @@ class Inventory:
             return
         if not writer:
             raise InventoryError(f"{self.path} needs a schema upgrade: run `baomi scan` once")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                for statement in _statements(script):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+        self._register_path_functions()
+        # a table rebuilt (4) is dropped and renamed: with foreign keys on, the DROP would
+        # cascade to every finding; they are checked before each migration commits instead
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                with self.transaction():
+                    for statement in _statements(script):
+                        self.conn.execute(statement)
+                    if self.conn.execute("PRAGMA foreign_key_check").fetchone():
+                        raise InventoryError(f"{self.path}: migration {number} broke references")
+                    self.conn.execute(f"PRAGMA user_version = {number}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _register_path_functions(self) -> None:
+        """SQL functions migration 4 masks and keys an older inventory's raw paths with
+        (the masker is only built when there is a row to mask)."""
+
+        def shown(text: str) -> str:
+            return self.paths.shown(text)
+
+        def key(text: str) -> str:
+            return self.paths.key(text)
+
+        def shown_roots(roots: str) -> str:
+            return json.dumps(self.paths.shown_many(json.loads(roots)), ensure_ascii=False)
+
+        self.conn.create_function("baomi_shown", 1, shown, deterministic=True)
+        self.conn.create_function("baomi_path_key", 1, key, deterministic=True)
+        self.conn.create_function("baomi_shown_roots", 1, shown_roots, deterministic=True)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -259,7 +350,9 @@ class Inventory:
                 "INSERT INTO runs (started, roots, mode, status, pid) VALUES (?, ?, ?, ?, ?)",
                 (
                     time.time(),
-                    json.dumps([path_text(r) for r in roots], ensure_ascii=False),
+                    json.dumps(
+                        self.paths.shown_many([path_text(r) for r in roots]), ensure_ascii=False
+                    ),
                     "incremental" if incremental else "full",
                     "running",
                     os.getpid(),
@@ -284,18 +377,40 @@ class Inventory:
                 (time.time(), seen, scanned, unchanged, removed, run_id),
             )
 
+    def key_of(self, path: Path) -> str:
+        """The path key a file is recorded under (``known_files`` is keyed by it)."""
+        return self.paths.key_of(path)
+
     def known_files(self, roots: Sequence[Path]) -> dict[str, KnownFile]:
-        """Every recorded file under ``roots`` (removed ones excluded), by path."""
+        """Every recorded file under ``roots`` (removed ones excluded), by path key."""
         out: dict[str, KnownFile] = {}
         rows = self.conn.execute(
-            "SELECT id, path, size, mtime_ns, inode, sha256, status, run_id FROM files "
-            "WHERE status != 'removed'"
+            "SELECT id, path, path_key, size, mtime_ns, inode, sha256, status, run_id "
+            "FROM files WHERE status != 'removed'"
         )
-        prefixes = [_prefix(r) for r in roots]
-        for fid, path, size, mtime, inode, sha, status, run_id in rows:
-            if any(path == p.rstrip(os.sep) or path.startswith(p) for p in prefixes):
-                out[path] = KnownFile(fid, FileStat(size, mtime, inode), sha, status, run_id)
+        prefixes = [(Path(root), self._prefix(root)) for root in roots]
+        for fid, path, key, size, mtime, inode, sha, status, run_id in rows:
+            known = KnownFile(fid, FileStat(size, mtime, inode), sha, status, run_id, path)
+            if any(self._under(known, key, root, prefix) for root, prefix in prefixes):
+                out[key] = known
         return out
+
+    def _prefix(self, root: Path) -> str:
+        """The masked text every file under ``root`` starts with (masking goes component by
+        component, so a masked path starts with its masked folders)."""
+        text = self.paths.shown_path(root)
+        return text if text.endswith(os.sep) else text + os.sep
+
+    def _under(self, known: KnownFile, key: str, root: Path, prefix: str) -> bool:
+        """Whether a recorded file lies under ``root``. By the masked text, except when the
+        root's own name is masked (客户资料_138****5678 stands for a sibling too): then a
+        file found elsewhere on disk is not under it; one found nowhere is (it is gone)."""
+        if not (known.path == prefix.rstrip(os.sep) or known.path.startswith(prefix)):
+            return False
+        if self.paths.shown_path(root) == path_text(root):  # cached: one look-up
+            return True
+        real = self.paths.resolve(known.path, key)
+        return real is None or real == root or root in real.parents
 
     def record(
         self,
@@ -313,13 +428,16 @@ class Inventory:
             if results
             else FileResult(path_text(path), FileStatus.ERROR, reason="no result")
         )
+        key = self.key_of(path)
+        shown_path, shown_root = self.paths.shown_many([path_text(path), path_text(root)])
         with self.transaction() as c:
-            row = c.execute("SELECT id FROM files WHERE path = ?", (path_text(path),)).fetchone()
+            row = c.execute("SELECT id FROM files WHERE path_key = ?", (key,)).fetchone()
             values = (
+                shown_path,
                 own.kind,
                 ",".join(map(str, own.categories)),
                 own.doc_grade,
-                path_text(root),
+                shown_root,
                 stat.size,
                 stat.mtime_ns,
                 stat.inode,
@@ -338,7 +456,7 @@ class Inventory:
                 c.execute("DELETE FROM problems WHERE file_id = ?", (file_id,))
                 c.execute("DELETE FROM agreements WHERE file_id = ?", (file_id,))
                 c.execute(
-                    "UPDATE files SET kind = ?, categories = ?, doc_grade = ?, "
+                    "UPDATE files SET path = ?, kind = ?, categories = ?, doc_grade = ?, "
                     "root = ?, size = ?, mtime_ns = ?, inode = ?, sha256 = ?, "
                     "mime = ?, owner = ?, status = ?, reason = ?, scanned_at = ?, run_id = ?, "
                     "removed_at = NULL WHERE id = ?",
@@ -347,19 +465,22 @@ class Inventory:
             else:
                 first_seen = min(time.time(), stat.mtime_ns / 1e9) if stat.mtime_ns else time.time()
                 cursor = c.execute(
-                    "INSERT INTO files (kind, categories, doc_grade, root, size, mtime_ns, inode, "
-                    "sha256, mime, owner, status, reason, scanned_at, run_id, path, first_seen) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, path_text(path), first_seen),
+                    "INSERT INTO files (path, kind, categories, doc_grade, root, size, mtime_ns, "
+                    "inode, sha256, mime, owner, status, reason, scanned_at, run_id, path_key, "
+                    "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, key, first_seen),
                 )
                 file_id = int(cursor.lastrowid or 0)
             self._insert_contents(c, file_id, results)
 
-    @staticmethod
     def _insert_contents(
-        c: sqlite3.Connection, file_id: int, results: Sequence[FileResult]
+        self, c: sqlite3.Connection, file_id: int, results: Sequence[FileResult]
     ) -> None:
         clients: dict[str, list] = {}
+        # every item (the file, a member: a.zip!dir/b.docx) stored masked, analysed at once
+        texts = {unsurrogate(r.path) for r in results}
+        texts |= {unsurrogate(f.path) for r in results for f in r.findings}
+        shown = dict(zip(texts, self.paths.shown_many(sorted(texts)), strict=True))
         for index, result in enumerate(results):
             c.executemany(
                 'INSERT INTO findings (file_id, item, entity_type, location, start, "end", '
@@ -367,7 +488,7 @@ class Inventory:
                 [
                     (
                         file_id,
-                        unsurrogate(f.path),
+                        shown[unsurrogate(f.path)],
                         f.entity_type,
                         f.location,
                         f.start,
@@ -390,7 +511,7 @@ class Inventory:
                 "INSERT INTO problems (file_id, item, status, reason) VALUES (?, ?, ?, ?)",
                 # a result made outside the pipeline may still hold an undecodable name
                 [
-                    (file_id, unsurrogate(result.path), status, unsurrogate(reason))
+                    (file_id, shown[unsurrogate(result.path)], status, unsurrogate(reason))
                     for reason, status in problems
                 ],
             )
@@ -405,7 +526,9 @@ class Inventory:
     ) -> None:
         """The seven-clause check of a file that is a confidentiality agreement."""
         with self.transaction() as c:
-            row = c.execute("SELECT id FROM files WHERE path = ?", (path_text(path),)).fetchone()
+            row = c.execute(
+                "SELECT id FROM files WHERE path_key = ?", (self.key_of(path),)
+            ).fetchone()
             if row is None:
                 return
             c.execute(
@@ -434,49 +557,72 @@ class Inventory:
 
     def lookup(self, path: Path) -> KnownFile | None:
         row = self.conn.execute(
-            "SELECT id, size, mtime_ns, inode, sha256, status, run_id FROM files "
-            "WHERE path = ? AND status != 'removed'",
-            (path_text(path),),
+            "SELECT id, size, mtime_ns, inode, sha256, status, run_id, path FROM files "
+            "WHERE path_key = ? AND status != 'removed'",
+            (self.key_of(path),),
         ).fetchone()
         if row is None:
             return None
-        fid, size, mtime, inode, sha, status, run_id = row
-        return KnownFile(fid, FileStat(size, mtime, inode), sha, status, run_id)
+        fid, size, mtime, inode, sha, status, run_id, shown = row
+        return KnownFile(fid, FileStat(size, mtime, inode), sha, status, run_id, shown)
 
     def move(self, old: Path, new: Path) -> bool:
         """A file renamed or moved with its content unchanged: its row and its findings
         follow it (no rescan). False when ``old`` is not recorded."""
+        new_key = self.key_of(new)
+        old_shown, new_shown = self.paths.shown_many([path_text(old), path_text(new)])
         with self.transaction() as c:
-            row = c.execute("SELECT id FROM files WHERE path = ?", (path_text(old),)).fetchone()
+            row = c.execute(
+                "SELECT id FROM files WHERE path_key = ?", (self.key_of(old),)
+            ).fetchone()
             if row is None:
                 return False
-            c.execute("DELETE FROM files WHERE path = ? AND id != ?", (path_text(new), row[0]))
-            c.execute("UPDATE files SET path = ? WHERE id = ?", (path_text(new), row[0]))
+            c.execute("DELETE FROM files WHERE path_key = ? AND id != ?", (new_key, row[0]))
             c.execute(
-                "UPDATE findings SET item = ? WHERE file_id = ? AND item = ?",
-                (path_text(new), row[0], path_text(old)),
+                "UPDATE files SET path = ?, path_key = ? WHERE id = ?",
+                (new_shown, new_key, row[0]),
             )
-            prefix = path_text(old) + "!"
-            c.execute(
-                "UPDATE findings SET item = ? || substr(item, ?) "
-                "WHERE file_id = ? AND substr(item, 1, ?) = ?",
-                (path_text(new), len(path_text(old)) + 1, row[0], len(prefix), prefix),
-            )
+            prefix = old_shown + "!"  # members: a.zip!dir/b.docx (masked part by part)
+            for table in ("findings", "problems"):
+                c.execute(
+                    f"UPDATE {table} SET item = ? WHERE file_id = ? AND item = ?",
+                    (new_shown, row[0], old_shown),
+                )
+                c.execute(
+                    f"UPDATE {table} SET item = ? || substr(item, ?) "
+                    "WHERE file_id = ? AND substr(item, 1, ?) = ?",
+                    (new_shown, len(old_shown) + 1, row[0], len(prefix), prefix),
+                )
         return True
 
     def remove_under(self, path: Path) -> int:
-        """The file at ``path``, or every file below a deleted folder, marked removed."""
-        prefix = _prefix(path)
+        """The file at ``path``, or every file below a deleted folder, marked removed.
+
+        Files below are found by the masked text; when the folder's own name is masked
+        (it stands for siblings too) only those no longer on disk are removed."""
+        prefix = self._prefix(path)
+        masked_folder = self.paths.shown_path(path) != path_text(path)
         ids = [
             fid
-            for (fid,) in self.conn.execute(
-                "SELECT id FROM files WHERE status != 'removed' "
-                "AND (path = ? OR substr(path, 1, ?) = ?)",
-                (path_text(path), len(prefix), prefix),
+            for fid, shown, key in self.conn.execute(
+                "SELECT id, path, path_key FROM files WHERE status != 'removed' "
+                "AND (path_key = ? OR substr(path, 1, ?) = ?)",
+                (self.key_of(path), len(prefix), prefix),
             )
+            if not masked_folder
+            or key == self.key_of(path)
+            or self.paths.resolve(shown, key) is None
         ]
         self.mark_removed(ids)
         return len(ids)
+
+    def real_path(self, file_id: int) -> Path | None:
+        """The file a row stands for, found on disk by its masked path and key; None when
+        it is no longer there."""
+        row = self.conn.execute(
+            "SELECT path, path_key FROM files WHERE id = ?", (file_id,)
+        ).fetchone()
+        return None if row is None else self.paths.resolve(row[0], row[1])
 
     def findings_in(self, file_ids: Sequence[int]) -> int:
         if not file_ids:
@@ -505,11 +651,6 @@ class Inventory:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
-
-
-def _prefix(root: Path) -> str:
-    text = path_text(root)
-    return text if text.endswith(os.sep) else text + os.sep
 
 
 def _lock(path: Path) -> int:

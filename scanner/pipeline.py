@@ -216,6 +216,10 @@ class Scanner:
         def segments() -> Iterator[Segment]:
             # the name itself: people name files after clients (张伟_13812345678_简历.docx)
             yield Segment(_file_name(source.path), "文件名", SegmentKind.METADATA)
+            # and folders (客户资料_13812345678/): one short segment, batched with the rest
+            folder = _folder_name(source.path)
+            if folder:
+                yield Segment(folder, "文件夹名", SegmentKind.METADATA)
             kept = 0
             for item in spec.extract(source):
                 if isinstance(item, Segment):
@@ -376,6 +380,13 @@ def _refusal(exc: NotRegularFile) -> str:
 
 def _file_name(path: str) -> str:
     return path.rsplit("!", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _folder_name(path: str) -> str:
+    """The folder part of a file's path, or of a member's path inside its archive (the
+    archive's own folders were analysed with the archive)."""
+    inner = path.rsplit("!", 1)[-1].replace("\\", "/")
+    return inner.rsplit("/", 1)[0] if "/" in inner else ""
 
 
 def _batches(segments: Iterable[Segment], limit: int = BATCH_CHARS) -> Iterator[list[Segment]]:

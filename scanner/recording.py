@@ -101,7 +101,7 @@ class RecordedScan:
         def to_scan() -> Iterator[Planned]:
             """The plan minus what is unchanged (counted and passed over here)."""
             for item in plan:
-                key = path_text(item.path)  # the inventory's text of the name
+                key = self.inventory.key_of(item.path)  # files are known by their path key
                 seen.add(key)
                 self.counts.seen += 1
                 record = known.get(key)
@@ -115,7 +115,7 @@ class RecordedScan:
         for item, results in self._scanned(to_scan()):
             yield from self._record(run_id, item, results)
             advance(item)
-        gone = [k.id for path, k in known.items() if path not in seen]
+        gone = [k.id for key, k in known.items() if key not in seen]
         self.inventory.mark_removed(gone)
         self.counts.removed = len(gone)
         self.counts.unchanged_findings = self.inventory.findings_in(unchanged_ids)

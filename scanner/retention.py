@@ -41,8 +41,9 @@ QUARANTINE_STAMP = "%Y%m%d-%H%M%S"
 
 @dataclass(frozen=True, slots=True)
 class DueFile:
-    path: Path
+    path: Path  # the real file, found again from its masked path and key
     items: tuple[RetentionItem, ...]
+    shown: str = ""  # its masked path: what output and the audit log say
 
     @property
     def partial(self) -> bool:
@@ -50,11 +51,23 @@ class DueFile:
         return any(i.other_clients for i in self.items)
 
 
-def due_files(items: Sequence[RetentionItem]) -> list[DueFile]:
-    grouped: dict[str, list[RetentionItem]] = defaultdict(list)
+def due_files(
+    items: Sequence[RetentionItem], inventory: Inventory
+) -> tuple[list[DueFile], list[str]]:
+    """The due files found on disk (the inventory holds masked paths: each is found again
+    by ``Inventory.real_path``), and the masked paths of those no longer there."""
+    grouped: dict[int, list[RetentionItem]] = defaultdict(list)
     for item in items:
-        grouped[item.path].append(item)
-    return [DueFile(Path(p), tuple(group)) for p, group in sorted(grouped.items())]
+        grouped[item.file_id].append(item)
+    found: list[DueFile] = []
+    missing: list[str] = []
+    for file_id, group in sorted(grouped.items(), key=lambda g: (g[1][0].path, g[0])):
+        real = inventory.real_path(file_id)
+        if real is None:
+            missing.append(group[0].path)
+        else:
+            found.append(DueFile(real, tuple(group), group[0].path))
+    return found, missing
 
 
 def anonymise(
@@ -92,8 +105,8 @@ def quarantine(
             audit_log,
             {
                 "action": "quarantine",
-                "input": str(due.path),
-                "output": str(target),
+                "input": due.shown or inventory.paths.shown_path(due.path),
+                "output": inventory.paths.shown_path(target),
                 "status": "moved",
                 "clients": sorted({i.client for i in due.items}),
             },

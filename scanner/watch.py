@@ -54,6 +54,7 @@ from scanner.fsio import lstat_kind
 from scanner.inventory import FileStat, Inventory
 from scanner.models import FileResult, FileStatus
 from scanner.names import path_text, printable
+from scanner.paths import PathMasker
 from scanner.recording import owner_of, planned_entry, record_agreement_check, sha256_of
 from scanner.walk import refusal, walk, within
 
@@ -166,7 +167,9 @@ class _Events(FileSystemEventHandler):
 
 class Watcher:
     """Runs until ``stop()``; ``scanner_factory`` makes one scanner per worker, each with
-    ``scan_file(path) -> list[FileResult]`` and ``close()``."""
+    ``scan_file(path) -> list[FileResult]`` and ``close()``. ``paths`` masks the paths
+    of log lines, alerts and the inventory (the scan's analyser and key; by default
+    ``PathMasker.default()``)."""
 
     def __init__(
         self,
@@ -174,7 +177,9 @@ class Watcher:
         inventory_path: Path,
         scanner_factory: Callable[[], object],
         redactor_factory: Callable[[], object] | None = None,
+        paths: PathMasker | None = None,
     ) -> None:
+        self.paths = paths or PathMasker.default()
         self.settings = settings
         self.inventory_path = inventory_path
         self.scanner_factory = scanner_factory
@@ -352,7 +357,7 @@ class Watcher:
             return None  # a folder's files have events of their own
         reason = self._refusal(work.path)
         if reason:  # a link, a FIFO, a device: recorded as not scanned, never opened
-            log.warning("not scanned %s: %s", _shown(work.path), reason)
+            log.warning("not scanned %s: %s", self._shown(work.path), reason)
             failed = FileResult(path_text(work.path), FileStatus.ERROR, reason=reason)
             return _Done(work, FileStat.of(st), None, [failed])
         planned = planned_entry(work.root, work.path, "")
@@ -370,7 +375,7 @@ class Watcher:
         return refusal(path, self.settings.roots)
 
     def _redact(self, redactor, done: _Done) -> None:
-        from scanner.redact.engine import Job
+        from scanner.redact.engine import Job, redacted_path
 
         target = self.settings.redact_to
         assert target is not None
@@ -382,26 +387,28 @@ class Watcher:
             reason = f"cannot stat: {exc.strerror}"
         if reason:
             self.stats.redaction_failed += 1
-            log.warning("redacted copy of %s not written: %s", _shown(done.work.path), reason)
+            log.warning("redacted copy of %s not written: %s", self._shown(done.work.path), reason)
             return
         relative = (
             done.work.path.relative_to(done.work.root)
             if done.work.root.is_dir()
             else (Path(done.work.path.name))
         )
-        outcome = redactor.run(Job(done.work.path, target / relative))
+        # folder and file names redacted as in baomi redact --out-dir
+        copy = target / redacted_path(relative, redactor.rewriter)
+        outcome = redactor.run(Job(done.work.path, copy))
         if outcome.ok:
             self.stats.redacted += 1
         else:
             self.stats.redaction_failed += 1
             log.warning(
-                "redacted copy of %s not written: %s", _shown(done.work.path), outcome.reason
+                "redacted copy of %s not written: %s", self._shown(done.work.path), outcome.reason
             )
 
     # --- writer: the one inventory connection ---------------------------------------------
 
     def _writer(self) -> None:
-        inventory = Inventory.open(self.inventory_path, writer=True)
+        inventory = Inventory.open(self.inventory_path, writer=True, paths=self.paths)
         try:
             run_id = inventory.begin_run(self.settings.roots, incremental=True)
             last_reconcile = -1e9
@@ -437,7 +444,7 @@ class Watcher:
         seen: set[str] = set()
         for root in self.settings.roots:
             for entry in walk([root], self.settings.exclude):
-                key = path_text(entry.path)
+                key = inventory.key_of(entry.path)
                 seen.add(key)
                 if entry.error:  # a link, a FIFO …: recorded once as not scanned
                     self._reconcile_refused(entry.path, known.get(key))
@@ -448,7 +455,7 @@ class Watcher:
                     continue
                 if record is None or record.stat != planned.stat or record.status == "error":
                     self.touch(entry.path)
-        gone = [k.id for path, k in known.items() if path not in seen]
+        gone = [k.id for key, k in known.items() if key not in seen]
         inventory.mark_removed(gone)
         self.stats.removed += len(gone)
         self.stats.reconciliations += 1
@@ -516,7 +523,7 @@ class Watcher:
         self.stats.stored_at[str(path)] = time.time()
         findings = [f for r in done.results for f in r.findings]
         if findings and self.settings.on_finding:
-            self._put(self.alerts, _summary(path, findings), force=False)
+            self._put(self.alerts, _summary(self.paths.shown_path(path), findings), force=False)
 
     # --- alerts ---------------------------------------------------------------------------
 
@@ -554,6 +561,11 @@ class Watcher:
 
     # --- helpers --------------------------------------------------------------------------
 
+    def _shown(self, path: Path) -> str:
+        """A path for the log: values in its names masked, undecodable bytes and control
+        characters escaped."""
+        return printable(self.paths.shown_path(path))
+
     def _put(self, q: queue.Queue, item: object, force: bool = True) -> None:
         """Put, waiting while the queue is full (back-pressure); alerts are dropped with a
         warning instead when the alert command cannot keep up (``force=False``)."""
@@ -569,16 +581,11 @@ class Watcher:
                     return
 
 
-def _shown(path: Path) -> str:
-    """A path for the log: undecodable bytes and control characters escaped."""
-    return printable(path_text(path))
-
-
-def _summary(path: Path, findings: Sequence) -> dict:
-    """What an alert says: masked values and counts only."""
+def _summary(shown: str, findings: Sequence) -> dict:
+    """What an alert says: the masked path, masked values and counts only."""
     counts = Counter(f.entity_type for f in findings)
     return {
-        "path": path_text(path),
+        "path": shown,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "findings": len(findings),
         "by_type": dict(counts),

@@ -221,14 +221,17 @@ class Redactor:
     def _audit(self, outcome: Outcome, before: bytes | None, after: bytes | None) -> None:
         if self.audit_log is None:
             return
+        from scanner.paths import shown_path  # values in folder and file names masked
+
+        target = shown_path(self.scanner, outcome.job.target) if after is not None else None
         audit.append(
             self.audit_log,
             {
                 "action": "redact",
                 "policy": self.policy.name,
-                "input": str(outcome.job.source),
+                "input": shown_path(self.scanner, outcome.job.source),
                 "input_sha256": audit.sha256_of(before) if before is not None else None,
-                "output": str(outcome.job.target) if after is not None else None,
+                "output": target,
                 "output_sha256": audit.sha256_of(after) if after is not None else None,
                 "status": outcome.status,
                 "reason": outcome.reason,
