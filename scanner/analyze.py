@@ -268,8 +268,28 @@ class Analyzer:
             results = [r for r in results if id(r) not in superseded] + extra
         detections = [_detection(text, r) for r in resolve_overlaps(results)]
         if self.allow:
-            detections = [d for d in detections if _allow_key(d.value) not in self.allow]
+            detections = self._allowed_out(text, detections)
         return detections
+
+    def _allowed_out(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """Detections without the allow-listed names: a value that is one, or a span
+        inside an occurrence of one (NER reads 恒远 out of 恒远公关; the firm's own
+        name is no client information however much of it a recognizer takes)."""
+        folded: str | None = to_halfwidth(text).lower()
+        if len(folded) != len(text):  # a rare lower-casing that changes length: exact only
+            folded = None
+        spans = [
+            (m.start(), m.end())
+            for term in self.allow
+            if folded is not None and term in folded
+            for m in re.finditer(re.escape(term), folded)
+        ]
+        return [
+            d
+            for d in detections
+            if _allow_key(d.value) not in self.allow
+            and not any(s <= d.start and d.end <= e for s, e in spans)
+        ]
 
 
 class _Concatenation:

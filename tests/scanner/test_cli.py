@@ -424,3 +424,22 @@ def test_file_kind_and_grade_ride_along_each_finding(tmp_path) -> None:
     code = main(["scan", str(plan), "--kinds", "媒体名单", "--format", "jsonl", "-o", str(out)])
     assert (code, out.read_text("utf-8")) == (0, "")  # recorded, but not of that kind
     assert main(["scan", str(plan), "--kinds", "菜谱"]) == 2
+
+
+def test_an_allow_listed_name_is_allowed_whatever_part_of_it_a_recognizer_takes() -> None:
+    """NER reads 恒远 out of 恒远公关: a span inside an allowed name is allowed too."""
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    from recognizers.registry import LANGUAGE
+    from scanner.analyze import Analyzer
+
+    part = PatternRecognizer(
+        supported_entity="ORGANIZATION",
+        patterns=[Pattern("firm", "恒远|星河传媒", 0.9)],
+        supported_language=LANGUAGE,
+    )
+    analyzer = Analyzer([part], allow=["恒远公关"])
+    text = "我是恒远公关的赵磊，客户是星河传媒；恒远另有一家同名公司。"
+    found = [(d.value, d.start) for d in analyzer.analyze(text)]
+    # 恒远 inside 恒远公关 is allowed; the bare 恒远 later is not the allowed name
+    assert found == [("星河传媒", 13), ("恒远", 18)]
