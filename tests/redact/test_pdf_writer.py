@@ -162,6 +162,23 @@ def test_properties_are_scrubbed_and_xmp_deleted() -> None:
     assert all(value not in str(v) for v in info.values() for value in NAMES)
 
 
+def test_document_information_keeps_only_what_was_rewritten() -> None:
+    """A copy for sharing carries no /Info entry the policy did not rewrite: the
+    creator, producer, subject and dates of the original are removed, not relabelled."""
+    original = PdfReader(BytesIO(build_pdf())).metadata or {}
+    assert {"/Creator", "/Producer", "/Subject", "/CreationDate"} <= set(original)
+    info = PdfReader(BytesIO(redacted(build_pdf()))).metadata or {}
+    assert dict(info) == {"/Author": "", "/Title": " 媒体名单"}
+
+
+def test_document_information_is_removed_when_nothing_in_it_is_found() -> None:
+    doc = pymupdf.open(stream=build_pdf(), filetype="pdf")
+    doc.set_metadata({"author": "zhangw", "title": "", "creator": "Word", "producer": "公司打印机"})
+    out = redacted(doc.tobytes())
+    assert not (PdfReader(BytesIO(out)).metadata or {})
+    assert b"zhangw" not in out and not any(b"zhangw" in c for c in all_stream_bytes(out))
+
+
 def test_annotation_and_form_field_text_is_rewritten() -> None:
     found = {s.location: s.text for s in extract(redacted(build_pdf())) if isinstance(s, Segment)}
     assert found["第 1 页 批注 1"] == "请联系"

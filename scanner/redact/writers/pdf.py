@@ -24,7 +24,8 @@ Covered, i.e. every place the PDF extractor (``scanner.extract.pdf``) reads:
 * form field values (``/V`` and ``/DV``, text or list): rewritten; the
   widgets' appearance streams, which draw the old value, are dropped and the
   form asks viewers to redraw them (``/NeedAppearances``);
-* document properties (every string in ``/Info``) and bookmark titles.
+* document properties (every string in ``/Info``; an entry left unchanged is
+  removed, dates and producer included) and bookmark titles.
 
 Dropped, each recorded with ``WriteContext.drop`` (an index or a structural
 name, never a value): every embedded file — any stream an ``/EF`` dictionary
@@ -431,7 +432,11 @@ def _drop_appearances(doc: pymupdf.Document, xref: int) -> None:
 
 
 def _rewrite_properties(doc: pymupdf.Document, rewriter: TextRewriter) -> bool:
-    """Every string of the /Info dictionary, as ``属性 author`` with its key as context."""
+    """Every string of the /Info dictionary, as ``属性 author`` with its key as context;
+    only the entries the rewriter changed are kept, with their new values. A copy for
+    sharing needs none of the others: an author's login, a company or a file path in
+    /Creator is client or firm information no recognizer flags. Rewritten entries stay
+    so labels and tokens agree with the text and ``baomi restore`` finds them."""
     kind, info = doc.xref_get_key(-1, "Info")
     if kind == "xref":
         xref, keys = _references(info)[0], doc.xref_get_keys(_references(info)[0])
@@ -439,11 +444,20 @@ def _rewrite_properties(doc: pymupdf.Document, rewriter: TextRewriter) -> bool:
         xref, keys = -1, [f"Info/{key}" for key in PROPERTIES]
     else:
         return False
-    changed = False
+    kept: list[str] = []
     for key in keys:
-        name = key.rsplit("/", 1)[-1].lower()
-        changed |= _rewrite_string(doc, xref, key, rewriter, f"属性 {name}", name)
-    return changed
+        name = key.rsplit("/", 1)[-1]
+        value = _string(doc, xref, key)  # "" for a name or number (/Trapped /False)
+        new = _rewritten(value, rewriter, f"属性 {name.lower()}", name.lower())
+        if new is not None and value.strip():
+            kept.append(f"/{name} {pymupdf.get_pdf_str(new)}")
+    # the whole dictionary is replaced: MuPDF keeps a key set to null in the saved file
+    entries = "<<" + " ".join(kept) + ">>"
+    if xref == -1:
+        doc.xref_set_key(-1, "Info", entries)
+    else:
+        doc.update_object(xref, entries)
+    return bool(keys)  # each entry was either rewritten or removed
 
 
 def _rewrite_outline(doc: pymupdf.Document, rewriter: TextRewriter) -> bool:
