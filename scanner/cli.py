@@ -36,8 +36,54 @@ class UsageError(Exception):
     """Bad arguments or configuration: reported in one line, exit code 2."""
 
 
+# The Chinese phrase that opens an error line, by what the English message says. The
+# messages come from many modules (config, client registry, keys, inventory, argparse);
+# one table here gives every error line the CLI prints a Chinese reading without
+# translating each message at its source. First match wins; order from specific to broad.
+_ERROR_PHRASES: tuple[tuple[str, str], ...] = (
+    ("unknown policy", "未知的脱敏策略"),
+    ("unknown entity type", "未知的实体类型"),
+    ("unknown kind", "未知的文件类别"),
+    ("unknown output type", "不支持的输出文件类型"),
+    ("in use by another scan", "清单正被另一次扫描使用"),
+    ("unrecognized arguments", "无法识别的参数"),
+    ("invalid choice", "无效的选项值"),
+    ("the following arguments are required", "缺少必需的参数"),
+    ("expected one argument", "选项缺少值"),
+    ("not allowed with", "选项不能同时使用"),
+    ("not a date", "日期格式无效"),
+    ("invalid", "参数值无效"),
+    ("must be", "参数值无效"),
+    ("client registry", "客户名单有误"),
+    ("no such file", "找不到文件"),
+    ("not found", "找不到文件"),
+    ("no key", "找不到密钥"),
+    ("key", "密钥不可用"),
+    ("inventory", "清单不可用"),
+    ("cannot write", "无法写入"),
+    ("cannot read", "无法读取"),
+    ("config", "配置有误"),
+)
+
+
+def error_line(message: str, prog: str = "baomi") -> str:
+    """One bilingual error line: ``baomi: 错误 error: <中文短语> <English message>``."""
+    lowered = message.lower()
+    phrase = next((zh for en, zh in _ERROR_PHRASES if en in lowered), "用法或配置错误")
+    return f"{prog}: 错误 error: {phrase} {printable(message)}"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with bilingual error lines; subcommand parsers are of this class too."""
+
+    def error(self, message: str):  # type: ignore[override]
+        """Usage of this (sub)command, then one bilingual line; exit 2 as argparse does."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, error_line(message, self.prog) + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="baomi",
         description="保密 baomi — 客户信息发现与脱敏 / client-information discovery and redaction",
     )
@@ -124,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         "redact", help="生成脱敏副本（核验后写出）/ write redacted copies, verified before release"
     )
     redact.add_argument("paths", nargs="+", type=Path, metavar="INPUT")
-    where = redact.add_mutually_exclusive_group(required=True)
+    where = redact.add_mutually_exclusive_group()  # none needed with --dry-run (cmd_redact)
     where.add_argument("-o", "--output", type=Path, help="the redacted copy (one input file)")
     where.add_argument("--out-dir", type=Path, help="folder for the copies (layout mirrored)")
     where.add_argument(
@@ -221,22 +267,59 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv)
     except SystemExit as exc:  # argparse has printed its message
         return EXIT_USAGE if exc.code else EXIT_CLEAN
     try:
         return args.handler(args)
     except UsageError as exc:
-        print(f"baomi: error: {printable(str(exc))}", file=sys.stderr)
+        print(error_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("baomi: interrupted", file=sys.stderr)
+        print("baomi: 已中断 interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader went away (| head): nothing more to say
         return EXIT_FINDINGS
     except Exception as exc:
-        print(f"baomi: internal error: {type(exc).__name__}; please report it", file=sys.stderr)
+        if isinstance(exc, _user_errors()):  # one not turned into a UsageError on its way
+            print(error_line(str(exc)), file=sys.stderr)
+            return EXIT_USAGE
+        print(
+            f"baomi: 内部错误 internal error: {type(exc).__name__}; 请报告 please report it",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The configuration, inventory and key errors of the modules loaded so far: an
+    error of a module never imported cannot have been raised, and importing the
+    inventory here would load Presidio (seconds) for every command."""
+    named = (
+        ("scanner.config", "ConfigError"),
+        ("scanner.inventory", "InventoryError"),
+        ("scanner.keys", "HashKeyError"),
+    )
+    return tuple(
+        getattr(sys.modules[module], name) for module, name in named if module in sys.modules
+    )
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse ``argv``; an unknown option after a subcommand is reported with that
+    subcommand's usage (argparse itself would show the top-level one)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _subparser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of ``command`` (the top-level parser if there is none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
@@ -249,19 +332,40 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 @dataclass
 class ScanTally:
+    """What the run's results held. ``files`` counts files on disk, as the inventory and
+    the workbook do; archive members are counted apart in ``members``, and a file counts
+    once in ``with_findings`` whether its findings are its own or its members'."""
+
     files: int = 0
+    members: int = 0
     with_findings: int = 0
     findings: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    _file: str = ""  # the file on disk whose results are passing
+    _file_found: bool = False
+
+    def add(self, path: str, findings: int) -> None:
+        """Count one result: a member's path extends its archive's with ``!``."""
+        if self._file and path.startswith(self._file + "!"):
+            self.members += 1
+        else:
+            self.files += 1
+            self._file, self._file_found = path, False
+        self.findings += findings
+        if findings and not self._file_found:
+            self.with_findings += 1
+            self._file_found = True
 
     def summary(self) -> str:
+        zh_members = f"（另含 {self.members} 个压缩包成员）" if self.members else ""
+        en_members = f" (and {self.members} archive members)" if self.members else ""
         return (
-            f"扫描 {self.files} 个文件，{self.with_findings} 个文件中"
+            f"扫描 {self.files} 个文件{zh_members}，{self.with_findings} 个文件中"
             f"发现 {self.findings} 处客户信息；"
             f"跳过 {len(self.skipped)} 个，出错 {len(self.errors)} 个 / "
-            f"scanned {self.files} files: {self.findings} findings in {self.with_findings} files, "
-            f"{len(self.skipped)} skipped, {len(self.errors)} errors"
+            f"scanned {self.files} files{en_members}: {self.findings} findings in "
+            f"{self.with_findings} files, {len(self.skipped)} skipped, {len(self.errors)} errors"
         )
 
 
@@ -270,10 +374,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError("--incremental and --xlsx need the inventory (drop --no-inventory)")
     if args.hash_check and not args.incremental:
         raise UsageError("--hash-check only applies with --incremental")
-    if args.output and args.output.is_dir():
-        raise UsageError(f"-o {args.output} is a directory; give a file name")
-    if args.xlsx and args.xlsx.is_dir():
-        raise UsageError(f"--xlsx {args.xlsx} is a directory; give a file name")
+    _check_outputs(("-o", args.output, True), ("--xlsx", args.xlsx, False))
     if args.executor == "dask" and not args.scheduler:
         raise UsageError("--executor dask needs --scheduler tcp://HOST:8786")
     if args.workers is not None and args.workers < 1:
@@ -294,11 +395,15 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from reports import formatter
 
     write = formatter(args.format)
+    if args.quiet and args.format == "table" and args.output is None:
+        write = _unshown  # -q: summary lines only; a file or JSONL asked for is still written
     if args.kinds:
         results = _of_kinds(results, args.kinds)
     try:
         with _sink(args.output) as stream:
             write(_tallied(results, tally, log), stream)
+            if recorded is not None and args.format == "jsonl":
+                _write_unchanged(recorded, stream, args.kinds)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
     except sqlite3.Error as exc:
@@ -330,21 +435,64 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def _of_kinds(results: Iterator, kinds: str) -> Iterator:
     """--kinds: the report shows only files of these kinds (all are still recorded)."""
+    wanted = _kinds(kinds)
+    return (result for result in results if result.kind in wanted)
+
+
+def _kinds(kinds: str) -> set[str]:
+    """The kinds named by --kinds, checked against the known ones."""
     from scanner.classify import KINDS
 
     wanted = {k.strip() for k in kinds.split(",") if k.strip()}
     unknown = sorted(wanted - set(KINDS))
     if unknown:
         raise UsageError(f"unknown kind {unknown[0]} (kinds: {', '.join(KINDS)})")
-    return (result for result in results if result.kind in wanted)
+    return wanted
+
+
+def _unshown(results: Iterable, stream: TextIO) -> int:
+    """-q on a terminal: no findings table. The results still pass through, since each
+    file is recorded in the inventory as its results go by."""
+    return sum(len(result.findings) for result in results)
+
+
+def _write_unchanged(recorded, stream: TextIO, kinds: str | None) -> int:
+    """JSONL holds the full current state: after the files this run scanned, the stored
+    findings of every file under the roots it did not rescan (unchanged since an earlier
+    run, or recorded by the interrupted run it resumed) — else a nightly
+    ``--incremental -o findings.jsonl`` would list only what changed."""
+    from reports.jsonl import write_recorded
+
+    inventory = recorded.inventory
+    current = inventory.runs(1)[0].id
+    kept = sorted(
+        (k for k in inventory.known_files(recorded.roots).values() if k.run_id != current),
+        key=lambda k: k.path,
+    )
+    wanted = _kinds(kinds) if kinds else None
+    return write_recorded(inventory.conn, [k.id for k in kept], stream, wanted)
 
 
 def _sink(output: Path | None):
     if output is None:
         return nullcontext(sys.stdout)
-    from scanner.atomic import atomic_write
+    from scanner.atomic import open_output
 
-    return atomic_write(output)
+    return open_output(output)  # a file atomically; "-", a FIFO or a device directly
+
+
+def _check_outputs(*outputs: tuple[str, Path | None, bool]) -> None:
+    """Refuse, before any work, each (option, path, "-" is stdout) that is a directory, a
+    block device or a link to nothing: exit 2, nothing written."""
+    from scanner.atomic import OutputRefused, check_output
+
+    for option, path, stdout in outputs:
+        if path is None:
+            continue
+        try:
+            check_output(path, option, stdout)
+        except OutputRefused as exc:
+            raise UsageError(str(exc)) from None
 
 
 def _executor(args: argparse.Namespace, spec):
@@ -488,8 +636,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     fmt = args.format or {".csv": "csv", ".jsonl": "jsonl"}.get(args.output.suffix.lower(), "xlsx")
-    if args.output.is_dir():
-        raise UsageError(f"-o {args.output} is a directory; give a file name")
+    _check_outputs(("-o", args.output, True))
     path = resolve_path(args.inventory, config.inventory)
     if fmt == "xlsx":
         try:
@@ -531,12 +678,18 @@ def _policies(config):
 
 def _audit_path(args: argparse.Namespace, config, inventory: Path | None = None) -> Path:
     """--audit-log, else [redact] audit_log, else audit.jsonl beside the inventory in use."""
+    from scanner.atomic import OutputRefused, can_append
     from scanner.inventory import resolve_path
 
-    if getattr(args, "audit_log", None):
-        return args.audit_log
-    inventory = inventory or resolve_path(getattr(args, "inventory", None), config.inventory)
-    return config.audit_log or inventory.parent / "audit.jsonl"
+    log = getattr(args, "audit_log", None)
+    if not log:
+        inventory = inventory or resolve_path(getattr(args, "inventory", None), config.inventory)
+        log = config.audit_log or inventory.parent / "audit.jsonl"
+    try:  # appended to: a file, a FIFO someone reads or a character device; not a folder
+        can_append(log, "--audit-log")
+    except OutputRefused as exc:
+        raise UsageError(str(exc)) from None
+    return log
 
 
 def cmd_policies(args: argparse.Namespace) -> int:
@@ -561,14 +714,26 @@ def cmd_redact(args: argparse.Namespace) -> int:
     from scanner.redact.operators import OperatorSet
     from scanner.redact.rewriters import PolicyRewriter
 
+    writes_to = args.output or args.out_dir or args.in_place
+    if not (writes_to or args.dry_run):  # a dry run writes nothing, so needs no target
+        raise UsageError("one of -o, --out-dir or --in-place is required (or --dry-run)")
     if args.output and (len(args.paths) > 1 or args.paths[0].is_dir()):
         raise UsageError("-o takes one input file; use --out-dir for several or a folder")
     if args.output and args.output.resolve() == args.paths[0].resolve():
         raise UsageError("-o is the input itself: use --in-place (it keeps a backup)")
+    _check_outputs(("-o", args.output, False))  # stdout carries the result lines
+    if args.out_dir and args.out_dir.exists() and not args.out_dir.is_dir():
+        raise UsageError(f"--out-dir {args.out_dir}: 不是目录 / is not a directory")
     config, isolated = _build_scanner(args)
     policy = _policies(config).get(args.policy)
     if policy is None:
         raise UsageError(f"unknown policy {args.policy} (see: baomi policies)")
+    if not (args.clients or config.client_registry):  # 核心 needs a client: nothing is refused
+        print(
+            "baomi: 注意 note: 未加载客户名单 no client registry loaded: client names are not "
+            "recognised and grades that depend on them are not applied",
+            file=sys.stderr,
+        )
     redact_key = None
     if policy.reversible():
         try:
@@ -582,7 +747,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
         args.paths,
         args.output,
         args.out_dir,
-        args.in_place,
+        args.in_place or not writes_to,  # a dry run without a target: each file is its own
         config.scan.exclude,
         rewriter if args.out_dir else None,
     )
@@ -648,6 +813,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     source = args.paths[0]
     if not source.is_file():
         raise UsageError(f"no such file: {source}")
+    _check_outputs(("-o", args.output, False))
     outcome = restore(Job(source, args.output), key, config.limits, _audit_path(args, config))
     from scanner.paths import PathMasker
 
@@ -963,9 +1129,12 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
             audit_to(audit_log, policy.name),
         )
         if outcome.ok:
-            _rerecord(inventory, isolated, d)
+            renamed = outcome.job.target  # its name anonymised too when it held values
+            _rerecord(inventory, isolated, d, renamed)
             scope = "本客户信息 only the due clients" if d.partial else "全部 everything"
-            print(f"已匿名化 anonymised {printable(d.shown)} ({scope})")
+            shown = inventory.paths.shown_path(renamed)
+            arrow = f" → {printable(shown)}" if renamed != d.path else ""
+            print(f"已匿名化 anonymised {printable(d.shown)}{arrow} ({scope})")
         else:
             failed += 1
             _print_outcome(outcome, scanner)
@@ -973,27 +1142,30 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
     return failed
 
 
-def _rerecord(inventory, isolated, due) -> None:
-    """The anonymised file replaces its old findings in the inventory."""
+def _rerecord(inventory, isolated, due, path: Path) -> None:
+    """The anonymised file (at ``path``: renamed when its name held values) replaces its
+    old findings in the inventory."""
     from scanner.paths import ancestor
     from scanner.recording import owner_of, planned_entry, sha256_of
 
+    if path != due.path:
+        inventory.move(due.path, path)
     row = inventory.conn.execute(
-        "SELECT root, run_id FROM files WHERE path_key = ?", (inventory.key_of(due.path),)
+        "SELECT root, run_id FROM files WHERE path_key = ?", (inventory.key_of(path),)
     ).fetchone()
     if row is None:
         return
-    root = ancestor(due.path, row[0])  # the stored root is masked: the real one is above
-    planned = planned_entry(root, due.path, "")
+    root = ancestor(path, row[0])  # the stored root is masked: the real one is above
+    planned = planned_entry(root, path, "")
     if planned.stat is None:
         return
-    results = isolated.scan_file(due.path)
+    results = isolated.scan_file(path)
     inventory.record(
         row[1],
         root,
-        due.path,
+        path,
         planned.stat,
-        sha256_of(due.path),
+        sha256_of(path),
         owner_of(planned),
         results,
     )
@@ -1029,7 +1201,7 @@ def _tallied(results: Iterable, tally: ScanTally, log: _Log) -> Iterator:
     from scanner.models import FileStatus
 
     for result in results:
-        tally.files += 1
+        tally.add(result.path, len(result.findings))
         path = printable(result.path)
         if result.status is FileStatus.SKIPPED:
             tally.skipped.append((result.path, result.reason))
@@ -1041,9 +1213,6 @@ def _tallied(results: Iterable, tally: ScanTally, log: _Log) -> Iterator:
             log.line(f"baomi: 已扫描 scanned {path}: {len(result.findings)} findings")
         for note in result.notes:
             log.line(f"baomi: 注意 note {path}: {printable(note)}")
-        if result.findings:
-            tally.with_findings += 1
-            tally.findings += len(result.findings)
         yield result
 
 

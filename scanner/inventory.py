@@ -166,6 +166,9 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+MASKED_PATHS = 4  # the schema from which paths are stored masked (migration 4)
+
+
 class InventoryError(Exception):
     """The inventory cannot be used (locked, unreadable, from a newer baomi)."""
 
@@ -309,6 +312,10 @@ class Inventory:
                     self.conn.execute(f"PRAGMA user_version = {number}")
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
+        if 0 < version < MASKED_PATHS:
+            # the raw paths of the old rows must not linger in free pages or the WAL
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _register_path_functions(self) -> None:
         """SQL functions migration 4 masks and keys an older inventory's raw paths with

@@ -31,7 +31,7 @@ from scanner.inventory import Inventory
 from scanner.models import Detection
 from scanner.pipeline import Scanner
 from scanner.redact import audit
-from scanner.redact.engine import Job, Outcome, Redactor
+from scanner.redact.engine import Job, Outcome, Redactor, redacted_path
 from scanner.redact.operators import OperatorSet
 from scanner.redact.policy import Policy
 from scanner.redact.rewriters import PolicyRewriter
@@ -89,7 +89,24 @@ def anonymise(
 
     rewriter = PolicyRewriter(scanner.analyzer, policy, operators, select=select)
     redactor = Redactor(scanner, policy, rewriter, audit_log)
-    return redactor.run(Job(due.path, due.path), in_place=True, backup=False)
+    target = anonymised_name(due.path, rewriter)
+    outcome = redactor.run(Job(due.path, target), in_place=True, backup=False)
+    if outcome.ok and target != due.path:
+        due.path.unlink()  # its name held the values too: the file now goes by the new one
+    return outcome
+
+
+def anonymised_name(path: Path, rewriter: PolicyRewriter) -> Path:
+    """``path`` with the values in its file name anonymised as a copy's name is (the
+    redaction's check reads the name too); its folders keep their names (they hold other
+    files). A name another file already has gets a number."""
+    name = redacted_path(Path(path.name), rewriter).name
+    target = path.with_name(name)
+    number = 1
+    while target != path and os.path.lexists(target):
+        target = path.with_name(f"{Path(name).stem}_{number}{Path(name).suffix}")
+        number += 1
+    return target
 
 
 def quarantine(
