@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -47,3 +48,18 @@ def write(results: Iterable[FileResult], stream: TextIO) -> int:
         console.print(table)
         count += len(result.findings)
     return count
+
+
+def display_width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: wide and full-width characters (Chinese)
+    two, combining marks none, the rest one. ``len`` counts a Chinese title as half its
+    width, so columns padded by it drift apart."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` terminal columns."""
+    return text + " " * max(0, width - display_width(text))

@@ -6,12 +6,18 @@ offsets within the text at ``location``), ``score``, ``location``,
 normalised value), ``client`` (CLIENT findings only: the registry name,
 masked), ``value`` (only with ``--include-values``), then ``file_kind`` and
 ``file_grade``: the document kind and grade of the file the finding is in.
+
+``write_recorded`` rebuilds the same records from the inventory for files an
+incremental scan did not rescan, so the file always holds the full current
+state (their ``path`` is the stored, masked one; they never carry ``value``:
+the inventory holds no raw value).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TextIO
 
 from scanner.models import FileResult, Finding
@@ -48,4 +54,45 @@ def write(results: Iterable[FileResult], stream: TextIO) -> int:
         for finding in result.findings:
             stream.write(json.dumps(record(finding) | about_file, ensure_ascii=False) + "\n")
             count += 1
+    return count
+
+
+_RECORDED = (
+    'SELECT x.item, x.entity_type, x.start, x."end", x.score, x.location, x.recognizer, '
+    "x.masked, x.fingerprint, c.client_masked, f.kind, f.doc_grade "
+    "FROM findings x JOIN files f ON f.id = x.file_id "
+    "LEFT JOIN file_clients c ON x.entity_type = 'CLIENT' AND c.file_id = x.file_id "
+    "AND c.client_fingerprint = x.fingerprint "
+    "WHERE x.file_id = ? ORDER BY x.id"
+)
+
+
+def recorded_records(
+    conn: sqlite3.Connection, file_ids: Sequence[int], kinds: Collection[str] | None = None
+) -> Iterator[dict]:
+    """The records of the findings stored for ``file_ids`` (in that order; findings in the
+    order they were found), keys as ``record`` and ``write`` give them. ``kinds``: only
+    files of these kinds, as ``scan --kinds`` filters the rescanned ones."""
+    for file_id in file_ids:
+        for row in conn.execute(_RECORDED, (file_id,)):
+            *found, client, kind, grade = row
+            if kinds is not None and kind not in kinds:
+                break  # every row of one file has the same kind
+            out = dict(zip(FIELDS, found, strict=True))
+            if client is not None:
+                out["client"] = client
+            yield out | {"file_kind": kind, "file_grade": grade}
+
+
+def write_recorded(
+    conn: sqlite3.Connection,
+    file_ids: Sequence[int],
+    stream: TextIO,
+    kinds: Collection[str] | None = None,
+) -> int:
+    """Append the stored findings of ``file_ids`` to a JSONL report; the number written."""
+    count = 0
+    for out in recorded_records(conn, file_ids, kinds):
+        stream.write(json.dumps(out, ensure_ascii=False) + "\n")
+        count += 1
     return count

@@ -148,9 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     report.add_argument(
         "--format",
-        choices=("xlsx", "csv", "jsonl"),
+        choices=tuple(dict.fromkeys(REPORT_FORMATS.values())),
         default=None,
-        help="default: from the output's extension, else xlsx",
+        help=f"default: from the output's extension ({', '.join(REPORT_FORMATS)})",
     )
     report.add_argument("--clients", type=Path, help="client register: adds retention and NDA")
     report.add_argument(
@@ -228,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--redact-to", type=Path, metavar="DIR", help="verified redacted copies here"
     )
     watch.add_argument("--policy", help="redaction policy for --redact-to")
+    watch.add_argument(
+        "-v", "--verbose", action="store_true", help="one line per file scanned (masked values)"
+    )
     watch.set_defaults(handler=cmd_watch, entities=None, include_values=False)
 
     retention = sub.add_parser(
@@ -627,6 +630,24 @@ def _tables(inventory, config, clients: Path | None, as_of):
     return InventoryTables(inventory, grading, compliance)
 
 
+# `report -o FILE`: the output's extension → the format written; the one place a new
+# report format (the PDF report) is named. --format's choices come from it too.
+REPORT_FORMATS: dict[str, str] = {".xlsx": "xlsx", ".csv": "csv", ".jsonl": "jsonl"}
+
+
+def _report_format(output: Path) -> str:
+    """The format ``report -o`` writes for ``output``'s extension; an unknown extension is
+    refused (an xlsx named ``.pdf`` would look written and be unreadable)."""
+    fmt = REPORT_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        known = ", ".join(REPORT_FORMATS)
+        raise UsageError(
+            f"unknown output type {output.suffix or '(no extension)'} for -o: "
+            f"use {known} (支持的扩展名), or --format"
+        )
+    return fmt
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from scanner.config import ConfigError, load_config
     from scanner.inventory import Inventory, InventoryError, resolve_path
@@ -635,8 +656,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    fmt = args.format or {".csv": "csv", ".jsonl": "jsonl"}.get(args.output.suffix.lower(), "xlsx")
-    _check_outputs(("-o", args.output, True))
+    _check_outputs(("-o", args.output, True))  # a folder is refused as one, whatever its name
+    fmt = args.format or _report_format(args.output)
     path = resolve_path(args.inventory, config.inventory)
     if fmt == "xlsx":
         try:
@@ -859,6 +880,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
         redact_to=args.redact_to.absolute() if args.redact_to else None,
     )
     logging.basicConfig(level=logging.INFO, format="baomi: %(message)s", stream=sys.stderr)
+    if args.verbose:  # the watcher's per-file lines are debug records
+        logging.getLogger("baomi.watch").setLevel(logging.DEBUG)
     timeout = config.limits.file_timeout_s
     from scanner.paths import masker_of
 
@@ -971,20 +994,24 @@ def cmd_nda_check(args: argparse.Namespace) -> int:
             "七项条款齐全 complete" if check.complete else f"缺 {len(check.missing)} 项 missing"
         )
         print(f"{printable(str(path))}: {verdict}")
+        from reports.console import display_width, pad
+
+        widest = max((display_width(c.title) for c in check.clauses), default=0)
         for c in check.clauses:
             mark = "✓" if c.present else "✗"
             where = f"{c.location}（{'、'.join(c.evidence[:4])}）" if c.present else "缺失 missing"
-            print(f"  {mark} {c.title:<16} {where}")
+            print(f"  {mark} {pad(c.title, widest)}  {where}")  # by display width: Chinese
     return EXIT_FINDINGS if incomplete else EXIT_CLEAN
 
 
 def _iso_date(text: str):
-    import datetime as dt
+    """--as-of: a date in the forms the client registry accepts (scanner/config.py)."""
+    from scanner.config import DATE_FORMS, parse_date
 
     try:
-        return dt.date.fromisoformat(text)
+        return parse_date(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+        raise argparse.ArgumentTypeError(f"not a date: {text} (accepted: {DATE_FORMS})") from None
 
 
 def _register_and_key(args: argparse.Namespace, config):
@@ -1251,14 +1278,7 @@ def _build_spec(args: argparse.Namespace):
             raise UsageError(f"[grades] {grade}: unknown entity type {unknown[0]}")
     if entities == ["CLIENT"] and not clients:
         raise UsageError("--entities CLIENT needs a client registry (--clients or [clients])")
-    for record in clients:
-        for alias in record.aliases:
-            if len(alias) <= 2 and not alias.isascii():
-                print(
-                    f"baomi: 注意 note: client registry row {record.row}: a two-character alias "
-                    "also matches ordinary words; prefer a longer one",
-                    file=sys.stderr,
-                )
+    _alias_notes(args, config, clients, key)
     try:
         grade_rules = GradeRules.from_config(config.doc_grades, all_entities())
     except ConfigError as exc:
@@ -1281,6 +1301,47 @@ def _build_spec(args: argparse.Namespace):
         file_timeout_s=config.limits.file_timeout_s,
     )
     return config, spec
+
+
+def _alias_notes(args: argparse.Namespace, config, clients: list, key: bytes) -> None:
+    """The two-character-alias note, once per registry change rather than on every
+    command: the digest of the registry last noted is kept beside the inventory."""
+    from scanner.clients import noted, registry_digest, remember_noted, short_alias_rows
+
+    rows = short_alias_rows(clients)
+    if not rows:
+        return
+    state = _notes_state(args, config)
+    digest = registry_digest(clients, key)
+    if state is not None and noted(state, digest):
+        return
+    for row in rows:
+        print(
+            f"baomi: 注意 note: 客户名单第 {row} 行的两字别名也会匹配普通词语，建议用更长的别名 / "
+            f"client registry row {row}: a two-character alias also matches ordinary words; "
+            "prefer a longer one (shown once per registry change)",
+            file=sys.stderr,
+        )
+    if state is not None:
+        remember_noted(state, digest)
+
+
+def _notes_state(args: argparse.Namespace, config) -> Path | None:
+    """``<inventory>.notes`` beside the inventory in use. None when nothing is recorded
+    (--no-inventory), or when a command that keeps no inventory (redact) finds no
+    inventory folder: it is not created for a note. A scan or watch creates the folder
+    (0700) as opening the inventory would, so the first run already remembers."""
+    from scanner.inventory import resolve_path
+
+    if getattr(args, "no_inventory", False):
+        return None
+    path = resolve_path(getattr(args, "inventory", None), config.inventory)
+    if args.handler in (cmd_scan, cmd_watch):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None  # opening the inventory will say why
+    return path.with_name(path.name + ".notes") if path.parent.is_dir() else None
 
 
 def _build_scanner(args: argparse.Namespace):

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import hmac
 import io
-import re
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from recognizers.checksums import is_valid_uscc
 from recognizers.client_registry import Client
-from scanner.config import ConfigError
+from scanner.config import DATE_FORMS, ConfigError, parse_date
 from scanner.decode import DecodeError, decode
 from scanner.fsio import NotRegularFile, read_regular
 from scanner.masking import mask
@@ -160,12 +162,16 @@ def _records(reader: Iterator[list[str]], path: Path) -> list[ClientRecord]:
             f"client registry {path}: no 'name'/'客户名称' column in its first row "
             f"(expected header: {','.join(HEADER)})"
         )
-    unknown = [h for h, c in zip(header, columns, strict=False) if c is None]
+    unknown = [
+        f"'{_column_name(h)}' (column {i})"
+        for i, (h, c) in enumerate(zip(header, columns, strict=False), start=1)
+        if c is None
+    ]
     if unknown:
-        positions = ", ".join(str(i) for i, c in enumerate(columns, start=1) if c is None)
+        # named now that a 'name' column shows the first row is a header, not client data
         raise ConfigError(
-            f"client registry {path}: unknown column(s) at position {positions} "
-            f"(expected header: {','.join(HEADER)})"
+            f"client registry {path}: unknown column(s) {', '.join(unknown)} "
+            f"(expected header: {','.join(HEADER)}, or the Chinese names)"
         )
     records: list[ClientRecord] = []
     owner: dict[str, int] = {}
@@ -218,16 +224,55 @@ def _record(cells: dict[str, str], row: int, path: Path) -> ClientRecord:
     )
 
 
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+def _column_name(header: str) -> str:
+    """A header cell as an error may show it: one line, at most 40 characters."""
+    from scanner.names import printable
+
+    text = printable(header.strip())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _date(value: str, where: str, column: str) -> dt.date | None:
     if not value:
         return None
-    m = _DATE.fullmatch(value.strip())
     try:
-        if m is None:
-            raise ValueError
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return parse_date(value)
     except ValueError:
-        raise ConfigError(f"{where}: {column} '{value}' is not a date (YYYY-MM-DD)") from None
+        raise ConfigError(
+            f"{where}: {column} '{value}' is not a date (accepted: {DATE_FORMS}, or an Excel date)"
+        ) from None
+
+
+def short_alias_rows(records: list[ClientRecord]) -> list[int]:
+    """The rows with a two-character Chinese alias, which also matches ordinary words
+    (星河 in 星河璀璨)."""
+    return [r.row for r in records if any(len(a) <= 2 and not a.isascii() for a in r.aliases)]
+
+
+def registry_digest(records: list[ClientRecord], key: bytes) -> str:
+    """A digest of the registry's rows, names and aliases, keyed so that the state file
+    holding it says nothing about the clients: it changes when they change."""
+    text = "\n".join(f"{r.row}\t{r.name}\t{';'.join(r.aliases)}" for r in records)
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def noted(state: Path, digest: str) -> bool:
+    """Whether the registry with ``digest`` has had its notes shown (``state`` holds the
+    digest of the last registry noted)."""
+    try:
+        return state.read_text(encoding="ascii").strip() == digest
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def remember_noted(state: Path, digest: str) -> None:
+    """Record ``digest`` in ``state`` (0600, replaced atomically); a state that cannot be
+    written only means the notes are shown again next time."""
+    tmp = state.with_name(f".{state.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(digest + "\n")
+        os.replace(tmp, state)
+    except OSError:
+        tmp.unlink(missing_ok=True)

@@ -51,6 +51,8 @@ Example::
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -61,6 +63,19 @@ from scanner.limits import Limits
 
 class ConfigError(Exception):
     """A configuration problem, reported in one line and exit code 2."""
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+DATE_FORMS = "2025-06-30, 2025/6/30, 2025.6.30, 2025年6月30日"  # what parse_date accepts
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written in any of ``DATE_FORMS`` (the client registry, ``--as-of``);
+    ValueError otherwise. Here, not in clients.py, so that parsing ``--as-of`` stays light."""
+    m = _DATE.fullmatch(text.strip())
+    if m is None:
+        raise ValueError(text)
+    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
 @dataclass(frozen=True)

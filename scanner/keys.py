@@ -2,13 +2,15 @@
 
 Taken from ``BAOMI_HASH_KEY`` (at least 32 hex digits) when set, otherwise
 from a key file that is created on first use with 32 random bytes and mode
-0600. The key never goes into the inventory, a report or a log line.
+0600. The key never goes into the inventory, a report or a log line; its
+creation is said once on stderr, with where it is and why to back it up.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 ENV_VAR = "BAOMI_HASH_KEY"
@@ -49,9 +51,11 @@ def load_key(env_var: str, path: Path, create: bool) -> bytes:
         raise HashKeyError(f"no key at {path} (and {env_var} is not set)")
     if not path.exists():
         try:
-            _create(path)
+            created = _create(path)
         except OSError as exc:
             raise HashKeyError(f"cannot create hash key {path}: {exc.strerror}") from exc
+        if created:
+            _announce(env_var, path)
     try:
         if path.stat().st_mode & 0o077:
             raise HashKeyError(
@@ -72,8 +76,33 @@ def _parse(text: str, source: str) -> bytes:
     return key
 
 
-def _create(path: Path) -> None:
-    """Write a new random key atomically; if another process wins the race, keep theirs."""
+# What a new key file is for, said when it is created (the only time baomi can say it
+# before the key matters): Chinese first, as every status line.
+_CREATED = {
+    ENV_VAR: (
+        "已创建指纹密钥 created the fingerprint key {path} (0600); "
+        "清单与报告中的指纹依赖此密钥，请备份 fingerprints in the inventory and reports "
+        "depend on it: back it up"
+    ),
+    REDACT_ENV_VAR: (
+        "已创建脱敏密钥 created the redaction key {path} (0600); "
+        "丢失后加密、假名化（encrypt、pseudonym）的副本将无法还原，请备份 losing it makes "
+        "reversible copies (encrypt, pseudonym) unrecoverable: back it up"
+    ),
+}
+
+
+def _announce(env_var: str, path: Path) -> None:
+    """One stderr line: where the new key is and why it must be kept."""
+    from scanner.names import printable
+
+    text = _CREATED.get(env_var, "已创建密钥 created the key {path} (0600)")
+    print(f"baomi: 注意 note: {text.format(path=printable(str(path)))}", file=sys.stderr)
+
+
+def _create(path: Path) -> bool:
+    """Write a new random key atomically; if another process wins the race, keep theirs.
+    True when this call's key is the one on disk."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -85,6 +114,7 @@ def _create(path: Path) -> None:
     try:
         os.link(tmp, path)  # fails if the key appeared meanwhile: never overwrite a key
     except FileExistsError:
-        pass
+        return False
     finally:
         tmp.unlink(missing_ok=True)
+    return True

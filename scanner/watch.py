@@ -522,6 +522,12 @@ class Watcher:
         self.stats.scanned[str(path)] += 1
         self.stats.stored_at[str(path)] = time.time()
         findings = [f for r in done.results for f in r.findings]
+        log.debug(  # shown with -v: one line per scanned file, masked values only
+            "已扫描 scanned %s: %d findings %s",
+            self._shown(path),
+            len(findings),
+            "、".join(printable(f.masked) for f in findings[:3]),
+        )
         if findings and self.settings.on_finding:
             self._put(self.alerts, _summary(self.paths.shown_path(path), findings), force=False)
 

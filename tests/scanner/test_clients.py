@@ -68,7 +68,7 @@ def test_every_problem_names_its_row(tmp_path, body, message) -> None:
 
 
 def test_unknown_columns_and_missing_name_column_are_errors(tmp_path) -> None:
-    with pytest.raises(ConfigError, match="unknown column\\(s\\) at position 2 "):
+    with pytest.raises(ConfigError, match="unknown column\\(s\\) 'colour' \\(column 2\\) "):
         load_registry(write(tmp_path, "星河,x\n", header="name,colour\n"))
     with pytest.raises(ConfigError, match="no 'name'/'客户名称' column") as error:
         load_registry(write(tmp_path, "星河\n", header="手机：13812345678\n"))
