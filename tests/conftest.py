@@ -1,6 +1,7 @@
 """Suite-wide settings: a fixed fingerprint key, so no test writes a key into $HOME."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
@@ -12,6 +13,18 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("BAOMI_HYPOTHESIS", "repeatable"))
 
 TEST_KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_session_environment(tmp_path_factory) -> Iterator[None]:
+    """The same for module- and session-scoped fixtures, which run before the function-scoped
+    ones below (the demo-share scan once wrote ./.baomi/inventory.db and its .lock into the
+    checkout and a hash key into $HOME); new keys go to a temporary config folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BAOMI_HASH_KEY", TEST_KEY_HEX)
+        patch.setenv("BAOMI_INVENTORY", str(tmp_path_factory.mktemp("inv") / "inventory.db"))
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,13 @@ import pytest
 from scanner.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def child_env() -> dict[str, str]:
+    """A child baomi's environment, taken when the test runs: it then carries the test's
+    key and private inventory (conftest). Taken at import, it had neither, and the child
+    wrote ./.baomi/audit.jsonl into the checkout and a key into $HOME."""
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def temporaries(folder: Path) -> list[Path]:
@@ -72,12 +78,12 @@ def test_a_redaction_killed_mid_way_leaves_no_output_and_the_rerun_cleans_up(tmp
         "archive",
         "--no-ner",
     ]
-    proc = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2.0)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert not out.exists() or "13812345678" not in out.read_text("utf-8")
-    done = subprocess.run(command, env=ENV, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(command, env=child_env(), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "13812345678" not in out.read_text("utf-8")
     assert temporaries(out.parent) == []  # the killed writer's temporary is gone too
@@ -119,14 +125,14 @@ def test_a_report_killed_while_writing_keeps_the_previous_workbook(tmp_path):
     ]
     for delay in (0.3, 0.8, 1.5):  # kill it at different moments of the write
         proc = subprocess.Popen(
-            command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         data = report.read_bytes()
         assert data == before or openpyxl.load_workbook(report).sheetnames  # old or complete
-    assert subprocess.run(command, env=ENV, timeout=300).returncode == 0
+    assert subprocess.run(command, env=child_env(), timeout=300).returncode == 0
     assert temporaries(tmp_path) == []
 
 
