@@ -78,7 +78,9 @@ def test_a_redaction_killed_mid_way_leaves_no_output_and_the_rerun_cleans_up(tmp
         "archive",
         "--no-ner",
     ]
-    proc = subprocess.Popen(command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     time.sleep(2.0)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
