@@ -12,5 +12,6 @@ rm -f examples/out/inventory.db*
   -o examples/out/findings.jsonl 2>/dev/null || true
 echo "JSONL (masked values only): examples/out/findings.jsonl"
 echo "Inventory: examples/out/inventory.db; workbook for legal and security: examples/out/客户信息清单.xlsx"
-# exit code 1 means "client information found", which is what the demo share holds
-[ "$status" -le 1 ]
+# exit code 1 means "client information found", which is what the demo share holds; 3 says a
+# file could not be scanned as well (the demo holds a broken export on purpose)
+[ "$status" -le 1 ] || [ "$status" -eq 3 ]
