@@ -11,21 +11,21 @@ import csv
 from pathlib import Path
 
 from reports.tables import Table, json_value, table_json_lines
-from scanner.atomic import atomic_write
+from scanner.atomic import open_output
 
 
 def export_table(table: Table, fmt: str, path: Path) -> int:
     """Write ``table`` as ``fmt`` (csv or jsonl) to ``path``; the number of rows."""
     rows = 0
     if fmt == "csv":
-        with atomic_write(Path(path), encoding="utf-8-sig") as fh:
+        with open_output(Path(path), encoding="utf-8-sig") as fh:
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow([c.key for c in table.columns])
             for row in table.rows():
                 writer.writerow([json_value(v) if v is not None else "" for v in row])
                 rows += 1
     elif fmt == "jsonl":
-        with atomic_write(Path(path)) as fh:
+        with open_output(Path(path)) as fh:
             for line in table_json_lines(table):
                 fh.write(line)
                 rows += 1

@@ -33,7 +33,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from recognizers.registry import entity_catalogue
 from reports.tables import InventoryTables, Summary, Table
-from scanner.atomic import atomic_write
+from scanner.atomic import open_output
 from scanner.names import visible
 from scanner.sensitivity import BUSINESS, GENERAL, PERSONAL, SENSITIVE
 
@@ -56,7 +56,7 @@ def write_workbook(tables: InventoryTables, path: Path) -> None:
     _summary_sheet(wb.create_sheet("概览"), tables.summary())
     for table in tables.all():
         _table_sheet(wb.create_sheet(table.sheet), table)
-    with atomic_write(Path(path), "wb") as fh:
+    with open_output(Path(path), "wb") as fh:
         wb.save(fh)
 
 

@@ -11,6 +11,7 @@ is created 0600.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import getpass
 import hashlib
 import json
@@ -42,6 +43,16 @@ def append(log: Path, record: Mapping[str, Any]) -> None:
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line)
-        os.fsync(fd)
+        _sync(fd)
     finally:
         os.close(fd)
+
+
+def _sync(fd: int) -> None:
+    """fsync a log file; a log on a FIFO or a character device (a collector, /dev/null)
+    has nothing to sync and says so with EINVAL, which is no failure."""
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:
+            raise

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner.atomic import atomic_write
+from scanner.atomic import atomic_write, open_output
 from scanner.fsio import FileTooLarge, NotRegularFile, open_regular, read_regular
 from scanner.pipeline import Scanner
 from scanner.reasons import safe_reason
@@ -198,18 +198,29 @@ class Redactor:
         )
 
     def _write(self, job: Job, data: bytes, keep_backup: bool) -> None:
+        """The copy, its backup and its pseudonym table. In place (``--in-place``,
+        retention) the file and its backup keep the original's mode, owner and group, so
+        colleagues on the share keep their access; the backup also keeps its times (it is
+        the original), the rewritten file is dated now (it was modified: backups and
+        ``--incremental`` must see it). A new copy follows the umask; the pseudonym table
+        stays 0600. A FIFO or device named by ``-o`` is written directly, never replaced."""
+        in_place = job.target == job.source
         if keep_backup:
             backup = job.source.with_name(job.source.name + BACKUP_SUFFIX)
-            with atomic_write(backup, "wb") as fh, open_regular(job.source) as original:
+            with (
+                atomic_write(backup, "wb", like=job.source) as fh,
+                open_regular(job.source) as original,
+            ):
                 shutil.copyfileobj(original, fh)
             shutil.copystat(job.source, backup)
         job.target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(job.target, "wb") as fh:
+        like = job.source if in_place else None
+        with open_output(job.target, "wb", like=like, stdout=False) as fh:
             fh.write(data)
         pseudonyms = self.rewriter.operators.pseudonyms
         if pseudonyms:
             keys = job.target.with_name(job.target.name + KEYS_SUFFIX)
-            with atomic_write(keys) as fh:  # ciphertexts only: useless without the key
+            with atomic_write(keys, private=True) as fh:  # ciphertexts, useless without the key
                 json.dump({"pseudonyms": pseudonyms}, fh, ensure_ascii=False, indent=1)
 
     def _failed(self, job: Job, reason: str) -> Outcome:
@@ -254,7 +265,7 @@ def restore(job: Job, key: bytes, limits, audit_log: Path | None) -> Outcome:
         data = read_regular(job.source, limits.max_file_bytes)
         restored = rewrite_bytes(data, restorer, WriteContext(str(job.source), limits))
         job.target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(job.target, "wb") as fh:
+        with open_output(job.target, "wb", stdout=False) as fh:
             fh.write(restored)
     except (RedactionError, OperatorError) as exc:
         return Outcome(job, "failed", str(exc))
