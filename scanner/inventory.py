@@ -487,7 +487,8 @@ class Inventory:
         # every item (the file, a member: a.zip!dir/b.docx) stored masked, analysed at once
         texts = {unsurrogate(r.path) for r in results}
         texts |= {unsurrogate(f.path) for r in results for f in r.findings}
-        shown = dict(zip(texts, self.paths.shown_many(sorted(texts)), strict=True))
+        ordered = sorted(texts)
+        shown = dict(zip(ordered, self.paths.shown_many(ordered), strict=True))
         for index, result in enumerate(results):
             c.executemany(
                 'INSERT INTO findings (file_id, item, entity_type, location, start, "end", '

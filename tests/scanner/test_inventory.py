@@ -324,3 +324,20 @@ def test_a_streamed_file_is_hashed_as_it_is_read(tmp_path, make_scanner):
     [result] = make_scanner(stream_threshold_bytes=1024).scan_file(big)
     assert [f.entity_type for f in result.findings] == ["PHONE_NUMBER"]
     assert result.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
+
+
+def test_each_archive_members_findings_are_stored_under_that_member(tmp_path: Path) -> None:
+    """Member names are masked in one batch: each finding must keep its own member."""
+    import zipfile
+
+    share = tmp_path / "share"
+    share.mkdir()
+    with zipfile.ZipFile(share / "c.zip", "w") as archive:
+        for index in range(1, 7):
+            archive.writestr(f"m{index}.txt", f"联系电话 1390000{index:04d}\n")
+    db = tmp_path / "inv.db"
+    assert scan(db, str(share)) == 1
+    stored = rows(db, "SELECT item, masked FROM findings ORDER BY item")
+    assert stored == [
+        (f"{share / 'c.zip'}!m{index}.txt", f"139****{index:04d}") for index in range(1, 7)
+    ]
