@@ -98,9 +98,34 @@ def test_findings_only_in_files_of_the_manifest(findings) -> None:
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_every_planted_value_and_nothing_else(findings, name: str) -> None:
     planted = {(p["entity_type"], p["value"]) for p in MANIFEST[name]["planted"]}
-    found = {(f["entity_type"], f["value"]) for f in findings[name]}
+    # folder names are scanned too (文件夹名): checked on their own below
+    found = {(f["entity_type"], f["value"]) for f in findings[name] if f["location"] != "文件夹名"}
     assert {f for f in found if f[0] in PLANTED_TYPES} == planted
     assert {f[0] for f in found} <= PLANTED_TYPES | COLUMN_TYPES | SIGNAL_TYPES
+
+
+def test_client_folders_are_found_in_folder_names(findings) -> None:
+    """A file under 项目/星河传媒/ (or an archive member under 2024/锦程文旅/) holds that
+    client's name in its path: one CLIENT finding located 文件夹名 per file."""
+    folders = set()
+    for name, entries in findings.items():
+        folder = name.rpartition("!")[2].rpartition("/")[0]
+        for f in entries:
+            if f["location"] == "文件夹名":
+                assert f["value"] in folder.split("/")
+                folders.add((folder, f["entity_type"], f["value"]))
+    assert folders == {
+        ("项目/云杉健康", "CLIENT", "云杉健康"),
+        ("项目/云杉健康/活动执行", "CLIENT", "云杉健康"),
+        ("2024/星河传媒", "CLIENT", "星河传媒"),
+        ("项目/星河传媒", "CLIENT", "星河传媒"),
+        ("项目/星河传媒/合同", "CLIENT", "星河传媒"),
+        ("项目/星河传媒/活动执行", "CLIENT", "星河传媒"),
+        ("项目/蓝鲸科技", "CLIENT", "蓝鲸科技"),
+        ("2024/锦程文旅", "CLIENT", "锦程文旅"),
+        ("项目/青禾食品", "CLIENT", "青禾食品"),
+        ("项目/青禾食品/邮件", "CLIENT", "青禾食品"),
+    }
 
 
 def test_media_list_journalists_are_found_by_their_column(findings) -> None:
