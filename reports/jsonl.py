@@ -60,8 +60,8 @@ def write(results: Iterable[FileResult], stream: TextIO) -> int:
 _RECORDED = (
     'SELECT x.item, x.entity_type, x.start, x."end", x.score, x.location, x.recognizer, '
     "x.masked, x.fingerprint, c.client_masked, f.kind, f.doc_grade "
-    "FROM findings x JOIN files f ON f.id = x.file_id "
-    "LEFT JOIN file_clients c ON x.entity_type = 'CLIENT' AND c.file_id = x.file_id "
+    "FROM active_findings x JOIN files f ON f.id = x.file_id "
+    "LEFT JOIN active_file_clients c ON x.entity_type = 'CLIENT' AND c.file_id = x.file_id "
     "AND c.client_fingerprint = x.fingerprint "
     "WHERE x.file_id = ? ORDER BY x.id"
 )

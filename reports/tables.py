@@ -82,7 +82,10 @@ class InventoryTables:
         self.conn = inventory.conn
         self.grading = grading
         self.entities = [
-            e for (e,) in self.conn.execute("SELECT DISTINCT entity_type FROM findings ORDER BY 1")
+            e
+            for (e,) in self.conn.execute(
+                "SELECT DISTINCT entity_type FROM active_findings ORDER BY 1"
+            )
         ]
 
     # --- tables -----------------------------------------------------------------------
@@ -184,7 +187,7 @@ class InventoryTables:
         def rows() -> Iterator[tuple]:
             query = (
                 "SELECT item, location, entity_type, masked, score, recognizer, fingerprint "
-                "FROM findings ORDER BY file_id, id"
+                "FROM active_findings ORDER BY file_id, id"
             )
             for item, location, entity, masked, score, recognizer, fp in self.conn.execute(query):
                 grade = self.grading.grade(entity)
@@ -204,7 +207,7 @@ class InventoryTables:
         def rows() -> Iterator[tuple]:
             query = (
                 "SELECT c.client_masked, c.client_fingerprint, f.path, f.root, c.mentions "
-                "FROM file_clients c JOIN files f ON f.id = c.file_id "
+                "FROM active_file_clients c JOIN files f ON f.id = c.file_id "
                 "WHERE f.status != 'removed' ORDER BY c.client_masked, c.client_fingerprint, f.path"
             )
             for masked, fp, path, root, mentions in self.conn.execute(query):
@@ -228,8 +231,27 @@ class InventoryTables:
 
         return Table("errors", "无法扫描", columns, rows)
 
+    def suppressions(self) -> Table:
+        """What `baomi ignore` suppressed, who, when and why: for audit."""
+        columns = (
+            Column("pattern", "指纹或路径 Fingerprint or path", 40),
+            Column("kind", "种类 Kind", 12),
+            Column("entity_type", "实体类型 Entity", 18),
+            Column("reason", "原因 Reason", 40),
+            Column("who", "操作人 Who", 14),
+            Column("created", "时间 When", 18, "datetime"),
+            Column("id", "编号 ID (baomi ignore --remove)", 10, "int"),
+        )
+
+        def rows() -> Iterator[tuple]:
+            for r in self.inventory.suppressions():
+                yield (r.pattern, r.kind, r.entity_type, r.reason, r.who, _time(r.created), r.id)
+
+        return Table("suppressions", "已忽略", columns, rows)
+
     def all(self) -> list[Table]:
         tables = [self.files(), self.findings(), self.clients(), self.errors()]
+        tables.append(self.suppressions())
         if self.compliance is not None:
             tables += [self.retention(), self.nda(), self.agreements()]
         return tables
@@ -269,14 +291,17 @@ class InventoryTables:
 
     def _counts_by_file(self) -> dict[int, dict[str, int]]:
         out: dict[int, dict[str, int]] = {}
-        query = "SELECT file_id, entity_type, COUNT(*) FROM findings GROUP BY file_id, entity_type"
+        query = (
+            "SELECT file_id, entity_type, COUNT(*) FROM active_findings "
+            "GROUP BY file_id, entity_type"
+        )
         for fid, entity, n in self.conn.execute(query):
             out.setdefault(fid, {})[entity] = n
         return out
 
     def _clients_by_file(self) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {}
-        query = "SELECT file_id, client_masked FROM file_clients ORDER BY client_masked"
+        query = "SELECT file_id, client_masked FROM active_file_clients ORDER BY client_masked"
         for fid, masked in self.conn.execute(query):
             out.setdefault(fid, []).append(masked)
         return out
@@ -288,26 +313,30 @@ class InventoryTables:
         runs = [r for r in self.inventory.runs(limit=50) if r.status == "finished"]
         last = runs[0] if runs else None
         files = c.execute("SELECT COUNT(*) FROM files WHERE status != 'removed'").fetchone()[0]
-        with_findings = c.execute("SELECT COUNT(DISTINCT file_id) FROM findings").fetchone()[0]
+        with_findings = c.execute(
+            "SELECT COUNT(DISTINCT file_id) FROM active_findings"
+        ).fetchone()[0]
         unreadable = c.execute(
             "SELECT COUNT(*) FROM files WHERE status IN ('error', 'skipped')"
         ).fetchone()[0]
         removed = c.execute("SELECT COUNT(*) FROM files WHERE status = 'removed'").fetchone()[0]
         by_entity: Counter = Counter(
-            dict(c.execute("SELECT entity_type, COUNT(*) FROM findings GROUP BY entity_type"))
+            dict(
+                c.execute("SELECT entity_type, COUNT(*) FROM active_findings GROUP BY entity_type")
+            )
         )
         by_grade: Counter = Counter()
         for entity, n in by_entity.items():
             by_grade[self.grading.grade(entity)] += n
         by_folder: Counter = Counter()
         query = (
-            "SELECT f.path, f.root, COUNT(*) FROM findings x JOIN files f ON f.id = x.file_id "
-            "GROUP BY f.id"
+            "SELECT f.path, f.root, COUNT(*) FROM active_findings x "
+            "JOIN files f ON f.id = x.file_id GROUP BY f.id"
         )
         for path, root, n in c.execute(query):
             by_folder[folder_of(path, root)] += n
         top = c.execute(
-            "SELECT client_masked, COUNT(*), SUM(mentions) FROM file_clients "
+            "SELECT client_masked, COUNT(*), SUM(mentions) FROM active_file_clients "
             "GROUP BY client_fingerprint ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10"
         ).fetchall()
         return Summary(

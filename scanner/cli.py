@@ -158,7 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--table",
-        choices=("files", "findings", "clients", "errors", "retention", "nda", "agreements"),
+        choices=(
+            "files", "findings", "clients", "errors", "suppressions", "retention", "nda",
+            "agreements",
+        ),
         default="findings",
         help="the table to export as csv/jsonl (the workbook holds them all)",
     )
@@ -264,6 +267,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     entities = sub.add_parser("entities", help="列出实体类型 / list entity types")
     entities.set_defaults(handler=cmd_entities)
+
+    ignore = sub.add_parser(
+        "ignore",
+        help="标记误报：不是客户信息 / suppress false alarms (not client information)",
+        description=(
+            "Suppress findings by the keyed fingerprint reports show, by a value read from "
+            "standard input (--value), or by a path glob (--path); --list and --remove."
+        ),
+    )
+    ignore.add_argument("fingerprints", nargs="*", metavar="FINGERPRINT")
+    ignore.add_argument("--reason", help="why this is not client information (audited)")
+    ignore.add_argument(
+        "--value", action="store_true",
+        help="read one value from standard input (never give it on the command line)",
+    )
+    ignore.add_argument("--type", dest="entity_type", help="with --value: only this entity type")
+    ignore.add_argument("--path", action="append", default=[], metavar="GLOB",
+                        help="a glob over the (masked) paths, e.g. '*/模板/*' or '*.log'")
+    ignore.add_argument("--list", action="store_true", help="list the suppressions")
+    ignore.add_argument("--remove", type=int, nargs="+", metavar="ID", help="remove by id")
+    ignore.add_argument("--inventory", type=Path, help="inventory database")
+    ignore.add_argument("--config", type=Path, help="baomi.toml settings file")
+    ignore.set_defaults(handler=cmd_ignore)
     return parser
 
 
@@ -323,6 +349,69 @@ def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.Argume
         if isinstance(action, argparse._SubParsersAction) and command in action.choices:
             return action.choices[command]
     return parser
+
+
+def cmd_ignore(args: argparse.Namespace) -> int:
+    """``baomi ignore``: record, list or remove suppressions (``scanner/suppress.py``)."""
+    from scanner.config import ConfigError, load_config
+    from scanner.inventory import Inventory, InventoryError, resolve_path
+    from scanner.suppress import SuppressionError
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    path = resolve_path(args.inventory, config.inventory)
+    try:
+        if args.list:
+            with Inventory.open(path) as inventory:
+                _print_suppressions(inventory.suppressions())
+            return EXIT_CLEAN
+        rows = None if args.remove else _suppression_rows(args, config)
+        with Inventory.open(path, writer=True) as inventory:
+            if args.remove:
+                removed = inventory.unsuppress(args.remove)
+                print(f"baomi: 已移除 removed {removed} 条忽略规则 suppressions", file=sys.stderr)
+            else:
+                added = inventory.suppress(rows)
+                print(f"baomi: 已忽略 recorded {added} 条忽略规则 suppressions "
+                      f"({len(rows) - added} already there)", file=sys.stderr)
+    except (InventoryError, SuppressionError) as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_CLEAN
+
+
+def _suppression_rows(args: argparse.Namespace, config) -> list:
+    from recognizers.registry import entity_catalogue
+    from scanner.keys import load_hash_key
+    from scanner.suppress import by_fingerprints, by_globs, by_value
+
+    reason = args.reason or ""
+    rows = by_fingerprints(args.fingerprints, reason) + by_globs(args.path, reason)
+    if args.value:
+        if sys.stdin.isatty():
+            print("baomi: 请输入要忽略的值 type the value, then Enter:", file=sys.stderr)
+        types = [e for e, _zh, _en in entity_catalogue()]
+        if args.entity_type:
+            if args.entity_type not in types:
+                raise UsageError(f"unknown entity type {args.entity_type} (see: baomi entities)")
+            types = [args.entity_type]
+        key = load_hash_key(config.hash_key_file)
+        rows += by_value(key, sys.stdin.readline(), types, reason)
+    if not rows:
+        raise UsageError("nothing to ignore: give FINGERPRINT…, --value or --path GLOB")
+    return rows
+
+
+def _print_suppressions(rows) -> None:
+    import datetime as dt
+
+    print(f"{'ID':>4}  {'种类 kind':<12} {'规则 pattern':<34} {'原因 reason'}  (who, when)")
+    for r in rows:
+        pattern = f"{r.pattern} ({r.entity_type})" if r.entity_type else r.pattern
+        when = dt.datetime.fromtimestamp(r.created).strftime("%Y-%m-%d %H:%M")
+        print(f"{r.id:>4}  {r.kind:<12} {printable(pattern):<34} {printable(r.reason)}"
+              f"  ({printable(r.who)}, {when})")
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
@@ -395,6 +484,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         results = _with_progress(recorded, log)
     if not args.include_values:  # recorded with their real paths, shown masked
         results = masker.results(results)
+    suppressions = _suppressions(args, config, recorded)
+    if suppressions:  # recorded all the same: removing a suppression needs no rescan
+        results = suppressions.results(results)
     from reports import formatter
 
     write = formatter(args.format)
@@ -434,6 +526,18 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(summary_line(unscanned, recorded is not None), file=sys.stderr)
         return EXIT_UNSCANNED
     return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def _suppressions(args: argparse.Namespace, config, recorded):
+    """The suppressions of ``baomi ignore``, from the inventory the scan records into, or
+    from the configured one when it records nowhere."""
+    from scanner.suppress import Suppressions
+
+    if recorded is not None:
+        return Suppressions.of(recorded.inventory.suppressions())
+    from scanner.inventory import resolve_path
+
+    return Suppressions.load(resolve_path(args.inventory, config.inventory))
 
 
 def _of_kinds(results: Iterator, kinds: str) -> Iterator:
@@ -764,6 +868,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
     scanner = isolated.scanner
     operators = OperatorSet(scanner.key, redact_key, config.keep_id_region)
     rewriter = PolicyRewriter(scanner.analyzer, policy, operators)
+    _honour_suppressions(rewriter, scanner, config)
     jobs = plan_jobs(
         args.paths,
         args.output,
@@ -791,6 +896,22 @@ def cmd_redact(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _honour_suppressions(rewriter, scanner, config) -> None:
+    """Findings suppressed by fingerprint (`baomi ignore`) stay in the copy, unless the
+    policy says ``honour_suppressions = false``; the verification uses the same choice."""
+    from scanner.inventory import resolve_path
+    from scanner.suppress import Suppressions
+
+    policy = rewriter.policy
+    if not policy.honour_suppressions:
+        return
+    suppressions = Suppressions.load(resolve_path(None, config.inventory))
+    if not suppressions.fingerprints:
+        return
+    kept = suppressions.detections(scanner.key, [c.name for c in scanner.clients])
+    rewriter.select = lambda d: not policy.allows(d.entity_type) and kept(d)
 
 
 def _print_outcome(outcome, scanner=None) -> None:
@@ -944,6 +1065,7 @@ def _watch_redactor(args: argparse.Namespace, config, scanner):
     def make() -> IsolatedRedactor:
         operators = OperatorSet(scanner.key, key, config.keep_id_region)
         rewriter = PolicyRewriter(scanner.analyzer, policy, operators)
+        _honour_suppressions(rewriter, scanner, config)
         # each copy in a forked worker within [limits], as baomi redact does
         return IsolatedRedactor(Redactor(scanner, policy, rewriter, audit_log), config.limits)
 

@@ -148,7 +148,7 @@ class Compliance:
 
     def _files_with_clients(self) -> list[tuple[int, str, dict[str, ClientRecord]]]:
         rows = self.inventory.conn.execute(
-            "SELECT f.id, f.path, c.client_fingerprint FROM file_clients c "
+            "SELECT f.id, f.path, c.client_fingerprint FROM active_file_clients c "
             "JOIN files f ON f.id = c.file_id WHERE f.status != 'removed' ORDER BY f.path"
         )
         files: dict[int, tuple[str, dict[str, ClientRecord]]] = {}
@@ -161,7 +161,7 @@ class Compliance:
     def _entity_types(self) -> dict[int, set[str]]:
         out: dict[int, set[str]] = defaultdict(set)
         for file_id, entity in self.inventory.conn.execute(
-            "SELECT DISTINCT file_id, entity_type FROM findings"
+            "SELECT DISTINCT file_id, entity_type FROM active_findings"
         ):
             out[file_id].add(entity)
         return out

@@ -183,13 +183,18 @@ def load_config(path: Path | None) -> Config:
     )
 
 
-def _policies(table: Any, where: str) -> dict[str, dict[str, str]]:
+# policy settings that are not an operator name (scanner/redact/policy.py checks the type)
+BOOLEAN_POLICY_KEYS = frozenset({"honour_suppressions"})
+
+
+def _policies(table: Any, where: str) -> dict[str, dict[str, Any]]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: expected tables such as [policies.media]")
     out = {}
     for name, policy in table.items():
         if not isinstance(policy, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in policy.items()
+            isinstance(k, str) and (isinstance(v, str) or k in BOOLEAN_POLICY_KEYS)
+            for k, v in policy.items()
         ):
             raise ConfigError(f'{where}.{name}: expected entity = "operator" lines')
         out[name] = dict(policy)

@@ -163,6 +163,34 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE problems SET item = baomi_shown(item);
     UPDATE runs SET roots = baomi_shown_roots(roots);
     """,
+    # 5: suppressions: "this is not client information", said once (baomi ignore). Kept by
+    # keyed fingerprint (or a glob over masked paths), never a value; findings stay stored,
+    # the views leave the suppressed ones out of every report, so removing a suppression
+    # brings them back without a rescan.
+    """
+    CREATE TABLE suppressions (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,            -- fingerprint | path
+        pattern TEXT NOT NULL,         -- a finding's keyed fingerprint, or a path glob
+        entity_type TEXT NOT NULL DEFAULT '',  -- for a value given with --value: its type
+        reason TEXT NOT NULL,
+        who TEXT NOT NULL,
+        created REAL NOT NULL,
+        UNIQUE (kind, pattern)
+    );
+    CREATE VIEW active_findings AS
+    SELECT x.* FROM findings x JOIN files f ON f.id = x.file_id
+    WHERE x.fingerprint NOT IN (SELECT pattern FROM suppressions WHERE kind = 'fingerprint')
+      AND NOT EXISTS (
+        SELECT 1 FROM suppressions s
+        WHERE s.kind = 'path' AND (f.path GLOB s.pattern OR x.item GLOB s.pattern));
+    CREATE VIEW active_file_clients AS
+    SELECT c.* FROM file_clients c JOIN files f ON f.id = c.file_id
+    WHERE c.client_fingerprint NOT IN (
+        SELECT pattern FROM suppressions WHERE kind = 'fingerprint')
+      AND NOT EXISTS (
+        SELECT 1 FROM suppressions s WHERE s.kind = 'path' AND f.path GLOB s.pattern);
+    """,
 )
 
 
@@ -184,6 +212,20 @@ class FileStat:
     @classmethod
     def of(cls, st: os.stat_result) -> FileStat:
         return cls(st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionRow:
+    """One "not client information" decision: a finding's keyed fingerprint or a glob
+    over the masked paths, with who took it, when and why."""
+
+    kind: str  # fingerprint | path
+    pattern: str
+    entity_type: str
+    reason: str
+    who: str
+    created: float
+    id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -640,9 +682,36 @@ class Inventory:
             chunk = file_ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             total += self.conn.execute(
-                f"SELECT COUNT(*) FROM findings WHERE file_id IN ({marks})", chunk
+                f"SELECT COUNT(*) FROM active_findings WHERE file_id IN ({marks})", chunk
             ).fetchone()[0]
         return total
+
+    # --- suppressions (baomi ignore) --------------------------------------------------
+
+    def suppress(self, rows: Sequence[SuppressionRow]) -> int:
+        """Record suppressions (one already there is left as it was); how many are new."""
+        with self.transaction() as c:
+            before = c.total_changes
+            c.executemany(
+                "INSERT OR IGNORE INTO suppressions "
+                "(kind, pattern, entity_type, reason, who, created) VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.kind, r.pattern, r.entity_type, r.reason, r.who, r.created) for r in rows],
+            )
+            return c.total_changes - before
+
+    def suppressions(self) -> list[SuppressionRow]:
+        query = (
+            "SELECT id, kind, pattern, entity_type, reason, who, created "
+            "FROM suppressions ORDER BY id"
+        )
+        return [SuppressionRow(*row[1:], id=row[0]) for row in self.conn.execute(query)]
+
+    def unsuppress(self, ids: Sequence[int]) -> int:
+        """Remove suppressions by id; how many there were."""
+        with self.transaction() as c:
+            before = c.total_changes
+            c.executemany("DELETE FROM suppressions WHERE id = ?", [(i,) for i in ids])
+            return c.total_changes - before
 
     # --- reading ----------------------------------------------------------------------
 

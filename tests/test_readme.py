@@ -60,6 +60,10 @@ SKIPPED = {
     "baomi watch /mnt/nas/公共 --polling --interval 10": WATCH,
     "baomi watch /srv/share/外发箱 --redact-to /srv/share/已脱敏 --policy media": WATCH,
     'baomi watch /srv/share --on-finding "/usr/local/bin/notify-security"': WATCH,
+    'baomi ignore 5c1e0a9b7d3f2e4c6a8b0d1f3e5a7c9b --reason "公司总机"': "the fingerprint of "
+    "another installation's key (tests/scanner/test_suppress.py uses a real one)",
+    'baomi ignore --value --reason "公司总机"': "reads the value from a terminal "
+    "(tests/scanner/test_suppress.py feeds it on standard input)",
 }
 # Exit codes the README documents, per subcommand (2 is never an example's outcome).
 EXITS = {
@@ -71,6 +75,7 @@ EXITS = {
     "report": {0},
     "policies": {0},
     "entities": {0},
+    "ignore": {0},
 }
 # Never started when a README line has them and SKIPPED does not list it: they would hang.
 UNRUNNABLE = ("baomi watch ", "--executor dask")
@@ -126,9 +131,11 @@ def to_argv(line: str, cwd: Path) -> list[str]:
     """The line's arguments after ``baomi``, example names mapped to the demo share and
     globs expanded in ``cwd`` as the shell would (left as written when nothing matches)."""
     argv: list[str] = []
+    unquoted = set(line.split())  # a quoted glob ('*/模板/*') reaches baomi as written
     for token in shlex.split(line, comments=True)[1:]:
+        expand = "*" in token and token in unquoted
         token = FILES.get(token, token)
-        matches = sorted(glob.glob(token, root_dir=cwd)) if "*" in token else []
+        matches = sorted(glob.glob(token, root_dir=cwd)) if expand else []
         argv += matches or [token]
     return argv
 

@@ -32,6 +32,9 @@ class Policy:
     description: str = ""
     # document grades (scanner/doc_grade.py) this policy will not release without --force
     refuse_grades: tuple[str, ...] = ()
+    # findings suppressed with `baomi ignore` stay in the copy (false alarms, by fingerprint);
+    # `honour_suppressions = false` removes them all the same (a policy for the public)
+    honour_suppressions: bool = True
 
     def operator_for(self, entity_type: str) -> str:
         return self.operators.get(entity_type, self.default)
@@ -81,12 +84,16 @@ def load_policies(configured: Mapping[str, Mapping[str, str]] | None) -> dict[st
         base = policies.get(name)
         default = table.get("default", base.default if base else "mask")
         operators = dict(base.operators) if base else {}
-        operators.update({k: v for k, v in table.items() if k not in ("default", "refuse")})
+        settings = ("default", "refuse", "honour_suppressions")
+        operators.update({k: v for k, v in table.items() if k not in settings})
         refuse = base.refuse_grades if base else ()
         if "refuse" in table:  # refuse = "核心,敏感": grades released only with --force
             refuse = tuple(g.strip() for g in table["refuse"].split(",") if g.strip())
         description = base.description if base else ""
-        policy = Policy(name, default, operators, description, refuse)
+        honour = table.get("honour_suppressions", base.honour_suppressions if base else True)
+        if not isinstance(honour, bool):
+            raise PolicyError(f"policy {name}: honour_suppressions must be true or false")
+        policy = Policy(name, default, operators, description, refuse, honour)
         validate(policy)
         policies[name] = policy
     return policies

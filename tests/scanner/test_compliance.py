@@ -229,6 +229,7 @@ def test_workbook_gets_retention_nda_and_agreement_sheets(db, register, share, t
         "发现明细",
         "客户分布",
         "无法扫描",
+        "已忽略",
         "保留期限",
         "保密协议",
         "协议条款",
