@@ -956,10 +956,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise UsageError(f"no such file: {source}")
     _check_outputs(("-o", args.output, False))
-    outcome = restore(Job(source, args.output), key, config.limits, _audit_path(args, config))
     from scanner.paths import PathMasker
 
-    masker = PathMasker.default(config.hash_key_file)  # the lines show paths masked
+    masker = PathMasker.default(config.hash_key_file)  # the lines and the audit show paths masked
+    audit_log = _audit_path(args, config)
+    outcome = restore(Job(source, args.output), key, config.limits, audit_log, masker.shown_path)
     shown_source = printable(masker.shown_path(source))
     if not outcome.ok:
         print(f"baomi: 失败 failed {shown_source}: {outcome.reason}", file=sys.stderr)
@@ -1275,7 +1276,7 @@ def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
             Job(d.path, d.path),
             config.limits,
             operators,
-            audit_to(audit_log, policy.name),
+            audit_to(audit_log, policy.name, shown=inventory.paths.shown_path),
         )
         if outcome.ok:
             renamed = outcome.job.target  # its name anonymised too when it held values

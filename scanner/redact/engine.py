@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,7 +254,13 @@ class Redactor:
         )
 
 
-def restore(job: Job, key: bytes, limits, audit_log: Path | None) -> Outcome:
+def restore(
+    job: Job,
+    key: bytes,
+    limits,
+    audit_log: Path | None,
+    shown: Callable[[Path], str] = str,
+) -> Outcome:
     """Undo the reversible operators of a redacted copy (encrypt, pseudonym)."""
     keys_file = job.source.with_name(job.source.name + KEYS_SUFFIX)
     pseudonyms = {}
@@ -280,9 +286,9 @@ def restore(job: Job, key: bytes, limits, audit_log: Path | None) -> Outcome:
             audit_log,
             {
                 "action": "restore",
-                "input": str(job.source),
+                "input": shown(job.source),  # values in folder and file names masked
                 "input_sha256": audit.sha256_of(data),
-                "output": str(job.target),
+                "output": shown(job.target),
                 "output_sha256": audit.sha256_of(restored),
                 "status": "written",
                 "counts": dict(restorer.counts),

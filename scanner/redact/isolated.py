@@ -23,6 +23,7 @@ Verification (``scanner.redact.verify``) runs inside the child, in-process, as b
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ from pathlib import Path
 from scanner.fsio import FileTooLarge, NotRegularFile, open_regular
 from scanner.isolation import _die_with_parent
 from scanner.limits import Limits
+from scanner.paths import shown_path
 from scanner.pipeline import Scanner
 from scanner.redact import audit
 from scanner.redact.engine import BACKUP_SUFFIX, KEYS_SUFFIX, Job, Outcome, Redactor
@@ -238,12 +240,19 @@ class IsolatedRedactor:
         """The record the redactor writes for a file it failed, written here when the
         worker could not write it (refused before reading, timed out, crashed)."""
         redactor = self.redactor
-        audit_to(redactor.audit_log, redactor.policy.name, redactor.force_reason)(outcome)
+        shown = functools.partial(shown_path, redactor.scanner)
+        audit_to(redactor.audit_log, redactor.policy.name, redactor.force_reason, shown)(outcome)
 
 
-def audit_to(log: Path | None, policy: str, forced: str | None = None) -> AuditFailure:
+def audit_to(
+    log: Path | None,
+    policy: str,
+    forced: str | None = None,
+    shown: Callable[[Path], str] = str,
+) -> AuditFailure:
     """Records a file that was not redacted in the audit log ``log`` (nothing without
-    one): no hashes, since it was not read, and never a value."""
+    one): no hashes, since it was not read, and never a value (``shown`` masks the
+    values in the path's folder and file names, as the redactor's own records do)."""
 
     def record(outcome: Outcome) -> None:
         if log is None:
@@ -253,7 +262,7 @@ def audit_to(log: Path | None, policy: str, forced: str | None = None) -> AuditF
             {
                 "action": "redact",
                 "policy": policy,
-                "input": str(outcome.job.source),
+                "input": shown(outcome.job.source),
                 "input_sha256": None,
                 "output": None,
                 "output_sha256": None,

@@ -39,7 +39,7 @@ def left_in(folder: Path) -> list[str]:
 
 
 def test_a_redaction_over_the_time_limit_fails_and_writes_nothing(make_scanner, tmp_path):
-    source = tmp_path / "big.txt"
+    source = tmp_path / "名单_13812345678.txt"  # its audit record shows the name masked
     source.write_text(LINE * 400_000, encoding="utf-8")  # ~24 MB: far beyond half a second
     out = tmp_path / "out"
     audit_log = tmp_path / "audit.jsonl"
@@ -59,6 +59,7 @@ def test_a_redaction_over_the_time_limit_fails_and_writes_nothing(make_scanner, 
         "time limit exceeded (0.5 s): not redacted",
         None,
     )
+    assert record["input"] == str(tmp_path / "名单_138****5678.txt")
 
 
 def test_a_fifo_is_refused_at_once_and_nothing_is_written(make_scanner, tmp_path):

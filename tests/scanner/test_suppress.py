@@ -76,7 +76,7 @@ def test_a_path_glob_hides_a_folder_from_reports_with_an_audit_sheet(tmp_path, s
     scan(tmp_path, share)
     assert ignore("--path", "*/模板/*", "--reason", "模板中的示例号码") == 0
     book = tmp_path / "清单.xlsx"
-    code, records = scan(tmp_path, share, "--xlsx", str(book))
+    _, records = scan(tmp_path, share, "--xlsx", str(book))
     assert masked(records) == ["138****5678", "139****1111"]
     workbook = openpyxl.load_workbook(book)
     found = [row[4] for row in workbook["发现明细"].iter_rows(min_row=2, values_only=True)]
