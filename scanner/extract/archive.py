@@ -495,7 +495,8 @@ def _refused(name: str, error: Exception, skipped: bool = False) -> Member:
 def _unsafe_name_notice(name: str) -> Iterator[Notice]:
     normal = posixpath.normpath(name.replace("\\", "/"))
     if name.startswith(("/", "\\")) or normal.startswith("..") or ":" in name.split("/")[0]:
-        yield Notice(f"member with an unsafe path {name!r}: read in memory only, never written")
+        # unquoted: reasons lose what is quoted (scanner/reasons.py), values in it are masked
+        yield Notice(f"member with an unsafe path {name}: read in memory only, never written")
 
 
 def _is_tar(data: bytes) -> bool:

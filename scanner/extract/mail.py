@@ -172,9 +172,23 @@ def header_segments(part: Message, prefix: str) -> Iterator[Segment]:
     for raw_name, raw in part.raw_items():
         label = header_label(raw_name)
         for text in header_texts(raw_name, raw):
+            if raw_name.lower() in MESSAGE_ID_HEADERS:
+                text = message_ids_apart(text)
             if label == OTHER_HEADER_NAME:  # the name is read too: it may be where a value hides
                 text = f"{_name_words(raw_name)}: {text}"
             yield Segment(text, f"{prefix} {label}", SegmentKind.METADATA, context=(label,))
+
+
+# Headers whose <local@host> tokens are machine-made identifiers, not mailboxes.
+MESSAGE_ID_HEADERS = frozenset({"message-id", "in-reply-to", "references", "content-id"})
+_MESSAGE_ID = re.compile(r"<([^<>@\s]*)@([^<>\s]*)>")
+
+
+def message_ids_apart(text: str) -> str:
+    """``<20250421.7C1D@hengyuan-pr.com>`` read as ``20250421.7C1D hengyuan-pr.com``: a
+    message id is no one's e-mail address (reported as one it is a false alarm in every
+    reply), but a value planted in it (a phone as its local part) is still found."""
+    return _MESSAGE_ID.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
 
 
 def header_label(name: str) -> str:

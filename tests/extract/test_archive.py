@@ -127,8 +127,8 @@ def test_unsafe_member_paths_are_read_in_memory_only(make_scanner, tmp_path):
     data = zip_bytes({"../../evil.txt": NOTES, "/etc/evil2.txt": NOTES})
     results = scan(make_scanner, tmp_path, "a.zip", data)
     assert results[0][4] == [
-        "member with an unsafe path '../../evil.txt': read in memory only, never written",
-        "member with an unsafe path '/etc/evil2.txt': read in memory only, never written",
+        "member with an unsafe path ../../evil.txt: read in memory only, never written",
+        "member with an unsafe path /etc/evil2.txt: read in memory only, never written",
     ]
     assert [r[0] for r in results[1:]] == ["a.zip!../../evil.txt", "a.zip!/etc/evil2.txt"]
     assert all(r[3] == [("PHONE_NUMBER", "第 1 行")] for r in results[1:])

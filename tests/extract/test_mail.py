@@ -144,7 +144,8 @@ def test_headers_bodies_and_attachments_in_document_order() -> None:
         ("邮件部分 3 邮件头 MIME-Version", "1.0"),
         ("邮件部分 3 邮件头 Content-Transfer-Encoding", "base64"),
         ("邮件部分 3 邮件头 Content-Disposition", 'inline; filename="名片.png"'),
-        ("邮件部分 3 邮件头 Content-ID", "<card@example.com>"),
+        # a message or content id is read apart: no one's e-mail address, values still found
+        ("邮件部分 3 邮件头 Content-ID", "card example.com"),
         ("邮件部分 4 邮件头 Content-Type", "message/rfc822"),
         ("邮件部分 4 邮件头 MIME-Version", "1.0"),
         ("邮件正文", "朱镕基先生：\n请回电 13812345678。\n"),
@@ -445,6 +446,19 @@ def test_a_value_in_a_hidden_place_is_found_with_its_type_and_location(
     place: Hidden, analyzer: object
 ) -> None:
     assert (place.entity_type, place.value, place.location) in findings(place.mail, analyzer)
+
+
+def test_a_message_id_is_no_email_address_but_a_value_in_it_is_found(make_scanner) -> None:
+    data = (
+        b"From: a@firm-example.cn\nTo: b@client-example.cn\nSubject: x\n"
+        b"Message-ID: <20250421180512.7C1D@hengyuan-pr.com>\n"
+        b"In-Reply-To: <13812345678@client-example.cn>\n\nbody\n"
+    )
+    [result] = make_scanner().scan_bytes("a.eml", data)
+    found = {(f.entity_type, f.location) for f in result.findings}
+    assert ("PHONE_NUMBER", "邮件头 In-Reply-To") in found
+    assert not any(location in ("邮件头 Message-ID", "邮件头 In-Reply-To")
+                   for entity, location in found if entity == "EMAIL_ADDRESS")
 
 
 def test_hidden_places_are_read_without_the_boundary_and_with_raw_words() -> None:

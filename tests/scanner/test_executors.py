@@ -66,8 +66,9 @@ def scan(share: Path, db: Path, *extra: str) -> int:
 
 def test_local_pool_matches_a_single_worker(tmp_path):
     share = make_tree(tmp_path)
-    assert scan(share, tmp_path / "one.db", "--workers", "1") == 1
-    assert scan(share, tmp_path / "four.db", "--workers", "4") == 1
+    # 3: client information found, and 坏文件.docx could not be scanned (corrupt)
+    assert scan(share, tmp_path / "one.db", "--workers", "1") == 3
+    assert scan(share, tmp_path / "four.db", "--workers", "4") == 3
     one, four = inventory_of(tmp_path / "one.db"), inventory_of(tmp_path / "four.db")
     assert one == four
     assert len(one[0]) == 27 and len(one[1]) == 24 * 2 + 3
@@ -78,7 +79,7 @@ def test_local_pool_matches_a_single_worker(tmp_path):
 def test_a_dask_cluster_gives_the_same_inventory_as_a_local_scan(tmp_path):
     distributed = pytest.importorskip("distributed")
     share = make_tree(tmp_path)
-    assert scan(share, tmp_path / "local.db", "--workers", "2") == 1
+    assert scan(share, tmp_path / "local.db", "--workers", "2") == 3  # 坏文件.docx: corrupt
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
@@ -90,7 +91,7 @@ def test_a_dask_cluster_gives_the_same_inventory_as_a_local_scan(tmp_path):
             "--scheduler",
             cluster.scheduler_address,
         )
-    assert code == 1
+    assert code == 3
     assert inventory_of(tmp_path / "dask.db") == inventory_of(tmp_path / "local.db")
 
 
