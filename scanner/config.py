@@ -183,8 +183,12 @@ def load_config(path: Path | None) -> Config:
     )
 
 
-# policy settings that are not an operator name (scanner/redact/policy.py checks the type)
-BOOLEAN_POLICY_KEYS = frozenset({"honour_suppressions"})
+# policy settings that are not an operator name, and the TOML types they take
+# (scanner/redact/policy.py checks the values: a boolean, a score between 0 and 1)
+POLICY_SETTING_TYPES: dict[str, tuple[type, ...]] = {
+    "honour_suppressions": (bool,),
+    "min_score": (int, float),
+}
 
 
 def _policies(table: Any, where: str) -> dict[str, dict[str, Any]]:
@@ -193,10 +197,13 @@ def _policies(table: Any, where: str) -> dict[str, dict[str, Any]]:
     out = {}
     for name, policy in table.items():
         if not isinstance(policy, dict) or not all(
-            isinstance(k, str) and (isinstance(v, str) or k in BOOLEAN_POLICY_KEYS)
+            isinstance(k, str) and isinstance(v, POLICY_SETTING_TYPES.get(k, (str,)))
             for k, v in policy.items()
         ):
-            raise ConfigError(f'{where}.{name}: expected entity = "operator" lines')
+            raise ConfigError(
+                f'{where}.{name}: expected entity = "operator" lines '
+                "(honour_suppressions = true or false, min_score = a number)"
+            )
         out[name] = dict(policy)
     return out
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
+import ahocorasick
 import magic
 
 from scanner.analyze import Analyzer, SegmentLocator
@@ -335,19 +336,23 @@ class Scanner:
             return "application/octet-stream"
 
     def _findings(self, path: str, segments: Iterable[Segment]) -> Iterator[Finding]:
+        document = DocumentNames()
         for batch in _batches(segments):
             detections = self.analyzer.analyze_batch([(s.text, s.context) for s in batch])
             for segment, found in zip(batch, detections, strict=True):
+                document.add(segment, found)
                 if not found:
                     continue
                 locator = SegmentLocator(segment)
                 for d in found:
-                    if d.start < segment.keep_from or (
-                        segment.keep_to is not None and d.start >= segment.keep_to
-                    ):
+                    if _outside(segment, d.start):
                         continue  # an overlapping neighbour chunk reports this one
                     location, base = locator.locate(d.start)
                     yield self._finding(path, d, location, base)
+        # a name confirmed once (联系人：王芳, a 姓名 column) is found wherever it stands
+        for segment, d in document.unflagged():
+            location, base = SegmentLocator(segment).locate(d.start)
+            yield self._finding(path, d, location, base)
 
     def _finding(self, path: str, d: Detection, location: str, base: int) -> Finding:
         client = None
@@ -369,6 +374,84 @@ class Scanner:
             value=d.value if self.options.include_values else None,
             client=client,
         )
+
+
+def _outside(segment: Segment, start: int) -> bool:
+    """Does a value starting at ``start`` belong to a neighbouring, overlapping chunk?"""
+    return start < segment.keep_from or (segment.keep_to is not None and start >= segment.keep_to)
+
+
+CONSISTENT_TYPES = frozenset({"PERSON", "ORGANIZATION", "CLIENT"})
+CONFIDENT_SCORE = 0.85
+COLUMN_RECOGNIZER = "TableColumnRecognizer"  # a value under a 姓名 / 公司 column header
+CONSISTENCY = "DocumentConsistency"
+# text of one file kept for the consistency pass: a document's worth, so that a streamed
+# log of gigabytes stays bounded (past this, only what was kept is searched)
+CONSISTENCY_CHARS = 4 * BATCH_CHARS
+
+
+class DocumentNames:
+    """The names a document confirms somewhere, and every other place they stand.
+
+    A person or organisation found with confidence (score ≥ 0.85, or under a column
+    header) in one segment is reported at each of its other occurrences in the same
+    document, where nothing marks it (王芳 in a second paragraph, in the file name, a
+    header, a property): one Aho-Corasick pass over the document's segments, after they
+    were all analysed. Only the segments are kept, up to ``CONSISTENCY_CHARS``.
+    """
+
+    def __init__(self) -> None:
+        self.segments: list[tuple[Segment, list[tuple[int, int]]]] = []  # with flagged spans
+        self.confident: dict[str, Detection] = {}  # value → its first confident detection
+        self.kept = 0
+
+    def add(self, segment: Segment, found: Sequence[Detection]) -> None:
+        for d in found:
+            if _confident(d) and len(d.value) >= 2 and not _outside(segment, d.start):
+                self.confident.setdefault(d.value, d)
+        if self.kept < CONSISTENCY_CHARS:
+            self.segments.append((segment, [(d.start, d.end) for d in found]))
+            self.kept += len(segment.text)
+
+    def unflagged(self) -> Iterator[tuple[Segment, Detection]]:
+        """Each occurrence of a confident value no detection of its segment covers."""
+        if not self.confident:
+            return
+        automaton = ahocorasick.Automaton()
+        for value in self.confident:
+            automaton.add_word(value, value)
+        automaton.make_automaton()
+        for segment, flagged in self.segments:
+            taken = list(flagged)
+            for last, value in automaton.iter_long(segment.text):
+                start, end = last - len(value) + 1, last + 1
+                if _outside(segment, start) or not _whole(segment.text, start, end):
+                    continue
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                taken.append((start, end))
+                original = self.confident[value]
+                yield segment, replace(original, start=start, end=end, recognizer=CONSISTENCY)
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """Not part of a longer Latin word or number (Bluewhale Tech in Bluewhale Technology);
+    Chinese has no word boundaries to check."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (_latin(text[start]) and _latin(before)) and not (
+        _latin(text[end - 1]) and _latin(after)
+    )
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _confident(d: Detection) -> bool:
+    return d.entity_type in CONSISTENT_TYPES and (
+        d.score >= CONFIDENT_SCORE or d.recognizer == COLUMN_RECOGNIZER
+    )
 
 
 def _refusal(exc: NotRegularFile) -> str:

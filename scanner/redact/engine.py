@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scanner.atomic import atomic_write, open_output
@@ -31,12 +31,18 @@ from scanner.walk import walk
 KEYS_SUFFIX = ".baomi-keys.json"  # pseudonym key file beside a redacted copy
 BACKUP_SUFFIX = ".baomi-bak"
 EXTRA_PASSES = 2  # rewrites with every value found so far, when verification finds leftovers
+# names a scan of the whole original finds are replaced at every occurrence from the first
+# pass (file name, headers, properties, attachments): 王芳 after 联系人 once, alone elsewhere
+DOCUMENT_NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "CLIENT"})
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
     source: Path
     target: Path
+    # the target's file name is the source's, redacted (--out-dir): redacted again with the
+    # document's names once the file has been scanned (王芳 confirmed inside 王芳_简历.docx)
+    rename: bool = False
 
 
 @dataclass
@@ -75,7 +81,11 @@ def plan_jobs(
         return [Job(f, output) for f, _ in files]
     assert out_dir is not None
     return [
-        Job(file, out_dir / redacted_path(file.relative_to(root), name_rewriter))
+        Job(
+            file,
+            out_dir / redacted_path(file.relative_to(root), name_rewriter),
+            name_rewriter is not None,
+        )
         for file, root in files
     ]
 
@@ -116,6 +126,9 @@ class Redactor:
             refused = self._refused(job, data)
             if refused:
                 return self._failed(job, refused)
+            removed = self._removed(job, data) if data else set()
+            self.rewriter.known_values = document_names(removed)
+            job = self._renamed(job)
             redacted, dropped = self._rewrite(job, data) if data else (data, [])
         except (RedactionError, OperatorError) as exc:
             return self._failed(job, str(exc))
@@ -126,9 +139,8 @@ class Redactor:
         changes = list(self.rewriter.changes.values())
         if dry_run:
             return Outcome(job, "planned", changes=changes, dropped=dropped)
-        removed = self._removed(job, data) if data else set()
         remaining = self._verify(job, redacted, removed) if data else []
-        known: dict[str, str] = {}
+        known = dict(self.rewriter.known_values)
         for _ in range(EXTRA_PASSES):
             if not remaining:
                 break
@@ -173,6 +185,14 @@ class Redactor:
             f"graded {grade}: policy {self.policy.name} does not release it "
             "(--force --reason '…' to override; the reason goes to the audit log)"
         )
+
+    def _renamed(self, job: Job) -> Job:
+        """``job`` with its copy's file name redacted again, now with the document's names
+        known (only where the name was derived from the source's, never an explicit -o)."""
+        if not job.rename:
+            return job
+        name = _redacted_name(job.source.name, self.rewriter)
+        return replace(job, target=job.target.with_name(name))
 
     def _rewrite(self, job: Job, data: bytes) -> tuple[bytes, list[str]]:
         """The rewritten copy and what its writer left out (names masked)."""
@@ -252,6 +272,12 @@ class Redactor:
                 "dropped": outcome.dropped,
             },
         )
+
+
+def document_names(removed: set[tuple[str, str]]) -> dict[str, str]:
+    """value → type of the names the scan of the whole original found (people,
+    organisations, clients; two characters or more): replaced wherever they occur."""
+    return {v: e for e, v in sorted(removed) if e in DOCUMENT_NAME_TYPES and len(v) >= 2}
 
 
 def restore(

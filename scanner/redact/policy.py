@@ -10,14 +10,24 @@ changes them or adds more::
     default = "mask"
     CN_ADDRESS = "keep"        # the venue address is what an event supplier needs
     PERSON = "label"
+
+    [policies.media]
+    min_score = 0.3            # redact candidates the scan (min_score 0.5) does not report
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from scanner.redact.operators import OPERATORS
+
+# The media policy's threshold, below the scan's default of 0.5 (measured on the demo share
+# with bench/redaction_recall.py: what it costs in over-redaction is in the README)
+MEDIA_MIN_SCORE = 0.3
+# settings of a policy table that are not an entity type's operator
+SETTINGS = ("default", "refuse", "honour_suppressions", "min_score")
 
 
 class PolicyError(Exception):
@@ -35,6 +45,9 @@ class Policy:
     # findings suppressed with `baomi ignore` stay in the copy (false alarms, by fingerprint);
     # `honour_suppressions = false` removes them all the same (a policy for the public)
     honour_suppressions: bool = True
+    # candidates down to this score are redacted, below the scan's threshold (None: the
+    # scan's): what the scanner is unsure of must not leak to the public either
+    min_score: float | None = None
 
     def operator_for(self, entity_type: str) -> str:
         return self.operators.get(entity_type, self.default)
@@ -55,6 +68,7 @@ DEFAULT_POLICIES: dict[str, Policy] = {
         operators={"CLIENT": "label", "ORGANIZATION": "label", "PERSON": "label"},
         description="媒体与公众：所有类型均匿名化 / journalists, the public: everything anonymised",
         refuse_grades=("核心",),
+        min_score=MEDIA_MIN_SCORE,
     ),
     "subcontractor": Policy(
         "subcontractor",
@@ -77,15 +91,14 @@ DEFAULT_POLICIES: dict[str, Policy] = {
 }
 
 
-def load_policies(configured: Mapping[str, Mapping[str, str]] | None) -> dict[str, Policy]:
+def load_policies(configured: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Policy]:
     """The shipped policies, changed or extended by ``[policies.*]`` tables."""
     policies = dict(DEFAULT_POLICIES)
     for name, table in (configured or {}).items():
         base = policies.get(name)
         default = table.get("default", base.default if base else "mask")
         operators = dict(base.operators) if base else {}
-        settings = ("default", "refuse", "honour_suppressions")
-        operators.update({k: v for k, v in table.items() if k not in settings})
+        operators.update({k: v for k, v in table.items() if k not in SETTINGS})
         refuse = base.refuse_grades if base else ()
         if "refuse" in table:  # refuse = "核心,敏感": grades released only with --force
             refuse = tuple(g.strip() for g in table["refuse"].split(",") if g.strip())
@@ -93,10 +106,22 @@ def load_policies(configured: Mapping[str, Mapping[str, str]] | None) -> dict[st
         honour = table.get("honour_suppressions", base.honour_suppressions if base else True)
         if not isinstance(honour, bool):
             raise PolicyError(f"policy {name}: honour_suppressions must be true or false")
-        policy = Policy(name, default, operators, description, refuse, honour)
+        min_score = _min_score(name, table, base.min_score if base else None)
+        policy = Policy(name, default, operators, description, refuse, honour, min_score)
         validate(policy)
         policies[name] = policy
     return policies
+
+
+def _min_score(name: str, table: Mapping[str, Any], inherited: float | None) -> float | None:
+    """``min_score = 0.3``: a number between 0 and 1 (not a boolean, which TOML would
+    also let through as an int in Python)."""
+    if "min_score" not in table:
+        return inherited
+    value = table["min_score"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise PolicyError(f"policy {name}: min_score must be a number between 0 and 1")
+    return float(value)
 
 
 def validate(policy: Policy, known_entities: frozenset[str] | None = None) -> None:

@@ -1,7 +1,8 @@
 """The two ``TextRewriter``s the writers serve: redaction under a policy, and restoration.
 
 ``PolicyRewriter`` analyses each piece of text with the scanner's own analyser
-(the same recognizers, context and thresholds as ``baomi scan``), and replaces
+(the same recognizers and context as ``baomi scan``; the policy's ``min_score`` when it
+sets one, lower than the scan's for ``media``), and replaces
 every value whose type the policy does not explicitly keep by its operator's
 output. Overlapping findings (a client's name inside an organisation's) become
 one edit over the longest span. It counts what it changed per entity type and
@@ -15,9 +16,12 @@ written beside a redacted copy.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import ahocorasick
 
 from scanner.analyze import Analyzer
 from scanner.masking import mask
@@ -51,6 +55,17 @@ class PolicyRewriter:
     # which detections to change; default: every type the policy does not keep. Retention
     # narrows it to the clients whose period ended (the rest of the file stays).
     select: Callable[[Detection], bool] | None = None
+    _searcher: tuple[dict[str, str], int, ahocorasick.Automaton | None] | None = field(
+        default=None, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        # the policy's own threshold (media: lower than the scan's): the rewriter reads
+        # with a copy of the analyser that keeps lower-score candidates, the scan and the
+        # verification keep the scanner's analyser, so `baomi scan` reports what it did
+        threshold = self.policy.min_score
+        if threshold is not None and threshold != self.analyzer.min_score:
+            self.analyzer = at_threshold(self.analyzer, threshold)
 
     def edits(self, text: str, location: str = "", context: Sequence[str] = ()) -> list[Edit]:
         if not text.strip():
@@ -76,15 +91,31 @@ class PolicyRewriter:
             change.examples.append(masked)
 
     def _known(self, text: str, found: list[Detection]) -> list[Detection]:
+        automaton = self._automaton()
+        if automaton is None:
+            return []
         extra = []
-        for value, entity_type in self.known_values.items():
-            start = text.find(value)
-            while start != -1:
-                end = start + len(value)
-                if not any(d.start < end and start < d.end for d in found):
-                    extra.append(Detection(entity_type, start, end, 1.0, "known value", value))
-                start = text.find(value, end)
+        for last, (value, entity_type) in automaton.iter(text):
+            start, end = last - len(value) + 1, last + 1
+            if not any(d.start < end and start < d.end for d in found):
+                extra.append(Detection(entity_type, start, end, 1.0, "known value", value))
         return extra
+
+    def _automaton(self) -> ahocorasick.Automaton | None:
+        """The known values in one automaton, built again only when they change: every
+        document's names are known from its first pass, and a workbook has many cells."""
+        known = self.known_values
+        cached = self._searcher
+        # the cache holds the dict itself, so a new dict can never pass for it
+        if cached is None or cached[0] is not known or cached[1] != len(known):
+            automaton = None
+            if known:
+                automaton = ahocorasick.Automaton()
+                for value, entity_type in known.items():
+                    automaton.add_word(value, (value, entity_type))
+                automaton.make_automaton()
+            self._searcher = cached = (known, len(known), automaton)
+        return cached[2]
 
     def reset_counts(self) -> None:
         """Counts and changes are per file; labels stay consistent across the batch."""
@@ -92,6 +123,16 @@ class PolicyRewriter:
         self.changes = {}
         self.replaced_values = set()
         self.known_values = {}
+
+
+def at_threshold(analyzer: Analyzer, min_score: float) -> Analyzer:
+    """``analyzer`` keeping results down to ``min_score``: the same recognizers, context,
+    allow list and prefilter (built first, so the copy shares it rather than compiling
+    its own), only the threshold differs."""
+    analyzer.prepare()
+    lowered = copy.copy(analyzer)
+    lowered.min_score = min_score
+    return lowered
 
 
 def _outermost(detections: list[Detection]) -> list[Detection]:
