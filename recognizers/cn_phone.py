@@ -39,7 +39,12 @@ _LABEL_BEHIND = "|".join(  # one fixed-width look-behind per label length
 _BEFORE = r"(?<![0-9A-Za-z@%+\-])(?<!\d\.)"
 _AFTER = r"(?![0-9A-Za-z@])(?!\.\d)(?!-\d)"
 _CC = r"(?:(?:\+|00)86[ -]?|\(\+86\)[ ]?)?"
-_EXT = r"(?:[ ]?(?:转|分机|ext\.?|-)[ ]?\d{1,5})?"
+# An extension (转208, 分机208, -208, ext. 208) belongs to the finding: masking it too costs
+# nothing, and the demo share's manifest (examples/) records numbers with their extension.
+_EXT = r"(?:[ ]?(?:转|分机|(?i:ext)\.?|-)[ ]?\d{1,5})?"
+# Between area code and local number, as typed: 0532-8665…, 0532 8665…, 0532- 8665…,
+# 0532 - 8665…, 021—6432… (an em dash from a Chinese input method).
+_AREA_SEP = r"(?:[ ]?[\-\u2014][ ]?|[ ])"
 _GROUP = r"[ .\-\u2014]"  # 138 1234 5678, 138.1234.5678, 138—1234—5678
 
 MOBILE = _BEFORE + _CC + r"1[3-9]\d{9}" + _AFTER
@@ -54,7 +59,8 @@ MOBILE_SPACED = (
 LANDLINE = (
     _BEFORE
     + r"(?<!\d[ -])"
-    + r"(?:(?:(?:\+|00)86[ -]?\(?0?|\()0?\d{2,3}\)?[ -]?|0\d{2,3}[ -]"
+    + r"(?:(?:(?:\+|00)86[ -]?\(?0?|\()0?\d{2,3}\)?[ -]?|0\d{2,3}"
+    + _AREA_SEP
     + r"|(?:\+|00)86[ -]?\(0\)[ ]?\d{2,3}[ -]?)"  # +86 (0)755 …: the trunk 0 in brackets
     + r"[2-9]\d{2,3}[ -]?\d{4}"
     + _EXT
@@ -124,8 +130,11 @@ def is_valid_phone(value: str) -> bool:
 
 class CnPhoneRecognizer(BaomiPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
-    DESCRIPTION_ZH = "电话号码：手机号、带区号的座机、400/800 服务号"
-    DESCRIPTION_EN = "Phone numbers: mobile, landline with area code, 400/800 service numbers"
+    DESCRIPTION_ZH = "电话号码：手机号、带区号的座机、400/800 服务号、境外号码（+国家码）"
+    DESCRIPTION_EN = (
+        "Phone numbers: mobile, landline with area code, 400/800 service numbers,"
+        " international (+country code)"
+    )
     PATTERNS = [
         Pattern("mobile", MOBILE, 0.75),
         Pattern("mobile_spaced", MOBILE_SPACED, 0.75),

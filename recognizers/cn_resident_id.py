@@ -6,7 +6,9 @@ YYYYMMDD, 3-digit sequence, and a check character computed with ISO 7064
 MOD 11-2 (``X`` stands for 10). A candidate counts only with a valid
 province code, a real birth date (not in the future, not before 1900) and the
 right check character. The 15-digit numbers issued before 1999 (YYMMDD, no
-check character) are reported only next to 身份证-type context.
+check character) are reported only next to 身份证-type context. Numbers typed in
+groups (6-8-4, 6-4-4-4, fours, separated by spaces, double spaces or hyphens) are
+found in any grouping and validated on the compacted value.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
 from recognizers.checksums import is_valid_resident_id_checksum
+from recognizers.normalize import NOT_AFTER_GROUPED_DIGIT, NOT_BEFORE_GROUPED_DIGIT, grouped
 
 # GB/T 2260 province-level codes; 71 Taiwan, 81/82 Hong Kong/Macao,
 # 83 Taiwan residents' residence permits.
@@ -71,6 +74,15 @@ RESIDENT_ID_GROUPED = (
     + r"\d{3}[0-9Xx]"
     + NOT_BEFORE_ALNUM
 )
+# Any grouping (1101 0519 4912 3100 2X, 110105-19491231-002X, double spaces): the
+# check character decides; never a slice of a longer grouped digit run.
+RESIDENT_ID_ANY_GROUPING = (
+    NOT_AFTER_ALNUM
+    + NOT_AFTER_GROUPED_DIGIT
+    + grouped([r"[1-9]"] + [r"\d"] * 16 + [r"[0-9Xx]"])
+    + NOT_BEFORE_ALNUM
+    + NOT_BEFORE_GROUPED_DIGIT
+)
 RESIDENT_ID_15 = NOT_AFTER_ALNUM + r"[1-9]\d{5}\d{2}" + _DATE + r"\d{3}" + NOT_BEFORE_ALNUM
 
 
@@ -104,6 +116,7 @@ class CnResidentIdRecognizer(BaomiPatternRecognizer):
     PATTERNS = [
         Pattern("resident_id_18", RESIDENT_ID_18, 1.0),
         Pattern("resident_id_grouped", RESIDENT_ID_GROUPED, 1.0),
+        Pattern("resident_id_any_grouping", RESIDENT_ID_ANY_GROUPING, 1.0),
         Pattern("resident_id_15", RESIDENT_ID_15, 0.5),
     ]
     CONTEXT_REQUIRED_PATTERNS = frozenset({"resident_id_15"})
@@ -112,6 +125,7 @@ class CnResidentIdRecognizer(BaomiPatternRecognizer):
         ("身份证号11010519491231002X，", "11010519491231002X"),
         ("证件号码：440305199003071236", "440305199003071236"),
         ("旧身份证 110105491231002", "110105491231002"),
+        ("身份证 1101 0519 4912 3100 2X。", "1101 0519 4912 3100 2X"),
     ]
     NEGATIVE_EXAMPLES = [
         "身份证号110105194912310021",  # wrong check character

@@ -10,6 +10,8 @@ Scores: both check characters right → 1.0, or 0.85 when all 18 characters are
 digits (the shape of a bank card too: 卡号 context lets the card win); only the
 GB 32100 one → 0.45 (one random 18-character string in 31 passes it; context
 such as 统一社会信用代码 lifts it over the default threshold); otherwise dropped.
+A code typed in groups (2-6-10 ``91 110108 MA01ABCD2X``, fours, hyphens) is checked
+on its compacted form and reported with its separators.
 """
 
 from __future__ import annotations
@@ -18,18 +20,28 @@ from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
 from recognizers.checksums import is_valid_org_code, is_valid_uscc
+from recognizers.normalize import NOT_AFTER_GROUPED_DIGIT, NOT_BEFORE_GROUPED_DIGIT, grouped
 
 _C = "[0-9A-HJ-NPQRTUWXY]"
 # registration authority (1 character), organisation category (always a digit 1-9),
 # administrative division (6 digits), subject identifier (9) and check character (1)
 USCC = NOT_AFTER_ALNUM + _C + r"[1-9]\d{6}" + _C + "{10}" + NOT_BEFORE_ALNUM
+# The same shape typed in groups (91 110108 MA01ABCD2X, 9111-0108-MA01-ABCD-2X)
+USCC_GROUPED = (
+    NOT_AFTER_ALNUM
+    + NOT_AFTER_GROUPED_DIGIT
+    + r"(?=[0-9A-HJ-NPQRTUWXY][ -]{0,2}[1-9])"  # cheap gate before the long grouped form
+    + grouped([_C, "[1-9]"] + [r"\d"] * 6 + [_C] * 10)
+    + NOT_BEFORE_ALNUM
+    + NOT_BEFORE_GROUPED_DIGIT
+)
 
 
 class CnUsccRecognizer(BaomiPatternRecognizer):
     ENTITY = "CN_USCC"
     DESCRIPTION_ZH = "统一社会信用代码（18 位，GB 32100-2015 校验）"
     DESCRIPTION_EN = "Unified Social Credit Code of an organisation (18 chars, GB 32100-2015 check)"
-    PATTERNS = [Pattern("uscc", USCC, 1.0)]
+    PATTERNS = [Pattern("uscc", USCC, 1.0), Pattern("uscc_grouped", USCC_GROUPED, 1.0)]
     CONTEXT = [
         "统一社会信用代码",
         "信用代码",
@@ -42,6 +54,7 @@ class CnUsccRecognizer(BaomiPatternRecognizer):
     POSITIVE_EXAMPLES = [
         ("统一社会信用代码：91110000600037341L", "91110000600037341L"),
         ("纳税人识别号91310115MA1K3BTP2B。", "91310115MA1K3BTP2B"),
+        ("信用代码 91 310115 MA1K3BTP2B。", "91 310115 MA1K3BTP2B"),
     ]
     NEGATIVE_EXAMPLES = [
         "统一社会信用代码：91110000600037341N",  # wrong GB 32100 check character
@@ -50,11 +63,12 @@ class CnUsccRecognizer(BaomiPatternRecognizer):
     ]
 
     def validate_result(self, pattern_text: str) -> bool:
-        return is_valid_uscc(pattern_text)
+        return is_valid_uscc(self.compact(pattern_text))
 
     def score_match(self, value: str, pattern: Pattern) -> float:
         if not self.validate_result(value):
             return 0.0
+        value = self.compact(value)  # 91 110108 MA01ABCD2X is checked as typed without blanks
         if not is_valid_org_code(value[8:17]):
             return 0.45
         # 18 digits are also the shape of bank cards and ID numbers: leave room for their

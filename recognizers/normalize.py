@@ -71,6 +71,24 @@ def to_fullwidth(text: str) -> str:
     return text.translate(_HALFWIDTH_TABLE)
 
 
+# What people type between the groups of a long identifier: a space, two spaces (a
+# justified table, a form's boxes) or a hyphen (1101-0519-…, 6222-0212-…).
+GROUP_SEPARATOR = r"(?:[ ]{1,2}|-)"
+# A grouped value is never a slice of a longer grouped digit run: no digit one separator
+# before its start or after its end.
+NOT_AFTER_GROUPED_DIGIT = r"(?<!\d[ -])(?<!\d[ ]{2})"
+NOT_BEFORE_GROUPED_DIGIT = r"(?![ -]\d)(?![ ]{2}\d)"
+
+
+def grouped(atoms: list[str]) -> str:
+    """A regex of ``atoms`` (one character class per character of an identifier) in any
+    grouping: an optional ``GROUP_SEPARATOR`` between each two, so 1101 0519 4912 3100 2X,
+    110105-19491231-002X and 91 110108 MA01ABCD2X all match, and the unbroken form too.
+    The check digits of the compacted value (``compact``) decide; the regex only keeps
+    the shape."""
+    return (GROUP_SEPARATOR + "?").join(atoms)
+
+
 def compact(value: str) -> str:
     """An identifier without separators, upper-cased: the form checksums work on."""
     return value.translate(_SEPARATOR_TABLE).upper()

@@ -29,6 +29,7 @@ from recognizers.cn_uscc import CnUsccRecognizer
 from recognizers.confidential_marking import ConfidentialMarkingRecognizer
 from recognizers.context import CharWindowContextEnhancer
 from recognizers.email_address import EmailAddressRecognizer
+from recognizers.intl_phone import IntlPhoneRecognizer
 from recognizers.person_org_address import PersonOrgAddressRecognizer
 from recognizers.qq_number import QqNumberRecognizer
 from recognizers.table_column import TableColumnRecognizer
@@ -46,6 +47,7 @@ PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = (
     CnBusinessRegNoRecognizer,
     CnBankCardRecognizer,
     CnPhoneRecognizer,
+    IntlPhoneRecognizer,
     EmailAddressRecognizer,
     CnPassportRecognizer,
     WechatIdRecognizer,
@@ -60,8 +62,12 @@ PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = (
 def entity_catalogue() -> list[tuple[str, str, str]]:
     """(entity type, Chinese description, English description) for every entity type."""
     classes: list = [*PATTERN_RECOGNIZERS, ClientRegistryRecognizer]
-    single = [(c.ENTITY, c.DESCRIPTION_ZH, c.DESCRIPTION_EN) for c in classes]
-    return single + list(PersonOrgAddressRecognizer.CATALOGUE)
+    # several recognizers may report one type (PHONE_NUMBER: Chinese and international);
+    # the type is listed once, with its first recognizer's description
+    single: dict[str, tuple[str, str, str]] = {}
+    for c in classes:
+        single.setdefault(c.ENTITY, (c.ENTITY, c.DESCRIPTION_ZH, c.DESCRIPTION_EN))
+    return list(single.values()) + list(PersonOrgAddressRecognizer.CATALOGUE)
 
 
 ENTITY_PRIORITY: dict[str, int] = {e: i for i, (e, _, _) in enumerate(entity_catalogue())}

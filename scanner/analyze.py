@@ -487,11 +487,21 @@ def _across_line_wraps(
         overlapping = [o for o in near(start, end) if o.start < end and start < o.end]
         if overlapping and not _orphan_fragment(start, end, overlapping):
             continue  # the unwrapped reading already explains these characters
+        if any(_complete_before_break(text, o, end) for o in overlapping):
+            continue  # 0571-8765432⏎3. is a phone number and a list number, not one number
         superseded.update(id(o) for o in overlapping)
         extra.append(
             RecognizerResult(r.entity_type, start, end, r.score, None, r.recognition_metadata)
         )
     return extra, superseded
+
+
+def _complete_before_break(text: str, unwrapped: RecognizerResult, end: int) -> bool:
+    """Is ``unwrapped`` a value found whole on its own line that a wrapped reading ending
+    at ``end`` would carry over the line break? A value complete and valid where it stands
+    is never extended into the next line's leading digits (a list number, a table's next
+    row); only a stray fragment before a value (``_orphan_fragment``) may be joined."""
+    return "\n" not in text[unwrapped.start : unwrapped.end] and "\n" in text[unwrapped.end : end]
 
 
 def _orphan_fragment(start: int, end: int, overlapping: list[RecognizerResult]) -> bool:

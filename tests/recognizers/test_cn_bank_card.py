@@ -37,6 +37,11 @@ MASTER = make_luhn("555555555555444")
 MASTER2 = make_luhn("222100000000000")  # 2-series Mastercard
 JCB = make_luhn("353011133330000")
 NO_ISSUER = make_luhn("123456781234567")  # Luhn-valid, no known issuer
+AMEX = make_luhn("37828224631000")  # American Express, 15 digits
+JCB_LOW = make_luhn("352800000000000")  # the first JCB IIN
+NOT_JCB = make_luhn("350000000000000")  # 3500: below the JCB range 3528-3589
+AMEX_GROUPED = f"{AMEX[:4]} {AMEX[4:10]} {AMEX[10:]}"  # 4-6-5, as AmEx prints it
+UP19_ODD = f"{UP19[:2]} {UP19[2:6]} {UP19[6:10]} {UP19[10:14]} {UP19[14:]}"  # 2-4-4-4-5
 
 POSITIONS = [
     # ---- UnionPay: found without context
@@ -63,6 +68,29 @@ POSITIONS = [
     ("卡号" + JCB, [(K, 2, 18)]),
     ("卡号" + make_luhn("272100000000000"), []),  # 2721 is past the Mastercard 2-series
     ("卡号" + make_luhn("4111111111111111"), []),  # 17-digit Visa: non-UnionPay means 16 digits
+    # ---- issue 17: groups of four with a space, two spaces or a hyphen need no context
+    ("账号 " + grouped(UP19, "  "), [(K, 3, 30)]),
+    ("编号 " + grouped(UP16, "  "), [(K, 3, 25)]),
+    (grouped(UP16, "-"), [(K, 0, 19)]),
+    ("收款账户：" + grouped(DEBIT, "  ") + "。", [(K, 5, 32)]),
+    # ---- issue 17: any other grouping needs a context word
+    ("卡号 " + UP19_ODD, [(K, 3, 26)]),
+    ("编号 " + UP19_ODD, []),
+    ("卡号 " + UP19_ODD + " 5", []),  # a slice of a longer grouped run
+    # ---- issue 17: foreign schemes, with context (卡号, card, 信用卡, the scheme's name)
+    ("AmEx card " + AMEX_GROUPED, [(K, 10, 27)]),
+    ("American Express " + AMEX, [(K, 17, 32)]),
+    ("信用卡 " + AMEX_GROUPED, [(K, 4, 21)]),
+    (AMEX, []),
+    (AMEX_GROUPED, []),
+    ("卡号" + wrong_check(AMEX, DIGITS), []),
+    ("卡号" + make_luhn("38282246310002"), []),  # 38: no AmEx prefix
+    ("Visa " + VISA, [(K, 5, 21)]),
+    ("Visa " + grouped(VISA, "-"), [(K, 5, 24)]),
+    ("Mastercard " + grouped(MASTER2), [(K, 11, 30)]),
+    ("JCB " + JCB_LOW, [(K, 4, 20)]),
+    ("卡号" + NOT_JCB, []),
+    ("银联卡 " + grouped(UP16), [(K, 4, 23)]),
     # ---- no issuer prefix: never, even with context
     (NO_ISSUER, []),
     ("卡号" + NO_ISSUER, []),

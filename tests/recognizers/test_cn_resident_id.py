@@ -43,6 +43,17 @@ POSITIONS = [
     ("ID No.: " + B, [(RID, 8, 26)]),
     ("甲方" + A + "乙方" + B, [(RID, 2, 20), (RID, 22, 40)]),
     ("身份证11010519491231\n002X", [(RID, 3, 22)]),  # wrapped across a line break
+    # ---- issue 17: grouped as people type them, in any grouping, validated all the same
+    ("身份证 110105 19491231 002X", [(RID, 4, 24)]),
+    ("身份证 1101 0519 4912 3100 2X", [(RID, 4, 26)]),
+    ("1101 0519 4912 3100 2X", [(RID, 0, 22)]),  # the check character is enough
+    ("身份证 1101-0519-4912-3100-2X。", [(RID, 4, 26)]),
+    ("身份证 110105  19491231  002X", [(RID, 4, 26)]),
+    ("身份证 110105-19491231-002X", [(RID, 4, 24)]),
+    ("证件号码：" + " ".join([B[:6], B[6:10], B[10:14], B[14:]]), [(RID, 5, 26)]),
+    ("身份证 1101 0519 4912 3100 21", []),  # wrong check character
+    ("身份证 1101 0519 4912 3100 2X 5", []),  # a slice of a longer grouped run
+    ("编号 3 1101 0519 4912 3100 2X", []),
     # ---- legacy 15-digit numbers: context required
     ("旧身份证 110105491231002", [(RID, 5, 20)]),
     ("身份证110105491231002", [(RID, 3, 18)]),

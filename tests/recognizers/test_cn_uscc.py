@@ -61,9 +61,15 @@ POSITIONS = [
     # letters outside the alphabet (I O Z S V)
     ("9111000060003IOZSV", []),
     ("统一社会信用代码：" + A[:10] + "I" + A[11:], []),
-    # separators are not part of a USCC
-    ("91110000-600037341L", []),
-    ("9111000060003734 1L", []),
+    # issue 17: a USCC typed in groups is found whole, separators and all
+    ("统一社会信用代码：91 110000 600037341L", [(U, 9, 29)]),  # 2-6-10
+    ("91 310115 MA1K3BTP2B", [(U, 0, 20)]),  # letters: a USCC without context
+    ("信用代码 9131-0115-MA1K-3BTP-2B", [(U, 5, 27)]),
+    ("税号 91310115  MA1K3BTP2B。", [(U, 3, 23)]),
+    ("统一社会信用代码：91 110000 600037341N", []),  # wrong GB 32100 check character
+    ("统一社会信用代码：91 110000 600037341L 5", []),  # a slice of a longer grouped run
+    ("91110000-600037341L", [(U, 0, 19)]),
+    ("9111000060003734 1L", [(U, 0, 19)]),
     # the embedded organisation code is never reported on its own
     ("组织机构代码/统一社会信用代码：" + A, [(U, 16, 34)]),
     # look-alikes

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from recognizers.cn_phone import is_valid_mobile
 from recognizers.cn_resident_id import is_real_birth_date
 from tests.recognizers.conftest import (
     assert_positions,
@@ -33,8 +34,14 @@ POSITIONS = [
     ("QQ 12345678901", [(Q, 3, 14)]),  # 11 digits: the longest
     ("123456789（QQ）", [(Q, 0, 9)]),  # context after the number
     ("QQ 123456789 备注", [(Q, 3, 12)]),
-    # an 11-digit mobile-looking number labelled QQ: the QQ reading (0.95) beats the phone (0.75)
-    ("QQ：13812345678", [(Q, 3, 14)]),
+    # issue 17: 11 digits with an allocated mobile prefix are a phone number even after QQ
+    ("QQ：13812345678", [(P, 3, 14)]),
+    ("QQ 13812345678", [(P, 3, 14)]),
+    ("QQ号/手机：13912345678", [(P, 7, 18)]),
+    ("13812345678（QQ同号）", [(P, 0, 11)]),
+    ("QQ：14412345678", [(Q, 3, 14)]),  # 144 is no mobile prefix: a QQ number
+    ("QQ：12345678901", [(Q, 3, 14)]),  # 12x is no mobile network
+    ("QQ：1381234567", [(Q, 3, 13)]),  # ten digits: no mobile number
     ("QQ号：123456789，微信：zhang_2024", [(Q, 4, 13), (W, 17, 27)]),
     ("联系QQ 123456789 或电话13812345678", [(Q, 5, 14), (P, 18, 29)]),
     # ---- no context
@@ -92,6 +99,9 @@ _qq = st.integers(10_000, 99_999_999_999).map(str)
 def test_every_length_found_with_context_and_silent_without(analyzer, number):
     if len(number) == 8 and is_real_birth_date(number):
         assert spans(analyzer, f"QQ：{number}，", Q) == []
+        return
+    if is_valid_mobile(number):  # a mobile number next to QQ is a phone number (issue 17)
+        assert spans(analyzer, f"QQ：{number}，") == [(P, 3, 14, number)]
         return
     assert spans(analyzer, f"QQ：{number}，", Q) == [(Q, 3, 3 + len(number), number)]
     assert spans(analyzer, f"编号：{number}，", Q) == []
