@@ -12,6 +12,7 @@ one decodes. The whole file is then decoded strictly with the winner.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
@@ -151,3 +152,25 @@ def _strict(data: bytes, encoding: str) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError):
         raise DecodeError(f"undecodable: bytes are not valid {encoding}") from None
+
+
+def decode_blocks(blocks: Iterable[bytes], encoding: str, notes: list[str]) -> Iterator[str]:
+    """The text of ``blocks`` decoded one at a time (memory stays bounded). A block with
+    bytes not valid in ``encoding`` is decoded with U+FFFD in their place and a note says
+    where: what follows a bad byte may still hold client data."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    for block in blocks:
+        state = decoder.getstate()
+        try:
+            yield decoder.decode(block)
+        except UnicodeDecodeError:
+            notes.append(
+                f"bytes not valid {encoding} in the block at byte {offset}: "
+                "replaced by U+FFFD, the rest was scanned"
+            )
+            decoder = codecs.getincrementaldecoder(encoding)("replace")
+            decoder.setstate(state)
+            yield decoder.decode(block)
+        offset += len(block)
+    yield decoder.decode(b"", final=True)

@@ -14,7 +14,6 @@ read in overlapping chunks, so memory stays bounded whatever their size.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import stat
@@ -32,7 +31,7 @@ import magic
 from scanner.analyze import Analyzer, SegmentLocator
 from scanner.classify import Classification, classify_segments
 from scanner.clients import ClientRecord
-from scanner.decode import DecodeError, detect_encoding
+from scanner.decode import DecodeError, decode_blocks, detect_encoding
 from scanner.doc_grade import DEFAULT as DEFAULT_GRADE_RULES
 from scanner.doc_grade import GradeRules
 from scanner.extract import (
@@ -290,32 +289,20 @@ class Scanner:
         notes: list[str] = []
         digest = hashlib.sha256()
 
-        def pieces() -> Iterator[str]:
-            decoder = codecs.getincrementaldecoder(encoding)("strict")
+        def blocks() -> Iterator[bytes]:
             block, offset = head[:size], 0
             while block:
                 digest.update(block)
-                state = decoder.getstate()
-                try:
-                    yield decoder.decode(block)
-                except UnicodeDecodeError:
-                    # Keep going: what follows a bad byte may still hold client data.
-                    notes.append(
-                        f"bytes not valid {encoding} in the block at byte {offset}: "
-                        "replaced by U+FFFD, the rest was scanned"
-                    )
-                    decoder = codecs.getincrementaldecoder(encoding)("replace")
-                    decoder.setstate(state)
-                    yield decoder.decode(block)
+                yield block
                 offset += len(block)
                 # a log still being written is read to the size it had when opened: a
                 # writer that never stops must not keep the scan going until it times out
                 block = fh.read(min(STREAM_READ_BYTES, size - offset)) if offset < size else b""
             if len(head) > size or fh.read(1):
                 notes.append(f"the file grew while it was read: its first {size} bytes scanned")
-            yield decoder.decode(b"", final=True)
 
-        findings = tuple(self._findings(display, overlapping_chunks(pieces())))
+        text = decode_blocks(blocks(), encoding, notes)
+        findings = tuple(self._findings(display, overlapping_chunks(text)))
         return FileResult(
             display,
             FileStatus.SCANNED,

@@ -29,7 +29,6 @@ RAR has no maintained open library here and is reported as unsupported.
 from __future__ import annotations
 
 import bz2
-import codecs
 import copy
 import gzip
 import io
@@ -192,29 +191,11 @@ def streamed_text(head: bytes, rest: Iterable[bytes], encoding: str) -> Iterator
     """Text decoded block by block and cut into overlapping chunks (``overlapping_chunks``):
     memory stays bounded whatever its length. Bytes that do not decode are replaced
     (what follows may still hold client data) and a notice says where."""
+    from scanner.decode import decode_blocks
     from scanner.extract.text import overlapping_chunks
 
     notes: list[str] = []
-
-    def pieces() -> Iterator[str]:
-        decoder = codecs.getincrementaldecoder(encoding)("strict")
-        offset = 0
-        for block in _prepend(head, rest):
-            state = decoder.getstate()
-            try:
-                yield decoder.decode(block)
-            except UnicodeDecodeError:
-                notes.append(
-                    f"bytes not valid {encoding} in the block at byte {offset}: "
-                    "replaced by U+FFFD, the rest was scanned"
-                )
-                decoder = codecs.getincrementaldecoder(encoding)("replace")
-                decoder.setstate(state)
-                yield decoder.decode(block)
-            offset += len(block)
-        yield decoder.decode(b"", final=True)
-
-    yield from overlapping_chunks(pieces())
+    yield from overlapping_chunks(decode_blocks(_prepend(head, rest), encoding, notes))
     for note in notes:
         yield Notice(note)
 

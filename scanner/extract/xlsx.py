@@ -102,6 +102,7 @@ from scanner.extract.ooxml import (
     image_metadata,
     open_package,
     small_part,
+    zip_comments,
 )
 from scanner.models import Segment, SegmentKind
 
@@ -441,7 +442,7 @@ def hidden_places(archive: zipfile.ZipFile, stream: _SheetStream) -> Iterator[It
         yield from _part(archive, part, _chart)
     yield from _orphans(archive, package)
     yield from _images(archive)
-    yield from _zip_comments(archive)
+    yield from zip_comments(archive)
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe")
@@ -703,25 +704,6 @@ def _images(archive: zipfile.ZipFile) -> Iterator[Item]:
                 yield Notice(f"{info.filename}: unreadable picture, not scanned")
                 continue
             yield from image_metadata(info.filename, data)
-
-
-def _zip_comments(archive: zipfile.ZipFile) -> Iterator[Segment]:
-    """The archive comment and member comments: no Office reader shows them."""
-    comments = [("压缩包注释", archive.comment)]
-    comments += [(f"压缩包注释 {i.filename}", i.comment) for i in archive.infolist()]
-    for location, raw in comments:
-        text = _decode(raw)
-        if text.strip():
-            yield Segment(text, location, SegmentKind.METADATA)
-
-
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
 
 
 # --- shared by the sheet extractors (xlsx, xls, ods) ---------------------------------------

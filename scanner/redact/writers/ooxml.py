@@ -175,7 +175,8 @@ class Package:
         reachable = self.reachable()
         handled: dict[str, bytes] = {}
         for part in self.parts.values():
-            handled[part.name] = serialize(part.root) if part.dirty else self.read(part.name)
+            body = rebuild.serialise(part.root) if part.dirty else self.read(part.name)
+            handled[part.name] = body
         handled.update(self.replaced)
         handled = {
             name: body
@@ -194,17 +195,6 @@ def _resolve(folder: str, target: str) -> str:
     if target.startswith("/"):
         return posixpath.normpath(target.lstrip("/"))
     return posixpath.normpath(posixpath.join(folder, target))
-
-
-def serialize(root: Element) -> bytes:
-    """A part as Office writes it: UTF-8, its XML declaration in double quotes."""
-    tree = root.getroottree()
-    standalone = tree.docinfo.standalone
-    declaration = '<?xml version="1.0" encoding="UTF-8"'
-    if standalone is not None:
-        declaration += f' standalone="{"yes" if standalone else "no"}"'
-    body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
-    return f"{declaration}?>\r\n".encode() + body
 
 
 def open_package(data: bytes, what: str, limits: Limits) -> Package:

@@ -229,7 +229,7 @@ def _prune_relationships(
             changed = True
             if target not in by_name:
                 ctx.drop(f"relationship to a missing part from {name}")
-    return _serialise(root) if changed else data
+    return serialise(root) if changed else data
 
 
 def _prune_content_types(data: bytes, kept: Mapping[str, bytes]) -> bytes:
@@ -239,7 +239,7 @@ def _prune_content_types(data: bytes, kept: Mapping[str, bytes]) -> bytes:
     stale = [e for e in root.iter(OVERRIDE) if (e.get("PartName") or "").lstrip("/") not in kept]
     for element in stale:
         root.remove(element)
-    return _serialise(root) if stale else data
+    return serialise(root) if stale else data
 
 
 _EMPTY_RELS = (
@@ -266,7 +266,7 @@ def rewrite_xml(data: bytes, rewriter: TextRewriter, name: str, text: bool) -> b
     ]
     if not slots or not _rewrite_values(slots, rewriter, name):
         return data
-    return _serialise(root)
+    return serialise(root)
 
 
 def _rewrite_values(slots: list[tuple[Element, str]], rewriter: TextRewriter, name: str) -> bool:
@@ -305,7 +305,8 @@ def _set(element: Element, where: str, value: str) -> None:
         element.set(where, value)
 
 
-def _serialise(root: Element) -> bytes:
+def serialise(root: Element) -> bytes:
+    """A part as Office writes it: UTF-8, its XML declaration in double quotes."""
     tree = root.getroottree()
     standalone = tree.docinfo.standalone
     declaration = '<?xml version="1.0" encoding="UTF-8"'
