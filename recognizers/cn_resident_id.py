@@ -19,7 +19,7 @@ from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
 from recognizers.checksums import is_valid_resident_id_checksum
-from recognizers.normalize import NOT_AFTER_GROUPED_DIGIT, NOT_BEFORE_GROUPED_DIGIT, grouped
+from recognizers.normalize import grouped
 
 # GB/T 2260 province-level codes; 71 Taiwan, 81/82 Hong Kong/Macao,
 # 83 Taiwan residents' residence permits.
@@ -76,13 +76,7 @@ RESIDENT_ID_GROUPED = (
 )
 # Any grouping (1101 0519 4912 3100 2X, 110105-19491231-002X, double spaces): the
 # check character decides; never a slice of a longer grouped digit run.
-RESIDENT_ID_ANY_GROUPING = (
-    NOT_AFTER_ALNUM
-    + NOT_AFTER_GROUPED_DIGIT
-    + grouped([r"[1-9]"] + [r"\d"] * 16 + [r"[0-9Xx]"])
-    + NOT_BEFORE_ALNUM
-    + NOT_BEFORE_GROUPED_DIGIT
-)
+RESIDENT_ID_ANY_GROUPING = grouped([r"[1-9]"] + [r"\d"] * 16 + [r"[0-9Xx]"])
 RESIDENT_ID_15 = NOT_AFTER_ALNUM + r"[1-9]\d{5}\d{2}" + _DATE + r"\d{3}" + NOT_BEFORE_ALNUM
 
 

@@ -20,21 +20,14 @@ from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
 from recognizers.checksums import is_valid_org_code, is_valid_uscc
-from recognizers.normalize import NOT_AFTER_GROUPED_DIGIT, NOT_BEFORE_GROUPED_DIGIT, grouped
+from recognizers.normalize import grouped
 
 _C = "[0-9A-HJ-NPQRTUWXY]"
 # registration authority (1 character), organisation category (always a digit 1-9),
 # administrative division (6 digits), subject identifier (9) and check character (1)
 USCC = NOT_AFTER_ALNUM + _C + r"[1-9]\d{6}" + _C + "{10}" + NOT_BEFORE_ALNUM
 # The same shape typed in groups (91 110108 MA01ABCD2X, 9111-0108-MA01-ABCD-2X)
-USCC_GROUPED = (
-    NOT_AFTER_ALNUM
-    + NOT_AFTER_GROUPED_DIGIT
-    + r"(?=[0-9A-HJ-NPQRTUWXY][ -]{0,2}[1-9])"  # cheap gate before the long grouped form
-    + grouped([_C, "[1-9]"] + [r"\d"] * 6 + [_C] * 10)
-    + NOT_BEFORE_ALNUM
-    + NOT_BEFORE_GROUPED_DIGIT
-)
+USCC_GROUPED = grouped([_C, "[1-9]"] + [r"\d"] * 6 + [_C] * 10)
 
 
 class CnUsccRecognizer(BaomiPatternRecognizer):

@@ -9,6 +9,9 @@
 * A valid mobile number, USCC or resident ID number planted in random Chinese prose,
   separated by a Chinese punctuation mark, is found at the same relative offsets as on
   its own.
+* Issue 17: a valid ID, USCC or card number in any grouping of spaces, double spaces
+  and hyphens is found whole; a valid number on its own line is never extended into a
+  next line that starts with digits.
 
 The NER recognizer (PersonOrgAddressRecognizer) is loaded once per module and gets
 fewer examples. Every test is bounded (``max_examples``, no deadline) so the module
@@ -406,6 +409,115 @@ def test_planted_full_width_identifier_keeps_its_offsets(
     check_detections(text, found)
     lo = len(before) + 1
     assert (entity, 0, len(wide), wide) in relative(found, lo, lo + len(wide)), text
+
+
+# --- issue 17: numbers as people type them --------------------------------------------------
+
+# (issuer prefix, length) of the schemes CN_BANK_CARD reports: UnionPay (16-19), legacy
+# debit ranges, Visa, Mastercard (both series), JCB (16) and American Express (15)
+CARD_SCHEMES = (
+    ("62", 16),
+    ("62", 19),
+    ("9558", 19),
+    ("4", 16),
+    ("53", 16),
+    ("2221", 16),
+    ("3528", 16),
+    ("37", 15),
+)
+
+
+@st.composite
+def bank_cards(draw: st.DrawFn) -> str:
+    prefix, length = draw(st.sampled_from(CARD_SCHEMES))
+    size = length - 1 - len(prefix)  # the Luhn check digit comes last
+    body = prefix + draw(st.text(alphabet=_DIGITS, min_size=size, max_size=size))
+    check = checksums.luhn_check_digit(body)
+    assert check is not None
+    return body + check
+
+
+@st.composite
+def any_grouping(draw: st.DrawFn, value: str) -> str:
+    """``value`` cut into groups anywhere, joined by a space, two spaces or a hyphen."""
+    cuts = sorted(draw(st.sets(st.integers(1, len(value) - 1), max_size=len(value) - 1)))
+    groups = [value[i:j] for i, j in zip([0, *cuts], [*cuts, len(value)], strict=True)]
+    separators = draw(st.lists(st.sampled_from((" ", "  ", "-")), min_size=len(groups)))
+    return "".join(g + (separators[k] if k < len(groups) - 1 else "") for k, g in enumerate(groups))
+
+
+# Each type with the label a form puts before it (an odd grouping of a card needs one).
+GROUPED = st.one_of(
+    resident_ids().map(lambda v: ("CN_RESIDENT_ID", "身份证号：", v)),
+    usccs().map(lambda v: ("CN_USCC", "统一社会信用代码：", v)),
+    bank_cards().map(lambda v: ("CN_BANK_CARD", "卡号：", v)),
+)
+
+
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=FIXTURE_OK)
+@given(planted=GROUPED, data=st.data(), after=PROSE)
+def test_grouped_identifier_is_found_whole(
+    analyzer: Analyzer, planted: tuple[str, str, str], data: st.DataObject, after: str
+) -> None:
+    """A valid ID, USCC or card in any grouping is found, its span the whole grouped value
+    (the check digits are those of the compacted value: GB 11643, GB 32100, Luhn)."""
+    entity, label, value = planted
+    typed = data.draw(any_grouping(value))
+    text = label + typed + "。" + after
+    found = analyzer.analyze(text)
+    check_detections(text, found)
+    assert (entity, len(label), len(label) + len(typed), typed) in relative(found, 0, len(text)), (
+        text
+    )
+
+
+@st.composite
+def landlines(draw: st.DrawFn) -> str:
+    """Area code, separator, local number by the numbering plan (010/02x: 8 digits; 0xxx:
+    7 or 8), local numbers starting 2-9."""
+    area = draw(st.sampled_from(("010", "021", "025", "0571", "0755", "0532", "0898")))
+    length = 8 if area[1] in "12" else draw(st.sampled_from((7, 8)))
+    local = draw(st.sampled_from("23456789")) + draw(
+        st.text(alphabet=_DIGITS, min_size=length - 1, max_size=length - 1)
+    )
+    return area + draw(st.sampled_from(("-", " ", "- "))) + local
+
+
+COMPLETE_ON_ITS_LINE = st.one_of(
+    mobile_numbers().map(lambda v: ("PHONE_NUMBER", v)),
+    landlines().map(lambda v: ("PHONE_NUMBER", v)),
+    resident_ids().map(lambda v: ("CN_RESIDENT_ID", v)),
+    usccs().map(lambda v: ("CN_USCC", v)),
+    bank_cards().filter(lambda v: v.startswith(("62", "9558"))).map(lambda v: ("CN_BANK_CARD", v)),
+)
+
+
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=FIXTURE_OK)
+@given(
+    planted=COMPLETE_ON_ITS_LINE,
+    label=st.sampled_from(("", "电话：", "1. ", "联系人：王伟 ")),
+    blanks=st.sampled_from(("", " ", "\r", " \t")),
+    leading=st.text(alphabet=_DIGITS, min_size=1, max_size=12),
+    rest=st.sampled_from(("", ".", ". 下一条", "、议程", " 号楼", "年3月")),
+)
+def test_complete_number_is_never_extended_into_the_next_line(
+    analyzer: Analyzer,
+    planted: tuple[str, str],
+    label: str,
+    blanks: str,
+    leading: str,
+    rest: str,
+) -> None:
+    """A valid number on its own line keeps its span when the next line starts with a
+    digit (a list number, a year, the next row): the line-wrap re-reading never joins it."""
+    entity, value = planted
+    text = label + value + blanks + "\n" + leading + rest
+    found = analyzer.analyze(text)
+    check_detections(text, found)
+    lo = len(label)
+    assert (entity, lo, lo + len(value), value) in relative(found, 0, len(text)), text
+    newline = text.index("\n")
+    assert not [d for d in found if d.start < newline < d.end], (text, found)
 
 
 # --- normalisers ----------------------------------------------------------------------------
