@@ -281,6 +281,8 @@ def planted_problems(entity: str, value: str, client_terms: Iterable[str]) -> li
 # Value generator
 # --------------------------------------------------------------------------
 
+_EXTENSION = re.compile(r"[ ]?(?:转|分机|(?i:ext)\.?)[ ]?\d{1,5}$")
+
 class Gen:
     """Seeded source of fictitious identifiers; never returns a value twice."""
 
@@ -701,9 +703,12 @@ class Doc:
         return self.raw is not None and self.encoding is None and bool(self.text)
 
     def p(self, entity_type: str, value: str) -> str:
-        """Record a planted value and return it, for use inside f-strings."""
-        if (entity_type, value) not in self.planted:
-            self.planted.append((entity_type, value))
+        """Record a planted value and return it, for use inside f-strings. A phone number's
+        extension (021-6239 2404 转 8058) is written but not planted: the scanner reports the
+        number without it."""
+        planted = _EXTENSION.sub("", value) if entity_type == PHONE else value
+        if (entity_type, planted) not in self.planted:
+            self.planted.append((entity_type, planted))
         return value
 
     def n(self, value: str) -> str:
