@@ -44,8 +44,8 @@ _CC = r"(?:(?:\+|00)86[ -]?|\(\+86\)[ ]?)?"
 # mask shows the number's last digits, not the extension's).
 _EXT = r"(?:[ ]?(?:转|分机|(?i:ext)\.?|-)[ ]?\d{1,5})?"
 # Between area code and local number, as typed: 0532-8665…, 0532 8665…, 0532- 8665…,
-# 0532 - 8665…, 021—6432… (an em dash from a Chinese input method).
-_AREA_SEP = r"(?:[ ]?[\-\u2014][ ]?|[ ])"
+# 0532 - 8665…, 021—6432… (an em dash from a Chinese input method), 0469--5629… (doubled).
+_AREA_SEP = r"(?:[ ]?[\-\u2014]{1,2}[ ]?|[ ])"
 _GROUP = r"[ .\-\u2014]"  # 138 1234 5678, 138.1234.5678, 138—1234—5678
 
 MOBILE = _BEFORE + _CC + r"1[3-9]\d{9}" + _AFTER
