@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from itertools import pairwise
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
-FILES = ("real_dev.jsonl", "real_heldout.jsonl")
-LABELS = {
-    "PERSON",
-    "ORGANIZATION",
-    "CN_ADDRESS",
-    "PHONE_NUMBER",
-    "EMAIL_ADDRESS",
-    "CN_RESIDENT_ID",
-    "CN_USCC",
-    "CN_BANK_CARD",
-    "QQ_NUMBER",
-    "WECHAT_ID",
-}
+from bench.real_eval import DATA, ENTITIES, SETS, read_set
+
+FILES = tuple(path.name for path in SETS.values())
+LABELS = set(ENTITIES)
 
 
 def passages(name: str) -> list[dict]:
-    with (DATA / name).open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return read_set(DATA / name)
 
 
 def test_offsets_and_labels_are_valid() -> None:

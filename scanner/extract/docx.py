@@ -412,15 +412,21 @@ class _DocumentReader:
                 continue
             yield from chart_segments(chart_root, f"{prefix}图表 {self.charts}")
 
+    def _parse(self, part: Any) -> Element | Notice:
+        """A part marked as read and parsed, or the notice that it is malformed."""
+        self.read.add(part_name(part))
+        try:
+            return part_root(part)
+        except etree.XMLSyntaxError:
+            return malformed(part)
+
     def _variables(self) -> Iterator[Segment | Notice]:
         """Document variables (``w:docVar`` in the settings part): macros and add-ins
         keep values there that no reader sees — ``文档变量``, the name as context."""
         for part in parts_related_by(self.part.rels, RT_SETTINGS):
-            self.read.add(part_name(part))
-            try:
-                root = part_root(part)
-            except etree.XMLSyntaxError:
-                yield malformed(part)
+            root = self._parse(part)
+            if isinstance(root, Notice):  # malformed: noted, the rest is read
+                yield root
                 continue
             names: list[str] = []
             for variable in root.iter(DOC_VAR):
@@ -531,11 +537,9 @@ class _DocumentReader:
                 if str(part.partname) in seen:
                     continue  # "link to previous" by sharing a part: already read
                 seen.add(str(part.partname))
-                self.read.add(part_name(part))
-                try:
-                    root = part_root(part)
-                except etree.XMLSyntaxError:
-                    yield malformed(part)
+                root = self._parse(part)
+                if isinstance(root, Notice):  # malformed: noted, the rest is read
+                    yield root
                     continue
                 yield from self._story(root, prefix + label, part.rels)
                 yield from self._drawings(root, part.rels, f"{prefix}{label} ")
@@ -546,11 +550,9 @@ class _DocumentReader:
         self, reltype: str, note_tag: str, reference_tag: str, label: str
     ) -> Iterator[Segment | Notice]:
         for part in parts_related_by(self.part.rels, reltype):
-            self.read.add(part_name(part))
-            try:
-                root = part_root(part)
-            except etree.XMLSyntaxError:
-                yield malformed(part)
+            root = self._parse(part)
+            if isinstance(root, Notice):  # malformed: noted, the rest is read
+                yield root
                 continue
             yield from self._drawings(root, part.rels, f"{label} ")
             # separators and continuation notices are layout, not notes
@@ -570,11 +572,9 @@ class _DocumentReader:
 
     def _comments(self) -> Iterator[Segment | Notice]:
         for part in parts_related_by(self.part.rels, RT_COMMENTS):
-            self.read.add(part_name(part))
-            try:
-                root = part_root(part)
-            except etree.XMLSyntaxError:
-                yield malformed(part)
+            root = self._parse(part)
+            if isinstance(root, Notice):  # malformed: noted, the rest is read
+                yield root
                 continue
             yield from self._drawings(root, part.rels, "批注 ")
             comments = [c for c in root if c.tag == COMMENT]
