@@ -143,11 +143,17 @@ class PathMasker:
     def result(self, result: FileResult) -> FileResult:
         """A scan result with its path and its findings' paths masked (what the console
         and JSONL report show)."""
-        paths = self.shown_many([result.path, *(f.path for f in result.findings)])
+        # a file's findings share a handful of paths (the file, its members): each is
+        # masked once, and a result whose paths hold nothing to mask is passed as it is
+        distinct = list(dict.fromkeys([result.path, *(f.path for f in result.findings)]))
+        shown = dict(zip(distinct, self.shown_many(distinct), strict=True))
+        if all(shown[p] == p for p in distinct):
+            return result
         findings = tuple(
-            replace(f, path=shown) for f, shown in zip(result.findings, paths[1:], strict=True)
+            f if shown[f.path] == f.path else replace(f, path=shown[f.path])
+            for f in result.findings
         )
-        return replace(result, path=paths[0], findings=findings)
+        return replace(result, path=shown[result.path], findings=findings)
 
     def results(self, results: Iterable[FileResult]) -> Iterator[FileResult]:
         for result in results:
