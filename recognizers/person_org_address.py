@@ -23,6 +23,8 @@ scores ``RULE_SCORE`` (0.85):
   (建国路88号) also starts one. A bare place name (北京, 台湾) is not a postal
   address and is not reported, even when the CRF tags it.
 
+The person rules live here; the organisation and address rules in
+``recognizers/ner/organisation_rules.py`` and ``recognizers/ner/address_rules.py``.
 Offsets are exact character offsets into the text analysed. Overlapping
 candidates are merged so that one name yields one finding: rule spans win over
 CRF spans, then the higher score, then the longer span.
@@ -34,7 +36,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 import ahocorasick
@@ -42,20 +43,24 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.ner import lexicon
+from recognizers.ner.address_rules import address_rules, specific_address
+from recognizers.ner.candidate import (
+    ADDRESS,
+    CRF_SCORE,
+    FUNCTION_CHARS,
+    HAN_CHAR,
+    HAS_HAN,
+    ORGANIZATION,
+    PERSON,
+    RULE_SCORE,
+    Candidate,
+    Keyword,
+)
 from recognizers.ner.crf import ChineseCrf
+from recognizers.ner.organisation_rules import organisation_rules
 
-PERSON, ORGANIZATION, ADDRESS = "PERSON", "ORGANIZATION", "CN_ADDRESS"
-CRF_SCORE = 0.6
-RULE_SCORE = 0.85
-
-_HAN_CHAR = "\u4e00-\u9fff\u3400-\u4dbf"
-_HAS_HAN = re.compile(f"[{_HAN_CHAR}]")
 DOTS = "·•‧・･"  # U+00B7, U+2022, U+2027, U+30FB, U+FF65 between the parts of a name
 
-# Characters that end a name or an organisation's name when scanning over text.
-FUNCTION_CHARS = frozenset(
-    "的了在是和与及或等对将把被为从向于也都就而但并且其由据跟让使给请该本此这那各每某我你他她它们着过"
-)
 # Words right after a name: 张伟表示, 李娜手机, 王芳负责 — they end the name.
 AFTER_NAME = (
     "表示",
@@ -111,172 +116,6 @@ NAME_VERBS = (
     "签署",
     "致辞",
 )
-# Lead-ins that precede an organisation's name without being part of it.
-ORG_LEAD_INS = (
-    "客户",
-    "甲方",
-    "乙方",
-    "丙方",
-    "委托方",
-    "受托方",
-    "合作方",
-    "供应商",
-    "服务商",
-    "主办方",
-    "承办方",
-    "协办方",
-    "主办",
-    "承办",
-    "协办",
-    "我司",
-    "贵司",
-    "公司名称",
-    "单位名称",
-    "名称",
-    "单位",
-    "来自",
-    "位于",
-    "代表",
-    "签约",
-    "联合",
-    "携手",
-    "邀请",
-    "感谢",
-    "媒体",
-    "通过",
-    "针对",
-    "关于",
-    "联系",
-)
-# A trade name made only of these says what a company does, not which one it is.
-GENERIC_ORG_WORDS = (
-    "科技",
-    "网络",
-    "信息",
-    "技术",
-    "传媒",
-    "文化",
-    "投资",
-    "咨询",
-    "管理",
-    "贸易",
-    "发展",
-    "实业",
-    "控股",
-    "服务",
-    "广告",
-    "公关",
-    "商贸",
-    "电子",
-    "有限",
-    "股份",
-    "责任",
-    "集团",
-    "分",
-    "子",
-    "总",
-    "母",
-    "新",
-    "大",
-    "一家",
-    "家",
-    "多家",
-    "这家",
-    "该",
-    "本",
-    "其",
-    "贵",
-    "我",
-    "各",
-    "上市",
-    "国有",
-    "民营",
-    "外资",
-    "合资",
-    "私营",
-    "中小",
-)
-_GENERIC_ORG = re.compile("(?:" + "|".join(sorted(GENERIC_ORG_WORDS, key=len, reverse=True)) + ")+")
-MAX_ORG_NAME = 30
-# Industry words after a short trade name (星河传媒, 蓝鲸科技, 青禾食品, 第一财经): how
-# companies and outlets are called in running text once introduced.
-INDUSTRY_WORDS = (
-    "科技",
-    "传媒",
-    "食品",
-    "物流",
-    "电子",
-    "网络",
-    "地产",
-    "置业",
-    "医药",
-    "制药",
-    "汽车",
-    "证券",
-    "保险",
-    "资本",
-    "财经",
-    "新闻",
-    "报道",
-    "能源",
-    "电器",
-    "通信",
-    "软件",
-    "影业",
-    "互娱",
-    "咨询",
-    "公关",
-    "实业",
-    "控股",
-)
-_INDUSTRY = re.compile("|".join(INDUSTRY_WORDS))
-_TRADE_NAME = re.compile(rf"[{_HAN_CHAR}0-9]{{2,6}}")
-FIELD_SEPARATORS = "\t　|｜（）()；;"
-_AFTER_ORG = (
-    "董事长",
-    "总经理",
-    "总裁",
-    "副总裁",
-    "创始人",
-    "董事",
-    "首席",
-    "CEO",
-    "主编",
-    "记者",
-    "编辑",
-    "编导",
-)
-# Company-law forms: whatever precedes them is a company's registered name.
-COMPANY_LAW_SUFFIXES = ("有限公司", "有限责任公司", "集团公司")
-# Suffixes so often after a description (保险公司, 抢劫银行, 考上大学) that only the CRF's
-# support makes them a name.
-SUFFIXES_NEEDING_CRF = frozenset(
-    "公司 银行 大学 学院 中学 小学 医院 集团 控股集团 周刊 法院 检察院 办公室 办公厅 俱乐部".split()
-)
-# A name never starts with a quantifier or determiner (许多公司, 一些银行, 该集团, 余家公司).
-NOT_NAME_START = frozenset("许一这那该各每某余几多个名家此本其两数诸全整首另不目当加又已")
-
-# Address parts after the division names. Areas and streets may follow a division
-# directly (南山区科技园, 朝阳区建国路); building parts (88号, SOHO现代城, A座, 1203室)
-# only follow a street-level part, so 南通中心 or 北京铁路局 are no addresses.
-_ADDR_BODY = rf"[{_HAN_CHAR}A-Za-z0-9\-]"
-_AREA_PARTS = (
-    re.compile(rf"{_ADDR_BODY}{{0,10}}?(?:科技园|产业园|工业园|园区|开发区|工业区|高新区|新区)"),
-    re.compile(rf"{_ADDR_BODY}{{1,10}}?(?:街道|社区|镇|乡|村|区|县)"),
-    re.compile(rf"{_ADDR_BODY}{{2,10}}?(?:大道|大街|胡同|路|街|巷|弄|里)"),
-)
-_BUILDING_PARTS = (
-    re.compile(r"[0-9]+(?:-[0-9]+)*(?:号院|号楼|号|栋|幢|座|楼|层|单元|室)?"),
-    re.compile(r"[A-Za-z][0-9]*(?:座|栋|幢|区|楼)"),
-    re.compile(
-        rf"{_ADDR_BODY}{{1,10}}?(?:号院|号楼|号|栋|幢|座|楼|层|单元|室|大厦|广场|中心|花园|小区|城|苑|园)"
-    ),
-)
-_STREET_UNITS = re.compile(r"(?:大道|大街|胡同|路|街|巷|弄|里|号院|号楼|号)$")
-_ROAD_NUMBER = re.compile(
-    rf"[{_HAN_CHAR}]{{2,8}}(?:大道|大街|胡同|路|街|巷|弄)[0-9]+(?:-[0-9]+)?号"
-)
-_ADDRESS_STOP = FUNCTION_CHARS | frozenset("举召")
 
 # Person-name shapes.
 _SURNAME_CHARS = "".join(sorted(lexicon.SURNAMES))
@@ -286,9 +125,9 @@ _COMPOUND = "|".join(sorted(lexicon.COMPOUND_SURNAMES, key=len, reverse=True))
 AMBIGUOUS_COMPOUNDS = frozenset(
     {"东方", "西门", "百里", "第五", "南门", "东门", "公西", "东郭", "公良", "司空", "长孙", "闻人"}
 )
-_DOT_NAME = re.compile(rf"[{_HAN_CHAR}]{{1,8}}(?:[{DOTS}][{_HAN_CHAR}]{{1,10}}){{1,3}}")
+_DOT_NAME = re.compile(rf"[{HAN_CHAR}]{{1,8}}(?:[{DOTS}][{HAN_CHAR}]{{1,10}}){{1,3}}")
 _LABELS = "|".join(sorted(lexicon.PERSON_LABELS, key=len, reverse=True))
-_ONE_NAME = rf"(?:[{_HAN_CHAR}]{{1,8}}[{DOTS}][{_HAN_CHAR}]{{1,10}}|[{_HAN_CHAR}]{{2,4}})"
+_ONE_NAME = rf"(?:[{HAN_CHAR}]{{1,8}}[{DOTS}][{HAN_CHAR}]{{1,10}}|[{HAN_CHAR}]{{2,4}})"
 _LABEL_NAMES = re.compile(
     rf"(?:{_LABELS})(?:[：:\s]|是|为)*({_ONE_NAME}(?:\s*[、，,/和及与]\s*{_ONE_NAME})*)"
 )
@@ -302,19 +141,6 @@ DIRECT_LABELS = frozenset(
 # Titles long enough to mark the end of a name; 总/董/工 (王总) are abbreviations of a
 # title after a bare surname and never make a name on their own.
 _TITLE_WORDS = sorted((t for t in lexicon.TITLES if len(t) >= 2), key=len, reverse=True)
-
-
-@dataclass(slots=True)
-class Candidate:
-    start: int
-    end: int
-    entity: str
-    score: float
-    rule: str  # "crf" or the rule's name
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start
 
 
 class _Keywords:
@@ -445,7 +271,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
         out: list[list[RecognizerResult]] = [[] for _ in texts]
         if not wanted:
             return out
-        todo = [i for i, text in enumerate(texts) if _HAS_HAN.search(text)]
+        todo = [i for i, text in enumerate(texts) if HAS_HAN.search(text)]
         crf_spans = self.crf.spans_batch([texts[i] for i in todo])
         for i, spans in zip(todo, crf_spans, strict=True):
             out[i] = [
@@ -529,7 +355,7 @@ def merge(rules: list[Candidate], crf: list[Candidate]) -> list[Candidate]:
 _EDGE_CHARS = r"\s\u3000.,;:!?。，、；：！？“”‘’\"'·•—\-|/"
 _LEADING = re.compile(f"^[{_EDGE_CHARS}]+")
 _TRAILING = re.compile(f"[{_EDGE_CHARS}]+$")
-_SPACED_HAN = re.compile(f"[{_HAN_CHAR}][ \t\u3000]+[{_HAN_CHAR}]")
+_SPACED_HAN = re.compile(f"[{HAN_CHAR}][ \t\u3000]+[{HAN_CHAR}]")
 _OPEN, _CLOSE = "（(", "）)"
 _LEGAL_FORMS = frozenset(
     {*lexicon.ORG_SUFFIXES_STRONG, "公司", "有限公司", "有限责任公司", "股份有限公司", "股份公司"}
@@ -554,7 +380,7 @@ def tidy_span(text: str, c: Candidate) -> Candidate | None:
         end -= 1  # 赵磊）: the bracket closes the sentence, not the name
     elif closes > opens and start > 0 and text[start - 1] in _OPEN:
         start -= 1
-        while start > 0 and _HAS_HAN.match(text[start - 1]) and c.start - start < 3:
+        while start > 0 and HAS_HAN.match(text[start - 1]) and c.start - start < 3:
             start -= 1
     elif opens > closes and value[-1] in _OPEN:
         end -= 1
@@ -609,8 +435,8 @@ def is_name_shape(name: str) -> bool:
     a middle dot; never a word that merely starts with a surname (高达, 金融)."""
     if any(d in name for d in DOTS):
         parts = re.split(f"[{DOTS}]", name)
-        return all(1 <= len(p) <= 10 and _HAS_HAN.match(p) for p in parts)
-    if not 2 <= len(name) <= 4 or not all(_HAS_HAN.match(c) for c in name):
+        return all(1 <= len(p) <= 10 and HAS_HAN.match(p) for p in parts)
+    if not 2 <= len(name) <= 4 or not all(HAS_HAN.match(c) for c in name):
         return False
     if name in lexicon.NOT_NAMES or name in lexicon.COMPOUND_SURNAMES:
         return False
@@ -638,7 +464,7 @@ def name_end(text: str, start: int, crf_persons: Sequence[Candidate]) -> int | N
     given_from = start + (2 if compound else 1)
     limit = min(len(text), given_from + 2)
     end = given_from
-    while end < limit and _HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
+    while end < limit and HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
         end += 1
     if end == given_from:
         return None
@@ -647,7 +473,7 @@ def name_end(text: str, start: int, crf_persons: Sequence[Candidate]) -> int | N
     runs_on = (
         end == limit
         and end < len(text)
-        and _HAS_HAN.match(text[end])
+        and HAS_HAN.match(text[end])
         and not _ends_name_at(text, end)
     )
     if runs_on and end - given_from == 2 and text[given_from + 1] not in lexicon.GIVEN_NAME_CHARS:
@@ -662,7 +488,7 @@ def _ends_name_at(text: str, i: int) -> bool:
 
 
 def person_rules(
-    text: str, keywords: list[tuple[int, int, frozenset[str]]], crf_persons: list[Candidate]
+    text: str, keywords: list[Keyword], crf_persons: list[Candidate]
 ) -> list[Candidate]:
     found: list[Candidate] = []
     found += _names_after_labels(text, crf_persons)
@@ -712,7 +538,7 @@ def _label_name_end(
     end = name_end(text, start, ())
     if end is None or end > item_end:
         return None
-    if end < len(text) and _HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
+    if end < len(text) and HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
         return None
     given = text[start + (2 if text[start : start + 2] in lexicon.COMPOUND_SURNAMES else 1) : end]
     if not any(c in lexicon.GIVEN_NAME_CHARS for c in given):
@@ -721,7 +547,7 @@ def _label_name_end(
 
 
 def _names_before_titles(
-    text: str, keywords: list[tuple[int, int, frozenset[str]]], crf_persons: list[Candidate]
+    text: str, keywords: list[Keyword], crf_persons: list[Candidate]
 ) -> list[Candidate]:
     """张伟经理 → 张伟, 李明华教授 → 李明华, 常乐负责 → 常乐: a title, or a verb that takes
     a person as its subject, right after a name-shaped word confirms it."""
@@ -743,8 +569,10 @@ def _names_before_titles(
 def _name_start_before(text: str, end: int) -> int | None:
     """Start of a name ending at ``end`` (before a title): 3 characters when the first is
     a surname and the other two given-name characters, else 2 with a surname first."""
-    if end >= 4 and text[end - 4 : end - 2] in lexicon.COMPOUND_SURNAMES and _boundary_before(
-        text, end - 4
+    if (
+        end >= 4
+        and text[end - 4 : end - 2] in lexicon.COMPOUND_SURNAMES
+        and _boundary_before(text, end - 4)
     ):
         return end - 4
     if (
@@ -760,7 +588,7 @@ def _name_start_before(text: str, end: int) -> int | None:
         and three[0] not in FUNCTION_CHARS
         and three[1] in lexicon.GIVEN_NAME_CHARS
         and three[2] in lexicon.GIVEN_NAME_CHARS
-        and all(_HAS_HAN.match(c) for c in three)
+        and all(HAS_HAN.match(c) for c in three)
         and _boundary_before(text, end - 3)
     ):
         return end - 3
@@ -781,7 +609,7 @@ def _boundary_before(text: str, i: int) -> bool:
     if i == 0:
         return True
     before = text[i - 1]
-    if not _HAS_HAN.match(before) or before in FUNCTION_CHARS:
+    if not HAS_HAN.match(before) or before in FUNCTION_CHARS:
         return True
     return any(
         text.endswith(w, 0, i)
@@ -814,7 +642,7 @@ def _compound_surname_names(text: str, crf_persons: list[Candidate]) -> list[Can
             end = name_end(text, start, crf_persons)
             if end is None:
                 continue
-            after_ok = end >= len(text) or not _HAS_HAN.match(text[end]) or _ends_name_at(text, end)
+            after_ok = end >= len(text) or not HAS_HAN.match(text[end]) or _ends_name_at(text, end)
             if after_ok and is_name_shape(text[start:end]):
                 found.append(Candidate(start, end, PERSON, RULE_SCORE, "compound"))
     return found
@@ -871,257 +699,3 @@ def fix_person(text: str, c: Candidate) -> Candidate | None:
 
 
 # --- ORGANIZATION ---------------------------------------------------------------------------
-
-
-_ORG_NAME_CHAR = re.compile(rf"[{_HAN_CHAR}A-Za-z0-9&（）()]")
-_BRANCH = re.compile(rf"[{_HAN_CHAR}]{{2,6}}?(?:{'|'.join(lexicon.BRANCH_SUFFIXES)})")
-
-
-def organisation_rules(
-    text: str, keywords: list[tuple[int, int, frozenset[str]]], crf_orgs: list[Candidate]
-) -> list[Candidate]:
-    """…有限公司, …集团, …日报, …大学: a strong suffix with a trade name before it.
-
-    Where the CRF tagged an organisation over or right before the suffix, its span is
-    confirmed (extended over the suffix and a branch, 北京大学党委 kept whole). Without
-    the CRF, a company-law suffix (有限公司 …) is enough; other suffixes (银行, 大学,
-    委员会 …) need a short proper name after a clear boundary (保险公司, 许多大学 are
-    no names)."""
-    suffixes = _longest_suffixes([(s, e) for s, e, kinds in keywords if "org" in kinds])
-    found = _short_company_names(text, suffixes)
-    for s_start, s_end in suffixes:
-        end = s_end
-        branch = _BRANCH.match(text, end)
-        if branch and branch.end() - end <= 9:
-            end = branch.end()
-        scanned = _scan_org_start(text, s_start)
-        crf = [
-            c
-            for c in crf_orgs
-            if c.start < s_end and c.end >= s_start and _balanced(text[c.start : s_start])
-        ]
-        if crf:
-            start = min(c.start for c in crf)
-            end = max(end, *(c.end for c in crf))
-        elif scanned is not None and _plausible_name(text, scanned, s_start, s_end):
-            start = scanned
-        else:
-            continue
-        name = text[start:s_start]
-        if not name or _GENERIC_ORG.fullmatch(name) or len(name) > MAX_ORG_NAME:
-            continue
-        found.append(Candidate(start, end, ORGANIZATION, RULE_SCORE, "suffix"))
-    return found
-
-
-def _short_company_names(text: str, suffixes: list[tuple[int, int]]) -> list[Candidate]:
-    """蓝鲸科技董事长, 客户：青禾食品；, 联系星河传媒的, a media list's 界面新闻 — a short
-    trade name and an industry word, where the context says it is a company: a lead-in
-    before it (客户, 甲方, 联系, 媒体 …), a title after it (董事长, 主编 …), or field
-    separators around it (tab, ideographic space, |, brackets). A guess (CRF score)
-    until the CRF agrees; of several readings the shortest trade name wins."""
-    found = []
-    for industry in _INDUSTRY.finditer(text):
-        end = industry.end()
-        if any(s < end and industry.start() < e for s, e in suffixes):
-            continue  # 蓝鲸科技有限公司: the suffix rule's
-        if not _ends_org_name(text, end):
-            continue
-        for start in range(industry.start() - 2, max(-1, industry.start() - 7), -1):
-            name = text[start : industry.start()]
-            if not _TRADE_NAME.fullmatch(name):
-                break
-            if _org_context(text, start, end):
-                if not (
-                    name[0] in NOT_NAME_START
-                    or _GENERIC_ORG.fullmatch(name)
-                    or any(c in FUNCTION_CHARS for c in name)
-                ):
-                    found.append(Candidate(start, end, ORGANIZATION, CRF_SCORE, "trade name"))
-                break
-    return found
-
-
-def _ends_org_name(text: str, end: int) -> bool:
-    return (
-        end == len(text)
-        or text[end] in FUNCTION_CHARS
-        or not _ORG_NAME_CHAR.match(text[end])
-        or text.startswith(_AFTER_ORG, end)
-    )
-
-
-def _org_context(text: str, start: int, end: int) -> bool:
-    """A lead-in before ``start`` (客户：, 联系), a title after ``end`` (董事长), or field
-    separators on both sides."""
-    before = start - 1 if start > 0 and text[start - 1] in "：:" else start
-    if any(text.endswith(w, 0, before) for w in ORG_LEAD_INS):
-        return True
-    if text.startswith(_AFTER_ORG, end):
-        return True
-    return (start == 0 or text[start - 1] in FIELD_SEPARATORS) and (
-        end == len(text) or text[end] in FIELD_SEPARATORS
-    )
-
-
-def _plausible_name(text: str, start: int, suffix_start: int, suffix_end: int) -> bool:
-    """May the scanned text before a suffix be an organisation's own name?"""
-    name = text[start:suffix_start]
-    if not name or name[0] in NOT_NAME_START:
-        return False
-    suffix = text[suffix_start:suffix_end]
-    if suffix.endswith(COMPANY_LAW_SUFFIXES):
-        return True
-    if (
-        suffix in SUFFIXES_NEEDING_CRF
-        or len(name) > 6
-        or sum(map(bool, map(_HAS_HAN.match, name))) < 2
-    ):
-        return False
-    return _clear_boundary(text, start)
-
-
-def _clear_boundary(text: str, i: int) -> bool:
-    """Start of text, punctuation or a space, or a lead-in word (客户, 甲方 …) before ``i``."""
-    if i == 0 or text[i - 1] in "（(" or not _ORG_NAME_CHAR.match(text[i - 1]):
-        return True
-    return any(text.endswith(w, 0, i) for w in (*ORG_LEAD_INS, *lexicon.PERSON_LABELS))
-
-
-def _longest_suffixes(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Of overlapping suffix matches (有限公司 inside 股份有限公司) keep the longest, and
-    of chained ones (集团 … 公司 in 集团公司) the last."""
-    spans.sort(key=lambda s: (s[0], -s[1]))
-    kept: list[tuple[int, int]] = []
-    for s in spans:
-        if kept and s[0] < kept[-1][1]:
-            if s[1] > kept[-1][1]:
-                kept[-1] = (kept[-1][0], s[1])
-            continue
-        if kept and s[0] == kept[-1][1]:
-            kept[-1] = (kept[-1][0], s[1])  # 集团 + 公司 read as one suffix
-            continue
-        kept.append(s)
-    return kept
-
-
-def _balanced(name: str) -> bool:
-    return name.count("（") + name.count("(") == name.count("）") + name.count(")")
-
-
-def _scan_org_start(text: str, suffix_start: int) -> int | None:
-    """The first character after punctuation, a function character or a lead-in
-    (客户, 甲方 …) before a suffix, at most ``MAX_ORG_NAME`` characters back; a
-    bracketed place (（深圳）) is part of the name."""
-    start = suffix_start
-    depth = 0
-    while start > 0 and suffix_start - start < MAX_ORG_NAME:
-        ch = text[start - 1]
-        if ch in "）)":
-            depth += 1
-        elif ch in "（(":
-            if depth == 0:
-                break
-            depth -= 1
-        elif not _ORG_NAME_CHAR.match(ch) or (ch in FUNCTION_CHARS and depth == 0):
-            break
-        start -= 1
-    if start == suffix_start:
-        return None
-    return _skip_lead_ins(text, start, suffix_start)
-
-
-def _skip_lead_ins(text: str, start: int, limit: int) -> int:
-    changed = True
-    while changed:
-        changed = False
-        for word in ORG_LEAD_INS:
-            if text.startswith(word, start) and start + len(word) < limit:
-                start += len(word)
-                changed = True
-                break
-    return start
-
-
-# --- CN_ADDRESS -----------------------------------------------------------------------------
-
-
-def address_rules(text: str, keywords: list[tuple[int, int, frozenset[str]]]) -> list[Candidate]:
-    """Addresses by the administrative hierarchy, and roads with a number."""
-    found = []
-    divisions = {}
-    for s, e, kinds in keywords:
-        is_division = "upper" in kinds or "county" in kinds
-        if is_division and e - s > divisions.get(s, (0, False))[0] - s:
-            divisions[s] = (e, "county" in kinds and "upper" not in kinds)
-    covered_until = -1
-    for start in sorted(divisions):
-        if start < covered_until:
-            continue
-        end, parts, _street = _walk_address(text, start, divisions)
-        if parts >= 2:
-            found.append(Candidate(start, end, ADDRESS, RULE_SCORE, "hierarchy"))
-            covered_until = end
-    for m in _ROAD_NUMBER.finditer(text):
-        if m.start() < covered_until:
-            continue
-        start = m.start()
-        for i in range(m.end() - 1, m.start() - 1, -1):
-            if text[i] in _ADDRESS_STOP:
-                start = i + 1
-                break
-        while start < m.end() and any(
-            text.startswith(w, start) for w in ("位于", "地址", "地点", "住址")
-        ):
-            start += 2
-        end, _, _ = _walk_address(text, m.end(), divisions, parts=1)
-        found.append(Candidate(start, end, ADDRESS, RULE_SCORE, "road"))
-        covered_until = end
-    return found
-
-
-def _walk_address(
-    text: str, start: int, divisions: dict[int, tuple[int, bool]], parts: int = 0
-) -> tuple[int, int, bool]:
-    """Extend an address from ``start`` over division names, areas and streets, then
-    building parts; (end, number of parts, whether a street was seen). At each step
-    the longest reading wins (中关村大街 is a street, not the village 中关村 + 大街;
-    南京西路 a street, not the city 南京)."""
-    position = start
-    street = parts > 0  # a walk continuing after 建国路88号 starts at street level
-    while position < len(text):
-        division = divisions.get(position)
-        if division is not None and not street:
-            # a full division name (南京市) always; a short one (南京) unless a street
-            # reading is longer (南京西路)
-            road = _AREA_PARTS[-1].match(text, position)
-            if text[division[0] - 1] in "省市区县州盟旗" or not road or road.end() <= division[0]:
-                position = division[0]
-                parts += 1
-                continue
-        patterns = (*_AREA_PARTS, *_BUILDING_PARTS) if street else _AREA_PARTS
-        readings = [m.end() for m in (p.match(text, position) for p in patterns) if m]
-        readings = [e for e in readings if not any(c in _ADDRESS_STOP for c in text[position:e])]
-        if not readings:
-            break
-        end = max(readings)
-        street = street or bool(_STREET_UNITS.search(text, position, end))
-        position = end
-        parts += 1
-    return position, parts, street
-
-
-def specific_address(
-    text: str, c: Candidate, keywords: list[tuple[int, int, frozenset[str]]]
-) -> bool:
-    """Keep a CRF address only when it is more than a bare place name: it holds a road,
-    number, building or village unit, or a division name plus something more."""
-    value = text[c.start : c.end]
-    if re.search(r"[路街道巷弄号楼室栋幢座层村镇乡]|大厦|广场|园区|小区", value):
-        return True
-    names = [
-        (s, e)
-        for s, e, kinds in keywords
-        if ("upper" in kinds or "county" in kinds) and c.start <= s and e <= c.end
-    ]
-    return bool(names) and any(e - s < len(value) for s, e in names) and len(value) >= 5
