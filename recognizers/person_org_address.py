@@ -50,6 +50,7 @@ from recognizers.ner.candidate import (
     FUNCTION_CHARS,
     HAN_CHAR,
     HAS_HAN,
+    NOT_NAME_START,
     ORGANIZATION,
     PERSON,
     RULE_SCORE,
@@ -58,6 +59,7 @@ from recognizers.ner.candidate import (
 )
 from recognizers.ner.crf import ChineseCrf
 from recognizers.ner.organisation_rules import organisation_rules
+from recognizers.ner.traditional import to_simplified
 
 DOTS = "·•‧・･"  # U+00B7, U+2022, U+2027, U+30FB, U+FF65 between the parts of a name
 
@@ -271,12 +273,11 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
         out: list[list[RecognizerResult]] = [[] for _ in texts]
         if not wanted:
             return out
-        todo = [i for i, text in enumerate(texts) if HAS_HAN.search(text)]
-        crf_spans = self.crf.spans_batch([texts[i] for i in todo])
-        for i, spans in zip(todo, crf_spans, strict=True):
-            out[i] = [
-                self._result(c) for c in self.candidates(texts[i], spans) if c.entity in wanted
-            ]
+        # traditional characters (張克佳, 董事長) read as simplified; offsets are unchanged
+        views = {i: to_simplified(text) for i, text in enumerate(texts) if HAS_HAN.search(text)}
+        crf_spans = self.crf.spans_batch(list(views.values()))
+        for (i, view), spans in zip(views.items(), crf_spans, strict=True):
+            out[i] = [self._result(c) for c in self.candidates(view, spans) if c.entity in wanted]
         return out
 
     def _result(self, candidate: Candidate) -> RecognizerResult:
@@ -493,8 +494,35 @@ def person_rules(
     found: list[Candidate] = []
     found += _names_after_labels(text, crf_persons)
     found += _names_before_titles(text, keywords, crf_persons)
+    found += _names_after_titles(text, keywords, crf_persons)
     found += _compound_surname_names(text, crf_persons)
     found += _dot_names(text, crf_persons)
+    found += _field_names(text, crf_persons)
+    return found
+
+
+_FIELD_EDGES = "|｜\t\n"
+_FIELD_NAME = re.compile(
+    rf"(?:^|(?<=[{_FIELD_EDGES}]))[ #]*([{HAN_CHAR}]{{2,4}})[ ]*(?=[{_FIELD_EDGES}]|$)"
+)
+
+
+def _field_names(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+    """# 周衡｜计算机｜某某大学, a table row 张伟\t市场部: a name-shaped word that fills a
+    field between separators (|, ｜, tab, line ends) on its own. A guess (CRF score) that
+    the CRF or a name seen elsewhere in the document confirms."""
+    found = []
+    for m in _FIELD_NAME.finditer(text):
+        start, end = m.span(1)
+        end = name_end(text, start, crf_persons) if end - start > 3 else end
+        if end != m.end(1):
+            continue
+        name = text[start:end]
+        if not is_name_shape(name) or surname_and_title(name):
+            continue
+        given = name[2:] if name[:2] in lexicon.COMPOUND_SURNAMES else name[1:]
+        if all(c in lexicon.GIVEN_NAME_CHARS for c in given):
+            found.append(Candidate(start, end, PERSON, CRF_SCORE, "field"))
     return found
 
 
@@ -509,18 +537,44 @@ def _names_after_labels(text: str, crf_persons: list[Candidate]) -> list[Candida
         separated = m.start(1) > m.start() + len(label)
         if label not in DIRECT_LABELS and not separated:
             continue
+        colon = text[m.start() + len(label)] in "：:"
         position = m.start(1)
         for item in _LIST_SEPARATOR.split(m.group(1)):
             start = text.find(item, position)
             position = start + len(item)
             end = _label_name_end(text, start, start + len(item), crf_persons)
-            if end is None:
-                break
-            name = text[start:end]
-            if not is_name_shape(name) or surname_and_title(name):
-                break
+            name = text[start:end] if end is not None else ""
+            if end is None or not is_name_shape(name) or surname_and_title(name):
+                first = start == m.start(1)
+                if not (colon and first and _whole_field_name(text, start, start + len(item))):
+                    break
+                end = start + len(item)
             found.append(Candidate(start, end, PERSON, RULE_SCORE, "label"))
     return found
+
+
+# Words that fill a name field without being a name (联系人：待定, 代理人：本人).
+FIELD_PLACEHOLDERS = frozenset(
+    "待定 暂无 不详 未知 同上 见上 本人 见附件 另行通知 未定 空缺 缺席 略 无".split()
+)
+
+
+def _whole_field_name(text: str, start: int, end: int) -> bool:
+    """代表人：助野健儿，该公司董事 / 法定代表人：赖以仁。: after a label and a colon, two to
+    four Han characters that fill the field up to punctuation or the line's end are the
+    name, whatever its surname (Japanese and rare surnames included) — unless they are a
+    placeholder, an organisation (…公司, …社), or words (the function characters of prose)."""
+    value = text[start:end]
+    if not 2 <= len(value) <= 4 or not all(HAS_HAN.match(c) for c in value):
+        return False
+    if end < len(text) and (HAS_HAN.match(text[end]) or text[end].isalnum() or text[end] in "：:"):
+        return False  # runs on, or is the next field's label (联系人：张三，手机号：…)
+    if value in FIELD_PLACEHOLDERS or value in lexicon.NOT_NAMES:
+        return False
+    if any(c in FUNCTION_CHARS for c in value) or value[0] in NOT_NAME_START:
+        return False
+    suffixes = (*lexicon.ORG_SUFFIXES_STRONG, *lexicon.ORG_SUFFIXES_WEAK, "社", "所", "处", "会")
+    return not value.endswith(suffixes) and not surname_and_title(value)
 
 
 def _label_name_end(
@@ -563,6 +617,31 @@ def _names_before_titles(
         start = _name_start_before(text, t_start)
         if start is not None:
             found.append(Candidate(start, t_start, PERSON, RULE_SCORE, "title"))
+    return found
+
+
+def _names_after_titles(
+    text: str, keywords: list[Keyword], crf_persons: list[Candidate]
+) -> list[Candidate]:
+    """董事长张克佳, 总经济师梁丁松带队拜访: a press release names people after their
+    title. A name-shaped word right after a title is a name when it ends at a boundary
+    (punctuation, a function character, a verb, another title) and its given name has a
+    given-name character (经理办公室, 主编周刊 are no names)."""
+    found = []
+    for _, t_end, kinds in keywords:
+        if "title" not in kinds or t_end >= len(text):
+            continue
+        end = name_end(text, t_end, crf_persons)
+        if end is None:
+            continue
+        name = text[t_end:end]
+        if not is_name_shape(name) or surname_and_title(name):
+            continue
+        if end < len(text) and HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
+            continue
+        given = name[2:] if name[:2] in lexicon.COMPOUND_SURNAMES else name[1:]
+        if any(c in lexicon.GIVEN_NAME_CHARS for c in given):
+            found.append(Candidate(t_end, end, PERSON, RULE_SCORE, "title before"))
     return found
 
 
@@ -682,6 +761,10 @@ def _trim_after_name(text: str, start: int, end: int) -> int:
     return end
 
 
+# Credits written right after a name (伍晖摄, 李娜报道, 王芳供图): not part of it.
+CREDITS = ("摄影", "摄", "报道", "供图", "整理", "撰文", "文/图")
+
+
 def fix_person(text: str, c: Candidate) -> Candidate | None:
     """Clean a CRF PERSON span: drop a trailing title (张伟经理 → 张伟), words that are
     not names (高达, 金融), surname + title (王总), single characters."""
@@ -689,6 +772,11 @@ def fix_person(text: str, c: Candidate) -> Candidate | None:
     for title in _TITLE_WORDS:
         if name.endswith(title) and len(name) - len(title) >= 2:
             c = Candidate(c.start, c.end - len(title), PERSON, c.score, c.rule)
+            name = text[c.start : c.end]
+            break
+    for credit in CREDITS:
+        if name.endswith(credit) and len(name) - len(credit) >= 2:
+            c = Candidate(c.start, c.end - len(credit), PERSON, c.score, c.rule)
             name = text[c.start : c.end]
             break
     if len(name) < 2 or name in lexicon.NOT_NAMES or surname_and_title(name):
