@@ -130,8 +130,11 @@ AMBIGUOUS_COMPOUNDS = frozenset(
 _DOT_NAME = re.compile(rf"[{HAN_CHAR}]{{1,8}}(?:[{DOTS}][{HAN_CHAR}]{{1,10}}){{1,3}}")
 _LABELS = "|".join(sorted(lexicon.PERSON_LABELS, key=len, reverse=True))
 _ONE_NAME = rf"(?:[{HAN_CHAR}]{{1,8}}[{DOTS}][{HAN_CHAR}]{{1,10}}|[{HAN_CHAR}]{{2,4}})"
+# a list item may carry its role in brackets: 陈晓英（组长）、林雪山
+_ROLE = r"(?:[（(][^）)\n]{1,6}[）)])?"
 _LABEL_NAMES = re.compile(
-    rf"(?:{_LABELS})(?:[：:\s]|是|为)*({_ONE_NAME}(?:\s*[、，,/和及与]\s*{_ONE_NAME})*)"
+    rf"(?:{_LABELS})(?:[：:\s]|是|为)*"
+    rf"({_ONE_NAME}{_ROLE}(?:\s*[、，,/和及与]\s*{_ONE_NAME}{_ROLE})*)"
 )
 _LIST_SEPARATOR = re.compile(r"\s*[、，,/和及与]\s*")
 # Labels that directly precede a name even without a colon (记者李娜, 联系人张伟).
@@ -781,8 +784,8 @@ def fix_person(text: str, c: Candidate) -> Candidate | None:
             break
     if len(name) < 2 or name in lexicon.NOT_NAMES or surname_and_title(name):
         return None
-    if any(ch.isdigit() for ch in name):
-        return None
+    if any(ch.isdigit() or (ch.isascii() and ch.isalpha()) for ch in name):
+        return None  # 李x, 张3: a pseudonym, not a name
     return c
 
 

@@ -128,6 +128,11 @@ PERSON_LABELS = (
     "委托人",
     "受托人",
     "保证人",
+    # procurement notices: 联系人及电话：文铭；…, 评审专家名单：陈晓英（组长）、林雪山
+    "联系人及电话",
+    "联系人及联系方式",
+    "联系方式",
+    "名单",
 )
 
 # Organisation name endings, longest first where one contains another.

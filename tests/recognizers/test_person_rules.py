@@ -80,3 +80,12 @@ def test_fields_and_words_that_are_no_names(recognizer, text):
 def test_the_simplified_view_keeps_every_offset(traditional, simplified):
     assert to_simplified(traditional) == simplified
     assert len(to_simplified(traditional)) == len(traditional)
+
+
+def test_a_list_of_names_goes_on_past_a_bracketed_role(recognizer):
+    text = "评审专家名单：陈晓英（组长）、林雪山、陈景瑞。"
+    assert persons(recognizer, text) == ["陈晓英", "林雪山", "陈景瑞"]
+
+
+def test_a_pseudonym_with_a_latin_letter_is_no_name(recognizer):
+    assert persons(recognizer, "被执行人：李x，男，汉族，1967年出生。") == []
