@@ -501,6 +501,7 @@ def person_rules(
     found += _compound_surname_names(text, crf_persons)
     found += _dot_names(text, crf_persons)
     found += _field_names(text, crf_persons)
+    found += _names_before_sex(text, crf_persons)
     return found
 
 
@@ -727,6 +728,31 @@ def _compound_surname_names(text: str, crf_persons: list[Candidate]) -> list[Can
             after_ok = end >= len(text) or not HAS_HAN.match(text[end]) or _ends_name_at(text, end)
             if after_ok and is_name_shape(text[start:end]):
                 found.append(Candidate(start, end, PERSON, RULE_SCORE, "compound"))
+    return found
+
+
+# 张建华，男，1975年出生 / 李娜（女，汉族）: a judgment's or a résumé's party line.
+_BEFORE_SEX = re.compile(rf"([{HAN_CHAR}]{{2,4}})\s*[，,、（(]\s*[男女]\s*[，,、）)；;。]")
+
+
+def _names_before_sex(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+    """被告张建华，男，1975年出生: two to four Han characters right before 男 / 女 between
+    commas or brackets name a person: from the first boundary (a label such as 被告,
+    punctuation, a function character) on, a name of any surname."""
+    found = []
+    for m in _BEFORE_SEX.finditer(text):
+        starts = range(m.start(1), m.end(1) - 1)
+        after_label = [i for i in starts if text.endswith(lexicon.PERSON_LABELS, 0, i)]
+        start = (
+            after_label[-1]
+            if after_label
+            else next((i for i in starts if _boundary_before(text, i)), None)
+        )
+        if start is None:
+            continue
+        name = text[start : m.end(1)]
+        if is_name_shape(name) or _whole_field_name(text, start, m.end(1)):
+            found.append(Candidate(start, m.end(1), PERSON, RULE_SCORE, "sex"))
     return found
 
 

@@ -89,3 +89,17 @@ def test_a_list_of_names_goes_on_past_a_bracketed_role(recognizer):
 
 def test_a_pseudonym_with_a_latin_letter_is_no_name(recognizer):
     assert persons(recognizer, "被执行人：李x，男，汉族，1967年出生。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("被告张建华，男，1975年3月2日出生。", ["张建华"]),
+        ("申请人贾国洪，男，汉族，住本市。", ["贾国洪"]),
+        ("李娜（女，汉族）", ["李娜"]),
+        ("他说男，女都可以", []),
+        ("合同约定甲方，男，", []),
+    ],
+)
+def test_a_party_line_names_the_person_before_the_sex(recognizer, text, expected):
+    assert persons(recognizer, text) == expected
