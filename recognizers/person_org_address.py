@@ -502,6 +502,7 @@ def person_rules(
     found += _dot_names(text, crf_persons)
     found += _field_names(text, crf_persons)
     found += _names_before_sex(text, crf_persons)
+    found += _name_lists(text, crf_persons)
     return found
 
 
@@ -729,6 +730,47 @@ def _compound_surname_names(text: str, crf_persons: list[Candidate]) -> list[Can
             if after_ok and is_name_shape(text[start:end]):
                 found.append(Candidate(start, end, PERSON, RULE_SCORE, "compound"))
     return found
+
+
+_NAME_LIST = re.compile(rf"[{HAN_CHAR}]{{2,4}}(?:、[{HAN_CHAR}]{{2,4}})+")
+
+
+def _name_lists(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+    """出席的有张伟、李娜、王芳等: in a list separated by 、, once the CRF has found at
+    least half of the items as names, every other item of a name's shape (surname +
+    given-name characters) is a name too — lists hold things of one kind."""
+    found = []
+    for m in _NAME_LIST.finditer(text):
+        items = _list_items(m, crf_persons)
+        named = [(s, e) for s, e in items if any(c.start == s and c.end == e for c in crf_persons)]
+        if not named or 2 * len(named) < len(items):
+            continue
+        for s, e in items:
+            name = text[s:e]
+            given = name[2:] if name[:2] in lexicon.COMPOUND_SURNAMES else name[1:]
+            if (s, e) in named or (
+                is_name_shape(name)
+                and not surname_and_title(name)
+                and all(c in lexicon.GIVEN_NAME_CHARS for c in given)
+            ):
+                found.append(Candidate(s, e, PERSON, RULE_SCORE, "list"))
+    return found
+
+
+def _list_items(m: re.Match[str], crf_persons: list[Candidate]) -> list[tuple[int, int]]:
+    """The items' spans; the first may start and the last end inside the match where a
+    CRF name does (出席的有张伟、…、王芳等 → 张伟, 王芳)."""
+    items, start = [], m.start()
+    for part in m.group().split("、"):
+        items.append((start, start + len(part)))
+        start += len(part) + 1
+    first, last = items[0], items[-1]
+    for c in crf_persons:
+        if c.end == first[1] and first[0] < c.start < first[1] - 1:
+            items[0] = (c.start, c.end)
+        if c.start == last[0] and last[0] + 1 < c.end < last[1]:
+            items[-1] = (c.start, c.end)
+    return items
 
 
 # 张建华，男，1975年出生 / 李娜（女，汉族）: a judgment's or a résumé's party line.

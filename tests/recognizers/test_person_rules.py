@@ -103,3 +103,15 @@ def test_a_pseudonym_with_a_latin_letter_is_no_name(recognizer):
 )
 def test_a_party_line_names_the_person_before_the_sex(recognizer, text, expected):
     assert persons(recognizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出席的有张伟、李娜、王芳、郑凯文等", ["张伟", "李娜", "王芳", "郑凯文"]),
+        ("参会的有王建军、高端、林小梅", ["王建军", "林小梅"]),
+        ("产品包括手机、电脑、平板、耳机", []),
+    ],
+)
+def test_a_list_of_names_holds_names_only(recognizer, text, expected):
+    assert persons(recognizer, text) == expected
