@@ -636,12 +636,17 @@ def _names_after_titles(
     for _, t_end, kinds in keywords:
         if "title" not in kinds or t_end >= len(text):
             continue
-        end = name_end(text, t_end, crf_persons)
+        crf = next((c for c in crf_persons if c.start == t_end and 2 <= c.length <= 4), None)
+        if crf is not None:
+            if (fixed := fix_person(text, crf)) is not None:  # the CRF agrees: its span
+                found.append(Candidate(fixed.start, fixed.end, PERSON, RULE_SCORE, "title"))
+            continue
+        end = name_end(text, t_end, ())
         if end is None:
             continue
         name = text[t_end:end]
-        if not is_name_shape(name) or surname_and_title(name):
-            continue
+        if not is_name_shape(name) or surname_and_title(name) or name[:2] in lexicon.NOT_NAMES:
+            continue  # 策划方案发给我: 方案 is a word
         if end < len(text) and HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
             continue
         given = name[2:] if name[:2] in lexicon.COMPOUND_SURNAMES else name[1:]

@@ -115,3 +115,7 @@ def test_a_party_line_names_the_person_before_the_sex(recognizer, text, expected
 )
 def test_a_list_of_names_holds_names_only(recognizer, text, expected):
     assert persons(recognizer, text) == expected
+
+
+def test_a_title_before_a_word_that_starts_with_a_surname_is_no_name(recognizer):
+    assert persons(recognizer, "请把项目经理方案发给我") == []
