@@ -24,30 +24,38 @@ _ADDR_BODY = rf"[{HAN_CHAR}A-Za-z0-9\-]"
 _BLANK = "[ \u3000]"
 # Units of a building, a floor, a room, a shop or a village group (5号楼, 6#, 3幢, 2单元,
 # 901室, 12号铺, 门面, 3组).
-_UNIT = "号院|号楼|号铺|号房|号|栋|幢|座|楼|层|单元|室|房|铺|门面|组|期"
+_UNIT = "号院|号楼|号铺|号房|号|栋|幢|座|楼|层|单元|室|房|铺|门面|组|期|弄"
 # Named buildings, estates and venues that a walk at street level may end with or pass
 # over (柏彦大厦, 华清嘉园, 香江戴斯酒店).
 _BUILDING = "大厦|大楼|写字楼|塔楼|广场|中心|花园|小区|公寓|家园|城|苑|园|酒店|宾馆|饭店|商场"
 # A residential estate or named building right after a county-level name (海淀区华清嘉园)
 # is specific enough to start the street level; a bare 中心 (南通中心) is not.
 _ESTATE = "大厦|大楼|写字楼|广场|花园|小区|公寓|家园|嘉园|苑"
-_ROAD = "大道|大街|胡同|路|街|巷|弄|里"
+_ROAD = "大道|大街|胡同|路|街|巷|弄"
 
-# Zones and unlisted districts: areas like a division (广州开发区, 浦东新区), no address alone.
+# Zones and unlisted districts: areas like a division (广州开发区, 苏州工业园区, 浦东新区),
+# no address alone.
 _ZONE_PARTS = (
     re.compile(
-        rf"{_ADDR_BODY}{{0,10}}?(?:经济技术开发区|高新技术产业开发区|开发区|高新区|新区|保税区|自贸区)"
+        rf"{_ADDR_BODY}{{0,10}}?(?:经济技术开发区|高新技术产业开发区|开发区|高新区|新区|保税区|自贸区"
+        r"|园区|工业区)"
     ),
     re.compile(rf"{_ADDR_BODY}{{1,10}}?(?:区|县|旗)"),
 )
-# Areas and streets: specific, and building parts may follow them.
+# Towns: divisions too (茶市镇 alone is no address), but a building may follow one.
+_TOWN_PART = re.compile(rf"{_ADDR_BODY}{{1,10}}?(?:镇|乡(?!村))")
+# A village or community (长青村) is a unit of an address.
+_VILLAGE_PART = re.compile(rf"{_ADDR_BODY}{{1,10}}?(?:社区|村)")
+# Areas and streets: specific, and building parts may follow them. A street office (街道),
+# a community and a village are units of an address (guidelines).
 _AREA_PARTS = (
-    re.compile(rf"{_ADDR_BODY}{{0,10}}?(?:科技园|产业园|工业园|软件园|园区|工业区)"),
-    re.compile(rf"{_ADDR_BODY}{{1,10}}?(?:街道|社区|镇|乡(?!村)|村)"),
-    # 路口: the road named by its crossing; 惠友道 2052 号: 道 is a road before a number
+    re.compile(rf"{_ADDR_BODY}{{0,10}}?(?:科技园|产业园|工业园|软件园)(?!区)"),
+    re.compile(rf"{_ADDR_BODY}{{1,10}}?街道"),
+    # 路口: the road named by its crossing; 惠友道 2052 号, 和平里 5 号: 道 and 里 are roads
+    # before a number (香格里拉, 报道 are none)
     # 人民南路四段: a section of a road
     re.compile(
-        rf"{_ADDR_BODY}{{2,10}}?(?:(?:{_ROAD})(?:[一二三四五六七八九十0-9]段|口)?|道(?={_BLANK}?[0-9]))"
+        rf"{_ADDR_BODY}{{2,10}}?(?:(?:{_ROAD})(?:[一二三四五六七八九十0-9]段|口)?|[道里](?={_BLANK}?[0-9]))"
     ),
 )
 _ESTATE_PART = re.compile(rf"{_ADDR_BODY}{{2,10}}?(?:{_ESTATE})")
@@ -241,7 +249,9 @@ def _readings(
     organisation in the building or the next address."""
     position = walk.end
     readings = [(e, False, False) for e in _clean_ends(text, position, _ZONE_PARTS)]
+    readings += [(e, False, True) for e in _clean_ends(text, position, (_TOWN_PART,))]
     readings += [(e, True, True) for e in _clean_ends(text, position, _AREA_PARTS)]
+    readings += [(e, True, True) for e in _clean_ends(text, position, (_VILLAGE_PART,))]
     if walk.parts and not walk.street and text[position - 1] in "区县旗":
         readings += [(e, True, True) for e in _clean_ends(text, position, (_ESTATE_PART,))]
     full_name = position in divisions and text[divisions[position][0] - 1] in "省市区县"
@@ -308,6 +318,6 @@ def specific_address(text: str, c: Candidate, keywords: list[Keyword]) -> bool:
     for s, e in names:  # 鼓楼 is a district: its 楼 is no building
         value[s:e] = " " * (e - s)
     rest = re.sub("[乡农]村|城乡", "  ", "".join(value))  # 美丽乡村: the countryside
-    placed = re.search(rf"[路街巷弄村镇乡]|大道|街道|[0-9][A-Za-z]?{_BLANK}?(?:{_UNIT})", rest)
+    placed = re.search(rf"[路街巷弄村]|大道|街道|[0-9][A-Za-z]?{_BLANK}?(?:{_UNIT})", rest)
     building = re.search(r"大厦|广场|园区|小区|花园|公寓|大楼", rest)
     return bool(placed or (names and building))

@@ -114,6 +114,8 @@ LONG_FORMS = [
     ),
     # villages and groups, as in court documents
     ("被告张某，住湖南省衡阳市衡南县茶市镇长青村3组。", ["湖南省衡阳市衡南县茶市镇长青村3组"]),
+    # a lane number of Shanghai (弄)
+    ("住址：上海市静安区威海路590弄12号", ["上海市静安区威海路590弄12号"]),
     # building names that hold a function character (都)
     ("地址：陕西省西安市高新区锦业路1号都市之门B座", ["陕西省西安市高新区锦业路1号都市之门B座"]),
     # an address over two lines is two spans
@@ -138,6 +140,9 @@ NOT_ADDRESSES = [
     # a room without division or road
     ("签约仪式在集团六楼会议室举行。", []),
     ("培训在公司三楼报告厅进行。", []),
+    # a town is a division too; 里 of a hotel's name (香格里拉) is no lane
+    ("被告人住湖南省衡阳市衡南县茶市镇。", []),
+    ("本次峰会在深圳福田香格里拉大酒店举行。", []),
     # the 楼 of a district name and a slogan with 乡村 are no units
     ("认为新鼓楼滨江区域商业大有可为。", []),
     ("活动地点：南京市浦口区美丽乡村休闲旅游区", []),
