@@ -677,6 +677,8 @@ NOT_BODY_WORDS = frozenset(
     " 局面 局势 局部 局限 委托 委屈 委派 委任 委婉 办理 办法 办事 办学 办好 办成 办案"
     " 办证 厅堂".split()
 )
+# Words that make what follows a division a set of bodies, not one (深圳市下属医院).
+NOT_FIELD_STARTS = ("所有", "部分", "下属", "辖区", "相关", "有关", "其他", "主要", "重点", "全部")
 # Words that begin with an ending and make it something else (大学生, 政府采购法).
 NOT_BODY_STARTS = ("大学生", "中学生", "小学生", "学院派", "政府采购", "医院里", "学校里")
 # A body's field holding one of these names a place inside another body (…交易中心交易厅).
@@ -721,6 +723,8 @@ def _is_body(text: str, m: re.Match[str], divisions: dict[int, int]) -> bool:
     field, ending = m.group(1), m.group(2)
     if any(m.start(1) <= d < m.end(1) for d in divisions):
         return False
+    if field and (field[0] in NOT_NAME_START or field.startswith(NOT_FIELD_STARTS)):
+        return False  # 深圳市多家医院, 广州市各区法院, 全市所有学校: several bodies, no name
     if text.startswith(NOT_BODY_STARTS, m.start(2)):
         return False
     if len(ending) > 1:

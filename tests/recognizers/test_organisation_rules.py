@@ -88,6 +88,7 @@ GOVERNMENT_CASES = [
     ("南宁市交易中心交易厅", []),  # a hall inside a centre
     ("北京市大学生", []),
     ("杭州市发展新局面", []),
+    ("深圳市多家医院", []),  # several bodies, no name
 ]
 
 
