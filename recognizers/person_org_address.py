@@ -132,6 +132,7 @@ _LABELS = "|".join(sorted(lexicon.PERSON_LABELS, key=len, reverse=True))
 _ONE_NAME = rf"(?:[{HAN_CHAR}]{{1,8}}[{DOTS}][{HAN_CHAR}]{{1,10}}|[{HAN_CHAR}]{{2,4}})"
 # a list item may carry its role in brackets: 陈晓英（组长）、林雪山
 _ROLE = r"(?:[（(][^）)\n]{1,6}[）)])?"
+_ROLE_AT_END = re.compile(r"[（(][^）)\n]{1,6}[）)]$")
 _LABEL_NAMES = re.compile(
     rf"(?:{_LABELS})(?:[：:\s]|是|为)*"
     rf"({_ONE_NAME}{_ROLE}(?:\s*[、，,/和及与]\s*{_ONE_NAME}{_ROLE})*)"
@@ -544,9 +545,10 @@ def _names_after_labels(text: str, crf_persons: list[Candidate]) -> list[Candida
             continue
         colon = text[m.start() + len(label)] in "：:"
         position = m.start(1)
-        for item in _LIST_SEPARATOR.split(m.group(1)):
-            start = text.find(item, position)
-            position = start + len(item)
+        for listed in _LIST_SEPARATOR.split(m.group(1)):
+            start = text.find(listed, position)
+            position = start + len(listed)
+            item = _ROLE_AT_END.sub("", listed)  # 陈晓英（组长）: the role is not the name
             end = _label_name_end(text, start, start + len(item), crf_persons)
             name = text[start:end] if end is not None else ""
             if end is None or not is_name_shape(name) or surname_and_title(name):
