@@ -58,7 +58,7 @@ from recognizers.ner.candidate import (
     Keyword,
 )
 from recognizers.ner.crf import ChineseCrf
-from recognizers.ner.organisation_rules import organisation_rules
+from recognizers.ner.organisation_rules import correct_crf_orgs, organisation_rules
 from recognizers.ner.traditional import to_simplified
 
 DOTS = "·•‧・･"  # U+00B7, U+2022, U+2027, U+30FB, U+FF65 between the parts of a name
@@ -305,7 +305,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
         keywords = self.keywords.find(text)
         crf = [Candidate(s, e, label, CRF_SCORE, "crf") for s, e, label in crf_spans]
         persons = [c for c in crf if c.entity == PERSON]
-        orgs = [c for c in crf if c.entity == ORGANIZATION]
+        orgs = correct_crf_orgs(text, [c for c in crf if c.entity == ORGANIZATION])
         places = [c for c in crf if c.entity in (ADDRESS, "LOC")]
         rules: list[Candidate] = []
         rules += person_rules(text, keywords, persons)

@@ -232,9 +232,7 @@ def organisation_rules(
     委员会 …) need a short proper name after a clear boundary (保险公司, 许多大学 are
     no names).
 
-    ``crf_orgs`` is corrected in place (see ``correct_crf_orgs``): the caller reports
-    the CRF organisations left in it."""
-    crf_orgs[:] = correct_crf_orgs(text, crf_orgs)
+    ``crf_orgs`` are the CRF's organisations already corrected by ``correct_crf_orgs``."""
     org_keywords = [(s, e) for s, e, kinds in keywords if "org" in kinds]
     legal_forms = [m.span() for m in _LEGAL_FORM.finditer(text)]
     suffixes = _longest_suffixes(org_keywords + legal_forms)
