@@ -32,6 +32,7 @@ CRF spans, then the higher score, then the longer span.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
@@ -308,7 +309,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
         orgs = correct_crf_orgs(text, [c for c in crf if c.entity == ORGANIZATION])
         places = [c for c in crf if c.entity in (ADDRESS, "LOC")]
         rules: list[Candidate] = []
-        rules += person_rules(text, keywords, persons)
+        rules += person_rules(text, keywords, PersonSpans(persons))
         rules += organisation_rules(text, keywords, orgs)
         rules += address_rules(text, keywords)
         kept_crf = [
@@ -322,6 +323,40 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
         ]
         tidy = [t for c in (*rules, *kept_crf) if (t := tidy_span(text, c)) is not None]
         return merge([c for c in tidy if c.rule != "crf"], [c for c in tidy if c.rule == "crf"])
+
+
+class PersonSpans:
+    """The CRF's PERSON spans of one text, looked up by where they start or end.
+
+    The rules ask "does the CRF have a name starting here?" for every label, title and
+    list item; scanning every span each time would grow with the square of the names in
+    a long text (a contact export of thousands of rows is one segment)."""
+
+    def __init__(self, spans: Iterable[Candidate] = ()) -> None:
+        self.spans = sorted(spans, key=lambda c: (c.start, c.end))
+        self._starts = [c.start for c in self.spans]
+        self._by_start: dict[int, list[Candidate]] = {}
+        self._by_end: dict[int, list[Candidate]] = {}
+        for c in self.spans:
+            self._by_start.setdefault(c.start, []).append(c)
+            self._by_end.setdefault(c.end, []).append(c)
+
+    def starting(self, i: int) -> list[Candidate]:
+        return self._by_start.get(i, [])
+
+    def ending(self, i: int) -> list[Candidate]:
+        return self._by_end.get(i, [])
+
+    def touching(self, lo: int, hi: int) -> list[Candidate]:
+        """Spans with ``start <= hi`` and ``end >= lo`` (a name is at most a few dozen
+        characters, so only starts from ``lo - MAX_NAME`` on are looked at)."""
+        first = bisect.bisect_left(self._starts, lo - MAX_NAME)
+        last = bisect.bisect_right(self._starts, hi)
+        return [c for c in self.spans[first:last] if c.end >= lo]
+
+
+NO_PERSONS = PersonSpans()
+MAX_NAME = 32  # longest CRF name span considered (dotted names included)
 
 
 def merge(rules: list[Candidate], crf: list[Candidate]) -> list[Candidate]:
@@ -459,11 +494,11 @@ def surname_and_title(name: str) -> bool:
     return False
 
 
-def name_end(text: str, start: int, crf_persons: Sequence[Candidate]) -> int | None:
+def name_end(text: str, start: int, crf_persons: PersonSpans) -> int | None:
     """Where a name starting at ``start`` ends: the CRF's end when it found a name there,
     else before the first title, after-name word, function character or non-Han char."""
-    for c in crf_persons:
-        if c.start == start and 2 <= c.length <= 4 and is_name_shape(text[c.start : c.end]):
+    for c in crf_persons.starting(start):
+        if 2 <= c.length <= 4 and is_name_shape(text[c.start : c.end]):
             return c.end
     compound = text[start : start + 2] in lexicon.COMPOUND_SURNAMES
     given_from = start + (2 if compound else 1)
@@ -492,9 +527,7 @@ def _ends_name_at(text: str, i: int) -> bool:
     return any(text.startswith(w, i) for w in (*_TITLE_WORDS, *AFTER_NAME, *NAME_VERBS))
 
 
-def person_rules(
-    text: str, keywords: list[Keyword], crf_persons: list[Candidate]
-) -> list[Candidate]:
+def person_rules(text: str, keywords: list[Keyword], crf_persons: PersonSpans) -> list[Candidate]:
     found: list[Candidate] = []
     found += _names_after_labels(text, crf_persons)
     found += _names_before_titles(text, keywords, crf_persons)
@@ -513,7 +546,7 @@ _FIELD_NAME = re.compile(
 )
 
 
-def _field_names(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+def _field_names(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """# 周衡｜计算机｜某某大学, a table row 张伟\t市场部: a name-shaped word that fills a
     field between separators (|, ｜, tab, line ends) on its own. A guess (CRF score) that
     the CRF or a name seen elsewhere in the document confirms."""
@@ -532,7 +565,7 @@ def _field_names(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
     return found
 
 
-def _names_after_labels(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+def _names_after_labels(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """联系人：张伟 / 记者 李娜 / 出席：张伟、王芳、李娜 — the label says a name follows.
 
     Labels that are also ordinary words (出席, 记录, 作者 …) count only before a colon or
@@ -584,19 +617,17 @@ def _whole_field_name(text: str, start: int, end: int) -> bool:
     return not value.endswith(suffixes) and not surname_and_title(value)
 
 
-def _label_name_end(
-    text: str, start: int, item_end: int, crf_persons: list[Candidate]
-) -> int | None:
+def _label_name_end(text: str, start: int, item_end: int, crf_persons: PersonSpans) -> int | None:
     """End of the name at ``start`` after a label: the CRF's, the trimmed dotted name, or
     surname + given name when a boundary follows."""
-    crf = next((c for c in crf_persons if c.start == start and c.end <= item_end + 8), None)
+    crf = next((c for c in crf_persons.starting(start) if c.end <= item_end + 8), None)
     if any(d in text[start:item_end] for d in DOTS):
         return crf.end if crf is not None else _trim_after_name(text, start, item_end)
     if crf is not None and 2 <= crf.length <= 4:
         return crf.end
     if text[start] in FUNCTION_CHARS:
         return None  # 负责人向美方介绍: 向 is a preposition here
-    end = name_end(text, start, ())
+    end = name_end(text, start, NO_PERSONS)
     if end is None or end > item_end:
         return None
     if end < len(text) and HAS_HAN.match(text[end]) and not _ends_name_at(text, end):
@@ -608,7 +639,7 @@ def _label_name_end(
 
 
 def _names_before_titles(
-    text: str, keywords: list[Keyword], crf_persons: list[Candidate]
+    text: str, keywords: list[Keyword], crf_persons: PersonSpans
 ) -> list[Candidate]:
     """张伟经理 → 张伟, 李明华教授 → 李明华, 常乐负责 → 常乐: a title, or a verb that takes
     a person as its subject, right after a name-shaped word confirms it."""
@@ -616,7 +647,7 @@ def _names_before_titles(
     for t_start, _, kinds in keywords:
         if "title" not in kinds and "verb" not in kinds:
             continue
-        crf = next((c for c in crf_persons if c.end == t_start and c.length >= 2), None)
+        crf = next((c for c in crf_persons.ending(t_start) if c.length >= 2), None)
         if crf is not None:
             if fix_person(text, crf) is not None:
                 found.append(Candidate(crf.start, crf.end, PERSON, RULE_SCORE, "title"))
@@ -628,7 +659,7 @@ def _names_before_titles(
 
 
 def _names_after_titles(
-    text: str, keywords: list[Keyword], crf_persons: list[Candidate]
+    text: str, keywords: list[Keyword], crf_persons: PersonSpans
 ) -> list[Candidate]:
     """董事长张克佳, 总经济师梁丁松带队拜访: a press release names people after their
     title. A name-shaped word right after a title is a name when it ends at a boundary
@@ -638,12 +669,12 @@ def _names_after_titles(
     for _, t_end, kinds in keywords:
         if "title" not in kinds or t_end >= len(text):
             continue
-        crf = next((c for c in crf_persons if c.start == t_end and 2 <= c.length <= 4), None)
+        crf = next((c for c in crf_persons.starting(t_end) if 2 <= c.length <= 4), None)
         if crf is not None:
             if (fixed := fix_person(text, crf)) is not None:  # the CRF agrees: its span
                 found.append(Candidate(fixed.start, fixed.end, PERSON, RULE_SCORE, "title"))
             continue
-        end = name_end(text, t_end, ())
+        end = name_end(text, t_end, NO_PERSONS)
         if end is None:
             continue
         name = text[t_end:end]
@@ -708,7 +739,7 @@ def _boundary_before(text: str, i: int) -> bool:
     )
 
 
-def _compound_surname_names(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+def _compound_surname_names(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """欧阳雪, 司马相如: a compound surname with one or two given-name characters, or a CRF
     span that cut one in half (阳雪 → 欧阳雪). Never inside a word (局长孙… is 局长 + 孙…)."""
     found = []
@@ -720,7 +751,11 @@ def _compound_surname_names(text: str, crf_persons: list[Candidate]) -> list[Can
             if not _boundary_before(text, start):
                 continue
             crf = next(
-                (c for c in crf_persons if c.start in (start, start + 1) and c.end > start + 2),
+                (
+                    c
+                    for c in (*crf_persons.starting(start), *crf_persons.starting(start + 1))
+                    if c.end > start + 2
+                ),
                 None,
             )
             if crf is not None:
@@ -742,14 +777,14 @@ def _compound_surname_names(text: str, crf_persons: list[Candidate]) -> list[Can
 _NAME_LIST = re.compile(rf"[{HAN_CHAR}]{{2,4}}(?:、[{HAN_CHAR}]{{2,4}})+")
 
 
-def _name_lists(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+def _name_lists(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """出席的有张伟、李娜、王芳等: in a list separated by 、, once the CRF has found at
     least half of the items as names, every other item of a name's shape (surname +
     given-name characters) is a name too — lists hold things of one kind."""
     found = []
     for m in _NAME_LIST.finditer(text):
         items = _list_items(m, crf_persons)
-        named = [(s, e) for s, e in items if any(c.start == s and c.end == e for c in crf_persons)]
+        named = [(s, e) for s, e in items if any(c.end == e for c in crf_persons.starting(s))]
         if not named or 2 * len(named) < len(items):
             continue
         for s, e in items:
@@ -764,7 +799,7 @@ def _name_lists(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
     return found
 
 
-def _list_items(m: re.Match[str], crf_persons: list[Candidate]) -> list[tuple[int, int]]:
+def _list_items(m: re.Match[str], crf_persons: PersonSpans) -> list[tuple[int, int]]:
     """The items' spans; the first may start and the last end inside the match where a
     CRF name does (出席的有张伟、…、王芳等 → 张伟, 王芳)."""
     items, start = [], m.start()
@@ -772,10 +807,11 @@ def _list_items(m: re.Match[str], crf_persons: list[Candidate]) -> list[tuple[in
         items.append((start, start + len(part)))
         start += len(part) + 1
     first, last = items[0], items[-1]
-    for c in crf_persons:
-        if c.end == first[1] and first[0] < c.start < first[1] - 1:
+    for c in crf_persons.ending(first[1]):
+        if first[0] < c.start < first[1] - 1:
             items[0] = (c.start, c.end)
-        if c.start == last[0] and last[0] + 1 < c.end < last[1]:
+    for c in crf_persons.starting(last[0]):
+        if last[0] + 1 < c.end < last[1]:
             items[-1] = (c.start, c.end)
     return items
 
@@ -784,7 +820,7 @@ def _list_items(m: re.Match[str], crf_persons: list[Candidate]) -> list[tuple[in
 _BEFORE_SEX = re.compile(rf"([{HAN_CHAR}]{{2,4}})\s*[，,、（(]\s*[男女]\s*[，,、）)；;。]")
 
 
-def _names_before_sex(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+def _names_before_sex(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """被告张建华，男，1975年出生: two to four Han characters right before 男 / 女 between
     commas or brackets name a person: from the first boundary (a label such as 被告,
     punctuation, a function character) on, a name of any surname."""
@@ -805,7 +841,7 @@ def _names_before_sex(text: str, crf_persons: list[Candidate]) -> list[Candidate
     return found
 
 
-def _dot_names(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
+def _dot_names(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """阿依古丽·买买提, 马丁·艾伯特: parts joined by a middle dot are one name.
 
     With a CRF person inside it, the name runs from the CRF's start to its end (at
@@ -816,7 +852,7 @@ def _dot_names(text: str, crf_persons: list[Candidate]) -> list[Candidate]:
         start, end = m.span()
         dots = [i for i in range(start, end) if text[i] in DOTS]
         # CRF persons that touch the dotted part (not a name earlier in the match)
-        inside = [c for c in crf_persons if c.start <= dots[-1] + 1 and c.end >= dots[0]]
+        inside = crf_persons.touching(dots[0], dots[-1] + 1)
         if inside:
             start = max(start, min(c.start for c in inside))
             crf_end = max(c.end for c in inside)
