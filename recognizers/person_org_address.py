@@ -304,6 +304,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
     def candidates(self, text: str, crf_spans: Sequence[tuple[int, int, str]]) -> list[Candidate]:
         """Rule and CRF candidates of one text, merged: one finding per name."""
         keywords = self.keywords.find(text)
+        ends = [e for _, e, _ in keywords]  # in order: the automaton reports by end
         crf = [Candidate(s, e, label, CRF_SCORE, "crf") for s, e, label in crf_spans]
         persons = [c for c in crf if c.entity == PERSON]
         orgs = correct_crf_orgs(text, [c for c in crf if c.entity == ORGANIZATION])
@@ -317,12 +318,23 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
             for c in (
                 *(fix_person(text, c) for c in persons),
                 *orgs,
-                *(c for c in places if c.entity == ADDRESS and specific_address(text, c, keywords)),
+                *(
+                    c
+                    for c in places
+                    if c.entity == ADDRESS
+                    and specific_address(text, c, _ending_inside(keywords, ends, c))
+                ),
             )
             if c is not None
         ]
         tidy = [t for c in (*rules, *kept_crf) if (t := tidy_span(text, c)) is not None]
         return merge([c for c in tidy if c.rule != "crf"], [c for c in tidy if c.rule == "crf"])
+
+
+def _ending_inside(keywords: list[Keyword], ends: list[int], c: Candidate) -> list[Keyword]:
+    """The keywords that end inside ``c``: a slice found by bisection, not a scan of every
+    keyword of a possibly long text."""
+    return keywords[bisect.bisect_right(ends, c.start) : bisect.bisect_right(ends, c.end)]
 
 
 class PersonSpans:
@@ -364,32 +376,54 @@ def merge(rules: list[Candidate], crf: list[Candidate]) -> list[Candidate]:
 
     A CRF span of the same type as a rule span it overlaps confirms it (the rule's
     boundaries win); otherwise rule spans first, then higher score, then longer.
+    Every step looks candidates up by position (sorted starts, bisection): a long
+    segment with thousands of names stays linear in them, not quadratic.
     """
+    by_start = _Sorted(rules)
     for c in crf:
-        for r in rules:
-            if r.entity == c.entity and r.start < c.end and c.start < r.end:
+        for r in by_start.overlapping(c.start, c.end):
+            if r.entity == c.entity:
                 r.score = max(r.score, RULE_SCORE)
     # 武汉市住房保障管理中心, 北京市朝阳区人民医院: a place that begins an organisation's
     # name is part of that name
+    organisations = _Sorted([c for c in (*crf, *rules) if c.entity == ORGANIZATION])
     rules = [
         r
         for r in rules
         if r.entity != ADDRESS
         or not any(
-            c.entity == ORGANIZATION and c.start <= r.start and c.end > r.end
-            for c in (*crf, *rules)
+            o.start <= r.start and o.end > r.end for o in organisations.overlapping(r.start, r.end)
         )
     ]
     ranked = sorted(
         [*rules, *crf],
         key=lambda c: (c.rule == "crf", -c.score, -c.length, c.start),
     )
+    starts: list[int] = []  # the kept spans never overlap: sorted by start, also by end
+    ends: list[int] = []
     kept: list[Candidate] = []
     for c in ranked:
-        if all(c.end <= k.start or k.end <= c.start for k in kept):
-            kept.append(c)
-    kept.sort(key=lambda c: (c.start, c.end))
+        i = bisect.bisect_right(starts, c.start)
+        if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
+            continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
+        kept.insert(i, c)
     return kept
+
+
+class _Sorted:
+    """Candidates sorted by start, to find those overlapping a span by bisection."""
+
+    def __init__(self, candidates: Iterable[Candidate]) -> None:
+        self.items = sorted(candidates, key=lambda c: c.start)
+        self.starts = [c.start for c in self.items]
+        self.longest = max((c.length for c in self.items), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Candidate]:
+        first = bisect.bisect_left(self.starts, start - self.longest)
+        last = bisect.bisect_left(self.starts, end)
+        return [c for c in self.items[first:last] if c.end > start]
 
 
 _EDGE_CHARS = r"\s\u3000.,;:!?。，、；：！？“”‘’\"'·•—\-|/"

@@ -4,6 +4,7 @@ before it, and short trade names (蓝鲸科技) where the context says they are 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from recognizers.ner import lexicon
 from recognizers.ner.candidate import (
@@ -238,8 +239,14 @@ def organisation_rules(
     suffixes = _longest_suffixes(org_keywords + legal_forms)
     found = _short_company_names(text, suffixes)
     found += government_bodies(text, keywords)
+    crf_orgs = sorted(crf_orgs, key=lambda c: c.start)
+    starts = [c.start for c in crf_orgs]
+    longest = max((c.length for c in crf_orgs), default=0)
     for s_start, s_end in suffixes:
-        candidate = _suffix_candidate(text, s_start, s_end, crf_orgs)
+        # only CRF organisations that may reach the suffix: looked up, not scanned, so a
+        # long text with thousands of names stays linear
+        near = crf_orgs[bisect_left(starts, s_start - longest) : bisect_left(starts, s_end)]
+        candidate = _suffix_candidate(text, s_start, s_end, near)
         if candidate is not None:
             found.append(candidate)
     return found
@@ -335,9 +342,11 @@ def _short_company_names(text: str, suffixes: list[tuple[int, int]]) -> list[Can
     separators around it (tab, ideographic space, |, brackets). A guess (CRF score)
     until the CRF agrees; of several readings the shortest trade name wins."""
     found = []
+    suffix_starts = [s for s, _ in suffixes]  # sorted, not overlapping
     for industry in _INDUSTRY.finditer(text):
         end = industry.end()
-        if any(s < end and industry.start() < e for s, e in suffixes):
+        last = bisect_left(suffix_starts, end) - 1
+        if last >= 0 and suffixes[last][1] > industry.start():
             continue  # 蓝鲸科技有限公司: the suffix rule's
         if not _ends_org_name(text, end):
             continue
@@ -607,7 +616,7 @@ def _crf_org_is_name(text: str, start: int, end: int) -> bool:
         if i + len(label) >= end
     ):
         return False
-    if _YEAR_BEFORE.search(text, 0, start) or value in GENERIC_BODIES:
+    if _YEAR_BEFORE.search(text, max(0, start - 4), start) or value in GENERIC_BODIES:
         return False
     if value.endswith(VENUE_ENDINGS):
         return False
@@ -719,7 +728,7 @@ def government_bodies(text: str, keywords: list[Keyword]) -> list[Candidate]:
 
 def _is_body(text: str, m: re.Match[str], divisions: dict[int, int]) -> bool:
     field, ending = m.group(1), m.group(2)
-    if any(m.start(1) <= d < m.end(1) for d in divisions):
+    if any(d in divisions for d in range(m.start(1), m.end(1))):
         return False
     if field and (field[0] in NOT_NAME_START or field.startswith(NOT_FIELD_STARTS)):
         return False  # 深圳市多家医院, 广州市各区法院, 全市所有学校: several bodies, no name
@@ -736,9 +745,13 @@ def _is_body(text: str, m: re.Match[str], divisions: dict[int, int]) -> bool:
     )
 
 
+MAX_TITLE = 80
+
+
 def _in_title(text: str, i: int) -> bool:
     """Inside 《…》: 《中华人民共和国政府采购法》 is a law's title, not a body."""
-    return text.rfind("《", 0, i) > text.rfind("》", 0, i)
+    lo = max(0, i - MAX_TITLE)  # a bounded look back: a title is short, a text may be long
+    return text.rfind("《", lo, i) > text.rfind("》", lo, i)
 
 
 def _state_boundary(text: str, i: int) -> bool:
