@@ -347,6 +347,7 @@ class PersonSpans:
     def __init__(self, spans: Iterable[Candidate] = ()) -> None:
         self.spans = sorted(spans, key=lambda c: (c.start, c.end))
         self._starts = [c.start for c in self.spans]
+        self._longest = max((c.length for c in self.spans), default=0)
         self._by_start: dict[int, list[Candidate]] = {}
         self._by_end: dict[int, list[Candidate]] = {}
         for c in self.spans:
@@ -360,15 +361,13 @@ class PersonSpans:
         return self._by_end.get(i, [])
 
     def touching(self, lo: int, hi: int) -> list[Candidate]:
-        """Spans with ``start <= hi`` and ``end >= lo`` (a name is at most a few dozen
-        characters, so only starts from ``lo - MAX_NAME`` on are looked at)."""
-        first = bisect.bisect_left(self._starts, lo - MAX_NAME)
+        """Spans with ``start <= hi`` and ``end >= lo``."""
+        first = bisect.bisect_left(self._starts, lo - self._longest)
         last = bisect.bisect_right(self._starts, hi)
         return [c for c in self.spans[first:last] if c.end >= lo]
 
 
 NO_PERSONS = PersonSpans()
-MAX_NAME = 32  # longest CRF name span considered (dotted names included)
 
 
 def merge(rules: list[Candidate], crf: list[Candidate]) -> list[Candidate]:
