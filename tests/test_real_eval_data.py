@@ -7,6 +7,9 @@ from itertools import pairwise
 from bench.real_eval import DATA, ENTITIES, SETS, read_set
 
 FILES = tuple(path.name for path in SETS.values())
+# The fresh held-out set: collected last, never tuned on, scored once at the end of a round.
+FRESH = "real_fresh.jsonl"
+CHECKED = FILES if FRESH in FILES else (*FILES, FRESH)
 LABELS = set(ENTITIES)
 
 
@@ -15,7 +18,7 @@ def passages(name: str) -> list[dict]:
 
 
 def test_offsets_and_labels_are_valid() -> None:
-    for name in FILES:
+    for name in CHECKED:
         for passage in passages(name):
             text, spans = passage["text"], passage["entities"]
             assert text and passage["source"] and passage["kind"]
@@ -29,14 +32,23 @@ def test_offsets_and_labels_are_valid() -> None:
 
 
 def test_split_is_by_document_and_disjoint() -> None:
-    dev, held = (passages(name) for name in FILES)
+    dev, held = (passages(name) for name in FILES[:2])
     assert not {p["text"] for p in dev} & {p["text"] for p in held}
     assert not {p["source"] for p in dev} & {p["source"] for p in held}
     assert len(dev) > len(held) > 0
 
 
+def test_fresh_set_shares_no_document_with_the_others() -> None:
+    fresh = passages(FRESH)
+    assert fresh
+    for name in (n for n in CHECKED if n != FRESH):
+        other = passages(name)
+        assert not {p["source"] for p in fresh} & {p["source"] for p in other}, name
+        assert not {p["text"] for p in fresh} & {p["text"] for p in other}, name
+
+
 def test_every_document_is_listed_in_sources() -> None:
     sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
-    for name in FILES:
+    for name in CHECKED:
         for passage in passages(name):
             assert f"| {passage['source']} |" in sources, passage["source"]
