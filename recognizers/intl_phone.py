@@ -3,8 +3,9 @@
 ITU-T Recommendation E.164 (*The international public telecommunication numbering
 plan*): a country code of one to three digits and a national significant number,
 at most 15 digits together, written after ``+`` (``+1 415-555-0132``,
-``+852 2345 6789``, ``+44 (0)20 7946 0958``). The regex only finds the shape; a
-candidate counts when Google's libphonenumber metadata (the ``phonenumbers``
+``+852 2345 6789``, ``+44 (0)20 7946 0958``) or after the international call prefix
+``00`` with a separator after the country code (``00852 2345 6789``). The regex
+only finds the shape; a candidate counts when Google's libphonenumber metadata (the ``phonenumbers``
 package, which Presidio itself depends on; its metadata ships with the package, so
 nothing is fetched) says the number is valid for its country: the right length and
 an allocated range. Chinese numbers (+86) are left to ``recognizers/cn_phone.py``,
@@ -35,6 +36,10 @@ INTL = (
     + r"(?:[ .\-]\d{1,12}){0,6}"  # groups, each after one separator
     + _AFTER
 )
+# the international call prefix many people type instead of + (00852 2345 6789,
+# 0044 20 7946 0958): a separator after the country code is required, so that a long
+# run of digits starting with 00 (an order number) is no candidate
+INTL_00 = _BEFORE + r"00[1-9]\d{0,2}[ .\-]\d{1,12}" + r"(?:[ .\-]\d{1,12}){0,6}" + _AFTER
 _SEPARATORS = " .-()"
 
 
@@ -46,6 +51,8 @@ def is_valid_international(value: str) -> bool:
     """A valid E.164 number for its country (per libphonenumber), outside China."""
     if _digit_count(value) > E164_MAX_DIGITS + 1:  # + a bracketed trunk 0
         return False
+    if value.startswith("00"):
+        value = "+" + value[2:]
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
@@ -78,17 +85,19 @@ class IntlPhoneRecognizer(BaomiPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
     DESCRIPTION_ZH = "境外电话号码（+国家码，E.164，phonenumbers 校验）"
     DESCRIPTION_EN = "International phone numbers (+country code, E.164, validated by phonenumbers)"
-    PATTERNS = [Pattern("international", INTL, 0.75)]
+    PATTERNS = [Pattern("international", INTL, 0.75), Pattern("international 00", INTL_00, 0.6)]
     CONTEXT = ["电话", "手机", "联系方式", "传真", "tel", "phone", "mobile", "fax", "cell"]
     POSITIVE_EXAMPLES = [
         ("旧金山办公室 +1 415-555-0132。", "+1 415-555-0132"),
         ("香港电话：+852 2345 6789", "+852 2345 6789"),
         ("London office +44 (0)20 7946 0958, ask for Jane", "+44 (0)20 7946 0958"),
+        ("香港办事处电话 00852 2345 6789", "00852 2345 6789"),
     ]
     NEGATIVE_EXAMPLES = [
         "温度 +12 度",  # too short for any country
         "+1 000-000-0000",  # no allocated range
         "增长 +15.5%",
+        "订单号 008520234567891",  # 00 and digits, no separator: not a dialled number
     ]
 
     def validate_result(self, pattern_text: str) -> bool:

@@ -24,6 +24,11 @@ POSITIONS = [
     # a trailing group that makes the number invalid is not taken in
     ("+65 6123 4567 2025年到期", [(P, 0, 13)]),
     ("HK +852 2345 6789 / SG +65 6123 4567", [(P, 3, 17), (P, 23, 36)]),
+    # ---- the international call prefix 00 instead of +
+    ("香港办事处 00852 2345 6789", [(P, 6, 21)]),
+    ("London 0044 20 7946 0958", [(P, 7, 24)]),
+    ("订单号 008520234567891", []),  # no separator after the country code
+    ("编号 00852-0000", []),  # not a valid number
     # ---- +86 stays with the Chinese recognizer (same span, one finding)
     ("电话 +86 139-1234-5678", [(P, 3, 20)]),
     # ---- not phone numbers
