@@ -3,9 +3,9 @@
 ISO/IEC 7812-1: issuer identification number (IIN) prefix and a Luhn (MOD 10)
 check digit. Chinese issuers use China UnionPay IINs (62…, and the legacy
 60…/9558…/9559… debit ranges, 16-19 digits); the foreign schemes a PR firm
-meets on expense claims and client files are Visa (4, 16 digits), Mastercard
+meets on expense claims and client files are Visa (4, 16 or 19 digits), Mastercard
 (51-55 and 2221-2720, 16), American Express (34/37, 15) and JCB (3528-3589,
-16), per the schemes' published IIN ranges. A UnionPay number that passes
+16-19), per the schemes' published IIN ranges. A UnionPay number that passes
 Luhn is reported (0.55); other schemes only with context such as 卡号,
 信用卡, card, Visa (base 0.4, context adds 0.35).
 
@@ -49,16 +49,19 @@ _AMEX_PREFIXES = ("34", "37")
 
 def issuer_score(digits: str) -> float:
     """Base score by issuer and length: 0.55 for China UnionPay ranges (16-19 digits),
-    0.4 for Visa, Mastercard, JCB (16) and American Express (15), 0 for none."""
+    0.4 for Visa (16, 19), Mastercard (16), JCB (16-19) and American Express (15), 0 for
+    none."""
     if digits.startswith(UNIONPAY_PREFIXES):
         return 0.55 if 16 <= len(digits) <= 19 else 0.0
     if len(digits) == 15:
         return 0.4 if digits.startswith(_AMEX_PREFIXES) else 0.0
+    if digits[0] == "4":
+        return 0.4 if len(digits) in (16, 19) else 0.0  # Visa: 16, and 19 since 2017
+    if 3528 <= int(digits[:4]) <= 3589:
+        return 0.4 if 16 <= len(digits) <= 19 else 0.0  # JCB
     if len(digits) != 16:
         return 0.0
-    if digits[0] == "4" or digits.startswith(_MASTERCARD_PREFIXES):
-        return 0.4
-    if 2221 <= int(digits[:4]) <= 2720 or 3528 <= int(digits[:4]) <= 3589:  # Mastercard, JCB
+    if digits.startswith(_MASTERCARD_PREFIXES) or 2221 <= int(digits[:4]) <= 2720:
         return 0.4
     return 0.0
 

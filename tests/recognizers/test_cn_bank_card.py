@@ -67,7 +67,10 @@ POSITIONS = [
     ("卡号" + MASTER2, [(K, 2, 18)]),
     ("卡号" + JCB, [(K, 2, 18)]),
     ("卡号" + make_luhn("272100000000000"), []),  # 2721 is past the Mastercard 2-series
-    ("卡号" + make_luhn("4111111111111111"), []),  # 17-digit Visa: non-UnionPay means 16 digits
+    ("卡号" + make_luhn("4111111111111111"), []),  # 17 digits: no Visa length
+    ("卡号" + make_luhn("411111111111111111"), [(K, 2, 21)]),  # 19-digit Visa (since 2017)
+    ("卡号" + make_luhn("352800000000000000"), [(K, 2, 21)]),  # 19-digit JCB
+    ("卡号" + make_luhn("511111111111111111"), []),  # Mastercard has 16 digits only
     # ---- issue 17: groups of four with a space, two spaces or a hyphen need no context
     ("账号 " + grouped(UP19, "  "), [(K, 3, 30)]),
     ("编号 " + grouped(UP16, "  "), [(K, 3, 25)]),
