@@ -16,6 +16,9 @@ scores ``RULE_SCORE`` (0.85):
   hold a bracketed place (…科技（深圳）有限公司) and be followed by a branch
   (…有限公司北京分公司); the start is the CRF's when it agrees, else where the
   name stops (punctuation, a function word, a lead-in such as 客户 or 甲方).
+  Well-known organisations named without a suffix (澎湃新闻, 字节跳动, 工信部, 港交所,
+  复旦) come from a hand-written list, ambiguous words (小米, 苹果) only with
+  organisation context (``recognizers/ner/known_organisations.py``).
 * CN_ADDRESS: the administrative hierarchy — a province, city or county name
   (from the cpca package's adcode table) followed by further levels, roads,
   numbers, buildings and rooms (北京市朝阳区建国路88号SOHO现代城A座1203室), or
@@ -59,6 +62,7 @@ from recognizers.ner.candidate import (
     Keyword,
 )
 from recognizers.ner.crf import ChineseCrf
+from recognizers.ner.known_organisations import known_organisations, without_bare_ambiguous
 from recognizers.ner.organisation_rules import correct_crf_orgs, organisation_rules
 from recognizers.ner.traditional import to_simplified
 
@@ -308,10 +312,12 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
         crf = [Candidate(s, e, label, CRF_SCORE, "crf") for s, e, label in crf_spans]
         persons = [c for c in crf if c.entity == PERSON]
         orgs = correct_crf_orgs(text, [c for c in crf if c.entity == ORGANIZATION])
+        orgs = without_bare_ambiguous(text, orgs)  # 苹果很甜: fruit, not the company
         places = [c for c in crf if c.entity in (ADDRESS, "LOC")]
         rules: list[Candidate] = []
         rules += person_rules(text, keywords, PersonSpans(persons))
         rules += organisation_rules(text, keywords, orgs)
+        rules += known_organisations(text, crf)  # the list of well-known organisations
         rules += address_rules(text, keywords)
         kept_crf = [
             c
