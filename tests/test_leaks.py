@@ -20,6 +20,7 @@ import pytest
 
 from recognizers import checksums
 from scanner.cli import main
+from tests.builders import docx_bytes, pptx_bytes, xlsx_bytes
 from tests.conftest import TEST_KEY_HEX
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,34 +65,14 @@ def lines(v: dict[str, str]) -> list[str]:
 
 
 def documents(v: dict[str, str]) -> dict[str, bytes]:
-    from docx import Document
-    from openpyxl import Workbook
-    from pptx import Presentation
-
     text = lines(v)
     out: dict[str, bytes] = {"资料.txt": "\n".join(text).encode("gbk")}
     out["名单.csv"] = (
         "姓名,手机,邮箱\n" + f"{v['PERSON']},{v['PHONE_NUMBER']},{v['EMAIL_ADDRESS']}\n"
     ).encode("utf-8")
-    doc = Document()
-    for line in text:
-        doc.add_paragraph(line)
-    buf = io.BytesIO()
-    doc.save(buf)
-    out["合同.docx"] = buf.getvalue()
-    wb = Workbook()
-    for line in text:
-        wb.active.append([line])
-    buf = io.BytesIO()
-    wb.save(buf)
-    out["名单.xlsx"] = buf.getvalue()
-    prs = Presentation()
-    slide = prs.slides.add_slide(prs.slide_layouts[1])
-    slide.shapes.title.text = "项目资料"
-    slide.placeholders[1].text = "\n".join(text)
-    buf = io.BytesIO()
-    prs.save(buf)
-    out["方案.pptx"] = buf.getvalue()
+    out["合同.docx"] = docx_bytes(*text)
+    out["名单.xlsx"] = xlsx_bytes(*([line] for line in text))
+    out["方案.pptx"] = pptx_bytes("项目资料", "\n".join(text))
     msg = EmailMessage()
     msg["From"] = "pr@example.com"
     msg["To"] = "team@example.com"

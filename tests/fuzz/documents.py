@@ -16,14 +16,14 @@ import zipfile
 from collections.abc import Callable
 from email.message import EmailMessage
 
+from tests.builders import FONT, pdf_bytes, saved
+
 PHONE = "13812345678"
 RESIDENT_ID = "11010519491231002X"
 USCC = "91110000600037341L"
 EMAIL = "zhangwei@xinghe-media.com"
 LINE = f"联系人：张伟，手机{PHONE}，身份证号{RESIDENT_ID}，邮箱{EMAIL}。"
 ROWS = (("姓名", "手机", "身份证号"), ("张伟", PHONE, RESIDENT_ID), ("李娜", "13900001111", ""))
-
-FONT = "STSong-Light"
 
 
 def build_docx() -> bytes:
@@ -40,9 +40,7 @@ def build_docx() -> bytes:
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     document.add_paragraph("地址：北京市朝阳区建国路88号SOHO现代城A座1203室")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return saved(document)
 
 
 def build_xlsx() -> bytes:
@@ -62,9 +60,7 @@ def build_xlsx() -> bytes:
     other = workbook.create_sheet("客户")
     other.append(["公司名称", "统一社会信用代码"])
     other.append(["北京星河传媒有限公司", USCC])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return saved(workbook)
 
 
 def build_pptx() -> bytes:
@@ -80,32 +76,23 @@ def build_pptx() -> bytes:
         for c, value in enumerate(row):
             shape.table.cell(r, c).text = value
     slide.notes_slide.notes_text_frame.text = f"备注：客户 {USCC}"
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return buffer.getvalue()
+    return saved(presentation)
 
 
 def build_pdf() -> bytes:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
+    def draw(c) -> None:
+        c.setAuthor("王芳")
+        c.setTitle("媒体名单")
+        c.setFont(FONT, 12)
+        c.drawString(72, 750, "联系人：张伟")
+        c.drawString(72, 730, f"手机 {PHONE}")
+        c.drawString(72, 710, f"身份证号 {RESIDENT_ID}")
+        c.showPage()
+        c.setFont(FONT, 12)
+        c.drawString(72, 750, f"统一社会信用代码 {USCC}")
+        c.showPage()
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, invariant=1)  # no timestamp or random ID: reproducible bytes
-    c.setAuthor("王芳")
-    c.setTitle("媒体名单")
-    c.setFont(FONT, 12)
-    c.drawString(72, 750, "联系人：张伟")
-    c.drawString(72, 730, f"手机 {PHONE}")
-    c.drawString(72, 710, f"身份证号 {RESIDENT_ID}")
-    c.showPage()
-    c.setFont(FONT, 12)
-    c.drawString(72, 750, f"统一社会信用代码 {USCC}")
-    c.showPage()
-    c.save()
-    return buffer.getvalue()
+    return pdf_bytes(draw, invariant=True)  # no timestamp or random ID: reproducible bytes
 
 
 def build_eml(attachment: bytes | None = None) -> bytes:

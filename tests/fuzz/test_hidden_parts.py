@@ -25,9 +25,6 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 
-import docx
-import openpyxl
-import pptx
 import pymupdf
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -39,6 +36,7 @@ from scanner.redact.leftovers import search
 from scanner.redact.operators import OperatorSet
 from scanner.redact.policy import DEFAULT_POLICIES
 from scanner.redact.rewriters import PolicyRewriter
+from tests.builders import docx_bytes, pptx_bytes, xlsx_bytes
 from tests.conftest import TEST_KEY_HEX
 from tests.redact.test_redact import REDACT_KEY_HEX
 
@@ -63,29 +61,15 @@ def spelled(value: str, how: str) -> str:
 
 
 def word() -> bytes:
-    document = docx.Document()
-    document.add_paragraph("项目简报正文")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes("项目简报正文")
 
 
 def powerpoint() -> bytes:
-    presentation = pptx.Presentation()
-    slide = presentation.slides.add_slide(presentation.slide_layouts[5])
-    slide.shapes.title.text = "年度方案"
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return buffer.getvalue()
+    return pptx_bytes("年度方案")
 
 
 def excel() -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["项目", "预算"])
-    workbook.active.append(["发布会", 100])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(["项目", "预算"], ["发布会", 100])
 
 
 def repack(data: bytes, change: Callable[[zipfile.ZipFile, zipfile.ZipFile], None]) -> bytes:

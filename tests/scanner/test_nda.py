@@ -5,18 +5,10 @@ plain text and in the formats the scanner extracts (docx, txt in UTF-8 and GBK, 
 
 from __future__ import annotations
 
-from io import BytesIO
-
-import docx
 import pytest
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from scanner.nda import CLAUSES, AgreementCheck, check_file, check_text, looks_like_agreement
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from tests.builders import FONT, docx_bytes, pdf_bytes
 
 KEYS = ("definition", "parties", "purpose", "term", "return", "liability", "personal_info")
 
@@ -231,13 +223,7 @@ def test_meeting_minutes_are_not_an_agreement() -> None:
 
 
 def build_docx(paragraphs: list[str]) -> bytes:
-    document = docx.Document()
-    document.core_properties.title = "保密协议"
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return docx_bytes(*paragraphs, title="保密协议")
 
 
 def build_txt(paragraphs: list[str], encoding: str) -> bytes:
@@ -251,23 +237,23 @@ PAGE_BREAKS = {"purpose", "personal_info"}  # articles that start a new page
 def build_pdf(paragraphs: list[str]) -> bytes:
     """The agreement laid out as a reader sees it: wrapped lines, three pages."""
     breaks = {next(p for k, p in ARTICLES if k == key)[0] for key in PAGE_BREAKS}
-    out = BytesIO()
-    c = canvas.Canvas(out)
-    c.setFont(FONT, 11)
-    y = 780
-    for text in paragraphs:
-        if text in breaks:
-            c.showPage()
-            c.setFont(FONT, 11)
-            y = 780
-        for start in range(0, len(text), WRAP):
-            c.drawString(60, y, text[start : start + WRAP])
-            y -= 16
-            assert y > 40, "page overflow: add a page break"
-        y -= 6
-    c.showPage()
-    c.save()
-    return out.getvalue()
+
+    def draw(c) -> None:
+        c.setFont(FONT, 11)
+        y = 780
+        for text in paragraphs:
+            if text in breaks:
+                c.showPage()
+                c.setFont(FONT, 11)
+                y = 780
+            for start in range(0, len(text), WRAP):
+                c.drawString(60, y, text[start : start + WRAP])
+                y -= 16
+                assert y > 40, "page overflow: add a page break"
+            y -= 6
+        c.showPage()
+
+    return pdf_bytes(draw)
 
 
 def test_docx_agreement() -> None:
