@@ -3,7 +3,9 @@
 Every recognizer is a Presidio ``PatternRecognizer`` (so it plugs into any
 ``AnalyzerEngine``) declared by class attributes:
 
-* ``ENTITY``, ``DESCRIPTION_ZH``, ``DESCRIPTION_EN``: what it finds;
+* ``ENTITY``: what it finds; ``SPECS``: the entity type's catalogue entry (descriptions,
+  grade, mask, label …, ``recognizers/catalogue.py``); ``PRIORITY``: its place in the
+  discovered order (lower first: the tie-break between types on one span);
 * ``PATTERNS``: Presidio ``Pattern`` objects (name, regex, base score);
 * ``CONTEXT``: Chinese (and English) words that raise the score nearby;
 * ``CONTEXT_REQUIRED``: candidates without context are dropped (QQ, WeChat …);
@@ -26,6 +28,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.catalogue import EntitySpec
 from recognizers.context import DEFAULT_AFTER, DEFAULT_BEFORE, ContextWords, has_context
 from recognizers.normalize import compact
 
@@ -39,9 +42,10 @@ REPORTED_GROUP = "m"
 
 
 class BaomiPatternRecognizer(PatternRecognizer):
+    ABSTRACT: ClassVar[bool] = True  # a base class: not discovered as a recognizer
     ENTITY: ClassVar[str]
-    DESCRIPTION_ZH: ClassVar[str]
-    DESCRIPTION_EN: ClassVar[str]
+    SPECS: ClassVar[tuple[EntitySpec, ...]]
+    PRIORITY: ClassVar[int]
     PATTERNS: ClassVar[list[Pattern]]
     CONTEXT: ClassVar[list[str]] = []
     CONTEXT_REQUIRED: ClassVar[bool] = False

@@ -24,6 +24,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import PATTERN_NAME_KEY
+from recognizers.catalogue import GENERAL, EntitySpec
 from recognizers.context import ContextWords, has_context
 from recognizers.phrase import PhraseRecognizer
 
@@ -71,8 +72,18 @@ AMOUNT_OR_PERCENT_KEYWORDS = ContextWords([*KEYWORDS, *PERCENT_KEYWORDS])
 
 class ClientFinancialRecognizer(PhraseRecognizer):
     ENTITY = "FINANCIAL_FIGURE"
-    DESCRIPTION_ZH = "财务数据（预算、报价、营收、毛利等金额，需关键词）"
-    DESCRIPTION_EN = "Financial figures: amounts next to budget/revenue/quote/margin words"
+    PRIORITY = 140
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "财务数据（预算、报价、营收、毛利等金额，需关键词）",
+            "Financial figures: amounts next to budget/revenue/quote/margin words",
+            GENERAL,
+            label="金额",
+            signal=True,
+            discountable=True,
+        ),
+    )
     TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {
         "prefixed": ("¥", "￥", "$", "＄", "rmb", "cny", "usd", "人民币"),
         "suffixed": ("元", "万", "亿"),

@@ -18,6 +18,7 @@ import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.catalogue import BUSINESS, EntitySpec
 from recognizers.context import fold
 
 CLIENT_KEY = "client_index"
@@ -54,8 +55,18 @@ def _is_word_char(c: str) -> bool:
 
 class ClientRegistryRecognizer(EntityRecognizer):
     ENTITY = "CLIENT"
-    DESCRIPTION_ZH = "本公司客户（名称、简称、别名、统一社会信用代码，来自客户登记表）"
-    DESCRIPTION_EN = "The firm's clients by name, short name, alias or USCC (client registry)"
+    PRIORITY = 150
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "本公司客户（名称、简称、别名、统一社会信用代码，来自客户登记表）",
+            "The firm's clients by name, short name, alias or USCC (client registry)",
+            BUSINESS,
+            label="客户",
+            identity=True,
+            lettered=True,
+        ),
+    )
     POSITIVE_EXAMPLES = [
         ("本次发布会由北京星河传媒有限公司主办", "北京星河传媒有限公司"),
         ("星河传媒的王总", "星河传媒"),

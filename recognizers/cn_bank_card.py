@@ -20,6 +20,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
+from recognizers.catalogue import SENSITIVE, EntitySpec, compact_code
 from recognizers.checksums import is_valid_luhn
 from recognizers.normalize import (
     GROUP_SEPARATOR,
@@ -68,8 +69,19 @@ def issuer_score(digits: str) -> float:
 
 class CnBankCardRecognizer(BaomiPatternRecognizer):
     ENTITY = "CN_BANK_CARD"
-    DESCRIPTION_ZH = "银行卡号（16-19 位，Luhn 校验 + 发卡行前缀）"
-    DESCRIPTION_EN = "Bank card numbers (16-19 digits, Luhn + issuer prefix)"
+    PRIORITY = 50
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "银行卡号（16-19 位，Luhn 校验 + 发卡行前缀）",
+            "Bank card numbers (16-19 digits, Luhn + issuer prefix)",
+            SENSITIVE,
+            keep=(4, 4),
+            label="银行卡",
+            identity=True,
+            normalise=compact_code,
+        ),
+    )
     PATTERNS = [
         Pattern("card", CARD, 0.55),
         Pattern("card_grouped", CARD_GROUPED, 0.55),

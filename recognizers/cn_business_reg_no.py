@@ -12,6 +12,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
+from recognizers.catalogue import BUSINESS, EntitySpec, compact_code
 from recognizers.checksums import is_valid_mod11_10
 
 REG_NO = NOT_AFTER_ALNUM + r"[1-9]\d{14}" + NOT_BEFORE_ALNUM
@@ -19,8 +20,19 @@ REG_NO = NOT_AFTER_ALNUM + r"[1-9]\d{14}" + NOT_BEFORE_ALNUM
 
 class CnBusinessRegNoRecognizer(BaomiPatternRecognizer):
     ENTITY = "CN_BUSINESS_REG_NO"
-    DESCRIPTION_ZH = "工商注册号（15 位，ISO 7064 MOD 11,10 校验，需上下文）"
-    DESCRIPTION_EN = "15-digit business registration number (ISO 7064 MOD 11,10; needs context)"
+    PRIORITY = 40
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "工商注册号（15 位，ISO 7064 MOD 11,10 校验，需上下文）",
+            "15-digit business registration number (ISO 7064 MOD 11,10; needs context)",
+            BUSINESS,
+            keep=(2, 2),
+            label="注册号",
+            identity=True,
+            normalise=compact_code,
+        ),
+    )
     PATTERNS = [Pattern("reg_no", REG_NO, 0.6)]
     CONTEXT_REQUIRED = True
     CONTEXT = ["注册号", "营业执照", "工商注册", "执照号", "registration no"]

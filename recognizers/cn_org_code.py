@@ -14,6 +14,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
+from recognizers.catalogue import BUSINESS, EntitySpec, compact_code
 from recognizers.checksums import is_valid_org_code
 
 ORG_CODE_HYPHEN = NOT_AFTER_ALNUM + r"[0-9A-Z]{8}-[0-9X]" + NOT_BEFORE_ALNUM + r"(?!-\d)"
@@ -22,8 +23,19 @@ ORG_CODE_UNBROKEN = NOT_AFTER_ALNUM + r"[0-9A-Z]{8}[0-9X]" + NOT_BEFORE_ALNUM
 
 class CnOrgCodeRecognizer(BaomiPatternRecognizer):
     ENTITY = "CN_ORG_CODE"
-    DESCRIPTION_ZH = "组织机构代码（8+1 位，GB 11714-1997 校验）"
-    DESCRIPTION_EN = "Organisation code (8+1 chars, GB 11714-1997 check)"
+    PRIORITY = 30
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "组织机构代码（8+1 位，GB 11714-1997 校验）",
+            "Organisation code (8+1 chars, GB 11714-1997 check)",
+            BUSINESS,
+            keep=(2, 1),
+            label="机构代码",
+            identity=True,
+            normalise=compact_code,
+        ),
+    )
     PATTERNS = [
         Pattern("org_code_hyphen", ORG_CODE_HYPHEN, 0.45),
         Pattern("org_code_unbroken", ORG_CODE_UNBROKEN, 0.45),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
+from recognizers.catalogue import SENSITIVE, EntitySpec, compact_code
 
 PASSPORT = NOT_AFTER_ALNUM + r"(?:[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|[DSP]E?\d{7})" + NOT_BEFORE_ALNUM
 PERMIT = (
@@ -26,8 +27,19 @@ PERMIT = (
 
 class CnPassportRecognizer(BaomiPatternRecognizer):
     ENTITY = "CN_PASSPORT"
-    DESCRIPTION_ZH = "护照号及港澳台通行证号（需上下文）"
-    DESCRIPTION_EN = "Passport and HK/Macao/Taiwan travel permit numbers (context required)"
+    PRIORITY = 90
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "护照号及港澳台通行证号（需上下文）",
+            "Passport and HK/Macao/Taiwan travel permit numbers (context required)",
+            SENSITIVE,
+            keep=(1, 2),
+            label="证件",
+            identity=True,
+            normalise=compact_code,
+        ),
+    )
     PATTERNS = [Pattern("passport", PASSPORT, 0.5), Pattern("travel_permit", PERMIT, 0.5)]
     CONTEXT_REQUIRED = True
     CONTEXT = ["护照", "passport", "通行证", "港澳", "回乡证", "台胞证", "证件号", "签证"]

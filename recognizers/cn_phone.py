@@ -16,6 +16,7 @@ import re
 from presidio_analyzer import Pattern
 
 from recognizers.base import BaomiPatternRecognizer
+from recognizers.catalogue import PERSONAL, EntitySpec, phone_digits
 
 # Allocated mobile network prefixes (MIIT, as of 2025).
 MOBILE_PREFIXES = frozenset(
@@ -131,10 +132,19 @@ def is_valid_phone(value: str) -> bool:
 
 class CnPhoneRecognizer(BaomiPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
-    DESCRIPTION_ZH = "电话号码：手机号、带区号的座机、400/800 服务号、境外号码（+国家码）"
-    DESCRIPTION_EN = (
-        "Phone numbers: mobile, landline with area code, 400/800 service numbers,"
-        " international (+country code)"
+    PRIORITY = 60
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "电话号码：手机号、带区号的座机、400/800 服务号、境外号码（+国家码）",
+            "Phone numbers: mobile, landline with area code, 400/800 service numbers,"
+            " international (+country code)",
+            PERSONAL,
+            keep=(3, 4),
+            label="电话",
+            identity=True,
+            normalise=phone_digits,
+        ),
     )
     PATTERNS = [
         Pattern("mobile", MOBILE, 0.75),

@@ -18,6 +18,7 @@ import datetime as dt
 from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
+from recognizers.catalogue import SENSITIVE, EntitySpec, compact_code
 from recognizers.checksums import is_valid_resident_id_checksum
 from recognizers.normalize import grouped
 
@@ -103,9 +104,18 @@ def is_valid_resident_id(code: str) -> bool:
 
 class CnResidentIdRecognizer(BaomiPatternRecognizer):
     ENTITY = "CN_RESIDENT_ID"
-    DESCRIPTION_ZH = "居民身份证号（18 位 GB 11643-1999 校验；15 位旧号需上下文）"
-    DESCRIPTION_EN = (
-        "Resident identity number (18 chars, GB 11643-1999 MOD 11-2; legacy 15 with context)"
+    PRIORITY = 10
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "居民身份证号（18 位 GB 11643-1999 校验；15 位旧号需上下文）",
+            "Resident identity number (18 chars, GB 11643-1999 MOD 11-2; legacy 15 with context)",
+            SENSITIVE,
+            keep=(2, 1),
+            label="身份证",
+            identity=True,
+            normalise=compact_code,
+        ),
     )
     PATTERNS = [
         Pattern("resident_id_18", RESIDENT_ID_18, 1.0),

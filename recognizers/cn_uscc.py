@@ -19,6 +19,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, BaomiPatternRecognizer
+from recognizers.catalogue import BUSINESS, EntitySpec, compact_code
 from recognizers.checksums import is_valid_org_code, is_valid_uscc
 from recognizers.normalize import grouped
 
@@ -32,8 +33,19 @@ USCC_GROUPED = grouped([_C, "[1-9]"] + [r"\d"] * 6 + [_C] * 10)
 
 class CnUsccRecognizer(BaomiPatternRecognizer):
     ENTITY = "CN_USCC"
-    DESCRIPTION_ZH = "统一社会信用代码（18 位，GB 32100-2015 校验）"
-    DESCRIPTION_EN = "Unified Social Credit Code of an organisation (18 chars, GB 32100-2015 check)"
+    PRIORITY = 20
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "统一社会信用代码（18 位，GB 32100-2015 校验）",
+            "Unified Social Credit Code of an organisation (18 chars, GB 32100-2015 check)",
+            BUSINESS,
+            keep=(2, 2),
+            label="信用代码",
+            identity=True,
+            normalise=compact_code,
+        ),
+    )
     PATTERNS = [Pattern("uscc", USCC, 1.0), Pattern("uscc_grouped", USCC_GROUPED, 1.0)]
     CONTEXT = [
         "统一社会信用代码",

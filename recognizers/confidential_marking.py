@@ -26,6 +26,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
+from recognizers.catalogue import GENERAL, EntitySpec
 from recognizers.phrase import PhraseRecognizer
 
 # Blanks the fast path sees (ideographic and no-break spaces) and the engine's half-width copy.
@@ -93,8 +94,17 @@ TITLE_DRAFT = r"(?<=[案划议同告书则略])(?:草案|征求意见稿|讨论�
 
 class ConfidentialMarkingRecognizer(PhraseRecognizer):
     ENTITY = "CONFIDENTIAL_MARKING"
-    DESCRIPTION_ZH = "密级/保密标识（机密、内部资料、请勿外传、草案等）"
-    DESCRIPTION_EN = "Confidentiality and draft markings (机密, 内部资料, CONFIDENTIAL, 草案 …)"
+    PRIORITY = 120
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "密级/保密标识（机密、内部资料、请勿外传、草案等）",
+            "Confidentiality and draft markings (机密, 内部资料, CONFIDENTIAL, 草案 …)",
+            GENERAL,
+            label="密级标识",
+            signal=True,
+        ),
+    )
     TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {
         "label": ("密",),
         "declaration": ("本文", "本资", "本材", "本方", "本报", "本邮", "本纪", "本内"),

@@ -14,6 +14,7 @@ from functools import lru_cache
 from presidio_analyzer import Pattern
 
 from recognizers.base import BaomiPatternRecognizer
+from recognizers.catalogue import PERSONAL, EntitySpec, lower
 
 EMAIL = (
     r"(?<![A-Za-z0-9._%+\-])"
@@ -45,8 +46,18 @@ def public_suffix(domain: str) -> str:
 
 class EmailAddressRecognizer(BaomiPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
-    DESCRIPTION_ZH = "电子邮箱地址"
-    DESCRIPTION_EN = "E-mail addresses"
+    PRIORITY = 80
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "电子邮箱地址",
+            "E-mail addresses",
+            PERSONAL,
+            label="邮箱",
+            identity=True,
+            normalise=lower,
+        ),
+    )
     PATTERNS = [Pattern("email", EMAIL, 0.9)]
     CONTEXT = ["邮箱", "邮件", "email", "e-mail", "mail"]
     POSITIVE_EXAMPLES = [

@@ -83,8 +83,11 @@ def valid_length(value: str) -> int:
 
 class IntlPhoneRecognizer(BaomiPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
-    DESCRIPTION_ZH = "境外电话号码（+国家码，E.164，phonenumbers 校验）"
-    DESCRIPTION_EN = "International phone numbers (+country code, E.164, validated by phonenumbers)"
+    # international numbers (+country code, E.164, validated by phonenumbers): a type
+    # declared by CnPhoneRecognizer
+    REPORTS = (ENTITY,)
+    SPECS = ()
+    PRIORITY = 70
     PATTERNS = [Pattern("international", INTL, 0.75), Pattern("international 00", INTL_00, 0.6)]
     CONTEXT = ["电话", "手机", "联系方式", "传真", "tel", "phone", "mobile", "fax", "cell"]
     POSITIVE_EXAMPLES = [

@@ -46,6 +46,7 @@ import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.catalogue import BUSINESS, PERSONAL, EntitySpec, compact_code
 from recognizers.ner import lexicon
 from recognizers.ner.address_rules import address_rules, specific_address
 from recognizers.ner.candidate import (
@@ -185,23 +186,35 @@ class _Keywords:
 
 class PersonOrgAddressRecognizer(EntityRecognizer):
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON, ORGANIZATION, ADDRESS)
-    CATALOGUE: ClassVar[list[tuple[str, str, str]]] = [
-        (
+    PRIORITY = 170
+    SPECS = (
+        EntitySpec(
             PERSON,
             "自然人姓名（正文中的联系人、记者等，以及表格“姓名/联系人”列）",
             "Person names in free text and in name columns",
+            PERSONAL,
+            label="联系人",
+            identity=True,
         ),
-        (
+        EntitySpec(
             ORGANIZATION,
             "机构名称（公司、政府机关、媒体、高校、医院、协会）",
             "Organisations: companies, government bodies, media, universities, hospitals",
+            BUSINESS,
+            label="机构",
+            identity=True,
+            lettered=True,
         ),
-        (
+        EntitySpec(
             ADDRESS,
             "通讯地址（省市区县至门牌、房间号，含部分地址）",
             "Postal addresses, province down to room number, partial ones included",
+            PERSONAL,
+            label="地址",
+            identity=True,
+            normalise=compact_code,
         ),
-    ]
+    )
     # (text, entity type, the exact substring that must be reported)
     POSITIVE_EXAMPLES: ClassVar[list[tuple[str, str, str]]] = [
         ("联系人：张伟，手机请见附件", PERSON, "张伟"),

@@ -32,6 +32,7 @@ from recognizers.normalize import to_halfwidth
 
 
 class PhraseRecognizer(BaomiPatternRecognizer):
+    ABSTRACT: ClassVar[bool] = True  # a base class: not discovered as a recognizer
     ISLAND_SAFE: ClassVar[bool] = False
     # pattern name → literals one of which every match of that pattern contains (lower
     # case, half-width). The analyser's literal prefilter (used where Hyperscan is not

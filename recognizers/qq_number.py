@@ -15,6 +15,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from recognizers.base import BaomiPatternRecognizer
+from recognizers.catalogue import PERSONAL, EntitySpec
 from recognizers.cn_phone import is_valid_mobile
 from recognizers.cn_resident_id import is_real_birth_date
 
@@ -23,8 +24,18 @@ QQ = r"(?<![0-9A-Za-z@._%+\-])[1-9]\d{4,10}(?![0-9A-Za-z@%+_\-])(?!\.\d)"
 
 class QqNumberRecognizer(BaomiPatternRecognizer):
     ENTITY = "QQ_NUMBER"
-    DESCRIPTION_ZH = "QQ 号（需上下文）"
-    DESCRIPTION_EN = "QQ numbers (context required)"
+    PRIORITY = 110
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "QQ 号（需上下文）",
+            "QQ numbers (context required)",
+            PERSONAL,
+            keep=(2, 2),
+            label="QQ",
+            identity=True,
+        ),
+    )
     PATTERNS = [Pattern("qq", QQ, 0.6)]
     CONTEXT_REQUIRED = True
     CONTEXT = ["qq", "扣扣", "企鹅号"]

@@ -1,14 +1,17 @@
 """The one place that assembles baomi's recognizers into a Presidio engine.
 
-Adding an entity type: write ``recognizers/<entity>.py`` and add one line to
-``PATTERN_RECOGNIZERS``. Nothing here loads a downloaded model: the NLP engine
-is Presidio's ``no_op`` engine and the context enhancer works on characters.
+Recognizers are discovered (``recognizers/catalogue.py``): every recognizer class of
+the package, in priority order. Adding an entity type is one file,
+``recognizers/<entity>.py``, whose class declares ``SPECS``. Nothing here loads a
+downloaded model: the NLP engine is Presidio's ``no_op`` engine and the context
+enhancer works on characters.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 # tldextract (used by the e-mail recognizer and by Presidio) must never reach for the network.
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""  # overrides an inherited setting too
@@ -17,83 +20,92 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
 from recognizers.base import BaomiPatternRecognizer
-from recognizers.client_financial import ClientFinancialRecognizer
+from recognizers.catalogue import entity_specs, recognizer_classes, reported_entities
 from recognizers.client_registry import Client, ClientRegistryRecognizer
-from recognizers.cn_bank_card import CnBankCardRecognizer
-from recognizers.cn_business_reg_no import CnBusinessRegNoRecognizer
-from recognizers.cn_org_code import CnOrgCodeRecognizer
-from recognizers.cn_passport import CnPassportRecognizer
-from recognizers.cn_phone import CnPhoneRecognizer
-from recognizers.cn_resident_id import CnResidentIdRecognizer
-from recognizers.cn_uscc import CnUsccRecognizer
-from recognizers.confidential_marking import ConfidentialMarkingRecognizer
-from recognizers.context import CharWindowContextEnhancer
-from recognizers.email_address import EmailAddressRecognizer
-from recognizers.intl_phone import IntlPhoneRecognizer
+from recognizers.context import CharWindowContextEnhancer, ContextWords
 from recognizers.person_org_address import PersonOrgAddressRecognizer
-from recognizers.qq_number import QqNumberRecognizer
-from recognizers.table_column import TableColumnRecognizer
-from recognizers.undisclosed_event import UndisclosedEventRecognizer
-from recognizers.wechat_id import WechatIdRecognizer
 
 LANGUAGE = "zh"
 
-# Order matters only as the tie-break when two types claim the same span with the
-# same score: the more specific (better validated) type comes first.
-PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = (
-    CnResidentIdRecognizer,
-    CnUsccRecognizer,
-    CnOrgCodeRecognizer,
-    CnBusinessRegNoRecognizer,
-    CnBankCardRecognizer,
-    CnPhoneRecognizer,
-    IntlPhoneRecognizer,
-    EmailAddressRecognizer,
-    CnPassportRecognizer,
-    WechatIdRecognizer,
-    QqNumberRecognizer,
-    # category-2 signals (core business secrets), phrase patterns over whole segments
-    ConfidentialMarkingRecognizer,
-    UndisclosedEventRecognizer,
-    ClientFinancialRecognizer,
+# Every recognizer class, in priority order: the order is the tie-break when two types
+# claim the same span with the same score (the more specific type comes first).
+RECOGNIZER_CLASSES: tuple[type[EntityRecognizer], ...] = recognizer_classes()
+# The pattern recognizers among them (built with no arguments, tunable in baomi.toml).
+PATTERN_RECOGNIZERS: tuple[type[BaomiPatternRecognizer], ...] = tuple(
+    c for c in RECOGNIZER_CLASSES if issubclass(c, BaomiPatternRecognizer)
 )
+
+
+@dataclass(frozen=True)
+class RecognizerSettings:
+    """``[recognizers.<Name>]`` of baomi.toml: switch a recognizer off, or set the base
+    score of its patterns and its context words (pattern recognizers only)."""
+
+    enabled: bool = True
+    score: float | None = None
+    context: tuple[str, ...] | None = None
 
 
 def entity_catalogue() -> list[tuple[str, str, str]]:
     """(entity type, Chinese description, English description) for every entity type."""
-    classes: list = [*PATTERN_RECOGNIZERS, ClientRegistryRecognizer]
-    # several recognizers may report one type (PHONE_NUMBER: Chinese and international);
-    # the type is listed once, with its first recognizer's description
-    single: dict[str, tuple[str, str, str]] = {}
-    for c in classes:
-        single.setdefault(c.ENTITY, (c.ENTITY, c.DESCRIPTION_ZH, c.DESCRIPTION_EN))
-    return list(single.values()) + list(PersonOrgAddressRecognizer.CATALOGUE)
+    return [(s.name, s.description_zh, s.description_en) for s in entity_specs()]
 
 
-ENTITY_PRIORITY: dict[str, int] = {e: i for i, (e, _, _) in enumerate(entity_catalogue())}
+ENTITY_PRIORITY: dict[str, int] = {s.name: i for i, s in enumerate(entity_specs())}
 
 
 def all_entities() -> list[str]:
-    return [e for e, _, _ in entity_catalogue()]
+    return [s.name for s in entity_specs()]
+
+
+def recognizer_names() -> list[str]:
+    """The names ``[recognizers.<Name>]`` accepts: the recognizer class names."""
+    return [c.__name__ for c in RECOGNIZER_CLASSES]
 
 
 def build_recognizers(
-    clients: Sequence[Client] = (), entities: Iterable[str] | None = None, ner: bool = True
+    clients: Sequence[Client] = (),
+    entities: Iterable[str] | None = None,
+    ner: bool = True,
+    settings: Mapping[str, RecognizerSettings] | None = None,
+    classes: Sequence[type[EntityRecognizer]] | None = None,
 ) -> list[EntityRecognizer]:
     """The recognizers for ``entities`` (all when empty). ``ner=False`` leaves out the
     free-text PERSON / ORGANIZATION / CN_ADDRESS recognizer (its model costs ~1 s to
-    load and most of the analysis time); table columns still find those types."""
+    load and most of the analysis time); table columns still find those types.
+    ``settings`` (by class name, ``[recognizers]`` of baomi.toml) switches recognizers
+    off or tunes them; ``classes`` replaces the discovered ones (tests)."""
     wanted = set(entities) if entities else None
-    recognizers: list[EntityRecognizer] = [
-        cls() for cls in PATTERN_RECOGNIZERS if wanted is None or cls.ENTITY in wanted
-    ]
-    if wanted is None or ClientRegistryRecognizer.ENTITY in wanted:
-        recognizers.append(ClientRegistryRecognizer(clients))
-    if wanted is None or wanted & set(TableColumnRecognizer().supported_entities):
-        recognizers.append(TableColumnRecognizer())
-    if ner and (wanted is None or wanted & set(PersonOrgAddressRecognizer.ENTITIES)):
-        recognizers.append(PersonOrgAddressRecognizer())
+    settings = settings or {}
+    recognizers: list[EntityRecognizer] = []
+    for cls in RECOGNIZER_CLASSES if classes is None else classes:
+        tuning = settings.get(cls.__name__, RecognizerSettings())
+        if not tuning.enabled:
+            continue
+        if wanted is not None and not wanted & set(reported_entities(cls)):
+            continue
+        if cls is ClientRegistryRecognizer:
+            recognizer: EntityRecognizer = cls(clients)
+        elif cls is PersonOrgAddressRecognizer:
+            if not ner:
+                continue
+            recognizer = cls()
+        else:
+            recognizer = cls()
+        recognizers.append(_tuned(recognizer, tuning))
     return recognizers
+
+
+def _tuned(recognizer: EntityRecognizer, tuning: RecognizerSettings) -> EntityRecognizer:
+    """The recognizer with its patterns' score and its context words replaced (on the
+    instance: the class, and every other instance, keep theirs)."""
+    if tuning.score is not None:
+        for pattern in recognizer.patterns:  # the objects its compiled patterns hold
+            pattern.score = tuning.score
+    if tuning.context is not None:
+        recognizer.context = list(tuning.context)
+        recognizer.folded_context = ContextWords(tuning.context)
+    return recognizer
 
 
 def build_registry(recognizers: Sequence[EntityRecognizer]) -> RecognizerRegistry:

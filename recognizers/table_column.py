@@ -145,6 +145,8 @@ HEADER_SCORE = 0.85
 
 
 class TableColumnRecognizer(EntityRecognizer):
+    PRIORITY = 160
+    SPECS = ()  # the types of its columns are declared by PersonOrgAddressRecognizer
     CATALOGUE: ClassVar[list[tuple[str, str, str]]] = [
         (
             "PERSON",
@@ -162,6 +164,7 @@ class TableColumnRecognizer(EntityRecognizer):
             "Postal addresses (table columns headed 地址 …)",
         ),
     ]
+    REPORTS = tuple(e for e, _, _ in CATALOGUE)
     POSITIVE_EXAMPLES: ClassVar[list[tuple[str, str, str]]] = [
         ("欧阳雪", "记者", "欧阳雪"),
         ("深圳市蓝鲸科技股份有限公司", "公司名称", "深圳市蓝鲸科技股份有限公司"),

@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
+from recognizers.catalogue import GENERAL, EntitySpec
 from recognizers.phrase import PhraseRecognizer
 
 _PUBLISH = r"(?:公开|披露|发布|公布|宣布|官宣|对外公开|对外发布|对外公布|对外披露|对外宣布)"
@@ -41,8 +42,17 @@ EMBARGO = (
 
 class UndisclosedEventRecognizer(PhraseRecognizer):
     ENTITY = "UNDISCLOSED_EVENT"
-    DESCRIPTION_ZH = "未公开事项（未公开、拟于…发布、内部预估、禁发期等）"
-    DESCRIPTION_EN = "Undisclosed events and plans (未公开, 拟于…发布, embargo …)"
+    PRIORITY = 130
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "未公开事项（未公开、拟于…发布、内部预估、禁发期等）",
+            "Undisclosed events and plans (未公开, 拟于…发布, embargo …)",
+            GENERAL,
+            label="敏感事项",
+            signal=True,
+        ),
+    )
     TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {
         "planned": ("拟", "计划"),
         "not_yet": ("未公", "未披", "未发", "未宣", "未官", "未对", "未经"),

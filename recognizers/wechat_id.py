@@ -18,6 +18,7 @@ import re
 from presidio_analyzer import Pattern, RecognizerResult
 
 from recognizers.base import BaomiPatternRecognizer
+from recognizers.catalogue import PERSONAL, EntitySpec, lower
 
 # Neither pattern may start or end inside an e-mail address or a longer token.
 _BEFORE = r"(?<![A-Za-z0-9_@.%+\-])"
@@ -58,8 +59,19 @@ STOPWORDS = frozenset(
 
 class WechatIdRecognizer(BaomiPatternRecognizer):
     ENTITY = "WECHAT_ID"
-    DESCRIPTION_ZH = "微信号（需上下文）"
-    DESCRIPTION_EN = "WeChat IDs (context required)"
+    PRIORITY = 100
+    SPECS = (
+        EntitySpec(
+            ENTITY,
+            "微信号（需上下文）",
+            "WeChat IDs (context required)",
+            PERSONAL,
+            keep=(1, 1),
+            label="微信",
+            identity=True,
+            normalise=lower,
+        ),
+    )
     PATTERNS = [Pattern("wxid", WXID, 0.85), Pattern("wechat", WECHAT, 0.6)]
     CONTEXT_REQUIRED_PATTERNS = frozenset({"wechat"})
     CONTEXT = ["微信", "wechat", "weixin", "vx"]
