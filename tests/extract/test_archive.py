@@ -5,33 +5,16 @@ from __future__ import annotations
 import gzip
 import io
 import tarfile
-import zipfile
 from pathlib import Path
 
 import py7zr
 
 from scanner.limits import Limits
+from tests.builders import docx_bytes, xlsx_bytes, zip_bytes
 
 PHONE = "13812345678"
 NOTES = f"会议纪要：联系人手机{PHONE}。\n".encode()
 CONTACTS = "姓名,QQ\n王芳,87654321\n".encode()
-
-
-def zip_bytes(members: dict[str, bytes], encrypted: tuple[str, ...] = ()) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    data = bytearray(buffer.getvalue())
-    for name in encrypted:  # set the "encrypted" flag bit as a password-protected member has
-        encoded = name.encode()
-        for signature, flag_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
-            at = data.find(signature)
-            while at >= 0:
-                if data[at + name_at : at + name_at + len(encoded)] == encoded:
-                    data[at + flag_at] |= 0x1
-                at = data.find(signature, at + 4)
-    return bytes(data)
 
 
 def scan(make_scanner, tmp_path: Path, name: str, data: bytes, **limits):
@@ -190,18 +173,10 @@ def test_rar_is_reported_unsupported(make_scanner, tmp_path):
 
 
 def test_password_protected_office_files_are_reported_encrypted(make_scanner, tmp_path):
-    import docx
-    import openpyxl
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    document = docx.Document()
-    document.add_paragraph(f"手机{PHONE}")
-    plain_docx = io.BytesIO()
-    document.save(plain_docx)
-    workbook = openpyxl.Workbook()
-    workbook.active["A1"] = PHONE
-    plain_xlsx = io.BytesIO()
-    workbook.save(plain_xlsx)
+    plain_docx = io.BytesIO(docx_bytes(f"手机{PHONE}"))
+    plain_xlsx = io.BytesIO(xlsx_bytes([PHONE]))
     for name, plain in (("合同.docx", plain_docx), ("名单.xlsx", plain_xlsx)):
         plain.seek(0)
         locked = io.BytesIO()

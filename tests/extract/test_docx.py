@@ -25,6 +25,7 @@ from scanner.extract import CorruptError, EncryptedError, LimitExceeded, Member,
 from scanner.extract.docx import extract
 from scanner.limits import Limits
 from scanner.models import Segment, SegmentKind
+from tests.builders import saved
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -48,12 +49,6 @@ def new_document() -> docx.document.Document:
     document.core_properties.author = ""
     document.core_properties.comments = ""
     return document
-
-
-def saved(document: docx.document.Document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def edit_parts(data: bytes, changes: Mapping[str, Callable[[str], str] | str | bytes]) -> bytes:

@@ -24,6 +24,7 @@ from scanner.extract.docx import extract as extract_docx
 from scanner.extract.ooxml import MAY_HOLD_VALUE, STRUCTURAL_VALUE
 from scanner.extract.pptx import extract as extract_pptx
 from scanner.models import Segment
+from tests.builders import saved
 from tests.extract.test_docx import (
     DOCX_MIME,
     OD,
@@ -32,7 +33,6 @@ from tests.extract.test_docx import (
     new_document,
     paragraph,
     run,
-    saved,
     with_body,
 )
 from tests.extract.test_pptx import (
@@ -42,7 +42,6 @@ from tests.extract.test_pptx import (
     SLIDE1_RELS,
     add_text_box,
     new_presentation,
-    pptx_bytes,
 )
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -227,7 +226,7 @@ def hidden_pptx() -> bytes:
         "</p:tagLst>"
     )
     data = edit_parts(
-        pptx_bytes(presentation),
+        saved(presentation),
         {
             SLIDE1: lambda xml: re.sub(
                 r'(<p:cNvPr id="\d+" name=")TextBox \d+"',
@@ -328,7 +327,7 @@ def test_a_tags_part_no_slide_relates_to_is_read_as_tags() -> None:
         '<p:tag name="OWNER" val="13900000120"/></p:tagLst>'
     )
     data = add_part(
-        pptx_bytes(new_presentation()),
+        saved(new_presentation()),
         "ppt/tags/tag9.xml",
         "application/vnd.openxmlformats-officedocument.presentationml.tags+xml",
         f"{OD}/tags",

@@ -7,7 +7,6 @@ which it cannot write, are added by editing the saved package's XML parts
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pptx
@@ -19,7 +18,8 @@ from scanner.analyze import Analyzer
 from scanner.extract import CorruptError, Member, Notice, Source
 from scanner.extract.pptx import extract
 from scanner.models import Segment, SegmentKind
-from tests.extract.test_docx import add_part, edit_parts, new_document, saved
+from tests.builders import saved
+from tests.extract.test_docx import add_part, edit_parts, new_document
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -34,12 +34,6 @@ def new_presentation() -> pptx.presentation.Presentation:
     presentation.core_properties.last_modified_by = ""
     presentation.core_properties.comments = ""
     return presentation
-
-
-def pptx_bytes(presentation: pptx.presentation.Presentation) -> bytes:
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return buffer.getvalue()
 
 
 def add_text_box(slide: Any, text: str, group: Any = None) -> None:
@@ -77,7 +71,7 @@ def test_placeholders_grouped_shapes_and_hidden_slides() -> None:
     hidden = presentation.slides.add_slide(presentation.slide_layouts[BLANK])
     hidden._element.set("show", "0")
     add_text_box(hidden, "隐藏页：备用联系人 李娜")
-    assert [(s.location, s.text, s.kind) for s in items(pptx_bytes(presentation))] == [
+    assert [(s.location, s.text, s.kind) for s in items(saved(presentation))] == [
         ("幻灯片 1", "星河传媒 新品发布会", SegmentKind.PROSE),
         ("幻灯片 1", "联系人：王芳\n手机 13812345678", SegmentKind.PROSE),
         ("幻灯片 1", "组内 wangfang@example.com", SegmentKind.PROSE),
@@ -91,7 +85,7 @@ def test_line_breaks_fields_and_slide_numbers() -> None:
     slide = presentation.slides.add_slide(presentation.slide_layouts[BLANK])
     add_text_box(slide, "第一行")
     data = with_shapes(
-        pptx_bytes(presentation),
+        saved(presentation),
         '<p:sp><p:nvSpPr><p:cNvPr id="20" name="a"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/>'
         "<p:txBody><a:bodyPr/><a:p><a:r><a:t>电话</a:t></a:r><a:br/><a:r><a:t>13812345678 </a:t></a:r>"
         '<a:fld id="{1}" type="datetime1"><a:t>2024/5/1</a:t></a:fld></a:p></p:txBody></p:sp>'
@@ -122,7 +116,7 @@ def test_alternate_content_is_read_once_and_smartart_from_its_data_part() -> Non
         '<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
         'r:dm="rIdDm" r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic></p:graphicFrame>'
     )
-    data = with_shapes(pptx_bytes(presentation), alternate + smartart)
+    data = with_shapes(saved(presentation), alternate + smartart)
     data_model = (
         '<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
@@ -176,7 +170,7 @@ def test_tables_carry_header_context_and_merged_cells_come_once() -> None:
     frame = slide.shapes.add_table(1, 1, Inches(1), Inches(5), Inches(2), Inches(1))
     frame.table.cell(0, 0).text = "组内表格"
     slide.shapes.add_group_shape()._element.append(frame._element)  # python-pptx cannot
-    assert [(s.location, s.text, s.kind, s.context) for s in items(pptx_bytes(presentation))] == [
+    assert [(s.location, s.text, s.kind, s.context) for s in items(saved(presentation))] == [
         ("幻灯片 1", "媒体名单", SegmentKind.PROSE, ()),
         ("幻灯片 1 表格 1 行 1 列 1", "媒体", SegmentKind.HEADER, ()),
         ("幻灯片 1 表格 1 行 1 列 2", "记者", SegmentKind.HEADER, ()),
@@ -198,7 +192,7 @@ def test_speaker_notes() -> None:
     first.notes_slide.notes_text_frame.text = "讲到这里提一下：王总手机 13912345678"
     second = presentation.slides.add_slide(presentation.slide_layouts[BLANK])
     second.notes_slide.notes_text_frame.text = "无正文的页也有备注"
-    assert found(pptx_bytes(presentation)) == [
+    assert found(saved(presentation)) == [
         ("幻灯片 1", "议程"),
         ("幻灯片 1 备注", "讲到这里提一下：王总手机 13912345678"),
         ("幻灯片 2 备注", "无正文的页也有备注"),
@@ -281,7 +275,7 @@ def with_modern_comments(data: bytes) -> bytes:
 def test_classic_comments_with_their_authors() -> None:
     presentation = new_presentation()
     add_text_box(presentation.slides.add_slide(presentation.slide_layouts[BLANK]), "方案")
-    data = with_classic_comments(pptx_bytes(presentation))
+    data = with_classic_comments(saved(presentation))
     assert [(s.location, s.text, s.kind) for s in items(data)] == [
         ("幻灯片 1", "方案", SegmentKind.PROSE),
         ("幻灯片 1 批注 1", "客户联系人换成 ouyang@example.com", SegmentKind.PROSE),
@@ -294,7 +288,7 @@ def test_classic_comments_with_their_authors() -> None:
 def test_modern_comments_and_replies_with_their_authors() -> None:
     presentation = new_presentation()
     presentation.slides.add_slide(presentation.slide_layouts[BLANK])
-    data = with_modern_comments(pptx_bytes(presentation))
+    data = with_modern_comments(saved(presentation))
     assert found(data) == [
         ("幻灯片 1 批注 1", "数据来源请找 13700002222"),
         ("幻灯片 1 批注 1 作者", "王芳"),
@@ -314,7 +308,7 @@ def test_core_properties_and_embedded_workbook() -> None:
     presentation.slides.add_slide(presentation.slide_layouts[BLANK])
     workbook = b"PK\x03\x04 a chart's workbook"
     data = add_part(
-        pptx_bytes(presentation),
+        saved(presentation),
         "ppt/embeddings/Microsoft_Excel_Worksheet1.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"{OD}/package",
@@ -345,7 +339,7 @@ def test_macro_enabled_shows_and_templates_are_read(content_type: str) -> None:
     add_text_box(presentation.slides.add_slide(presentation.slide_layouts[BLANK]), "13812345678")
     main = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
     data = edit_parts(
-        pptx_bytes(presentation),
+        saved(presentation),
         {"[Content_Types].xml": lambda xml: xml.replace(main, content_type)},
     )
     assert found(data) == [("幻灯片 1", "13812345678")]
@@ -363,7 +357,7 @@ def reason(data: bytes) -> str:
 def test_truncated_presentation_is_corrupt_with_a_clear_reason() -> None:
     presentation = new_presentation()
     presentation.slides.add_slide(presentation.slide_layouts[BLANK])
-    data = pptx_bytes(presentation)
+    data = saved(presentation)
     assert reason(data[: len(data) // 3]) == (
         "corrupt: not a valid PowerPoint presentation: File is not a zip file"
     )
@@ -379,7 +373,7 @@ def test_word_document_is_not_a_presentation() -> None:
 def test_malformed_slide_is_corrupt() -> None:
     presentation = new_presentation()
     presentation.slides.add_slide(presentation.slide_layouts[BLANK])
-    data = edit_parts(pptx_bytes(presentation), {SLIDE1: "<p:sld><p:cSld>"})
+    data = edit_parts(saved(presentation), {SLIDE1: "<p:sld><p:cSld>"})
     assert reason(data).startswith("corrupt: not a valid PowerPoint presentation: malformed XML (")
 
 
@@ -387,7 +381,7 @@ def test_malformed_comments_part_is_a_notice() -> None:
     presentation = new_presentation()
     add_text_box(presentation.slides.add_slide(presentation.slide_layouts[BLANK]), "正文")
     data = add_part(
-        pptx_bytes(presentation),
+        saved(presentation),
         "ppt/comments/comment1.xml",
         "application/vnd.openxmlformats-officedocument.presentationml.comments+xml",
         f"{OD}/comments",
@@ -412,7 +406,7 @@ def test_findings_come_out_of_slides_tables_notes_and_comments() -> None:
     table = slide.shapes.add_table(2, 1, Inches(1), Inches(3), Inches(2), Inches(1)).table
     table.cell(0, 0).text, table.cell(1, 0).text = "QQ", "87654321"
     slide.notes_slide.notes_text_frame.text = "会后打给 13912345678"
-    data = with_classic_comments(pptx_bytes(presentation))
+    data = with_classic_comments(saved(presentation))
     analyzer = Analyzer(build_recognizers())
     findings = {
         (segment.location, d.entity_type, d.value)

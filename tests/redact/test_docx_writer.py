@@ -24,6 +24,7 @@ from scanner.extract.ooxml import CFB_SIGNATURE
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.redact.writers.docx import rewrite
+from tests.builders import saved
 from tests.extract.test_docx import (
     DOCX_MIME,
     OD,
@@ -32,7 +33,6 @@ from tests.extract.test_docx import (
     new_document,
     paragraph,
     run,
-    saved,
     text_box,
     with_body,
     with_notes,

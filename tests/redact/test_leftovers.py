@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 import zlib
 from email.message import EmailMessage
 
@@ -12,20 +10,12 @@ import pytest
 
 from scanner.limits import Limits
 from scanner.redact.leftovers import normalise, search
+from tests.builders import zip_bytes
 
 PHONE = ("PHONE_NUMBER", "13812345678")
 ID = ("CN_RESIDENT_ID", "11010519491231002X")
 NAME = ("PERSON", "王芳")
 VALUES = [PHONE, ID, NAME]
-
-
-def zipped(members: dict[str, bytes], comment: bytes = b"") -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
-        archive.comment = comment
-    return buffer.getvalue()
 
 
 def found(data: bytes, values=VALUES) -> set[str]:
@@ -53,11 +43,11 @@ def test_values_are_found_in_every_encoding(encoding: str) -> None:
 
 
 def test_inside_a_compressed_zip_member_its_comment_and_extra_field() -> None:
-    member = zipped({"word/settings.xml": b'<s v="&#49;&#51;&#56;12345678"/>'})
+    member = zip_bytes({"word/settings.xml": b'<s v="&#49;&#51;&#56;12345678"/>'})
     assert found(member, [PHONE]) == {"13812345678"}  # an XML character reference
-    nested = zipped({"a.zip": zipped({"deep/note.txt": "王芳".encode("utf-16-le")})})
+    nested = zip_bytes({"a.zip": zip_bytes({"deep/note.txt": "王芳".encode("utf-16-le")})})
     assert found(nested) == {"王芳"}
-    assert found(zipped({"a.txt": b"x"}, comment=b"ID 11010519491231002X")) == {ID[1]}
+    assert found(zip_bytes({"a.txt": b"x"}, comment=b"ID 11010519491231002X")) == {ID[1]}
 
 
 def test_every_pdf_revision_and_stream_is_searched(tmp_path) -> None:
@@ -118,7 +108,7 @@ def test_nothing_to_search_and_clean_input() -> None:
 
 
 def test_a_lying_zip_header_cannot_inflate_past_the_member_limit() -> None:
-    data = zipped({"big.txt": b"0" * 3_000_000 + b"13812345678"})
+    data = zip_bytes({"big.txt": b"0" * 3_000_000 + b"13812345678"})
     limits = Limits(max_member_mb=1)
     assert {h.value for h in search(data, [PHONE], limits)} == set()
 

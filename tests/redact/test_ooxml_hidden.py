@@ -193,7 +193,8 @@ def test_a_phone_split_by_invisible_characters_is_found_and_redacted(
 ) -> None:
     """Zero-width spaces and soft hyphens inside a number (in the body and in a document
     variable): still a phone to the scan, and gone from the copy."""
-    from tests.extract.test_docx import edit_parts, new_document, saved
+    from tests.builders import saved
+    from tests.extract.test_docx import edit_parts, new_document
 
     document = new_document()
     document.add_paragraph("电话 138\u200b0000\u200b0160")

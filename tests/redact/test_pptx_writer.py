@@ -21,6 +21,7 @@ from scanner.extract.pptx import extract
 from scanner.redact.edits import RedactionError
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.redact.writers.pptx import rewrite
+from tests.builders import saved
 from tests.extract.test_docx import add_part, edit_parts
 from tests.extract.test_pptx import (
     BLANK,
@@ -30,7 +31,6 @@ from tests.extract.test_pptx import (
     SLIDE1_RELS,
     add_text_box,
     new_presentation,
-    pptx_bytes,
 )
 from tests.redact.test_docx_writer import MARK, FakeRewriter, members, png, stored
 
@@ -102,7 +102,7 @@ def fixture() -> bytes:
     properties.last_modified_by = "刘洋"
     properties.comments = "联系 13900000006"
     properties.title = "年度提案"
-    return stored(with_comment(pptx_bytes(presentation)), "ppt/media/")
+    return stored(with_comment(saved(presentation)), "ppt/media/")
 
 
 def redacted(data: bytes, rewriter: FakeRewriter | None = None) -> bytes:
@@ -216,7 +216,7 @@ def test_an_embedded_file_without_a_writer_stops_the_redaction() -> None:
     presentation = new_presentation()
     add_text_box(presentation.slides.add_slide(presentation.slide_layouts[BLANK]), "方案")
     data = add_part(
-        pptx_bytes(presentation),
+        saved(presentation),
         "ppt/embeddings/oleObject1.bin",
         "application/vnd.openxmlformats-officedocument.oleObject",
         f"{OD}/oleObject",
