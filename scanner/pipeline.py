@@ -17,9 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import struct
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +28,7 @@ import magic
 from scanner.analyze import Analyzer, SegmentLocator
 from scanner.classify import Classification, classify_segments
 from scanner.clients import ClientRecord
+from scanner.content import PARSE_ERRORS, SNIFF_BYTES, MemberPath, open_source, sniff
 from scanner.decode import DecodeError, decode_blocks, detect_encoding
 from scanner.doc_grade import DEFAULT as DEFAULT_GRADE_RULES
 from scanner.doc_grade import GradeRules
@@ -43,8 +41,6 @@ from scanner.extract import (
     Source,
     UnsupportedError,
     is_textual,
-    refine_mime,
-    select_format,
 )
 from scanner.extract.text import overlapping_chunks
 from scanner.fsio import NotRegularFile, kind_of, open_regular
@@ -55,7 +51,6 @@ from scanner.names import path_text
 from scanner.reasons import safe_reason
 from scanner.walk import walk
 
-SNIFF_BYTES = 64 * 1024
 STREAM_READ_BYTES = 4 * MB
 BATCH_CHARS = 1 << 20
 
@@ -71,20 +66,6 @@ class ScanOptions:
 
 
 CLASSIFY_SAMPLE_CHARS = 200_000  # text kept per file for its kind: title, headings, vocabulary
-# What parsers raise on damaged input (beyond the extractors' own CorruptError).
-PARSE_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    struct.error,
-    ValueError,
-    NotImplementedError,
-    TypeError,
-    KeyError,
-    IndexError,
-    UnicodeError,
-    RuntimeError,  # zipfile: an encryption flag on a member of a damaged package
-)
 
 
 class Scanner:
@@ -126,7 +107,7 @@ class Scanner:
                 if size == 0:
                     return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
                 head = fh.read(SNIFF_BYTES)
-                mime = refine_mime(head, self._sniff(head))
+                mime = sniff(head, self._magic)
                 if is_textual(mime) and size > self.options.stream_threshold_bytes:
                     return [self._scan_stream(display, fh, head, mime, size)]
                 if size > self.limits.max_file_bytes:
@@ -151,14 +132,21 @@ class Scanner:
         return results
 
     def scan_bytes(
-        self, display: str, data: bytes, depth: int = 0, budget: Budget | None = None
+        self,
+        where: str | MemberPath,
+        data: bytes,
+        depth: int = 0,
+        budget: Budget | None = None,
     ) -> list[FileResult]:
-        """Scan content already in memory: a file's bytes or a container's member."""
+        """Scan content already in memory: a file's bytes (``where``: its display path) or
+        a container's member (``where``: its ``MemberPath``)."""
+        display = str(where)
         if not data:
             return [FileResult(display, FileStatus.SKIPPED, reason="empty file")]
-        mime = refine_mime(data, self._sniff(data[:SNIFF_BYTES]))
-        source = Source(display, data, mime, self.limits, depth, budget or Budget(self.limits))
-        spec = select_format(source)
+        source, spec = open_source(
+            data, where, self.limits, depth, budget or Budget(self.limits), detector=self._magic
+        )
+        mime = source.mime
         if spec is None:
             return [_skipped(display, len(data), mime, f"unsupported file type: {mime}")]
         members: list[FileResult] = []
@@ -183,7 +171,7 @@ class Scanner:
             reason = f"{spec.name} extraction failed: {type(exc).__name__}"
             return [_error(display, len(data), mime, reason), *members]
         entity_types = {f.entity_type for f in findings}
-        classification = classify_segments(display.rsplit("!", 1)[-1], sample, entity_types)
+        classification = classify_segments(source.at.innermost, sample, entity_types)
         result = FileResult(
             display,
             FileStatus.SCANNED,
@@ -215,9 +203,10 @@ class Scanner:
 
         def segments() -> Iterator[Segment]:
             # the name itself: people name files after clients (张伟_13812345678_简历.docx)
-            yield Segment(_file_name(source.path), "文件名", SegmentKind.METADATA)
+            yield Segment(source.at.name, "文件名", SegmentKind.METADATA)
             # and folders (客户资料_13812345678/): one short segment, batched with the rest
-            folder = _folder_name(source.path)
+            # (a member's folders inside its archive; the archive's own were analysed with it)
+            folder = source.at.folder
             if folder:
                 yield Segment(folder, "文件夹名", SegmentKind.METADATA)
             kept = 0
@@ -247,7 +236,8 @@ class Scanner:
         return safe_reason(reason, self.analyzer)
 
     def _member(self, parent: Source, member: Member) -> list[FileResult]:
-        path = f"{parent.path}!{member.name}"
+        where = parent.at.child(member.name)
+        path = str(where)
         if member.error:
             return [
                 FileResult(
@@ -260,7 +250,7 @@ class Scanner:
         if parent.depth + 1 > self.limits.max_depth:
             reason = f"limit exceeded: nested deeper than {self.limits.max_depth} containers"
             return [FileResult(path, FileStatus.SKIPPED, size=len(member.data), reason=reason)]
-        return self.scan_bytes(path, member.data, parent.depth + 1, parent.budget)
+        return self.scan_bytes(where, member.data, parent.depth + 1, parent.budget)
 
     def _attachment(
         self, parent: Source, member: Member, members: list[FileResult]
@@ -315,12 +305,6 @@ class Scanner:
         )
 
     # --- analysis --------------------------------------------------------------------
-
-    def _sniff(self, data: bytes) -> str:
-        try:
-            return self._magic.from_buffer(data)
-        except magic.MagicException:
-            return "application/octet-stream"
 
     def _findings(self, path: str, segments: Iterable[Segment]) -> Iterator[Finding]:
         document = DocumentNames()
@@ -446,17 +430,6 @@ def _refusal(exc: NotRegularFile) -> str:
     if exc.reason == kind_of(stat.S_IFLNK):
         return "symbolic link: not followed (it may point outside the scanned folders)"
     return exc.reason
-
-
-def _file_name(path: str) -> str:
-    return path.rsplit("!", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _folder_name(path: str) -> str:
-    """The folder part of a file's path, or of a member's path inside its archive (the
-    archive's own folders were analysed with the archive)."""
-    inner = path.rsplit("!", 1)[-1].replace("\\", "/")
-    return inner.rsplit("/", 1)[0] if "/" in inner else ""
 
 
 def _batches(segments: Iterable[Segment], limit: int = BATCH_CHARS) -> Iterator[list[Segment]]:

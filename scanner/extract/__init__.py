@@ -27,8 +27,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
-from pathlib import PurePath
 
+from scanner.content import MemberPath
 from scanner.decode import decode, looks_like_utf16
 from scanner.limits import Budget, Limits
 from scanner.models import Segment
@@ -92,10 +92,14 @@ class Source:
     depth: int = 0  # how many containers (archives, mails) this file is inside
     budget: Budget = None  # type: ignore[assignment]  # set in __post_init__ when not given
     _text: tuple[str, str] | None = field(default=None, repr=False)
+    # the file and its member names apart (``path`` is their display form): a name may hold "!"
+    at: MemberPath = None  # type: ignore[assignment]  # set in __post_init__ when not given
 
     def __post_init__(self) -> None:
         if self.budget is None:  # uncompressed bytes left for the whole top-level file
             self.budget = Budget(self.limits)
+        if self.at is None:  # a plain path is a real file's, never cut at "!"
+            self.at = MemberPath(self.path)
 
     @property
     def text(self) -> str:
@@ -113,7 +117,7 @@ class Source:
 
     @property
     def suffix(self) -> str:
-        return PurePath(self.path.rsplit("!", 1)[-1]).suffix.lower()
+        return self.at.suffix
 
     def stream(self) -> BytesIO:
         return BytesIO(self.data)

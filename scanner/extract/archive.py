@@ -57,7 +57,6 @@ READ_BLOCK = 1 * MB
 # can give thousands of times n, so those are read a few kilobytes at a time
 SMALL_BLOCK = 4096
 RAW_BLOCK = 64 * 1024  # compressed bytes fed at a time to our own bzip2 inflater
-SNIFF_BYTES = 64 * 1024
 
 
 class ArchiveLimitExceeded(LimitExceeded):
@@ -134,7 +133,7 @@ def extract_compressed(source: Source) -> Iterator[Item]:
     is unpacked as a tar. A text longer than ``stream_text_mb`` uncompressed is streamed:
     its findings are the compressed file's own, located by line."""
     opener = _DECOMPRESSORS[source.mime]
-    name = posixpath.basename(source.path.rsplit("!", 1)[-1])
+    name = posixpath.basename(source.at.innermost)
     stem, dot, ext = name.rpartition(".")
     inner = stem if dot and ext.lower() in ("gz", "bz2", "xz", "tgz") else name + ".out"
     limits = source.limits
@@ -161,7 +160,13 @@ def extract_compressed(source: Source) -> Iterator[Item]:
     if _is_tar(data):
         yield from extract_tar(
             Source(
-                source.path, data, "application/x-tar", source.limits, source.depth, source.budget
+                source.path,
+                data,
+                "application/x-tar",
+                source.limits,
+                source.depth,
+                source.budget,
+                at=source.at,
             )
         )
     else:
@@ -170,15 +175,11 @@ def extract_compressed(source: Source) -> Iterator[Item]:
 
 def _text_encoding(head: bytes) -> str:
     """The encoding of a decompressed head that is text, "" when it is not text."""
-    import magic  # imported here: only streamed compressed files need it
-
+    from scanner.content import SNIFF_BYTES, sniff
     from scanner.decode import DecodeError, detect_encoding
-    from scanner.extract import is_textual, refine_mime
+    from scanner.extract import is_textual
 
-    try:
-        mime = refine_mime(head[:SNIFF_BYTES], magic.from_buffer(head[:SNIFF_BYTES], mime=True))
-    except magic.MagicException:
-        return ""
+    mime = sniff(head[:SNIFF_BYTES])  # an unknown type (libmagic failing) is not text
     if not is_textual(mime):
         return ""
     try:

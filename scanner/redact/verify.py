@@ -24,18 +24,15 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-import magic
-
 from scanner.analyze import Analyzer
-from scanner.extract import Member, Source, refine_mime, select_format
-from scanner.limits import Limits
+from scanner.content import segments_of
 from scanner.masking import mask
 from scanner.models import Detection, Segment
 from scanner.pipeline import Scanner
 from scanner.redact import leftovers
 from scanner.redact.policy import Policy
 
-SNIFF_BYTES = 64 * 1024
+__all__ = ["Remaining", "masked_text", "removed_values", "segments_of", "verify"]
 LEFT_IN_TEXT = "left in the text"
 LEFT_IN_BYTES = "left in the bytes"
 
@@ -131,20 +128,3 @@ def masked_text(analyzer: Analyzer, text: str) -> str:
     for d in sorted(analyzer.analyze(text, ()), key=lambda d: d.start, reverse=True):
         text = text[: d.start] + mask(d.entity_type, d.value) + text[d.end :]
     return text
-
-
-def segments_of(data: bytes, display: str, limits: Limits, depth: int = 0) -> Iterator[Segment]:
-    """Every segment the extractors read from ``data``, members and attachments included."""
-    if not data:
-        return
-    mime = refine_mime(data, magic.from_buffer(data[:SNIFF_BYTES], mime=True))
-    source = Source(display, data, mime, limits, depth)
-    spec = select_format(source)
-    if spec is None:
-        raise ValueError(f"unsupported file type {mime}")
-    for item in spec.extract(source):
-        if isinstance(item, Segment):
-            yield item
-        elif isinstance(item, Member) and item.data and depth < limits.max_depth:
-            yield Segment(item.name, f"{item.name} 文件名")
-            yield from segments_of(item.data, f"{display}!{item.name}", limits, depth + 1)

@@ -19,13 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import magic
-
-from scanner.extract import Source, refine_mime, select_format
+from scanner.content import PARSE_ERRORS, MemberPath, format_of, member_path
 from scanner.limits import Limits
 from scanner.redact.edits import RedactionError, TextRewriter
 
-SNIFF_BYTES = 64 * 1024
+__all__ = ["WriteContext", "Writer", "format_of", "rewrite_bytes", "writers"]
 
 
 @dataclass
@@ -38,11 +36,16 @@ class WriteContext:
     entries are prefixed with their member name, and is shown to the user and audited.
     """
 
-    path: str
+    path: str  # display form of ``at``
     limits: Limits = field(default_factory=Limits)
     depth: int = 0
     dropped: list[str] = field(default_factory=list)
     prefix: str = ""  # "member!" for a nested file's entries in ``dropped``
+    at: MemberPath = None  # type: ignore[assignment]  # the file and member names apart
+
+    def __post_init__(self) -> None:
+        if self.at is None:  # a plain path is a real file's, never cut at "!"
+            self.at = member_path(self.path)
 
     def drop(self, what: str) -> None:
         """Record that ``what`` (a part name, a kind of content; never a value) was left out."""
@@ -52,9 +55,9 @@ class WriteContext:
         """Rewrite a file inside this one (a mail attachment) with the writer for its type."""
         if self.depth >= self.limits.max_depth:
             raise RedactionError(f"{name}: nested deeper than {self.limits.max_depth} levels")
+        at = self.at.child(name)
         child = WriteContext(
-            f"{self.path}!{name}", self.limits, self.depth + 1, self.dropped,
-            f"{self.prefix}{name}!",
+            str(at), self.limits, self.depth + 1, self.dropped, f"{self.prefix}{name}!", at
         )
         return rewrite_bytes(data, rewriter, child)
 
@@ -110,26 +113,10 @@ def writers() -> dict[str, Writer]:
 
 
 def _parse_errors() -> tuple[type[BaseException], ...]:
-    import struct
-    import zipfile
-    import zlib
-
     from lxml import etree
 
-    errors: tuple[type[BaseException], ...] = (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        struct.error,
-        ValueError,
-        NotImplementedError,
-        TypeError,
-        KeyError,
-        IndexError,
-        UnicodeError,
-        OSError,
-        etree.LxmlError,
-    )
+    # the scanner's parse errors (``scanner/content.py``) and the writers' own libraries'
+    errors: tuple[type[BaseException], ...] = (*PARSE_ERRORS, OSError, etree.LxmlError)
     try:
         import pymupdf
 
@@ -139,15 +126,8 @@ def _parse_errors() -> tuple[type[BaseException], ...]:
     return errors
 
 
-def format_of(data: bytes, path: str) -> str | None:
-    """The extractor format name of ``data`` (``docx``, ``text`` …), None if unknown."""
-    mime = refine_mime(data, magic.from_buffer(data[:SNIFF_BYTES], mime=True))
-    spec = select_format(Source(path, data, mime))
-    return spec.name if spec else None
-
-
 def rewrite_bytes(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
-    name = format_of(data, ctx.path)
+    name = format_of(data, ctx.at)
     if name is None:
         raise RedactionError("unsupported file type: cannot be redacted")
     writer = writers().get(name)

@@ -13,8 +13,6 @@ header as context, so a value never runs from one row into the next.
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from scanner.decode import DecodeError, decode
 from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits
 from scanner.redact.writers import WriteContext
@@ -67,7 +65,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
         text, encoding = decode(data)
     except DecodeError as exc:
         raise RedactionError(str(exc)) from None
-    delimiter = _DELIMITERS.get(PurePath(ctx.path.rsplit("!", 1)[-1]).suffix.lower())
+    delimiter = _DELIMITERS.get(ctx.at.suffix)
     edits: list[Edit] = []
     offset = 0
     header: list[str] = []

@@ -191,7 +191,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
 def _open(data: bytes, ctx: WriteContext) -> zipfile.ZipFile:
     """The package, refused before anything is parsed if it is encrypted, not a zip, or
     over the limits: the same checks (``ooxml.open_package``) as the extractor's."""
-    source = Source(ctx.path, data, "application/zip", ctx.limits, ctx.depth)
+    source = Source(ctx.path, data, "application/zip", ctx.limits, ctx.depth, at=ctx.at)
     try:
         return open_package(source, "Excel workbook", _is_worksheet)
     except EncryptedError as exc:
