@@ -73,6 +73,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from scanner.content import PARSE_ERRORS
 from scanner.decode import DecodeError, decode
 from scanner.extract import (
     CorruptError,
@@ -106,19 +107,9 @@ MAX_EARLIER_REVISIONS = 8
 _EOF_MARKER = re.compile(rb"%%EOF")
 _LINEARIZED = b"/Linearized"
 LINEARIZED_HEAD = 1024  # the linearization dictionary is the file's first object
-# What pypdf raises on malformed input besides its own errors.
-_PARSE_ERRORS = (
-    PyPdfError,
-    ValueError,
-    KeyError,
-    TypeError,
-    IndexError,
-    AttributeError,
-    AssertionError,
-    RecursionError,
-    OSError,
-    UnicodeError,
-)
+# What pypdf raises on malformed input: the parse errors of every parser
+# (``scanner/content.py``), its own, and what its object model trips over.
+_PARSE_ERRORS = (*PARSE_ERRORS, PyPdfError, AttributeError, AssertionError, RecursionError, OSError)
 
 # Decoding a stream: pypdf raises NotImplementedError for a filter it does not know.
 _STREAM_ERRORS = (*_PARSE_ERRORS, NotImplementedError)
