@@ -2,8 +2,7 @@
 
 Each returns the file's bytes. The richer fixtures stay in their test modules, written
 with the library objects and turned into bytes by ``saved`` (Word, PowerPoint, Excel),
-``pdf_bytes`` (PDF drawn on a reportlab canvas) or ``zip_bytes`` / ``repacked`` (ZIP
-archives and Office packages changed part by part).
+``pdf_bytes`` (PDF drawn on a reportlab canvas) or ``zip_bytes`` (ZIP archives).
 """
 
 from __future__ import annotations
@@ -105,31 +104,3 @@ def zip_bytes(
                     data[at + flag_at] |= 0x1
                 at = data.find(signature, at + 4)
     return bytes(data)
-
-
-def repacked(
-    data: bytes,
-    changes: Mapping[str, bytes | Callable[[bytes], bytes]],
-    *,
-    comment: bytes | None = None,
-) -> bytes:
-    """A ZIP package (docx, xlsx, pptx…) written anew, deflated, with parts changed: a
-    callable edits a part's bytes (``b""`` for a part not there), bytes replace it; parts
-    not in the package are added at the end. ``comment`` sets the archive comment."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        names = source.namelist()
-        for name in [*names, *(n for n in changes if n not in names)]:
-            body = source.read(name) if name in names else b""
-            change = changes.get(name)
-            if callable(change):
-                body = change(body)
-            elif change is not None:
-                body = change
-            target.writestr(name, body)
-        if comment is not None:
-            target.comment = comment
-    return out.getvalue()

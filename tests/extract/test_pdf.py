@@ -8,15 +8,12 @@ reads the Chinese back without any system font installed.
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 
 import magic
 import pymupdf
 import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen import canvas
 
@@ -24,14 +21,14 @@ from scanner.extract import CorruptError, EncryptedError, Member, Notice, Source
 from scanner.extract import pdf as pdf_extractor
 from scanner.limits import Limits
 from scanner.models import Segment, SegmentKind
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from tests.builders import FONT, pdf_bytes
 
 
 def build_pdf(encrypt: str | StandardEncryption | None = None) -> bytes:
-    out = BytesIO()
-    c = canvas.Canvas(out, encrypt=encrypt)
+    return pdf_bytes(draw_pdf, encrypt=encrypt)
+
+
+def draw_pdf(c: canvas.Canvas) -> None:
     c.setAuthor("王芳")
     c.setTitle("媒体名单")
     c.setSubject("发布会")
@@ -49,8 +46,6 @@ def build_pdf(encrypt: str | StandardEncryption | None = None) -> bytes:
     c.drawString(72, 750, "报名表")
     c.acroForm.textfield(name="电话", value="010-62345678", x=72, y=600)
     c.showPage()
-    c.save()
-    return out.getvalue()
 
 
 def items(data: bytes) -> list[object]:

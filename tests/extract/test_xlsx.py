@@ -22,6 +22,7 @@ from openpyxl.packaging.custom import StringProperty
 from scanner.extract import ExtractionError, Item, Notice, Source, ooxml, xlsx
 from scanner.limits import Limits
 from scanner.models import SegmentKind
+from tests.builders import saved
 
 H, C, M = SegmentKind.HEADER, SegmentKind.TABLE_CELL, SegmentKind.METADATA
 SHEET1 = "xl/worksheets/sheet1.xml"
@@ -42,12 +43,6 @@ def reason(data: bytes, limits: Limits | None = None) -> str:
     with pytest.raises(ExtractionError) as failure:
         extract(data, limits)
     return str(failure.value)
-
-
-def save(workbook: openpyxl.Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def rewrite(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
@@ -87,7 +82,7 @@ def media_list() -> bytes:
     wb.properties.lastModifiedBy = "李四"
     wb.properties.title = "媒体名单 2024"
     wb.custom_doc_props.append(StringProperty(name="客户", value="星辰科技"))
-    data = save(wb)
+    data = saved(wb)
     # What Excel writes and openpyxl cannot: an ID typed as a number (exact in the
     # XML), the cached result of a formula, the company the file was made for.
     data = rewrite(
@@ -155,7 +150,7 @@ def test_a_title_row_does_not_hide_the_header_and_a_one_column_sheet_has_one() -
     one_column = wb.create_sheet("单列")
     for name in ["姓名", "王芳", "李娜", "张伟", "赵敏", "钱多多", "孙悦"]:  # past the look-ahead
         one_column.append([name])
-    assert rows(extract(save(wb)))[:-1] == [  # [-1]: 属性 author, openpyxl
+    assert rows(extract(saved(wb)))[:-1] == [  # [-1]: 属性 author, openpyxl
         ("sheet 名单 名称", "名单", M, ()),
         ("sheet 名单 cell A1", "2025年发布会媒体邀请名单", H, ()),
         ("sheet 名单 cell A2", "记者", H, ()),
@@ -215,7 +210,7 @@ def test_xlsm_is_read_like_xlsx() -> None:
     wb.active["A1"] = "客户"
     wb.active["A2"] = "星辰科技"
     xlsm = rewrite(
-        save(wb),
+        saved(wb),
         "[Content_Types].xml",
         lambda xml: xml.replace(
             b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -231,7 +226,7 @@ def test_a_lying_dimension_and_a_cell_in_the_last_column_cost_nothing() -> None:
     wb.active["A1"] = "姓名"
     wb.active["XFD2"] = "王芳"
     data = rewrite(
-        save(wb),
+        saved(wb),
         SHEET1,
         lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml),
     )
@@ -247,7 +242,7 @@ def test_threaded_comment_ids_are_not_reported_as_authors() -> None:
     wb.active["A1"].comment = Comment(
         "[Threaded comment]\nComment:\n    电话 13812345678", "tc={0B1C}"
     )
-    assert rows(extract(save(wb)))[2:-1] == [  # [-1]: 属性 author, openpyxl
+    assert rows(extract(saved(wb)))[2:-1] == [  # [-1]: 属性 author, openpyxl
         ("sheet Sheet cell A1 批注", "[Threaded comment]\nComment:\n    电话 13812345678", M, ())
     ]
 
@@ -291,7 +286,7 @@ def test_a_password_protected_workbook_is_reported_as_encrypted() -> None:
 
 
 def test_broken_workbooks_are_reported_as_corrupt() -> None:
-    good = save(openpyxl.Workbook())
+    good = saved(openpyxl.Workbook())
     plain_zip = io.BytesIO()
     with zipfile.ZipFile(plain_zip, "w") as archive:
         archive.writestr("a.txt", "hi")
@@ -315,7 +310,7 @@ def test_broken_workbooks_are_reported_as_corrupt() -> None:
 
 
 def test_a_zip_bomb_part_is_refused_by_its_compression_ratio() -> None:
-    bomb = rewrite(save(openpyxl.Workbook()), "xl/media/image1.png", lambda _: b"\0" * (3 << 20))
+    bomb = rewrite(saved(openpyxl.Workbook()), "xl/media/image1.png", lambda _: b"\0" * (3 << 20))
     info = zipfile.ZipFile(io.BytesIO(bomb)).getinfo("xl/media/image1.png")
     ratio = info.file_size / info.compress_size
     assert reason(bomb) == (
@@ -327,7 +322,7 @@ def test_parts_held_in_memory_draw_on_the_budget_but_streamed_sheets_do_not() ->
     wb = openpyxl.Workbook()
     for r in range(1, 3001):
         wb.active.append([f"王{r}", 13800000000 + r, f"user{r}@example.com"])
-    data = save(wb)
+    data = saved(wb)
     sheet_size = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET1).file_size
     small_parts = Limits(max_member_mb=0.05, max_archive_total_mb=0.1)
     assert sheet_size > small_parts.max_archive_total_bytes  # far over both limits …

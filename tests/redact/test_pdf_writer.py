@@ -21,8 +21,6 @@ import pymupdf
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen import canvas
 
@@ -32,15 +30,13 @@ from scanner.models import Segment
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers import pdf as pdf_writer
+from tests.builders import FONT, pdf_bytes
 from tests.extract.test_pdf import (
     HIDDEN_PLACES,
     all_hidden_places_pdf,
     hidden_place_pdf,
     incrementally_updated_pdf,
 )
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 PLANTED = ("13812345678", "13698765432", "13900001111", "13712345678", "张伟", "星河传媒")
 NAMES = ("张伟", "星河传媒")
@@ -77,8 +73,10 @@ def tiny_png() -> bytes:
 
 
 def build_pdf(encrypt: str | None = None) -> bytes:
-    out = BytesIO()
-    c = canvas.Canvas(out, encrypt=encrypt)
+    return pdf_bytes(draw_pdf, encrypt=encrypt)
+
+
+def draw_pdf(c: canvas.Canvas) -> None:
     c.setAuthor("张伟")
     c.setTitle("星河传媒 媒体名单")
     c.setFont(FONT, 12)
@@ -97,8 +95,6 @@ def build_pdf(encrypt: str | None = None) -> bytes:
     c.setFont(FONT, 12)
     c.drawString(72, 750, "第二页 手机 13698765432 张伟 会议纪要")
     c.showPage()
-    c.save()
-    return out.getvalue()
 
 
 def redacted(data: bytes, rewriter: FakeRewriter | None = None) -> bytes:

@@ -26,6 +26,7 @@ from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.redact.writers import xlsx as writer
 from scanner.redact.writers.xlsx import legal_sheet_name, rewrite_formula, unique_sheet_name
+from tests.builders import saved
 
 MASK = "[已脱敏]"
 NAMES = ("张伟", "星河传媒")
@@ -62,12 +63,6 @@ class ContextRewriter:
         if tuple(context) != ("姓名",):
             return []
         return [Edit(m.start(), m.end(), MASK) for m in re.finditer("王芳", text)]
-
-
-def save(workbook: openpyxl.Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def patch(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
@@ -177,7 +172,7 @@ def client_workbook() -> bytes:
     wb.properties.creator = "张伟"
     wb.properties.lastModifiedBy = "张伟"
     wb.properties.title = "星河传媒 合作名单"
-    data = save(wb)
+    data = saved(wb)
 
     data = share_strings(data, keep_inline=["sheet1.xml!A3"])
     # a cached formula result, as Excel writes it
@@ -297,7 +292,7 @@ def test_a_file_without_findings_is_returned_unchanged_member_by_member() -> Non
     wb = openpyxl.Workbook()
     wb.active.append(["项目", "数量"])
     wb.active.append(["发布会", 3])
-    data = save(wb)
+    data = saved(wb)
     assert members(run(data)) == members(data)
 
 
@@ -340,7 +335,7 @@ def test_a_shared_string_edited_in_one_context_only_is_unshared() -> None:
     wb = openpyxl.Workbook()
     wb.active.append(["姓名", "备注"])
     wb.active.append(["王芳", "王芳"])  # one shared string, two contexts
-    out = run(share_strings(save(wb)), ContextRewriter())
+    out = run(share_strings(saved(wb)), ContextRewriter())
     ws = openpyxl.load_workbook(io.BytesIO(out)).active
     assert (ws["A2"].value, ws["B2"].value) == (MASK, "王芳")
 
@@ -351,7 +346,7 @@ def test_sheet_names_keep_excels_rules_and_stay_unique() -> None:
     wb.create_sheet("星河传媒")
     wb.create_sheet("_已脱敏_")
     wb.create_sheet("汇总")["A1"] = "=张伟!A1+'星河传媒'!A1+SUM(张伟:星河传媒!B1)"
-    out = run(save(wb))
+    out = run(saved(wb))
     result = openpyxl.load_workbook(io.BytesIO(out))
     assert result.sheetnames == ["_已脱敏_ (2)", "_已脱敏_ (3)", "_已脱敏_", "汇总"]
     assert result["汇总"]["A1"].value == (
@@ -411,7 +406,7 @@ def test_numbers_and_dates_are_asked_about_as_the_extractor_shows_them() -> None
     wb.active.append(["手机", "日期", "金额"])
     wb.active.append([13812345678.0, dt.datetime(2024, 3, 15), 0.1 + 0.2])
     rewriter = FakeRewriter()
-    out = run(save(wb), rewriter)
+    out = run(saved(wb), rewriter)
     asked = {location: text for text, location, _ in rewriter.calls}
     assert asked["sheet Sheet cell A2"] == "13812345678"  # stored as 13812345678.0
     assert asked["sheet Sheet cell B2"] == "2024-03-15"
@@ -439,7 +434,7 @@ def test_places_beyond_the_extractor_are_cleaned_too() -> None:
     ws.add_data_validation(rule)
     ws["A1"] = "邮件"
     ws["A1"].hyperlink = "mailto:13800000009@139.com?subject=张伟"
-    data = save(wb)
+    data = saved(wb)
     threaded = (
         '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/'
         'threadedcomments"><threadedComment ref="A1" id="{1}" personId="{2}">'
