@@ -233,14 +233,6 @@ class Watcher:
         for t in self._threads:
             t.join(timeout=self.settings.alert_timeout + 5)
 
-    def run_forever(self) -> None:
-        self.start()
-        try:
-            while not self._stop.wait(0.5):
-                pass
-        finally:
-            self.stop()
-
     def request_stop(self, *_: object) -> None:
         self._stop.set()
 

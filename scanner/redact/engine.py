@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -321,10 +321,3 @@ def restore(
             },
         )
     return Outcome(job, "written")
-
-
-def outcomes(
-    redactor: Redactor, jobs: Sequence[Job], dry_run: bool, in_place: bool
-) -> Iterator[Outcome]:
-    for job in jobs:
-        yield redactor.run(job, dry_run=dry_run, in_place=in_place)
