@@ -63,6 +63,17 @@ def recognizer_names() -> list[str]:
     return [c.__name__ for c in RECOGNIZER_CLASSES]
 
 
+def tunable_settings(name: str) -> set[str]:
+    """What ``[recognizers.<name>]`` may set besides ``enabled``: ``context`` for a pattern
+    recognizer, and ``score`` unless it grades its matches itself (by check digits)."""
+    cls = next(c for c in RECOGNIZER_CLASSES if c.__name__ == name)
+    if not issubclass(cls, BaomiPatternRecognizer):
+        return set()
+    if cls.score_match is not BaomiPatternRecognizer.score_match:
+        return {"context"}
+    return {"context", "score"}
+
+
 def build_recognizers(
     clients: Sequence[Client] = (),
     entities: Iterable[str] | None = None,

@@ -37,6 +37,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from recognizers.catalogue import entity_specs
 from scanner.models import Segment, SegmentKind
 
 OTHER = "其他"
@@ -77,27 +78,11 @@ DEFAULT_CATEGORY: dict[str, frozenset[int]] = {
     OTHER: frozenset(),
 }
 
-SECRET_SIGNALS = frozenset({"UNDISCLOSED_EVENT", "CONFIDENTIAL_MARKING", "FINANCIAL_FIGURE"})
+# From the catalogue (each type's ``EntitySpec``, declared beside its recognizer):
+SECRET_SIGNALS = frozenset(s.name for s in entity_specs() if s.signal)
 # Figures that a public text or a template carries are not the client's secret.
-DISCOUNTABLE_SIGNALS = frozenset({"FINANCIAL_FIGURE"})
-IDENTITY_ENTITIES = frozenset(
-    {
-        "CLIENT",
-        "PERSON",
-        "PHONE_NUMBER",
-        "EMAIL_ADDRESS",
-        "WECHAT_ID",
-        "QQ_NUMBER",
-        "CN_USCC",
-        "CN_ORG_CODE",
-        "CN_BUSINESS_REG_NO",
-        "CN_RESIDENT_ID",
-        "CN_PASSPORT",
-        "CN_BANK_CARD",
-        "CN_ADDRESS",
-        "ORGANIZATION",
-    }
-)
+DISCOUNTABLE_SIGNALS = frozenset(s.name for s in entity_specs() if s.discountable)
+IDENTITY_ENTITIES = frozenset(s.name for s in entity_specs() if s.identity)
 
 Weighted = tuple[tuple[str, float], ...]
 

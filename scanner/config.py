@@ -47,6 +47,12 @@ Example::
 
     [doc_grades]               # document grades (scanner/doc_grade.py), first match wins
     "核心" = { all = ["CLIENT"], any = ["UNDISCLOSED_EVENT", "CONFIDENTIAL_MARKING"], category = 2 }
+
+    [recognizers.QqNumberRecognizer]   # one recognizer, by class name (recognizers/*.py)
+    enabled = false            # switched off
+    [recognizers.CnPassportRecognizer]
+    score = 0.6                # the base score of its patterns (pattern recognizers)
+    context = ["护照", "证件号"]  # replaces its context words (pattern recognizers)
 """
 
 from __future__ import annotations
@@ -56,9 +62,12 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.limits import Limits
+
+if TYPE_CHECKING:
+    from recognizers.registry import RecognizerSettings
 
 
 class ConfigError(Exception):
@@ -111,6 +120,8 @@ class Config:
     quarantine: Path | None = None
     quarantine_days: int = 30
     doc_grades: dict | None = None  # [doc_grades], parsed by scanner/doc_grade.py
+    # [recognizers.<Name>], by recognizer class name (recognizers/registry.py)
+    recognizers: dict[str, RecognizerSettings] = field(default_factory=dict)
 
 
 def load_config(path: Path | None) -> Config:
@@ -140,6 +151,7 @@ def load_config(path: Path | None) -> Config:
             "redact",
             "retention",
             "doc_grades",
+            "recognizers",
         },
         str(path),
     )
@@ -180,6 +192,7 @@ def load_config(path: Path | None) -> Config:
         quarantine=_path(base, retention.get("quarantine")),
         quarantine_days=days,
         doc_grades=data.get("doc_grades"),
+        recognizers=_recognizers(data.get("recognizers", {}), path),
     )
 
 
@@ -217,6 +230,58 @@ def _grades(table: Any, where: str) -> dict[str, tuple[str, ...]]:
         if not isinstance(entities, list) or not all(isinstance(e, str) for e in entities):
             raise ConfigError(f"{where}: {grade} must be a list of entity types")
         out[grade] = tuple(entities)
+    return out
+
+
+RECOGNIZER_KEYS = {"enabled", "score", "context"}
+
+
+def _recognizers(table: Any, path: Path) -> dict[str, RecognizerSettings]:
+    """``[recognizers.<Name>]`` tables: ``enabled``, ``score`` and ``context`` per recognizer,
+    as Presidio's recognizer registry YAML sets them."""
+    where = f"{path} [recognizers]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected tables such as [recognizers.QqNumberRecognizer]")
+    if not table:
+        return {}
+    from recognizers.registry import RecognizerSettings, recognizer_names, tunable_settings
+
+    names = recognizer_names()
+    unknown = sorted(set(table) - set(names))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown recognizer(s) {', '.join(unknown)}; recognizers are "
+            f"{', '.join(names)}"
+        )
+    out = {}
+    for name, settings in table.items():
+        here = f"{path} [recognizers.{name}]"
+        _reject_unknown(settings, RECOGNIZER_KEYS, here)
+        allowed = {"enabled"} | tunable_settings(name)
+        fixed = sorted(set(settings) - allowed)
+        if fixed:
+            raise ConfigError(
+                f"{here}: {', '.join(fixed)} cannot be set for {name} "
+                f"(only {', '.join(sorted(allowed))})"
+            )
+        enabled = settings.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{here}: enabled must be true or false")
+        score = settings.get("score")
+        if score is not None and (
+            isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 1
+        ):
+            raise ConfigError(f"{here}: score must be a number between 0 and 1")
+        context = settings.get("context")
+        if context is not None and (
+            not isinstance(context, list) or not all(isinstance(w, str) and w for w in context)
+        ):
+            raise ConfigError(f"{here}: context must be a list of non-empty strings")
+        out[name] = RecognizerSettings(
+            enabled,
+            None if score is None else float(score),
+            None if context is None else tuple(context),
+        )
     return out
 
 

@@ -31,6 +31,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from recognizers.catalogue import SENSITIVE as SENSITIVE_GRADE
+from recognizers.catalogue import entity_specs
 from scanner.classify import IDENTITY_ENTITIES, KINDS, SECRET, SECRET_SIGNALS, Classification
 from scanner.config import ConfigError
 
@@ -40,7 +42,8 @@ IMPORTANT = "重要"
 GENERAL = "一般"
 GRADES: tuple[str, ...] = (CORE, SENSITIVE, IMPORTANT, GENERAL)  # order of precedence
 
-SENSITIVE_PERSONAL = frozenset({"CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD"})
+# the types of grade 敏感个人信息 in the catalogue (``EntitySpec.grade``)
+SENSITIVE_PERSONAL = frozenset(s.name for s in entity_specs() if s.grade == SENSITIVE_GRADE)
 CONDITION_KEYS = frozenset({"all", "any", "kinds", "category"})
 CATEGORIES = frozenset({1, 2, 3})
 

@@ -13,43 +13,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from recognizers.catalogue import entity_specs
 from recognizers.email_address import public_suffix
-from recognizers.normalize import compact, to_halfwidth
+from recognizers.normalize import to_halfwidth
 
-# entity type → (characters kept at the start, characters kept at the end)
-KEEP: dict[str, tuple[int, int]] = {
-    "PHONE_NUMBER": (3, 4),
-    "CN_USCC": (2, 2),
-    "CN_ORG_CODE": (2, 1),
-    "CN_BUSINESS_REG_NO": (2, 2),
-    "CN_RESIDENT_ID": (2, 1),
-    "CN_PASSPORT": (1, 2),
-    "CN_BANK_CARD": (4, 4),
-    "WECHAT_ID": (1, 1),
-    "QQ_NUMBER": (2, 2),
-}
+# entity type → (characters kept at the start, characters kept at the end), from the
+# catalogue (each type's ``EntitySpec.keep``, declared beside its recognizer)
+KEEP: dict[str, tuple[int, int]] = {s.name: s.keep for s in entity_specs() if s.keep is not None}
 DEFAULT_KEEP = (1, 1)
 FINGERPRINT_HEX = 32
+# entity type → its canonical form beyond full-width folding (``EntitySpec.normalise``)
+NORMALISERS = {s.name: s.normalise for s in entity_specs() if s.normalise is not None}
 
 
 def normalise(entity_type: str, value: str) -> str:
     """The canonical form two spellings of one value share (for fingerprints)."""
     value = to_halfwidth(value).strip()
-    if entity_type == "PHONE_NUMBER":
-        digits = "".join(c for c in value.split("转")[0] if c.isdigit())
-        for cc in ("0086", "86"):
-            if digits.startswith(cc) and len(digits) > 11:
-                digits = digits[len(cc) :]
-                is_mobile = len(digits) == 11 and digits[1] in "3456789"
-                if not is_mobile:  # a landline written without its trunk 0 (+86 10 …)
-                    digits = "0" + digits.lstrip("0")
-                break
-        return digits
-    if entity_type in ("EMAIL_ADDRESS", "WECHAT_ID"):
-        return value.lower()
-    if entity_type.startswith("CN_"):
-        return compact(value)
-    return value
+    normaliser = NORMALISERS.get(entity_type)
+    return normaliser(value) if normaliser else value
 
 
 def mask(entity_type: str, value: str) -> str:

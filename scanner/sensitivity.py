@@ -8,6 +8,9 @@ The grades follow the Chinese frameworks the legal department works with:
 * 客户商业信息 — client business information: client names, organisation codes;
 * 一般 — anything else.
 
+Each entity type's default grade is declared beside its recognizer (``EntitySpec.grade``,
+``recognizers/catalogue.py``).
+
 ``[grades]`` in ``baomi.toml`` maps a grade to its entity types and replaces the
 default for the grades it names (``敏感个人信息 = ["CN_RESIDENT_ID", ...]``).
 """
@@ -17,16 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-SENSITIVE = "敏感个人信息"
-PERSONAL = "个人信息"
-BUSINESS = "客户商业信息"
-GENERAL = "一般"
-GRADES = (SENSITIVE, PERSONAL, BUSINESS, GENERAL)  # most to least sensitive
+from recognizers.catalogue import BUSINESS, GENERAL, GRADES, PERSONAL, SENSITIVE, entity_specs
 
+# grade → entity types, from the catalogue (each type's ``EntitySpec.grade``);
+# a type of grade 一般 is listed nowhere
 DEFAULT_GRADES: dict[str, tuple[str, ...]] = {
-    SENSITIVE: ("CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD"),
-    PERSONAL: ("PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "WECHAT_ID", "QQ_NUMBER", "CN_ADDRESS"),
-    BUSINESS: ("CLIENT", "CN_USCC", "CN_ORG_CODE", "CN_BUSINESS_REG_NO", "ORGANIZATION"),
+    grade: tuple(s.name for s in entity_specs() if s.grade == grade)
+    for grade in GRADES
+    if grade != GENERAL
 }
 
 # Risk score 0-100: the highest grade present sets the base, volume adds up to 20.

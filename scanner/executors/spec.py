@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from scanner.clients import ClientRecord
 from scanner.doc_grade import DEFAULT as DEFAULT_GRADE_RULES
@@ -36,6 +37,8 @@ class ScanSpec:
     follow_symlinks: bool = False
     file_timeout_s: float = 120.0
     grade_rules: GradeRules = DEFAULT_GRADE_RULES
+    # [recognizers] of baomi.toml: (class name, RecognizerSettings) pairs
+    recognizers: tuple[tuple[str, Any], ...] = ()
 
     def build(self):
         """The in-process ``Scanner`` this spec describes."""
@@ -50,7 +53,10 @@ class ScanSpec:
             context_suffix_count=self.context_after,
         )
         recognizers = build_recognizers(
-            [c.to_client() for c in self.clients], self.entities, ner=self.ner
+            [c.to_client() for c in self.clients],
+            self.entities,
+            ner=self.ner,
+            settings=dict(self.recognizers),
         )
         analyzer = Analyzer(recognizers, self.min_score, enhancer, allow=self.allow)
         options = ScanOptions(

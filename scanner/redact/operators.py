@@ -25,33 +25,17 @@ from typing import ClassVar
 
 from presidio_anonymizer.operators import Decrypt, Encrypt
 
+from recognizers.catalogue import entity_specs
 from scanner.masking import fingerprint, mask, normalise
 
-# The word a label uses for each entity type; others use their type name.
-LABEL_WORDS: dict[str, str] = {
-    "CLIENT": "客户",
-    "ORGANIZATION": "机构",
-    "PERSON": "联系人",
-    "PHONE_NUMBER": "电话",
-    "EMAIL_ADDRESS": "邮箱",
-    "WECHAT_ID": "微信",
-    "QQ_NUMBER": "QQ",
-    "CN_ADDRESS": "地址",
-    "CN_USCC": "信用代码",
-    "CN_ORG_CODE": "机构代码",
-    "CN_BUSINESS_REG_NO": "注册号",
-    "CN_RESIDENT_ID": "身份证",
-    "CN_PASSPORT": "证件",
-    "CN_BANK_CARD": "银行卡",
-    "CONFIDENTIAL_MARKING": "密级标识",
-    "UNDISCLOSED_EVENT": "敏感事项",  # never a phrase the recognizer looks for (未公开)
-    "FINANCIAL_FIGURE": "金额",
-}
+# From the catalogue (each type's ``EntitySpec``, declared beside its recognizer):
+# the word a label uses for each entity type; others use their type name.
+LABEL_WORDS: dict[str, str] = {s.name: s.label_word for s in entity_specs()}
 # Signals, not identifiers: a partial mask (¥12****, 机*) would still say what it hides,
 # so the mask operator writes the word for what was there.
-WORD_MASKED = frozenset({"CONFIDENTIAL_MARKING", "UNDISCLOSED_EVENT", "FINANCIAL_FIGURE"})
+WORD_MASKED = frozenset(s.name for s in entity_specs() if s.signal)
 # Clients are lettered (客户A, 客户B … 客户AA), everything else numbered.
-LETTERED = frozenset({"CLIENT", "ORGANIZATION"})
+LETTERED = frozenset(s.name for s in entity_specs() if s.lettered)
 ENCRYPTED_TOKEN = re.compile(r"\[\[BAOMI-ENC:([A-Za-z0-9_\-=]+)\]\]")
 LABEL_TOKEN = re.compile(r"\[[^\[\]\s]{1,12}?(?:[A-Z]+|\d+)\]")
 
