@@ -22,10 +22,10 @@ import signal
 import subprocess
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from scanner.models import FileResult, FileStatus
 from scanner.pipeline import Scanner
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 
 Link = tuple[Connection, Connection]  # (to the worker, from the worker)
+T = TypeVar("T")
 
 
 class _WorkerProcess(ABC):
@@ -229,6 +230,73 @@ def _serve_paths(scanner: Scanner, receive: Connection, send: Connection) -> Non
         if path is None:
             return
         send.send(scanner.scan_file(Path(path)))
+
+
+class Abandoned(Exception):
+    """Work run by ``call_isolated`` that did not finish: ``str()`` is the reason shown
+    (``timed out after 120 s: abandoned, not scanned``, ``extraction crashed …``)."""
+
+
+def call_isolated(work: Callable[[], T], timeout: float, what: str = "not scanned") -> T:
+    """``work()`` in a forked child of this process, given at most ``timeout`` seconds,
+    as the scan gives each file: a child that overruns is killed, one that dies is
+    collected, and either way ``Abandoned`` is raised with the reason. An exception in
+    ``work`` is raised here as ``Abandoned`` too, by its type only (its message may quote
+    the file). What ``work`` returns must pickle (masked values only)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_call_child, args=(work, send, receive), daemon=True, name="baomi-worker"
+    )
+    process.start()
+    send.close()
+    reply = None
+    try:
+        if receive.poll(timeout):
+            reply = receive.recv()
+    except (EOFError, OSError):
+        pass  # the child died before it answered
+    finally:
+        receive.close()
+    if reply is None:
+        if process.is_alive():
+            process.kill()
+            process.join()
+            raise Abandoned(f"timed out after {timeout:g} s: abandoned, {what}")
+        process.join()
+        raise Abandoned(f"extraction crashed (worker exit code {process.exitcode})")
+    process.join()
+    ok, value = reply
+    if not ok:
+        raise Abandoned(value)
+    return value
+
+
+def _call_child(work: Callable[[], object], send: Connection, parent_end: Connection) -> None:
+    parent_end.close()  # the parent's death must read as end-of-file, not hang here
+    _die_with_parent()
+    try:
+        reply = (True, work())
+    except Exception as exc:
+        reply = (False, _reason(exc))
+    send.send(reply)
+
+
+def _reason(exc: Exception) -> str:
+    """An extraction error's own reason (``encrypted: not scanned``, ``limit exceeded: …``);
+    any other error by its type only: its message may quote the file."""
+    from scanner.extract import ExtractionError
+    from scanner.fsio import FileTooLarge, NotRegularFile
+
+    if isinstance(exc, ExtractionError):
+        return str(exc)
+    if isinstance(exc, NotRegularFile | FileTooLarge):
+        return exc.reason
+    if isinstance(exc, FileNotFoundError):
+        return "vanished before it could be read"
+    if isinstance(exc, OSError):
+        return f"unreadable: {exc.strerror}"
+    return f"cannot be read as a document ({type(exc).__name__})"
 
 
 def _die_with_parent() -> None:

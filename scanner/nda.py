@@ -18,10 +18,12 @@ Matching runs on NFKC-normalised text, so full-width digits and punctuation
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from scanner.limits import Limits
 from scanner.models import Segment, SegmentKind
@@ -315,12 +317,52 @@ def paragraphs_of(segments: Iterable[Segment]) -> Iterator[tuple[str, str]]:
         yield from _line_paragraphs(own, segment.location, first)
 
 
-def check_file(data: bytes, name: str) -> AgreementCheck:
-    """Extract ``data`` with the scanner's own extractors (any format they read) and check
-    it; raises ``ValueError`` or an ``ExtractionError`` when the file cannot be read."""
-    from scanner.redact.verify import segments_of  # the extractors, loaded when needed
+def check_file(data: bytes, name: str, limits: Limits | None = None) -> AgreementCheck:
+    """Extract ``data`` with the scanner's own extractors (any format they read, members
+    flattened within ``limits``) and check it; raises ``ValueError`` or an
+    ``ExtractionError`` when the file cannot be read. In this process, with no time
+    limit: ``check_paths`` is the way for files from a share."""
+    from scanner.content import segments_of  # the extractors, loaded when needed
 
-    return check_text(list(paragraphs_of(segments_of(data, name, Limits()))))
+    return check_text(list(paragraphs_of(segments_of(data, name, limits or Limits()))))
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One agreement's check, or why it could not be checked (``check`` None)."""
+
+    path: Path
+    check: AgreementCheck | None
+    reason: str = ""
+
+
+def check_path(path: Path, limits: Limits, follow_symlinks: bool = True) -> AgreementCheck:
+    """Read ``path`` as the scan reads (a regular file, at most ``max_file_mb``) and check it."""
+    from scanner.fsio import read_regular
+    from scanner.names import path_text
+
+    data = read_regular(path, limits.max_file_bytes, follow_symlinks)
+    return check_file(data, path_text(Path(path).name), limits)
+
+
+def check_paths(
+    paths: Iterable[Path], limits: Limits, follow_symlinks: bool = True
+) -> Iterator[CheckedFile]:
+    """Each file checked in a forked worker, like a scanned file: within ``[limits]`` and
+    the per-file time limit ``file_timeout_s``. A file that overruns, crashes its worker
+    or cannot be read is reported with its reason, and the next one is checked."""
+    from scanner.extract import formats
+    from scanner.isolation import Abandoned, call_isolated
+
+    formats()  # the extractors loaded once here, inherited by every worker
+    for path in paths:
+        work = functools.partial(check_path, path, limits, follow_symlinks)
+        try:
+            check = call_isolated(work, limits.file_timeout_s, "not checked")
+        except Abandoned as exc:
+            yield CheckedFile(path, None, str(exc))
+        else:
+            yield CheckedFile(path, check)
 
 
 def looks_like_agreement(name: str, first_text: str = "") -> bool:
