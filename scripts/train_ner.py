@@ -31,6 +31,7 @@ import pycrfsuite  # noqa: E402
 
 from recognizers.ner import dataset, features  # noqa: E402
 from recognizers.ner.crf import ChineseCrf, chunks  # noqa: E402
+from scripts import ner_augment  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ner"
 MODEL = ROOT / "recognizers" / "ner" / "zh_crf.model"
@@ -40,7 +41,10 @@ SOURCES = {
     "msra": "MSRA NER (SIGHAN 2006 bakeoff), validation split",
     "peoples_daily": "People's Daily 1998 NER set (dev and test splits)",
     "weibo": "Weibo NER (Peng & Dredze 2015), social-media text",
+    "augment": "synthetic business frames (`scripts/ner_augment.py`), training only",
 }
+# The card's hand-written record of experiments: kept when the card is rewritten.
+KEPT_SECTION = "## Experiments"
 
 
 def parse_args() -> argparse.Namespace:
@@ -57,6 +61,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--c1", type=float, default=0.1, help="L1 regularisation")
     parser.add_argument("--c2", type=float, default=0.01, help="L2 regularisation")
     parser.add_argument("--max-iterations", type=int, default=150)
+    parser.add_argument(
+        "--augment",
+        type=int,
+        default=0,
+        help="synthetic business-frame sentences added to training (scripts/ner_augment.py)",
+    )
+    parser.add_argument("--augment-seed", type=int, default=ner_augment.SEED)
     parser.add_argument(
         "--no-aux-loc",
         action="store_true",
@@ -125,7 +136,8 @@ def source_rows(split: dataset.Split) -> list[str]:
     validation = Counter(s.source for s in split.validation)
     for source in sorted(set(train) | set(validation)):
         family = next((v for k, v in SOURCES.items() if source.startswith(k)), "(own data)")
-        rows.append(f"| {source}.jsonl | {family} | {train[source]} | {validation[source]} |")
+        name = "(generated)" if source == "augment" else f"{source}.jsonl"
+        rows.append(f"| {name} | {family} | {train[source]} | {validation[source]} |")
     return rows
 
 
@@ -189,6 +201,18 @@ def write_card(
         "is divisible by 10 (≈10% of each other file). Training = the rest, minus "
         f"{split.dropped_duplicates} sentences whose exact text also occurs in validation "
         "(People's Daily and MSRA share sentences). Nothing in validation is trained on.",
+        *(
+            [
+                "",
+                f"Augmentation: {args.augment} synthetic sentences (`scripts/ner_augment.py`, "
+                f"seed {args.augment_seed}) are added to training only: business frames "
+                "(联系人：X, X经理, 、-lists, judgment party lines 原告：X，男，…, 采购人：Y, "
+                "地址：Z …) filled with PERSON / ORGANIZATION / postal CN_ADDRESS strings of the "
+                "training sentences (never of validation, never of the real-text bench sets).",
+            ]
+            if args.augment
+            else []
+        ),
         f"Training: {len(split.train)} sentences, {n_chars} characters. "
         f"Validation: {len(split.validation)} sentences.",
         "",
@@ -198,7 +222,9 @@ def write_card(
         "`recognizers/ner/crf.py` cuts text before tagging (shorter Viterbi chains, bounded "
         "cost per call); pieces without a Han character are skipped in both.",
         "",
-        "Input NFKC-normalised character by character where that keeps one character "
+        "Input read through the simplified view of traditional characters (OpenCC's "
+        "one-to-one table, `recognizers/ner/traditional.py`; the recognizer tags the same "
+        "view), then NFKC-normalised character by character where that keeps one character "
         "(offsets unchanged), Latin lower-cased, digits written 0. Per character: the "
         "character and its ±2 neighbours; the four bigrams around it; the classes "
         "(Han/digit/Latin/punctuation/space/other) of the previous, current and next "
@@ -234,9 +260,17 @@ def write_card(
         "News-style training text (1998 People's Daily, CLUENER news, Weibo): names in "
         "business documents are found mostly through the recognizer's rules and labels; "
         "Latin-script names, transliterated foreign names and nicknames are weak; "
-        "traditional characters are seen rarely.",
+        "traditional characters are read as simplified, one character for one, so a "
+        "traditional character with two simplified readings gets OpenCC's usual one (乾 → 干, "
+        "乾隆 included). Validation is news text; the real-document figures are "
+        "`bench/real_eval.py`'s.",
         "",
     ]
+    if args.card.exists():
+        old = args.card.read_text(encoding="utf-8")
+        if KEPT_SECTION in old:
+            lines.append(old[old.index(KEPT_SECTION) :].rstrip("\n"))
+            lines.append("")
     args.card.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -247,6 +281,8 @@ def main() -> int:
         print(f"no *.jsonl in {args.data}", file=sys.stderr)
         return 2
     split = dataset.split(paths, args.held_out, label_map(not args.no_aux_loc))
+    if args.augment:
+        split.train.extend(ner_augment.generate(split.train, args.augment, args.augment_seed))
     print(
         f"train {len(split.train)} sentences, validation {len(split.validation)}, "
         f"{split.dropped_duplicates} duplicates dropped",
