@@ -1,9 +1,12 @@
 """Character features of the Chinese CRF, shared by training and tagging.
 
-One feature list per character of a *normalised* sentence (``normalise``: NFKC
-character by character where that keeps one character, Latin lower-cased,
-every digit written ``0``; the result has exactly the input's length, so a
-span in the normalised text is the same span in the original).
+One feature list per character of a *normalised* sentence (``normalise``:
+traditional characters read as simplified (``traditional.py``, OpenCC's
+one-to-one table), then NFKC character by character where that keeps one
+character, Latin lower-cased, every digit written ``0``; the result has exactly
+the input's length, so a span in the normalised text is the same span in the
+original). Training and tagging both normalise through this function, so the
+model learns from traditional sentences of Weibo/CLUENER what it later sees.
 
 Features of character ``i`` (window ±2):
 
@@ -28,13 +31,15 @@ import ahocorasick
 import numpy as np
 
 from recognizers.ner import lexicon
+from recognizers.ner.traditional import _table as traditional_table
 
 PAD = "\x02"  # stands before the first and after the last character
 
 
 @lru_cache(maxsize=1)
 def _normal_table() -> dict[int, str]:
-    """Length-preserving NFKC: every BMP character whose NFKC form is one character."""
+    """Length-preserving NFKC of every BMP character whose NFKC form is one character,
+    after the traditional → simplified view (one table, one ``translate``)."""
     table: dict[int, str] = {}
     for cp in range(0x10000):
         if 0x4E00 <= cp <= 0x9FFF or 0xD800 <= cp <= 0xDFFF:
@@ -48,6 +53,9 @@ def _normal_table() -> dict[int, str]:
             norm = "0"
         if norm != char:
             table[cp] = norm
+    nfkc = dict(table)
+    for cp, simplified in traditional_table().items():
+        table[cp] = nfkc.get(ord(simplified), simplified)  # to_simplified, then NFKC
     return table
 
 
