@@ -16,12 +16,14 @@ the inventory holds no raw value).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from scanner.models import FileResult, Finding
 from scanner.names import unsurrogate
+
+if TYPE_CHECKING:
+    from scanner.inventory import Inventory
 
 FIELDS = (
     "path",
@@ -57,24 +59,14 @@ def write(results: Iterable[FileResult], stream: TextIO) -> int:
     return count
 
 
-_RECORDED = (
-    'SELECT x.item, x.entity_type, x.start, x."end", x.score, x.location, x.recognizer, '
-    "x.masked, x.fingerprint, c.client_masked, f.kind, f.doc_grade "
-    "FROM active_findings x JOIN files f ON f.id = x.file_id "
-    "LEFT JOIN active_file_clients c ON x.entity_type = 'CLIENT' AND c.file_id = x.file_id "
-    "AND c.client_fingerprint = x.fingerprint "
-    "WHERE x.file_id = ? ORDER BY x.id"
-)
-
-
 def recorded_records(
-    conn: sqlite3.Connection, file_ids: Sequence[int], kinds: Collection[str] | None = None
+    inventory: Inventory, file_ids: Sequence[int], kinds: Collection[str] | None = None
 ) -> Iterator[dict]:
     """The records of the findings stored for ``file_ids`` (in that order; findings in the
     order they were found), keys as ``record`` and ``write`` give them. ``kinds``: only
     files of these kinds, as ``scan --kinds`` filters the rescanned ones."""
     for file_id in file_ids:
-        for row in conn.execute(_RECORDED, (file_id,)):
+        for row in inventory.recorded_findings(file_id):
             *found, client, kind, grade = row
             if kinds is not None and kind not in kinds:
                 break  # every row of one file has the same kind
@@ -85,14 +77,14 @@ def recorded_records(
 
 
 def write_recorded(
-    conn: sqlite3.Connection,
+    inventory: Inventory,
     file_ids: Sequence[int],
     stream: TextIO,
     kinds: Collection[str] | None = None,
 ) -> int:
     """Append the stored findings of ``file_ids`` to a JSONL report; the number written."""
     count = 0
-    for out in recorded_records(conn, file_ids, kinds):
+    for out in recorded_records(inventory, file_ids, kinds):
         stream.write(json.dumps(out, ensure_ascii=False) + "\n")
         count += 1
     return count

@@ -79,14 +79,8 @@ class InventoryTables:
         self.inventory = inventory
         self.compliance = compliance
         self._status = compliance.file_columns() if compliance else {}
-        self.conn = inventory.conn
         self.grading = grading
-        self.entities = [
-            e
-            for (e,) in self.conn.execute(
-                "SELECT DISTINCT entity_type FROM active_findings ORDER BY 1"
-            )
-        ]
+        self.entities = inventory.entity_types()
 
     # --- tables -----------------------------------------------------------------------
 
@@ -152,12 +146,11 @@ class InventoryTables:
         return Table("nda", "保密协议", columns, rows)
 
     def agreements(self) -> Table:
-        from scanner.nda import CLAUSES
-
+        titles = Compliance.clause_titles()
         columns = (
             Column("path", "协议文件 Agreement", 60),
             Column("complete", "七项条款齐全 Complete", 10),
-            *(Column(c.key, c.title, 16) for c in CLAUSES),
+            *(Column(key, title, 16) for key, title in titles),
         )
 
         def rows() -> Iterator[tuple]:
@@ -165,8 +158,8 @@ class InventoryTables:
                 self.compliance.agreements() if self.compliance else []
             ):
                 cells = []
-                for clause in CLAUSES:
-                    found = clauses.get(clause.key, {})
+                for key, _title in titles:
+                    found = clauses.get(key, {})
                     cells.append(found.get("location") or "缺失 missing")
                 yield (path, "是" if complete else "否", *cells)
 
@@ -185,11 +178,8 @@ class InventoryTables:
         )
 
         def rows() -> Iterator[tuple]:
-            query = (
-                "SELECT item, location, entity_type, masked, score, recognizer, fingerprint "
-                "FROM active_findings ORDER BY file_id, id"
-            )
-            for item, location, entity, masked, score, recognizer, fp in self.conn.execute(query):
+            for row in self.inventory.active_findings():
+                item, location, entity, masked, score, recognizer, fp = row
                 grade = self.grading.grade(entity)
                 yield (item, location, entity, grade, masked, score, recognizer, fp)
 
@@ -205,12 +195,7 @@ class InventoryTables:
         )
 
         def rows() -> Iterator[tuple]:
-            query = (
-                "SELECT c.client_masked, c.client_fingerprint, f.path, f.root, c.mentions "
-                "FROM active_file_clients c JOIN files f ON f.id = c.file_id "
-                "WHERE f.status != 'removed' ORDER BY c.client_masked, c.client_fingerprint, f.path"
-            )
-            for masked, fp, path, root, mentions in self.conn.execute(query):
+            for masked, fp, path, root, mentions in self.inventory.client_files():
                 yield (masked, fp, folder_of(path, root), path, mentions)
 
         return Table("clients", "客户分布", columns, rows)
@@ -223,11 +208,7 @@ class InventoryTables:
         )
 
         def rows() -> Iterator[tuple]:
-            yield from self.conn.execute(
-                "SELECT path, status, reason FROM files WHERE status IN ('error', 'skipped') "
-                "UNION ALL SELECT p.item, p.status, p.reason FROM problems p "
-                "JOIN files f ON f.id = p.file_id WHERE f.status != 'removed' ORDER BY 1"
-            )
+            yield from self.inventory.problems()
 
         return Table("errors", "无法扫描", columns, rows)
 
@@ -259,13 +240,9 @@ class InventoryTables:
     # --- rows -------------------------------------------------------------------------
 
     def _file_rows(self) -> Iterator[tuple]:
-        counts = self._counts_by_file()
-        clients = self._clients_by_file()
-        query = (
-            "SELECT id, path, root, mime, size, mtime_ns, owner, status, scanned_at, kind, "
-            "categories, doc_grade FROM files WHERE status != 'removed' ORDER BY path"
-        )
-        for row in self.conn.execute(query):
+        counts = self.inventory.finding_counts_by_file()
+        clients = self.inventory.clients_by_file()
+        for row in self.inventory.present_files():
             fid, path, root, mime, size, mtime_ns, owner, status, scanned = row[:9]
             kind, categories, doc_grade = row[9:]
             by_type = counts.get(fid, {})
@@ -289,85 +266,35 @@ class InventoryTables:
                 *self._status.get(fid, ("", "")),
             )
 
-    def _counts_by_file(self) -> dict[int, dict[str, int]]:
-        out: dict[int, dict[str, int]] = {}
-        query = (
-            "SELECT file_id, entity_type, COUNT(*) FROM active_findings "
-            "GROUP BY file_id, entity_type"
-        )
-        for fid, entity, n in self.conn.execute(query):
-            out.setdefault(fid, {})[entity] = n
-        return out
-
-    def _clients_by_file(self) -> dict[int, list[str]]:
-        out: dict[int, list[str]] = {}
-        query = "SELECT file_id, client_masked FROM active_file_clients ORDER BY client_masked"
-        for fid, masked in self.conn.execute(query):
-            out.setdefault(fid, []).append(masked)
-        return out
-
     # --- summary ----------------------------------------------------------------------
 
     def summary(self) -> Summary:
-        c = self.conn
-        runs = [r for r in self.inventory.runs(limit=50) if r.status == "finished"]
+        inventory = self.inventory
+        runs = [r for r in inventory.runs(limit=50) if r.status == "finished"]
         last = runs[0] if runs else None
-        files = c.execute("SELECT COUNT(*) FROM files WHERE status != 'removed'").fetchone()[0]
-        with_findings = c.execute(
-            "SELECT COUNT(DISTINCT file_id) FROM active_findings"
-        ).fetchone()[0]
-        unreadable = c.execute(
-            "SELECT COUNT(*) FROM files WHERE status IN ('error', 'skipped')"
-        ).fetchone()[0]
-        removed = c.execute("SELECT COUNT(*) FROM files WHERE status = 'removed'").fetchone()[0]
-        by_entity: Counter = Counter(
-            dict(
-                c.execute("SELECT entity_type, COUNT(*) FROM active_findings GROUP BY entity_type")
-            )
-        )
+        counts = inventory.file_counts()
+        by_entity: Counter = Counter(inventory.findings_by_entity())
         by_grade: Counter = Counter()
         for entity, n in by_entity.items():
             by_grade[self.grading.grade(entity)] += n
         by_folder: Counter = Counter()
-        query = (
-            "SELECT f.path, f.root, COUNT(*) FROM active_findings x "
-            "JOIN files f ON f.id = x.file_id GROUP BY f.id"
-        )
-        for path, root, n in c.execute(query):
+        for path, root, n in inventory.findings_per_file():
             by_folder[folder_of(path, root)] += n
-        top = c.execute(
-            "SELECT client_masked, COUNT(*), SUM(mentions) FROM active_file_clients "
-            "GROUP BY client_fingerprint ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10"
-        ).fetchall()
         return Summary(
             generated=dt.datetime.now().replace(microsecond=0),
             last_scan=_time(last.finished) if last else None,
             roots=last.roots if last else (),
-            files=files,
-            with_findings=with_findings,
-            unreadable=unreadable,
-            removed=removed,
+            files=counts.files,
+            with_findings=counts.with_findings,
+            unreadable=counts.unreadable,
+            removed=counts.removed,
             by_entity=by_entity,
             by_grade=Counter({g: by_grade[g] for g in GRADES if by_grade[g]}),
             by_folder=by_folder,
-            top_clients=[(m, n, int(s)) for m, n, s in top],
+            top_clients=inventory.top_clients(10),
             without_nda=self._without_nda(),
-            by_kind=Counter(
-                dict(
-                    c.execute(
-                        "SELECT kind, COUNT(*) FROM files WHERE status = 'scanned' "
-                        "AND kind != '' GROUP BY kind"
-                    )
-                )
-            ),
-            by_doc_grade=Counter(
-                dict(
-                    c.execute(
-                        "SELECT doc_grade, COUNT(*) FROM files WHERE status = 'scanned' "
-                        "AND doc_grade != '' GROUP BY doc_grade"
-                    )
-                )
-            ),
+            by_kind=Counter(inventory.scanned_by_kind()),
+            by_doc_grade=Counter(inventory.scanned_by_doc_grade()),
             retention_due_files=len({i.file_id for i in self.compliance.retention()})
             if self.compliance
             else 0,

@@ -578,7 +578,7 @@ def _write_unchanged(recorded, stream: TextIO, kinds: str | None) -> int:
         key=lambda k: k.path,
     )
     wanted = _kinds(kinds) if kinds else None
-    return write_recorded(inventory.conn, [k.id for k in kept], stream, wanted)
+    return write_recorded(inventory, [k.id for k in kept], stream, wanted)
 
 
 def _sink(output: Path | None):
@@ -1301,9 +1301,7 @@ def _rerecord(inventory, isolated, due, path: Path) -> None:
 
     if path != due.path:
         inventory.move(due.path, path)
-    row = inventory.conn.execute(
-        "SELECT root, run_id FROM files WHERE path_key = ?", (inventory.key_of(path),)
-    ).fetchone()
+    row = inventory.recorded_root(path)
     if row is None:
         return
     root = ancestor(path, row[0])  # the stored root is masked: the real one is above

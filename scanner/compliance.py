@@ -16,13 +16,12 @@ client's name in the clear.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scanner.clients import ClientRecord
-from scanner.inventory import Inventory
+from scanner.inventory import AgreementRow, Inventory
 from scanner.masking import fingerprint, mask
 
 NO_NDA = "无保密协议记录 no NDA on record"
@@ -68,7 +67,7 @@ class Compliance:
 
     def retention(self) -> list[RetentionItem]:
         """Every (file, client) pair past its retention date, most overdue first."""
-        types = self._entity_types()
+        types = self.inventory.entity_types_by_file()
         items: list[RetentionItem] = []
         for file_id, path, clients in self._files_with_clients():
             due = {fp: r for fp, r in clients.items() if self._is_due(r)}
@@ -96,11 +95,7 @@ class Compliance:
     # --- NDA ----------------------------------------------------------------------------
 
     def nda_issues(self) -> list[NdaIssue]:
-        first_seen = dict(
-            self.inventory.conn.execute(
-                "SELECT id, first_seen FROM files WHERE status != 'removed'"
-            )
-        )
+        first_seen = self.inventory.first_seen()
         issues = []
         for file_id, path, clients in self._files_with_clients():
             for record in clients.values():
@@ -123,13 +118,17 @@ class Compliance:
                 )
         return "", ""
 
-    def agreements(self) -> list[tuple[str, bool, list[str], dict]]:
+    def agreements(self) -> list[AgreementRow]:
         """(path, complete, missing clause keys, clause details) of agreement files."""
-        rows = self.inventory.conn.execute(
-            "SELECT f.path, a.complete, a.missing, a.clauses FROM agreements a "
-            "JOIN files f ON f.id = a.file_id WHERE f.status != 'removed' ORDER BY f.path"
-        )
-        return [(p, bool(c), json.loads(m), json.loads(d)) for p, c, m, d in rows]
+        return self.inventory.agreements()
+
+    @staticmethod
+    def clause_titles() -> list[tuple[str, str]]:
+        """(key, title) of the seven required clauses, in order: the columns of the
+        协议条款 sheet (so the reports need not import the clause checker)."""
+        from scanner.nda import CLAUSES
+
+        return [(clause.key, clause.title) for clause in CLAUSES]
 
     # --- per file, for the workbook -----------------------------------------------------
 
@@ -147,21 +146,9 @@ class Compliance:
     # --- shared -------------------------------------------------------------------------
 
     def _files_with_clients(self) -> list[tuple[int, str, dict[str, ClientRecord]]]:
-        rows = self.inventory.conn.execute(
-            "SELECT f.id, f.path, c.client_fingerprint FROM active_file_clients c "
-            "JOIN files f ON f.id = c.file_id WHERE f.status != 'removed' ORDER BY f.path"
-        )
         files: dict[int, tuple[str, dict[str, ClientRecord]]] = {}
-        for file_id, path, fp in rows:
+        for file_id, path, fp in self.inventory.client_fingerprints_by_file():
             record = self.by_fingerprint.get(fp)
             if record is not None:
                 files.setdefault(file_id, (path, {}))[1][fp] = record
         return [(fid, path, clients) for fid, (path, clients) in files.items()]
-
-    def _entity_types(self) -> dict[int, set[str]]:
-        out: dict[int, set[str]] = defaultdict(set)
-        for file_id, entity in self.inventory.conn.execute(
-            "SELECT DISTINCT file_id, entity_type FROM active_findings"
-        ):
-            out[file_id].add(entity)
-        return out

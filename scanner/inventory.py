@@ -20,6 +20,10 @@ Guarantees:
   whole scan; a second scan says who holds it and stops.
 * **Migrated on open**: ``PRAGMA user_version`` counts the applied
   ``MIGRATIONS``; a newer database than this baomi knows is refused.
+* **The only SQL**: every statement baomi runs is in this module; reports,
+  compliance, recording and the command line use the query and command methods
+  below, which return rows as named tuples or small dataclasses, never cursors
+  (``tests/scanner/test_store_owns_sql.py`` checks).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from scanner.models import FileResult, FileStatus
 from scanner.names import path_text, unsurrogate
@@ -246,6 +251,94 @@ class Run:
     roots: tuple[str, ...]
     mode: str
     status: str
+
+
+# Rows the read queries give (``Inventory.present_files`` …): tuples, so a report can
+# stream them as they are, with names for the code that reads them.
+
+
+class FileRow(NamedTuple):
+    """A file not removed, as the 文件清单 sheet shows it."""
+
+    id: int
+    path: str  # masked
+    root: str  # masked
+    mime: str
+    size: int
+    mtime_ns: int
+    owner: str
+    status: str
+    scanned_at: float
+    kind: str
+    categories: str
+    doc_grade: str
+
+
+class FindingRow(NamedTuple):
+    """A finding not suppressed, as the 发现明细 sheet shows it."""
+
+    item: str  # the file, or a member: a.zip!dir/b.docx (masked)
+    location: str
+    entity_type: str
+    masked: str
+    score: float
+    recognizer: str
+    fingerprint: str
+
+
+class ClientFileRow(NamedTuple):
+    """A client found in a file not removed."""
+
+    client_masked: str
+    client_fingerprint: str
+    path: str
+    root: str
+    mentions: int
+
+
+class ProblemRow(NamedTuple):
+    """A file or member not (fully) read, or a note about one."""
+
+    path: str
+    status: str  # skipped | error | note
+    reason: str
+
+
+class RecordedFinding(NamedTuple):
+    """A stored finding with what JSONL adds to it: its client (CLIENT findings) and the
+    kind and grade of its file."""
+
+    path: str  # the item, masked
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    location: str
+    recognizer: str
+    masked: str
+    fingerprint: str
+    client: str | None
+    file_kind: str
+    file_grade: str
+
+
+class AgreementRow(NamedTuple):
+    """The seven-clause check of an agreement file not removed."""
+
+    path: str
+    complete: bool
+    missing: list[str]  # clause keys
+    clauses: dict  # key → {present, location}
+
+
+@dataclass(frozen=True, slots=True)
+class FileCounts:
+    """The 概览 sheet's file counts."""
+
+    files: int  # not removed
+    with_findings: int  # with findings not suppressed
+    unreadable: int  # error or skipped
+    removed: int
 
 
 def resolve_path(cli: Path | None, configured: Path | None) -> Path:
@@ -605,6 +698,22 @@ class Inventory:
                     (now, file_id),
                 )
 
+    def restamp(self, file_id: int, stat: FileStat) -> None:
+        """A file touched or copied over with the same content: its new size, mtime and
+        inode recorded, its findings kept (``--hash-check``)."""
+        self.conn.execute(
+            "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE id = ?",
+            (stat.size, stat.mtime_ns, stat.inode, file_id),
+        )
+
+    def recorded_root(self, path: Path) -> tuple[str, int] | None:
+        """The (masked) root a file was recorded under and the run that recorded it, removed
+        or not; None when it was never recorded."""
+        row = self.conn.execute(
+            "SELECT root, run_id FROM files WHERE path_key = ?", (self.key_of(path),)
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
     def lookup(self, path: Path) -> KnownFile | None:
         row = self.conn.execute(
             "SELECT id, size, mtime_ns, inode, sha256, status, run_id, path FROM files "
@@ -724,6 +833,171 @@ class Inventory:
             Run(i, started, finished, tuple(json.loads(roots)), mode, status)
             for i, started, finished, roots, mode, status in rows
         ]
+
+    # --- reading: the report tables (reports/tables.py) -------------------------------
+    #
+    # Findings and clients are read through the active_* views: what `baomi ignore`
+    # suppressed is left out. Files marked removed are left out unless said otherwise.
+    # The row-per-finding and row-per-file queries are iterators, streamed from SQLite.
+
+    def entity_types(self) -> list[str]:
+        """Every entity type with a finding, sorted."""
+        query = "SELECT DISTINCT entity_type FROM active_findings ORDER BY 1"
+        return [e for (e,) in self.conn.execute(query)]
+
+    def present_files(self) -> Iterator[FileRow]:
+        """Every file not removed, by path."""
+        query = (
+            "SELECT id, path, root, mime, size, mtime_ns, owner, status, scanned_at, kind, "
+            "categories, doc_grade FROM files WHERE status != 'removed' ORDER BY path"
+        )
+        return map(FileRow._make, self.conn.execute(query))
+
+    def active_findings(self) -> Iterator[FindingRow]:
+        """Every finding, by file and in the order found."""
+        query = (
+            "SELECT item, location, entity_type, masked, score, recognizer, fingerprint "
+            "FROM active_findings ORDER BY file_id, id"
+        )
+        return map(FindingRow._make, self.conn.execute(query))
+
+    def client_files(self) -> Iterator[ClientFileRow]:
+        """Every (client, file) pair, by masked client, client fingerprint and path."""
+        query = (
+            "SELECT c.client_masked, c.client_fingerprint, f.path, f.root, c.mentions "
+            "FROM active_file_clients c JOIN files f ON f.id = c.file_id "
+            "WHERE f.status != 'removed' ORDER BY c.client_masked, c.client_fingerprint, f.path"
+        )
+        return map(ClientFileRow._make, self.conn.execute(query))
+
+    def problems(self) -> Iterator[ProblemRow]:
+        """Files not scanned (error, skipped), then members not read and notes of files not
+        removed, all by path."""
+        query = (
+            "SELECT path, status, reason FROM files WHERE status IN ('error', 'skipped') "
+            "UNION ALL SELECT p.item, p.status, p.reason FROM problems p "
+            "JOIN files f ON f.id = p.file_id WHERE f.status != 'removed' ORDER BY 1"
+        )
+        return map(ProblemRow._make, self.conn.execute(query))
+
+    def finding_counts_by_file(self) -> dict[int, dict[str, int]]:
+        """file id → entity type → number of findings."""
+        out: dict[int, dict[str, int]] = {}
+        query = (
+            "SELECT file_id, entity_type, COUNT(*) FROM active_findings "
+            "GROUP BY file_id, entity_type"
+        )
+        for fid, entity, n in self.conn.execute(query):
+            out.setdefault(fid, {})[entity] = n
+        return out
+
+    def clients_by_file(self) -> dict[int, list[str]]:
+        """file id → the masked clients in it, sorted."""
+        out: dict[int, list[str]] = {}
+        query = "SELECT file_id, client_masked FROM active_file_clients ORDER BY client_masked"
+        for fid, masked in self.conn.execute(query):
+            out.setdefault(fid, []).append(masked)
+        return out
+
+    # --- reading: the summary (reports/tables.py, 概览) --------------------------------
+
+    def file_counts(self) -> FileCounts:
+        c = self.conn
+        return FileCounts(
+            files=c.execute("SELECT COUNT(*) FROM files WHERE status != 'removed'").fetchone()[0],
+            with_findings=c.execute(
+                "SELECT COUNT(DISTINCT file_id) FROM active_findings"
+            ).fetchone()[0],
+            unreadable=c.execute(
+                "SELECT COUNT(*) FROM files WHERE status IN ('error', 'skipped')"
+            ).fetchone()[0],
+            removed=c.execute("SELECT COUNT(*) FROM files WHERE status = 'removed'").fetchone()[0],
+        )
+
+    def findings_by_entity(self) -> dict[str, int]:
+        """entity type → number of findings."""
+        query = "SELECT entity_type, COUNT(*) FROM active_findings GROUP BY entity_type"
+        return dict(self.conn.execute(query))
+
+    def findings_per_file(self) -> list[tuple[str, str, int]]:
+        """(masked path, masked root, number of findings) of every file with findings."""
+        query = (
+            "SELECT f.path, f.root, COUNT(*) FROM active_findings x "
+            "JOIN files f ON f.id = x.file_id GROUP BY f.id"
+        )
+        return self.conn.execute(query).fetchall()
+
+    def top_clients(self, limit: int = 10) -> list[tuple[str, int, int]]:
+        """(masked client, files, mentions) of the clients in most files, then with most
+        mentions."""
+        rows = self.conn.execute(
+            "SELECT client_masked, COUNT(*), SUM(mentions) FROM active_file_clients "
+            "GROUP BY client_fingerprint ORDER BY 2 DESC, 3 DESC, 1 LIMIT ?",
+            (limit,),
+        )
+        return [(masked, n, int(mentions)) for masked, n, mentions in rows]
+
+    def scanned_by_kind(self) -> dict[str, int]:
+        """document kind → number of scanned files of that kind (files of no kind left out)."""
+        query = (
+            "SELECT kind, COUNT(*) FROM files WHERE status = 'scanned' AND kind != '' GROUP BY kind"
+        )
+        return dict(self.conn.execute(query))
+
+    def scanned_by_doc_grade(self) -> dict[str, int]:
+        """document grade → number of scanned files of that grade (ungraded left out)."""
+        query = (
+            "SELECT doc_grade, COUNT(*) FROM files WHERE status = 'scanned' "
+            "AND doc_grade != '' GROUP BY doc_grade"
+        )
+        return dict(self.conn.execute(query))
+
+    # --- reading: JSONL of files not rescanned (reports/jsonl.py) ---------------------
+
+    def recorded_findings(self, file_id: int) -> Iterator[RecordedFinding]:
+        """The findings stored for one file, in the order found, with their client and
+        their file's kind and grade."""
+        query = (
+            'SELECT x.item, x.entity_type, x.start, x."end", x.score, x.location, '
+            "x.recognizer, x.masked, x.fingerprint, c.client_masked, f.kind, f.doc_grade "
+            "FROM active_findings x JOIN files f ON f.id = x.file_id "
+            "LEFT JOIN active_file_clients c ON x.entity_type = 'CLIENT' "
+            "AND c.file_id = x.file_id AND c.client_fingerprint = x.fingerprint "
+            "WHERE x.file_id = ? ORDER BY x.id"
+        )
+        return map(RecordedFinding._make, self.conn.execute(query, (file_id,)))
+
+    # --- reading: retention and NDA coverage (scanner/compliance.py) ------------------
+
+    def client_fingerprints_by_file(self) -> list[tuple[int, str, str]]:
+        """(file id, masked path, client fingerprint) of every client in a file not
+        removed, by path."""
+        query = (
+            "SELECT f.id, f.path, c.client_fingerprint FROM active_file_clients c "
+            "JOIN files f ON f.id = c.file_id WHERE f.status != 'removed' ORDER BY f.path"
+        )
+        return self.conn.execute(query).fetchall()
+
+    def entity_types_by_file(self) -> dict[int, set[str]]:
+        """file id → the entity types found in it."""
+        out: dict[int, set[str]] = {}
+        query = "SELECT DISTINCT file_id, entity_type FROM active_findings"
+        for file_id, entity in self.conn.execute(query):
+            out.setdefault(file_id, set()).add(entity)
+        return out
+
+    def first_seen(self) -> dict[int, float | None]:
+        """file id → when it was first seen, of every file not removed."""
+        query = "SELECT id, first_seen FROM files WHERE status != 'removed'"
+        return dict(self.conn.execute(query))
+
+    def agreements(self) -> list[AgreementRow]:
+        """The seven-clause checks of agreement files not removed, by path."""
+        rows = self.conn.execute(
+            "SELECT f.path, a.complete, a.missing, a.clauses FROM agreements a "
+            "JOIN files f ON f.id = a.file_id WHERE f.status != 'removed' ORDER BY f.path"
+        )
+        return [AgreementRow(p, bool(c), json.loads(m), json.loads(d)) for p, c, m, d in rows]
 
 
 def _statements(script: str) -> list[str]:

@@ -168,10 +168,7 @@ class RecordedScan:
         if digest is None or digest != record.sha256:
             return False
         if not same_stat:  # touched or copied over with the same content: re-stamp only
-            self.inventory.conn.execute(
-                "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE id = ?",
-                (item.stat.size, item.stat.mtime_ns, item.stat.inode, record.id),
-            )
+            self.inventory.restamp(record.id, item.stat)
         return True
 
     def _record(
