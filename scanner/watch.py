@@ -32,6 +32,7 @@ Threads and queues (every queue bounded, so a burst costs waiting, not memory)::
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import logging
 import os
@@ -45,6 +46,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -193,7 +195,7 @@ class Watcher:
         self.alerts: queue.Queue[dict | None] = queue.Queue(settings.queue_size)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._observer = None
+        self._observer: Any = None
         self.ready = threading.Event()  # set once the first reconciliation is queued
         self.idle = threading.Event()
 
@@ -215,7 +217,7 @@ class Watcher:
         self._spawn(self._settler, "baomi-settler")
         self._spawn(self._alerter, "baomi-alerter")
         for i, scanner in enumerate(scanners):
-            self._spawn(lambda s=scanner: self._worker(s), f"baomi-worker-{i}")
+            self._spawn(functools.partial(self._worker, scanner), f"baomi-worker-{i}")
 
     def stop(self) -> None:
         """Finish the files in hand, record them, and return."""

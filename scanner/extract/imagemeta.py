@@ -147,7 +147,7 @@ def exif_text(tiff: bytes) -> str:
         return ""
     (first,) = struct.unpack(order + "I", tiff[4:8])
     texts: list[str] = []
-    pending, seen = [first], set()
+    pending, seen = [first], set[int]()
     while pending and len(seen) < 8:  # IFD0, Exif, GPS, next IFDs: a loop is not followed
         offset = pending.pop()
         if offset in seen or offset + 2 > len(tiff):
