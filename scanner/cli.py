@@ -1421,6 +1421,7 @@ def _build_spec(args: argparse.Namespace):
         exclude=tuple(config.scan.exclude),
         follow_symlinks=config.scan.follow_symlinks,
         file_timeout_s=config.limits.file_timeout_s,
+        recognizers=tuple(config.recognizers.items()),
     )
     return config, spec
 
