@@ -123,6 +123,7 @@ NAME_VERBS = (
     "出任",
     "签署",
     "致辞",
+    "讲话",
 )
 
 # Person-name shapes.

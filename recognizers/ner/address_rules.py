@@ -304,11 +304,18 @@ def _number_after_blank(text: str, position: int) -> list[int]:
     return [m.end()]
 
 
+# a website's ICP or public-security filing number: 京ICP备…号, 京公网安备…号
+_FILING_NUMBER = re.compile(r"ICP|公网安备|备案号")
+
+
 def specific_address(text: str, c: Candidate, keywords: list[Keyword]) -> bool:
     """Keep a CRF address only when it is a postal address: it holds a road, street
     office, village or numbered unit, or a division name and a named building (集团六楼
     会议室 and a hotel named in prose are places, not addresses; 广州市天河区 is a bare
-    division; the 楼 of the district 鼓楼 is no building)."""
+    division; the 楼 of the district 鼓楼 is no building; 京ICP备2026017788号 is a
+    website's filing number)."""
+    if _FILING_NUMBER.search(text, max(0, c.start - 4), c.end):
+        return False
     names = [
         (s - c.start, e - c.start)
         for s, e, kinds in keywords

@@ -607,6 +607,8 @@ def _crf_org_is_name(text: str, start: int, end: int) -> bool:
     value = text[start:end]
     if end - start < 2 or (start > 0 and text[start - 1] in _MASK_CHARS):
         return False
+    if not _balanced(value):
+        return False  # 周龙讲话(集团总部: the CRF ran into a caption's bracket
     if not HAS_HAN.search(value) and any(ch in value for ch in ".@()（）"):
         return False
     if any(
@@ -629,7 +631,8 @@ def _crf_org_is_name(text: str, start: int, end: int) -> bool:
         or _placeholder(name)
     ):
         return False
-    return not _SECTORS.fullmatch(value)
+    # 冷链仓储物流 is a line of business, also when the CRF cut its first character off
+    return not any(_SECTORS.fullmatch(text, k, end) for k in range(max(0, start - 2), start + 1))
 
 
 # --- government bodies ------------------------------------------------------------------------

@@ -126,6 +126,9 @@ LONG_FORMS = [
 ]
 
 NOT_ADDRESSES = [
+    # a website's filing numbers
+    ("验与售后处理。\n备案号：京ICP备2026017788号", []),
+    ("京公网安备11010802012345号", []),
     # bare divisions, also after a label
     ("地址：广州市天河区", []),
     ("地址：武汉市洪山区...\n联系电话：027-87654321", []),

@@ -119,3 +119,7 @@ def test_a_list_of_names_holds_names_only(recognizer, text, expected):
 
 def test_a_title_before_a_word_that_starts_with_a_surname_is_no_name(recognizer):
     assert persons(recognizer, "请把项目经理方案发给我") == []
+
+
+def test_a_name_before_a_speech_verb(recognizer):
+    assert persons(recognizer, "周龙讲话（集团总部 摄）") == ["周龙"]
