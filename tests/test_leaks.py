@@ -108,6 +108,7 @@ def hits(root: Path, values: dict[str, str], skip: set[Path]) -> list[tuple[str,
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_nothing_baomi_writes_holds_a_planted_value_or_a_key(tmp_path, monkeypatch, capsys):
     values = planted()

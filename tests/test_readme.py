@@ -28,6 +28,8 @@ import pytest
 from scanner.cli import build_parser, main
 from tests.conftest import TEST_KEY_HEX
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLES = ROOT / "examples"

@@ -8,6 +8,7 @@ import tarfile
 from pathlib import Path
 
 import py7zr
+import pytest
 
 from scanner.limits import Limits
 from tests.builders import docx_bytes, xlsx_bytes, zip_bytes
@@ -70,6 +71,7 @@ def test_zip_bomb_member_is_refused_by_ratio(make_scanner, tmp_path):
     assert results[2][3] == [("PHONE_NUMBER", "第 1 行")]
 
 
+@pytest.mark.slow
 def test_member_size_member_count_and_total_limits(make_scanner, tmp_path):
     big = zip_bytes({"big.txt": NOTES * 40_000, "small.txt": NOTES})  # ~2 MB member
     results = scan(make_scanner, tmp_path, "a.zip", big, max_member_mb=1, max_ratio=10_000)
@@ -148,6 +150,7 @@ def test_tar_gz_and_single_gzip(make_scanner, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_7z_members_and_encrypted_7z(make_scanner, tmp_path):
     plain = tmp_path / "plain.7z"
     with py7zr.SevenZipFile(plain, "w") as archive:

@@ -650,6 +650,7 @@ def test_external_entities_are_never_resolved(tmp_path: Path) -> None:
 # --- end to end -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_findings_come_out_of_the_hidden_places() -> None:
     document = new_document()
     document.core_properties.author = "wangfang@example.com"

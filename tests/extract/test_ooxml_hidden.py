@@ -382,6 +382,7 @@ def findings(make_scanner, name: str, data: bytes) -> set[tuple[str, str, str, s
     }
 
 
+@pytest.mark.slow
 def test_the_scan_reports_every_phone_planted_in_a_word_file(make_scanner) -> None:
     found = findings(make_scanner, "方案.docx", hidden_docx())
     phone = "PHONE_NUMBER"

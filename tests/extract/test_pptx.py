@@ -398,6 +398,7 @@ def test_malformed_comments_part_is_a_notice() -> None:
 # --- end to end -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_findings_come_out_of_slides_tables_notes_and_comments() -> None:
     presentation = new_presentation()
     slide = presentation.slides.add_slide(presentation.slide_layouts[BLANK])

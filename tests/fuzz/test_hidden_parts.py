@@ -40,6 +40,8 @@ from tests.builders import docx_bytes, pptx_bytes, xlsx_bytes
 from tests.conftest import TEST_KEY_HEX
 from tests.redact.test_redact import REDACT_KEY_HEX
 
+pytestmark = pytest.mark.slow
+
 VALUES = [
     ("PHONE_NUMBER", "13812345678"),
     ("PHONE_NUMBER", "15900001111"),

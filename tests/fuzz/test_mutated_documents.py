@@ -44,6 +44,8 @@ from scanner.redact.writers import WriteContext, rewrite_bytes
 from tests.conftest import TEST_KEY_HEX
 from tests.fuzz import documents
 
+pytestmark = pytest.mark.slow
+
 SCALE = max(1, int(os.environ.get("BAOMI_FUZZ_SCALE", "1")))
 FILE_SECONDS = 10.0  # one (small) mutated file: scan or rewrite
 FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

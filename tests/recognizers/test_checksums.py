@@ -231,6 +231,7 @@ def test_uscc_check_satisfies_the_standards_equation(body):
     assert is_valid_uscc(code)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(uscc_bodies)
 def test_uscc_every_single_substitution_is_detected(body):
@@ -314,6 +315,7 @@ def test_resident_id_check_satisfies_the_standards_equation(body):
     assert is_valid_resident_id_checksum(code)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(ric_bodies)
 def test_resident_id_every_single_substitution_is_detected(body):

@@ -99,6 +99,7 @@ _suffix = st.sampled_from(["com", "cn", "com.cn", "net", "org", "edu.cn", "hk"])
 _cjk = st.text(alphabet="邮箱发送至联系请抄，。：；（）", min_size=0, max_size=6)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @example("", "a00000+0", "vx", "com", "")  # once lost to a WeChat ID cut at '+'
 @example("", "a", "ah", "cn", "")  # ah.cn is itself a public suffix: rejected, see assume

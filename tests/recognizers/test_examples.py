@@ -108,6 +108,7 @@ def _table_texts() -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 def test_one_batch_equals_one_text_at_a_time(example_analyzer):
     # The hot path analyses many segments in one pass; the result per segment must not
     # depend on its neighbours in the batch.

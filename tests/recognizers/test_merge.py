@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,7 @@ def spans(found: list[Candidate]) -> list[tuple[int, int, str, float, str]]:
     return [(c.start, c.end, c.entity, c.score, c.rule) for c in found]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(candidates("label"), candidates("crf"))
 def test_merge_is_the_all_pairs_definition(rules, crf):
@@ -58,6 +60,7 @@ def test_merge_is_the_all_pairs_definition(rules, crf):
     assert spans(merge(copy.deepcopy(rules), copy.deepcopy(crf))) == spans(expected)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(candidates("crf"), st.integers(0, 240), st.integers(0, 240))
 def test_person_spans_finds_what_a_scan_finds(found, lo, hi):

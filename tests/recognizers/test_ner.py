@@ -185,6 +185,7 @@ def test_offsets_survive_normalisation(ner_analyzer):
     ]
 
 
+@pytest.mark.slow
 def test_long_text_is_cut_and_offsets_stay_exact(recognizer):
     paragraph = "会议纪要：联系人张伟经理确认，北京星河传媒有限公司负责执行。" * 3
     text = "\n".join([paragraph] * 400) + "无标点的长句" * 100

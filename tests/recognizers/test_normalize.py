@@ -164,6 +164,7 @@ _wrapped_text = st.lists(
 ).map("".join)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(_wrapped_text)
 def test_windows_map_every_character_back(text):

@@ -114,6 +114,7 @@ _id = st.from_regex(r"[A-Za-z][A-Za-z0-9_\-]{5,19}", fullmatch=True).filter(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_id)
 def test_any_id_shape_found_after_the_label_and_silent_without(analyzer, wechat_id):

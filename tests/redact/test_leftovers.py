@@ -107,6 +107,7 @@ def test_nothing_to_search_and_clean_input() -> None:
     assert found("没有任何敏感内容".encode()) == set()
 
 
+@pytest.mark.slow
 def test_a_lying_zip_header_cannot_inflate_past_the_member_limit() -> None:
     data = zip_bytes({"big.txt": b"0" * 3_000_000 + b"13812345678"})
     limits = Limits(max_member_mb=1)

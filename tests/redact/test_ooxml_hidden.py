@@ -169,6 +169,7 @@ def _redact_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BAOMI_REDACT_KEY", REDACT_KEY_HEX)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("_redact_key")
 @pytest.mark.parametrize("kind", sorted(CASES))
 @pytest.mark.parametrize("policy", ["media", "archive"])
@@ -187,6 +188,7 @@ def test_baomi_redact_leaves_no_planted_phone(tmp_path: Path, kind: str, policy:
     assert not [v for v in phones if v in audit.read_text("utf-8")]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("_redact_key")
 def test_a_phone_split_by_invisible_characters_is_found_and_redacted(
     tmp_path: Path, make_scanner

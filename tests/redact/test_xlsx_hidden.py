@@ -158,6 +158,7 @@ def test_pivot_items_table_columns_and_filters_are_rewritten_in_place() -> None:
     assert [f.get("val") for f in sheet.iter(f"{{{MAIN}}}filter")] == [MASK]
 
 
+@pytest.mark.slow
 def test_large_sheets_are_not_sent_to_the_rewriter_by_their_cell_addresses() -> None:
     wb = openpyxl.Workbook()
     for row in range(1, 20_001):
@@ -173,6 +174,7 @@ def test_large_sheets_are_not_sent_to_the_rewriter_by_their_cell_addresses() -> 
 # --- end to end: `baomi redact` with the real recognizers and verification ----------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("policy", ["media", "archive"])
 def test_baomi_redact_leaves_no_planted_value(tmp_path: Path, policy: str) -> None:
     source = tmp_path / "名单.xlsx"

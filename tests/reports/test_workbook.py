@@ -14,6 +14,8 @@ import pytest
 from recognizers import checksums
 from scanner.cli import main
 
+pytestmark = pytest.mark.slow
+
 SHEETS = ["概览", "文件清单", "发现明细", "客户分布", "无法扫描", "已忽略"]
 USCC_BODY = "91110105MA01ABCD1"
 

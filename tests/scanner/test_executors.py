@@ -9,6 +9,8 @@ import pytest
 
 from scanner.cli import main
 
+pytestmark = pytest.mark.slow
+
 
 def make_tree(root: Path) -> Path:
     import openpyxl
