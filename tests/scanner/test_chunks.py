@@ -47,6 +47,7 @@ _pieces = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(_pieces, st.integers(min_value=30, max_value=200), st.integers(min_value=1, max_value=50))
 def test_chunked_findings_equal_whole_text_findings(pieces, chunk, piece_size):

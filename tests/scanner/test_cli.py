@@ -90,6 +90,7 @@ def expected(
     return record
 
 
+@pytest.mark.slow
 def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys) -> None:
     code, records = run_jsonl(tmp_path, str(share), "--clients", str(registry))
     notes = share / "会议纪要.txt"
@@ -215,6 +216,7 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
     assert "scanned 5 files: 11 findings in 2 files, 2 skipped, 0 errors" in err
 
 
+@pytest.mark.slow
 def test_no_raw_values_leave_the_scan_unless_asked(tmp_path, share, registry, capsys) -> None:
     raw = [
         "13912345678",
@@ -238,11 +240,13 @@ def test_no_raw_values_leave_the_scan_unless_asked(tmp_path, share, registry, ca
     assert {r["value"] for r in with_values} >= {"13912345678", "138 1234 5678", USCC}
 
 
+@pytest.mark.slow
 def test_exit_code_zero_when_nothing_is_found(tmp_path, share) -> None:
     code, records = run_jsonl(tmp_path, str(share / "无敏感信息.txt"))
     assert (code, records) == (0, [])
 
 
+@pytest.mark.slow
 def test_entities_and_min_score_filter(tmp_path, share) -> None:
     code, records = run_jsonl(tmp_path, str(share), "--entities", "qq_number,EMAIL_ADDRESS")
     assert code == 1
@@ -251,6 +255,7 @@ def test_entities_and_min_score_filter(tmp_path, share) -> None:
     assert {r["entity_type"] for r in strict} == {"PHONE_NUMBER", "EMAIL_ADDRESS", "CN_USCC"}
 
 
+@pytest.mark.slow
 def test_config_file_sets_min_score_and_registry(tmp_path, share, registry) -> None:
     config = tmp_path / "baomi.toml"
     config.write_text(
@@ -291,6 +296,7 @@ def test_bad_config_and_missing_path_exit_2(tmp_path, share, capsys) -> None:
     assert main(["frobnicate"]) == 2
 
 
+@pytest.mark.slow
 def test_unreadable_and_vanishing_files_are_reported_and_the_scan_goes_on(
     tmp_path, share, monkeypatch, capsys
 ) -> None:
@@ -311,6 +317,7 @@ def test_unreadable_and_vanishing_files_are_reported_and_the_scan_goes_on(
     assert code == 3 and {r["path"] for r in records} == {str(share / "客户资料" / "通讯录.csv")}
 
 
+@pytest.mark.slow
 def test_undecodable_file_is_an_error_not_a_crash(tmp_path, capsys) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"hello \x80\x81\x8d\x8f\x90\x9d\xff world\n" * 40)  # no codec reads these
@@ -320,6 +327,7 @@ def test_undecodable_file_is_an_error_not_a_crash(tmp_path, capsys) -> None:
     assert "bad.txt" in err and ("undecodable" in err or "unsupported file type" in err)
 
 
+@pytest.mark.slow
 def test_output_file_is_written_atomically(tmp_path, share, monkeypatch) -> None:
     out = tmp_path / "report.jsonl"
     out.write_text("previous report\n", encoding="utf-8")
@@ -361,6 +369,7 @@ def test_client_only_scan_without_a_registry_is_a_usage_error(tmp_path, share, c
     assert "needs a client registry" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_file_names_with_control_characters_are_escaped_in_the_log(tmp_path, capsys) -> None:
     (tmp_path / "evil\x1b[31mname.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
     main(["scan", str(tmp_path)])
@@ -368,6 +377,7 @@ def test_file_names_with_control_characters_are_escaped_in_the_log(tmp_path, cap
     assert "\x1b" not in err and "evil\\x1b[31mname.png" in err
 
 
+@pytest.mark.slow
 def test_file_names_are_scanned_too(tmp_path) -> None:
     (tmp_path / "张伟_13812345678_简历.txt").write_text("简历正文\n", encoding="utf-8")
     code, records = run_jsonl(tmp_path, str(tmp_path))
@@ -383,6 +393,7 @@ def test_output_into_a_directory_is_refused_before_scanning(tmp_path, share, cap
     assert "is a directory" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_allow_listed_values_are_never_reported(tmp_path) -> None:
     (tmp_path / "a.txt").write_text("联系人手机13812345678，总机010-65123456。\n", encoding="utf-8")
     config = tmp_path / "baomi.toml"
@@ -391,6 +402,7 @@ def test_allow_listed_values_are_never_reported(tmp_path) -> None:
     assert (code, [r["masked"] for r in records]) == (1, ["138****5678"])
 
 
+@pytest.mark.slow
 def test_no_ner_leaves_out_free_text_names(tmp_path) -> None:
     (tmp_path / "纪要.txt").write_text("联系人：张伟，手机13812345678\n", encoding="utf-8")
     _, with_ner = run_jsonl(tmp_path, str(tmp_path / "纪要.txt"))
@@ -403,6 +415,7 @@ def test_no_ner_leaves_out_free_text_names(tmp_path) -> None:
     assert [r["entity_type"] for r in configured] == ["PHONE_NUMBER"]
 
 
+@pytest.mark.slow
 def test_file_kind_and_grade_ride_along_each_finding(tmp_path) -> None:
     plan = tmp_path / "星河传媒新品发布方案.txt"
     plan.write_text(

@@ -39,6 +39,7 @@ def scan_jsonl(out: Path, *args: str) -> tuple[int, list[dict]]:
     return code, sorted((json.loads(line) for line in lines), key=json.dumps)
 
 
+@pytest.mark.slow
 def test_quiet_prints_the_summary_lines_only(share, tmp_path, capsys) -> None:
     assert main(["scan", str(share), "--no-ner", "-q"]) == 1
     out, err = capsys.readouterr()
@@ -50,6 +51,7 @@ def test_quiet_prints_the_summary_lines_only(share, tmp_path, capsys) -> None:
     assert "139****5678" in table.read_text(encoding="utf-8")  # a file asked for is written
 
 
+@pytest.mark.slow
 def test_incremental_jsonl_holds_the_findings_of_unchanged_files(share, tmp_path) -> None:
     db = tmp_path / "inv.db"
     _, first = scan_jsonl(tmp_path / "full.jsonl", str(share), "--inventory", str(db))
@@ -67,6 +69,7 @@ def test_incremental_jsonl_holds_the_findings_of_unchanged_files(share, tmp_path
     assert nightly == fresh  # the full current state, as a scan of everything gives it
 
 
+@pytest.mark.slow
 def test_report_refuses_an_unknown_extension(share, tmp_path, capsys) -> None:
     db = tmp_path / "inv.db"
     main(["scan", str(share), "--no-ner", "-q", "--inventory", str(db)])
@@ -80,6 +83,7 @@ def test_report_refuses_an_unknown_extension(share, tmp_path, capsys) -> None:
     assert main(["report", "--inventory", str(db), "-o", str(csv)]) == 0 and csv.exists()
 
 
+@pytest.mark.slow
 def test_archive_members_are_counted_apart_from_files(share, tmp_path, capsys) -> None:
     with zipfile.ZipFile(share / "资料.zip", "w") as archive:
         archive.writestr("a.txt", f"手机 {OTHER_PHONE}\n")
@@ -143,6 +147,7 @@ def test_a_new_key_is_announced_once_with_where_it_is(tmp_path, monkeypatch, cap
     assert key.hex() not in err[0]  # where it is, never what it is
 
 
+@pytest.mark.slow
 def test_the_two_character_alias_note_is_shown_once_per_registry(share, tmp_path, capsys):
     registry = tmp_path / "clients.csv"
     registry.write_text("name,aliases\n北京星河传媒有限公司,星河\n", encoding="utf-8")
@@ -161,6 +166,7 @@ def test_the_two_character_alias_note_is_shown_once_per_registry(share, tmp_path
     assert capsys.readouterr().err.count("two-character alias") == 1  # the registry changed
 
 
+@pytest.mark.slow
 def test_nda_check_columns_line_up_by_display_width(tmp_path, capsys) -> None:
     contract = tmp_path / "保密协议.txt"
     contract.write_text(
@@ -176,6 +182,7 @@ def test_nda_check_columns_line_up_by_display_width(tmp_path, capsys) -> None:
     assert len(starts) == 1, rows
 
 
+@pytest.mark.slow
 def test_dates_in_any_accepted_form_and_errors_that_list_them(tmp_path, capsys) -> None:
     from scanner.clients import load_registry
     from scanner.config import ConfigError
@@ -195,6 +202,7 @@ def test_dates_in_any_accepted_form_and_errors_that_list_them(tmp_path, capsys) 
     assert main(["retention", "--as-of", "2026/1/2", *args]) == 0  # accepted as 2026-01-02
 
 
+@pytest.mark.slow
 def test_watch_verbose_prints_one_line_per_scanned_file(tmp_path) -> None:
     share = tmp_path / "share"
     share.mkdir()

@@ -85,6 +85,7 @@ def listed(capsys) -> list[dict]:
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
+@pytest.mark.slow
 def test_retention_lists_each_due_file_and_client(db, register, capsys):
     assert retention(db, register, "--format", "jsonl") == 1
     items = sorted(
@@ -99,6 +100,7 @@ def test_retention_lists_each_due_file_and_client(db, register, capsys):
     assert retention(db, register, "--format", "jsonl", "--as-of", "2025-01-01") == 0
 
 
+@pytest.mark.slow
 def test_apply_anonymises_only_the_due_clients_of_a_shared_file(db, register, share, capsys):
     joint = share / "项目" / "联合提案.txt"
     closed = share / "归档" / "锦程结案.txt"
@@ -120,6 +122,7 @@ def test_apply_anonymises_only_the_due_clients_of_a_shared_file(db, register, sh
     }
 
 
+@pytest.mark.slow
 def test_apply_without_yes_off_a_terminal_changes_nothing(db, register, share, capsys):
     before = (share / "归档" / "锦程结案.txt").read_bytes()
     assert retention(db, register, "--apply", "--policy", "archive") == 2
@@ -128,6 +131,7 @@ def test_apply_without_yes_off_a_terminal_changes_nothing(db, register, share, c
     assert retention(db, register, "--policy", "archive") == 2  # acting needs --apply
 
 
+@pytest.mark.slow
 def test_delete_moves_to_quarantine_and_purge_removes_old_batches(db, register, share, tmp_path):
     quarantine = tmp_path / "quarantine"
     old = quarantine / time.strftime(QUARANTINE_STAMP, time.localtime(time.time() - 40 * 86400))
@@ -185,6 +189,7 @@ def test_nda_register_flags_files_without_a_valid_agreement(db, register, tmp_pa
     ]
 
 
+@pytest.mark.slow
 def test_workbook_gets_retention_nda_and_agreement_sheets(db, register, share, tmp_path):
     agreement = share / "项目" / "保密协议_星河传媒.txt"
     agreement.write_text(

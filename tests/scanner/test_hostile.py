@@ -22,6 +22,7 @@ def outcome(results, root: Path) -> list[tuple[str, str, str, int]]:
     ]
 
 
+@pytest.mark.slow
 def test_a_hanging_parser_is_abandoned_and_the_scan_goes_on(make_scanner, tmp_path, monkeypatch):
     (tmp_path / "a_hang.txt").write_text("挂起\n", encoding="utf-8")
     (tmp_path / "b_ok.txt").write_text(PHONE_LINE, encoding="utf-8")
@@ -62,6 +63,7 @@ def test_a_crashing_parser_is_reported_and_the_worker_replaced(make_scanner, tmp
     ]
 
 
+@pytest.mark.slow
 def test_a_50_mb_single_line_is_streamed_and_every_value_found_once(make_scanner, tmp_path):
     unit = "客户资料" * 250  # 1,000 characters of prose
     line = (unit + "手机13812345678，") * 18_000  # ~54 MB of UTF-8 on one line
@@ -173,6 +175,7 @@ def test_a_log_still_being_written_is_read_to_its_size_at_open(make_scanner, tmp
 # --- the spawned worker (for processes that may not fork, such as Dask workers) ----------
 
 
+@pytest.mark.slow
 def test_a_spawned_worker_finds_what_the_scanner_finds(tmp_path):
     from scanner.executors.spec import ScanSpec
     from scanner.isolation import SpawnedScanner
@@ -184,6 +187,7 @@ def test_a_spawned_worker_finds_what_the_scanner_finds(tmp_path):
         assert spawned.scan_file(path) == spec.build().scan_file(path)
 
 
+@pytest.mark.slow
 def test_a_spawned_worker_that_overruns_or_dies_is_replaced(tmp_path):
     from scanner.executors.spec import ScanSpec
     from scanner.isolation import SpawnedScanner

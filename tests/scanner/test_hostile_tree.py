@@ -164,6 +164,7 @@ def gbk_share(tmp_path: Path) -> Path:
     return share
 
 
+@pytest.mark.slow
 def test_a_gbk_file_name_is_scanned_end_to_end_and_shown_escaped(tmp_path, gbk_share, capsys):
     db, book, out = tmp_path / "inv.db", tmp_path / "清单.xlsx", tmp_path / "f.jsonl"
     shown = f"{gbk_share}/{GBK_SHOWN}"

@@ -101,6 +101,7 @@ def test_inventory_file_is_private(tmp_path, share):
     assert db.stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.slow
 def test_incremental_skips_unchanged_rescans_changed_and_marks_removed(tmp_path, share, capsys):
     db = tmp_path / "inv.db"
     scan(db, str(share))
@@ -123,6 +124,7 @@ def test_incremental_skips_unchanged_rescans_changed_and_marks_removed(tmp_path,
     assert status == {"说明.txt": "scanned", "通讯录.txt": "scanned", "账户.txt": "removed"}
 
 
+@pytest.mark.slow
 def test_hash_check_restamps_a_touched_file_without_rescanning(tmp_path, share, capsys):
     db = tmp_path / "inv.db"
     scan(db, str(share))
@@ -138,6 +140,7 @@ def test_hash_check_restamps_a_touched_file_without_rescanning(tmp_path, share, 
     assert recorded == notes.stat().st_mtime_ns
 
 
+@pytest.mark.slow
 def test_a_second_scan_of_a_locked_inventory_exits_2(tmp_path, share, capsys):
     db = tmp_path / "inv.db"
     holder = subprocess.Popen(
@@ -175,6 +178,7 @@ def test_schema_is_migrated_and_a_newer_schema_refused(tmp_path):
         Inventory.open(db, writer=True)
 
 
+@pytest.mark.slow
 def test_not_an_inventory_is_a_clear_error(tmp_path, share, capsys):
     db = tmp_path / "inv.db"
     db.write_bytes(b"this is not sqlite" * 100)
@@ -190,6 +194,7 @@ def test_report_without_an_inventory_exits_2(tmp_path, capsys):
     assert "no inventory at" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_quiet_prints_only_summaries_and_verbose_every_file(tmp_path, share, capsys):
     (share / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     db = tmp_path / "inv.db"
@@ -235,6 +240,7 @@ def _scan_command(db: Path, share: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_sigkill_then_restart_records_every_file_exactly_once(tmp_path):
     total = 400
     share = _many_files(tmp_path, total)

@@ -127,6 +127,7 @@ def test_resolve_finds_a_value_written_in_full_width_digits(tmp_path, no_ner):
 # --- scan, inventory, reports -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_values_in_folder_and_file_names_are_reported_and_never_stored_or_shown_raw(
     tmp_path, share, capsys
 ):

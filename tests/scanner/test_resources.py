@@ -89,6 +89,7 @@ def scan_in_child(path: Path) -> dict:
 # --- archive members --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_zip_whose_mimetype_inflates_to_200_mb_is_refused_in_small_memory(tmp_path):
     bomb = tmp_path / "bomb.zip"
     zeros_zip(bomb, "mimetype", 200)
@@ -101,6 +102,7 @@ def test_a_zip_whose_mimetype_inflates_to_200_mb_is_refused_in_small_memory(tmp_
     assert measured["growth_mb"] < 100
 
 
+@pytest.mark.slow
 def test_a_mimetype_that_declares_a_few_bytes_but_inflates_to_200_mb_stays_small(tmp_path):
     bomb = tmp_path / "liar.zip"
     zeros_zip(bomb, "mimetype", 200)
@@ -146,6 +148,7 @@ def test_read_member_returns_an_ordinary_member_whole():
 # --- compressed text ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_gzipped_text_longer_than_the_member_limit_is_streamed(make_scanner, tmp_path):
     filler = "会议纪要：本周进度正常，无新增事项。\n" * 200_000  # ~11 MB of UTF-8
     path = tmp_path / "app.log.gz"

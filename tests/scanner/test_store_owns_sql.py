@@ -8,6 +8,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("scanner", "reports", "recognizers", "bench", "scripts", "examples", "fuzz")
 STORE = Path("scanner") / "inventory.py"
@@ -59,6 +61,7 @@ def offenders(rel: Path, source: str) -> list[str]:
     return sorted(found, key=lambda line: int(line.split(":")[1]))
 
 
+@pytest.mark.slow
 def test_no_sql_outside_the_inventory() -> None:
     sources = _sources()
     assert Path("reports") / "tables.py" in sources  # the scan looks where it should

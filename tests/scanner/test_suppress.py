@@ -48,6 +48,7 @@ def masked(records: list[dict]) -> list[str]:
     return sorted(r["masked"] for r in records)
 
 
+@pytest.mark.slow
 def test_a_fingerprint_from_a_report_is_never_reported_again(tmp_path, share, capsys) -> None:
     _, records = scan(tmp_path, share)
     alarm = next(r for r in records if r["masked"] == "139****1111")
@@ -72,6 +73,7 @@ def test_a_value_is_read_from_standard_input_and_kept_only_as_fingerprints(
     assert FALSE_ALARM.encode() not in raw and FALSE_ALARM.encode("utf-16-le") not in raw
 
 
+@pytest.mark.slow
 def test_a_path_glob_hides_a_folder_from_reports_with_an_audit_sheet(tmp_path, share) -> None:
     scan(tmp_path, share)
     assert ignore("--path", "*/模板/*", "--reason", "模板中的示例号码") == 0
@@ -100,6 +102,7 @@ def test_list_and_remove_bring_findings_back_without_a_rescan(tmp_path, share, c
     assert "137****2222" in export.read_text("utf-8-sig")
 
 
+@pytest.mark.slow
 def test_suppressed_only_findings_leave_the_exit_code_clean(tmp_path) -> None:
     share = tmp_path / "share"
     share.mkdir()
@@ -110,6 +113,7 @@ def test_suppressed_only_findings_leave_the_exit_code_clean(tmp_path) -> None:
     assert scan(tmp_path, share)[0] == 0
 
 
+@pytest.mark.slow
 def test_redaction_keeps_a_suppressed_value_unless_the_policy_says_otherwise(
     tmp_path, share
 ) -> None:

@@ -20,6 +20,8 @@ from scanner.pipeline import Scanner
 from scanner.watch import Watcher, WatchSettings, mount_type, needs_polling
 from tests.conftest import TEST_KEY_HEX
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 EXCLUDE = ("~$*", ".~lock.*#", "*.tmp", "*.part", ".DS_Store")
 
