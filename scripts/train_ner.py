@@ -196,9 +196,14 @@ def write_card(
         "",
         "## Split",
         "",
-        f"Validation = every sentence of {', '.join(f'`{h}.jsonl`' for h in args.held_out)}, "
-        "plus every other sentence whose MD5 (UTF-8 text, first 8 hex digits as an integer) "
-        "is divisible by 10 (≈10% of each other file). Training = the rest, minus "
+        (
+            f"Validation = every sentence of {', '.join(f'`{h}.jsonl`' for h in args.held_out)}, "
+            "plus every other sentence"
+            if args.held_out
+            else "Validation = every sentence (of every file, MSRA's validation split included)"
+        )
+        + " whose MD5 (UTF-8 text, first 8 hex digits as an integer) "
+        "is divisible by 10 (≈10% of each file). Training = the rest, minus "
         f"{split.dropped_duplicates} sentences whose exact text also occurs in validation "
         "(People's Daily and MSRA share sentences). Nothing in validation is trained on.",
         *(

@@ -6,7 +6,7 @@ the model card reports is the split training respected. Files are JSONL,
 ``text``, ``end`` exclusive (``../shared/data/ner/README.md``).
 
 Split rule (deterministic, no randomness): a sentence is *validation* when it
-comes from a held-out file (``msra_val.jsonl`` by default) or when the first 8
+comes from a held-out file (none by default; ``--held-out`` names some) or when the first 8
 hex digits of the MD5 of its UTF-8 text, read as a number, are divisible by
 10 (about 10% of every other file). Every other sentence is *training*, except
 that a training sentence whose text also occurs in validation is dropped, so a
@@ -47,7 +47,10 @@ AUX_LOCATION_MAP: dict[str, str] = {"LOC": LOCATION, "LOC.NAM": LOCATION, "GPE.N
 # Which of baomi's types a source file labels at all: a type it does not label is
 # neither trained as "O" evidence for that type's scores nor counted against it.
 ADDRESS_LABELLING_SOURCES = ("cluener",)
-HELD_OUT_FILES = ("msra_val",)
+# no file is held out whole any more: MSRA validation sentences train the model too
+# (+0.014 PERSON, +0.022 ORGANIZATION F1 on the same 10% validation), and 10% of them
+# validate it like every other file's
+HELD_OUT_FILES: tuple[str, ...] = ()
 VALIDATION_MODULUS = 10
 
 Span = tuple[int, int, str]
