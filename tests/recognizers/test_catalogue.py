@@ -101,6 +101,7 @@ PREVIOUS_ORDER = [
     "ORGANIZATION",
     "CN_ADDRESS",
 ]
+# the order of the hand-written tuple this replaced, plus recognizers added since
 PREVIOUS_RECOGNIZERS = [
     "CnResidentIdRecognizer",
     "CnUsccRecognizer",
@@ -109,6 +110,7 @@ PREVIOUS_RECOGNIZERS = [
     "CnBankCardRecognizer",
     "CnPhoneRecognizer",
     "IntlPhoneRecognizer",
+    "HkPhoneRecognizer",  # added after the catalogue
     "EmailAddressRecognizer",
     "CnPassportRecognizer",
     "WechatIdRecognizer",

@@ -109,7 +109,10 @@ def test_hyperscan_leaves_out_what_cannot_match(pattern_recognizers):
     [candidates] = prefilter.candidates(["本周与客户召开季度传播复盘会，双方达成一致。"])
     assert candidates == []
     [candidates] = prefilter.candidates(["手机13812345678"])
-    names = {prefilter.slots[n].recognizer.ENTITY for n in candidates}
+    # numbers past the slots say a gated recognizer's context word occurs (手机 gates the
+    # Hong Kong numbers): not patterns
+    slots = [n for n in candidates if n < len(prefilter.slots)]
+    names = {prefilter.slots[n].recognizer.ENTITY for n in slots}
     assert "PHONE_NUMBER" in names
     assert "CONFIDENTIAL_MARKING" not in names
 
