@@ -154,6 +154,13 @@ DIRECT_LABELS = frozenset(
 # Titles long enough to mark the end of a name; 总/董/工 (王总) are abbreviations of a
 # title after a bare surname and never make a name on their own.
 _TITLE_WORDS = sorted((t for t in lexicon.TITLES if len(t) >= 2), key=len, reverse=True)
+# One regex each instead of a loop over the word lists: anchored at the end, the
+# leftmost match is the longest title.
+_TITLE_AT_END = re.compile(f"(?:{'|'.join(_TITLE_WORDS)})\\Z")
+_ANY_TITLE_AT_END = re.compile(f"(?:{'|'.join(sorted(lexicon.TITLES, key=len, reverse=True))})\\Z")
+_AFTER_NAME_WORD = re.compile(
+    "|".join(sorted({*_TITLE_WORDS, *AFTER_NAME, *NAME_VERBS}, key=len, reverse=True))
+)
 
 
 class _Keywords:
@@ -539,12 +546,13 @@ def is_name_shape(name: str) -> bool:
 
 
 def surname_and_title(name: str) -> bool:
-    """王总, 李工, 张经理: a surname followed only by a title is no name."""
-    for title in lexicon.TITLES:
-        if name.endswith(title):
-            rest = name[: -len(title)]
-            return len(rest) <= 1 or rest in lexicon.COMPOUND_SURNAMES
-    return False
+    """王总, 李工, 张经理, 王总经理: a surname followed only by a title (the longest title
+    the name ends with) is no name."""
+    title = _ANY_TITLE_AT_END.search(name)
+    if title is None:
+        return False
+    rest = name[: title.start()]
+    return len(rest) <= 1 or rest in lexicon.COMPOUND_SURNAMES
 
 
 def name_end(text: str, start: int, crf_persons: PersonSpans) -> int | None:
@@ -575,9 +583,7 @@ def name_end(text: str, start: int, crf_persons: PersonSpans) -> int | None:
 
 
 def _ends_name_at(text: str, i: int) -> bool:
-    if text[i] in FUNCTION_CHARS:
-        return True
-    return any(text.startswith(w, i) for w in (*_TITLE_WORDS, *AFTER_NAME, *NAME_VERBS))
+    return text[i] in FUNCTION_CHARS or _AFTER_NAME_WORD.match(text, i) is not None
 
 
 def person_rules(text: str, keywords: list[Keyword], crf_persons: PersonSpans) -> list[Candidate]:
@@ -834,7 +840,9 @@ def _name_lists(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """出席的有张伟、李娜、王芳等: in a list separated by 、, once the CRF has found at
     least half of the items as names, every other item of a name's shape (surname +
     given-name characters) is a name too — lists hold things of one kind."""
-    found = []
+    found: list[Candidate] = []
+    if "、" not in text:
+        return found
     for m in _NAME_LIST.finditer(text):
         items = _list_items(m, crf_persons)
         named = [(s, e) for s, e in items if any(c.end == e for c in crf_persons.starting(s))]
@@ -877,7 +885,9 @@ def _names_before_sex(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """被告张建华，男，1975年出生: two to four Han characters right before 男 / 女 between
     commas or brackets name a person: from the first boundary (a label such as 被告,
     punctuation, a function character) on, a name of any surname."""
-    found = []
+    found: list[Candidate] = []
+    if "男" not in text and "女" not in text:
+        return found
     for m in _BEFORE_SEX.finditer(text):
         starts = range(m.start(1), m.end(1) - 1)
         after_label = [i for i in starts if text.endswith(lexicon.PERSON_LABELS, 0, i)]
@@ -900,7 +910,9 @@ def _dot_names(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     With a CRF person inside it, the name runs from the CRF's start to its end (at
     least over the dots) and is confirmed (0.85). Without one a dotted phrase is left
     alone (听雨·汉服, 摩根·斯坦利 are no people) unless a label names it (嘉宾：…)."""
-    found = []
+    found: list[Candidate] = []
+    if not any(d in text for d in DOTS):
+        return found  # the regex would try every run of Han characters for nothing
     for m in _DOT_NAME.finditer(text):
         start, end = m.span()
         dots = [i for i in range(start, end) if text[i] in DOTS]
@@ -936,11 +948,10 @@ def fix_person(text: str, c: Candidate) -> Candidate | None:
     """Clean a CRF PERSON span: drop a trailing title (张伟经理 → 张伟), words that are
     not names (高达, 金融), surname + title (王总), single characters."""
     name = text[c.start : c.end]
-    for title in _TITLE_WORDS:
-        if name.endswith(title) and len(name) - len(title) >= 2:
-            c = Candidate(c.start, c.end - len(title), PERSON, c.score, c.rule)
-            name = text[c.start : c.end]
-            break
+    title = _TITLE_AT_END.search(name, 2)  # the longest title leaving two characters
+    if title is not None:
+        c = Candidate(c.start, c.start + title.start(), PERSON, c.score, c.rule)
+        name = text[c.start : c.end]
     for credit in CREDITS:
         if name.endswith(credit) and len(name) - len(credit) >= 2:
             c = Candidate(c.start, c.end - len(credit), PERSON, c.score, c.rule)

@@ -317,21 +317,27 @@ def _placeholder(name: str) -> bool:
     return _PLACEHOLDER.fullmatch(name.strip()) is not None
 
 
+# one regex each for the verbs and roles _name_start looks for, longest first
+_OBJECT_VERB = re.compile("|".join(sorted(ORG_OBJECT_VERBS, key=len, reverse=True)))
+_PARTY_ROLE = re.compile("|".join(sorted(PARTY_ROLES, key=len, reverse=True)))
+_LONGEST_ROLE = max(map(len, PARTY_ROLES))
+
+
 def _name_start(text: str, start: int, limit: int) -> int:
     """Move ``start`` past a party's role it cuts into or begins with (保证人馨华园公司:
     the CRF's 人馨华园公司) and past a person and a verb before the name (…梁丁松带队
     拜访广州高新区投资集团): the name is what the role or the verb introduces."""
-    for verb in ORG_OBJECT_VERBS:
-        i = text.rfind(verb, start, limit)
-        if i >= 0 and i + len(verb) < limit:
-            start = i + len(verb)
+    verbs = [m.end() for m in _OBJECT_VERB.finditer(text, start, limit) if m.end() < limit]
+    if verbs:
+        start = verbs[-1]
     moved = True
     while moved:
         moved = False
-        for role in PARTY_ROLES:
-            for k in range(max(0, start - len(role) + 1), start + 1):
-                if text.startswith(role, k) and start < k + len(role) < limit:
-                    start, moved = k + len(role), True
+        window = max(0, start - _LONGEST_ROLE + 1)
+        for m in _PARTY_ROLE.finditer(text, window, min(limit, start + _LONGEST_ROLE)):
+            if m.start() <= start < m.end() < limit:
+                start, moved = m.end(), True
+                break
     return start
 
 
