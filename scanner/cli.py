@@ -13,11 +13,12 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
 from scanner import __version__
+from scanner.app import UsageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_UNSCANNED = 3  # baomi scan: a file or member could not be scanned (error, time-out, limit)
@@ -30,10 +31,6 @@ def printable(text: str) -> str:
     from scanner.names import printable as one_line
 
     return one_line(text)
-
-
-class UsageError(Exception):
-    """Bad arguments or configuration: reported in one line, exit code 2."""
 
 
 # The Chinese phrase that opens an error line, by what the English message says. The
@@ -259,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     nda.add_argument("paths", nargs="+", type=Path, metavar="CONTRACT")
     nda.add_argument("--format", choices=("table", "jsonl"), default="table")
+    nda.add_argument("--config", type=Path, help="baomi.toml ([limits]: sizes, time limit)")
     nda.set_defaults(handler=cmd_nda_check)
 
     policies = sub.add_parser("policies", help="列出脱敏策略 / list redaction policies")
@@ -471,20 +469,26 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError("--executor dask needs --scheduler tcp://HOST:8786")
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
-    config, spec = _build_spec(args)
-    executor = _executor(args, spec)
-    masker = _path_masker(executor, spec)
+    from scanner import app
+
+    config, settings = _settings(args)
+    spec = settings.spec
+    executor = app.executor(spec, args.executor, args.workers, args.scheduler)
+    masker = app.path_masker(executor, spec)
     tally = ScanTally()
     log = _Log(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     recorded = None
     if args.no_inventory:
-        results = _unrecorded(args, config, executor)
+        results = app.unrecorded(args.paths, config, executor)
     else:
-        recorded = _recorded_scan(args, config, executor, masker)
+        recorded = app.recorded_scan(
+            args.paths, config, executor, masker, args.inventory, args.incremental,
+            args.hash_check,
+        )
         results = _with_progress(recorded, log)
     if not args.include_values:  # recorded with their real paths, shown masked
         results = masker.results(results)
-    suppressions = _suppressions(args, config, recorded)
+    suppressions = app.suppressions(config, args.inventory, recorded)
     if suppressions:  # recorded all the same: removing a suppression needs no rescan
         results = suppressions.results(results)
     from reports import formatter
@@ -493,12 +497,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.quiet and args.format == "table" and args.output is None:
         write = _unshown  # -q: summary lines only; a file or JSONL asked for is still written
     if args.kinds:
-        results = _of_kinds(results, args.kinds)
+        results = app.of_kinds(results, args.kinds)
     try:
         with _sink(args.output) as stream:
             write(_tallied(results, tally, log), stream)
             if recorded is not None and args.format == "jsonl":
-                _write_unchanged(recorded, stream, args.kinds)
+                app.write_unchanged(recorded, stream, args.kinds)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
     except sqlite3.Error as exc:
@@ -516,7 +520,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         found += counts.unchanged_findings
         print(_run_summary(recorded), file=sys.stderr)
         if args.xlsx:
-            _write_workbook(recorded.inventory.path, config, args.xlsx, args.clients)
+            app.write_workbook(recorded.inventory.path, config, args.xlsx, args.clients)
             print(f"baomi: 工作簿 workbook: {printable(str(args.xlsx))}", file=sys.stderr)
     print(tally.summary(), file=sys.stderr)
     from scanner.coverage import not_scanned, summary_line
@@ -529,56 +533,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if found else EXIT_CLEAN
 
 
-def _suppressions(args: argparse.Namespace, config, recorded):
-    """The suppressions of ``baomi ignore``, from the inventory the scan records into, or
-    from the configured one when it records nowhere."""
-    from scanner.suppress import Suppressions
-
-    if recorded is not None:
-        return Suppressions.of(recorded.inventory.suppressions())
-    from scanner.inventory import resolve_path
-
-    return Suppressions.load(resolve_path(args.inventory, config.inventory))
-
-
-def _of_kinds(results: Iterator, kinds: str) -> Iterator:
-    """--kinds: the report shows only files of these kinds (all are still recorded)."""
-    wanted = _kinds(kinds)
-    return (result for result in results if result.kind in wanted)
-
-
-def _kinds(kinds: str) -> set[str]:
-    """The kinds named by --kinds, checked against the known ones."""
-    from scanner.classify import KINDS
-
-    wanted = {k.strip() for k in kinds.split(",") if k.strip()}
-    unknown = sorted(wanted - set(KINDS))
-    if unknown:
-        raise UsageError(f"unknown kind {unknown[0]} (kinds: {', '.join(KINDS)})")
-    return wanted
-
-
 def _unshown(results: Iterable, stream: TextIO) -> int:
     """-q on a terminal: no findings table. The results still pass through, since each
     file is recorded in the inventory as its results go by."""
     return sum(len(result.findings) for result in results)
-
-
-def _write_unchanged(recorded, stream: TextIO, kinds: str | None) -> int:
-    """JSONL holds the full current state: after the files this run scanned, the stored
-    findings of every file under the roots it did not rescan (unchanged since an earlier
-    run, or recorded by the interrupted run it resumed) — else a nightly
-    ``--incremental -o findings.jsonl`` would list only what changed."""
-    from reports.jsonl import write_recorded
-
-    inventory = recorded.inventory
-    current = inventory.runs(1)[0].id
-    kept = sorted(
-        (k for k in inventory.known_files(recorded.roots).values() if k.run_id != current),
-        key=lambda k: k.path,
-    )
-    wanted = _kinds(kinds) if kinds else None
-    return write_recorded(inventory, [k.id for k in kept], stream, wanted)
 
 
 def _sink(output: Path | None):
@@ -601,71 +559,6 @@ def _check_outputs(*outputs: tuple[str, Path | None, bool]) -> None:
             check_output(path, option, stdout)
         except OutputRefused as exc:
             raise UsageError(str(exc)) from None
-
-
-def _executor(args: argparse.Namespace, spec):
-    """The engine that extracts and analyses: a local process pool or a Dask cluster."""
-    from scanner.executors import executor_class
-
-    if args.executor == "dask":
-        try:
-            return executor_class("dask")(spec, scheduler=args.scheduler)
-        except ImportError:
-            raise UsageError("--executor dask needs: pip install distributed") from None
-        except OSError as exc:
-            raise UsageError(f"cannot reach the Dask scheduler {args.scheduler}: {exc}") from None
-    return executor_class("local")(spec, workers=args.workers)
-
-
-def _unrecorded(args: argparse.Namespace, config, executor) -> Iterator:
-    """--no-inventory: walk and scan, nothing recorded."""
-    from scanner.models import FileResult, FileStatus
-    from scanner.walk import walk
-
-    errors: list = []
-
-    def paths() -> Iterator[Path]:
-        for entry in walk(args.paths, config.scan.exclude, config.scan.follow_symlinks):
-            if entry.error:
-                errors.append(FileResult(str(entry.path), FileStatus.ERROR, reason=entry.error))
-            else:
-                yield entry.path
-
-    for _, results in executor.scan(paths()):
-        while errors:
-            yield errors.pop(0)
-        yield from results
-    yield from errors
-
-
-def _path_masker(executor, spec):
-    """Masks paths with the scan's own analyser and key (scanner/paths.py); a Dask scan's
-    coordinator has no scanner of its own and builds one for it."""
-    from scanner.paths import PathMasker
-
-    scanner = getattr(executor, "scanner", None) or spec.build()
-    return PathMasker(scanner.analyzer, spec.key)
-
-
-def _recorded_scan(args: argparse.Namespace, config, executor, masker=None):
-    from scanner.inventory import Inventory, InventoryError, resolve_path
-    from scanner.recording import RecordedScan
-
-    path = resolve_path(args.inventory, config.inventory)
-    try:
-        inventory = Inventory.open(path, writer=True, paths=masker)
-    except InventoryError as exc:
-        raise UsageError(str(exc)) from None
-    return RecordedScan(
-        inventory=inventory,
-        scanner=None,
-        executor=executor,
-        roots=[p.absolute() for p in args.paths],
-        exclude=config.scan.exclude,
-        follow_symlinks=config.scan.follow_symlinks,
-        incremental=args.incremental,
-        hash_check=args.hash_check,
-    )
 
 
 def _with_progress(recorded, log: _Log) -> Iterator:
@@ -705,36 +598,6 @@ def _run_summary(recorded) -> str:
     )
 
 
-def _write_workbook(
-    inventory_path: Path, config, target: Path, clients: Path | None = None, as_of=None
-) -> None:
-    from reports.workbook import write_workbook
-    from scanner.inventory import Inventory
-
-    with Inventory.open(inventory_path) as inventory:
-        tables = _tables(inventory, config, clients, as_of)
-        try:
-            write_workbook(tables, target)
-        except OSError as exc:
-            raise UsageError(f"cannot write {target}: {exc.strerror}") from None
-
-
-def _tables(inventory, config, clients: Path | None, as_of):
-    """The inventory's tables; with the client register also retention and NDA status."""
-    import datetime as dt
-
-    from reports.tables import InventoryTables
-    from scanner.compliance import Compliance
-    from scanner.sensitivity import Grading
-
-    grading = Grading.from_config(config.grades)
-    if not (clients or config.client_registry):
-        return InventoryTables(inventory, grading)
-    register, key = _register_and_key(argparse.Namespace(clients=clients), config)
-    compliance = Compliance(inventory, register, key, as_of or dt.date.today())
-    return InventoryTables(inventory, grading, compliance)
-
-
 # `report -o FILE`: the output's extension → the format written; the one place a new
 # report format (the PDF report) is named. --format's choices come from it too.
 REPORT_FORMATS: dict[str, str] = {".xlsx": "xlsx", ".csv": "csv", ".jsonl": "jsonl"}
@@ -754,19 +617,17 @@ def _report_format(output: Path) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from scanner.config import ConfigError, load_config
+    from scanner import app
+    from scanner.config import load_config
     from scanner.inventory import Inventory, InventoryError, resolve_path
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    config = load_config(args.config)
     _check_outputs(("-o", args.output, True))  # a folder is refused as one, whatever its name
     fmt = args.format or _report_format(args.output)
     path = resolve_path(args.inventory, config.inventory)
     if fmt == "xlsx":
         try:
-            _write_workbook(path, config, args.output, args.clients, args.as_of)
+            app.write_workbook(path, config, args.output, args.clients, args.as_of)
         except InventoryError as exc:
             raise UsageError(str(exc)) from None
         print(f"baomi: 工作簿 workbook: {printable(str(args.output))}", file=sys.stderr)
@@ -775,7 +636,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     try:
         with Inventory.open(path) as inventory:
-            tables = _tables(inventory, config, args.clients, args.as_of)
+            tables = app.tables(inventory, config, args.clients, args.as_of)
             available = {t.name: t for t in tables.all()}
             if args.table not in available:
                 raise UsageError(f"--table {args.table} needs the client register (--clients)")
@@ -789,43 +650,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def _policies(config):
-    from recognizers.registry import all_entities
-    from scanner.redact.policy import PolicyError, load_policies, validate
-
-    try:
-        policies = load_policies(config.policies)
-        for policy in policies.values():
-            validate(policy, frozenset(all_entities()))
-    except PolicyError as exc:
-        raise UsageError(str(exc)) from None
-    return policies
-
-
-def _audit_path(args: argparse.Namespace, config, inventory: Path | None = None) -> Path:
-    """--audit-log, else [redact] audit_log, else audit.jsonl beside the inventory in use."""
-    from scanner.atomic import OutputRefused, can_append
-    from scanner.inventory import resolve_path
-
-    log = getattr(args, "audit_log", None)
-    if not log:
-        inventory = inventory or resolve_path(getattr(args, "inventory", None), config.inventory)
-        log = config.audit_log or inventory.parent / "audit.jsonl"
-    try:  # appended to: a file, a FIFO someone reads or a character device; not a folder
-        can_append(log, "--audit-log")
-    except OutputRefused as exc:
-        raise UsageError(str(exc)) from None
-    return log
-
-
 def cmd_policies(args: argparse.Namespace) -> int:
-    from scanner.config import ConfigError, load_config
+    from scanner.app import policies
+    from scanner.config import load_config
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    for policy in _policies(config).values():
+    for policy in policies(load_config(args.config)).values():
         named = ", ".join(f"{e}={o}" for e, o in sorted(policy.operators.items()))
         print(f"{policy.name:<14} default={policy.default}  {named}")
         if policy.description:
@@ -834,11 +663,9 @@ def cmd_policies(args: argparse.Namespace) -> int:
 
 
 def cmd_redact(args: argparse.Namespace) -> int:
-    from scanner.keys import HashKeyError, load_redact_key
-    from scanner.redact.engine import Redactor, plan_jobs
-    from scanner.redact.isolated import IsolatedRedactor
-    from scanner.redact.operators import OperatorSet
-    from scanner.redact.rewriters import PolicyRewriter
+    from scanner import app
+    from scanner.paths import masker_of
+    from scanner.redact.engine import plan_jobs
 
     writes_to = args.output or args.out_dir or args.in_place
     if not (writes_to or args.dry_run):  # a dry run writes nothing, so needs no target
@@ -850,26 +677,19 @@ def cmd_redact(args: argparse.Namespace) -> int:
     _check_outputs(("-o", args.output, False))  # stdout carries the result lines
     if args.out_dir and args.out_dir.exists() and not args.out_dir.is_dir():
         raise UsageError(f"--out-dir {args.out_dir}: 不是目录 / is not a directory")
-    config, isolated = _build_scanner(args)
-    policy = _policies(config).get(args.policy)
+    config, settings = _settings(args)
+    scanner = app.open_scanner(settings).scanner
+    policy = app.policies(config).get(args.policy)
     if policy is None:
         raise UsageError(f"unknown policy {args.policy} (see: baomi policies)")
-    if not (args.clients or config.client_registry):  # 核心 needs a client: nothing is refused
+    if settings.registry is None:  # 核心 needs a client: nothing is refused
         print(
             "baomi: 注意 note: 未加载客户名单 no client registry loaded: client names are not "
             "recognised and grades that depend on them are not applied",
             file=sys.stderr,
         )
-    redact_key = None
-    if policy.reversible():
-        try:
-            redact_key = load_redact_key(config.redact_key_file)
-        except HashKeyError as exc:
-            raise UsageError(str(exc)) from None
-    scanner = isolated.scanner
-    operators = OperatorSet(scanner.key, redact_key, config.keep_id_region)
-    rewriter = PolicyRewriter(scanner.analyzer, policy, operators)
-    _honour_suppressions(rewriter, scanner, config)
+    session = app.open_redaction(config, scanner, args.policy, None)
+    rewriter = session.rewriter()
     jobs = plan_jobs(
         args.paths,
         args.output,
@@ -880,16 +700,15 @@ def cmd_redact(args: argparse.Namespace) -> int:
     )
     if args.force and not (args.reason or "").strip():
         raise UsageError("--force needs --reason: the audit log records why")
-    audit_log = None if args.dry_run else _audit_path(args, config)
-    force = args.reason.strip() if args.force else None
-    redactor = IsolatedRedactor(  # each file in a forked worker, within [limits]
-        Redactor(scanner, policy, rewriter, audit_log, force_reason=force), config.limits
-    )
+    if not args.dry_run:
+        session = replace(session, audit_log=_audit_path(args, config))
+    redactor = session.redactor(args.reason.strip() if args.force else None, rewriter)
+    masker = masker_of(scanner)
     failed = 0
     for job in jobs:
         outcome = redactor.run(job, dry_run=args.dry_run, in_place=args.in_place)
         failed += not outcome.ok
-        _print_outcome(outcome, scanner)
+        _print_outcome(outcome, masker)
     verb = "would change" if args.dry_run else "redacted"
     print(
         f"baomi: {len(jobs)} files, {len(jobs) - failed} {verb}, {failed} failed "
@@ -899,28 +718,20 @@ def cmd_redact(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def _honour_suppressions(rewriter, scanner, config) -> None:
-    """Findings suppressed by fingerprint (`baomi ignore`) stay in the copy, unless the
-    policy says ``honour_suppressions = false``; the verification uses the same choice."""
+def _audit_path(args: argparse.Namespace, config) -> Path:
+    """--audit-log, else [redact] audit_log, else audit.jsonl beside the inventory in use."""
+    from scanner.app import audit_path
     from scanner.inventory import resolve_path
-    from scanner.suppress import Suppressions
 
-    policy = rewriter.policy
-    if not policy.honour_suppressions:
-        return
-    suppressions = Suppressions.load(resolve_path(None, config.inventory))
-    if not suppressions.fingerprints:
-        return
-    kept = suppressions.detections(scanner.key, [c.name for c in scanner.clients])
-    rewriter.select = lambda d: not policy.allows(d.entity_type) and kept(d)
+    inventory = resolve_path(getattr(args, "inventory", None), config.inventory)
+    return audit_path(config, getattr(args, "audit_log", None), inventory)
 
 
-def _print_outcome(outcome, scanner=None) -> None:
-    """One redaction's lines; paths masked with ``scanner``'s analyser (scanner/paths.py)."""
-    from scanner.paths import shown_path
+def _print_outcome(outcome, masker) -> None:
+    """One redaction's lines; paths masked by ``masker`` (the scan's, scanner/paths.py)."""
 
     def shown(path: Path) -> str:
-        return printable(shown_path(scanner, path) if scanner is not None else str(path))
+        return printable(masker.shown_path(path))
 
     source = shown(outcome.job.source)
     target = shown(outcome.job.target)
@@ -974,6 +785,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     import logging
     import signal
 
+    from scanner import app
     from scanner.inventory import resolve_path
     from scanner.isolation import IsolatedScanner
     from scanner.watch import Watcher, WatchSettings
@@ -985,9 +797,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     for root in args.paths:
         if not root.is_dir():
             raise UsageError(f"not a folder: {root}")
-    config, isolated = _build_scanner(args)
-    scanner = isolated.scanner
-    redactor_factory = _watch_redactor(args, config, scanner) if args.redact_to else None
+    config, settings = _settings(args)
+    scanner = app.open_scanner(settings).scanner
+    redactor_factory = None
+    if args.redact_to:  # each worker its own redactor: a forked worker per copy, verified
+        session = app.open_redaction(config, scanner, args.policy, _audit_path(args, config))
+        redactor_factory = session.redactor
     roots = tuple(p.absolute() for p in args.paths)
     if args.redact_to and any(args.redact_to.absolute().is_relative_to(r) for r in roots):
         raise UsageError("--redact-to must be outside the watched folders")
@@ -1046,86 +861,76 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def _watch_redactor(args: argparse.Namespace, config, scanner):
-    from scanner.keys import HashKeyError, load_redact_key
-    from scanner.redact.engine import Redactor
-    from scanner.redact.isolated import IsolatedRedactor
-    from scanner.redact.operators import OperatorSet
-    from scanner.redact.rewriters import PolicyRewriter
-
-    policy = _policies(config).get(args.policy)
-    if policy is None:
-        raise UsageError(f"unknown policy {args.policy} (see: baomi policies)")
-    key = None
-    if policy.reversible():
-        try:
-            key = load_redact_key(config.redact_key_file)
-        except HashKeyError as exc:
-            raise UsageError(str(exc)) from None
-    audit_log = _audit_path(args, config)
-
-    def make() -> IsolatedRedactor:
-        operators = OperatorSet(scanner.key, key, config.keep_id_region)
-        rewriter = PolicyRewriter(scanner.analyzer, policy, operators)
-        _honour_suppressions(rewriter, scanner, config)
-        # each copy in a forked worker within [limits], as baomi redact does
-        return IsolatedRedactor(Redactor(scanner, policy, rewriter, audit_log), config.limits)
-
-    return make
-
-
 def cmd_nda_check(args: argparse.Namespace) -> int:
+    """Each agreement checked in a forked worker within ``[limits]`` and the per-file time
+    limit (``scanner/nda.py`` ``check_paths``); one that cannot be checked is reported
+    with its reason, and the exit code is then 3, as for a file a scan could not read."""
+    import errno
+    import os
+
+    from scanner.config import load_config
+    from scanner.nda import check_paths
+
+    config = load_config(args.config)
+    for path in args.paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"cannot read {path}: {os.strerror(errno.ENOENT)}")
+    incomplete = unchecked = 0
+    for checked in check_paths(args.paths, config.limits):
+        path, check = checked.path, checked.check
+        if check is None:
+            unchecked += 1
+            _print_unchecked(path, checked.reason, args.format)
+            continue
+        incomplete += not check.complete
+        _print_agreement(path, check, args.format)
+    if unchecked:
+        print(
+            f"baomi: 无法检查 {unchecked} 个文件（出错、超时或超出限制）/ "
+            f"{unchecked} files could not be checked (error, time-out or limit); exit code 3",
+            file=sys.stderr,
+        )
+        return EXIT_UNSCANNED
+    return EXIT_FINDINGS if incomplete else EXIT_CLEAN
+
+
+def _print_unchecked(path: Path, reason: str, fmt: str) -> None:
     import json
 
-    from scanner.fsio import NotRegularFile, read_regular
-    from scanner.nda import check_file
+    if fmt == "jsonl":
+        print(json.dumps({"path": str(path), "error": reason}, ensure_ascii=False))
+    print(f"baomi: 出错 error {printable(str(path))}: {printable(reason)}", file=sys.stderr)
 
-    incomplete = 0
-    for path in args.paths:
-        try:
-            # a path named on the command line may be a link; never a FIFO or a device
-            check = check_file(read_regular(path, follow_symlinks=True), path.name)
-        except NotRegularFile as exc:
-            raise UsageError(f"cannot read {printable(str(path))}: {exc.reason}") from None
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-        except Exception as exc:
-            raise UsageError(f"cannot read {path} as a document: {type(exc).__name__}") from None
-        incomplete += not check.complete
-        if args.format == "jsonl":
-            print(
-                json.dumps(
-                    {
-                        "path": str(path),
-                        "complete": check.complete,
-                        "missing": check.missing,
-                        "clauses": [
-                            {
-                                "key": c.key,
-                                "title": c.title,
-                                "present": c.present,
-                                "location": c.location,
-                                "evidence": list(c.evidence),
-                            }
-                            for c in check.clauses
-                        ],
-                    },
-                    ensure_ascii=False,
-                )
-            )
-            continue
-        verdict = (
-            "七项条款齐全 complete" if check.complete else f"缺 {len(check.missing)} 项 missing"
-        )
-        print(f"{printable(str(path))}: {verdict}")
-        from reports.console import display_width, pad
 
-        widest = max((display_width(c.title) for c in check.clauses), default=0)
-        for c in check.clauses:
-            mark = "✓" if c.present else "✗"
-            where = f"{c.location}（{'、'.join(c.evidence[:4])}）" if c.present else "缺失 missing"
-            print(f"  {mark} {pad(c.title, widest)}  {where}")  # by display width: Chinese
-    return EXIT_FINDINGS if incomplete else EXIT_CLEAN
+def _print_agreement(path: Path, check, fmt: str) -> None:
+    import json
+
+    if fmt == "jsonl":
+        clauses = [
+            {
+                "key": c.key,
+                "title": c.title,
+                "present": c.present,
+                "location": c.location,
+                "evidence": list(c.evidence),
+            }
+            for c in check.clauses
+        ]
+        record = {
+            "path": str(path), "complete": check.complete, "missing": check.missing,
+            "clauses": clauses,
+        }
+        print(json.dumps(record, ensure_ascii=False))
+        return
+    verdict = "七项条款齐全 complete" if check.complete else f"缺 {len(check.missing)} 项 missing"
+    print(f"{printable(str(path))}: {verdict}")
+    from reports.console import display_width, pad
+
+    widest = max((display_width(c.title) for c in check.clauses), default=0)
+    for c in check.clauses:
+        mark = "✓" if c.present else "✗"
+        where = f"{c.location}（{'、'.join(c.evidence[:4])}）" if c.present else "缺失 missing"
+        print(f"  {mark} {pad(c.title, widest)}  {where}")  # by display width: Chinese
 
 
 def _iso_date(text: str):
@@ -1138,36 +943,20 @@ def _iso_date(text: str):
         raise argparse.ArgumentTypeError(f"not a date: {text} (accepted: {DATE_FORMS})") from None
 
 
-def _register_and_key(args: argparse.Namespace, config):
-    from scanner.clients import load_registry
-    from scanner.config import ConfigError
-    from scanner.keys import HashKeyError, load_hash_key
-
-    path = args.clients or config.client_registry
-    if path is None:
-        raise UsageError("needs the client register: --clients FILE or [clients] registry")
-    try:
-        return load_registry(path), load_hash_key(config.hash_key_file)
-    except (ConfigError, HashKeyError) as exc:
-        raise UsageError(str(exc)) from None
-
-
 def cmd_retention(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from scanner.app import register_and_key
     from scanner.compliance import Compliance
-    from scanner.config import ConfigError, load_config
+    from scanner.config import load_config
     from scanner.inventory import Inventory, InventoryError, resolve_path
 
     if args.apply and not (args.policy or args.delete):
         raise UsageError("--apply needs --policy NAME (anonymise) or --delete (quarantine)")
     if (args.policy or args.delete) and not args.apply:
         raise UsageError("--policy/--delete act only with --apply (the default is a dry run)")
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    register, key = _register_and_key(args, config)
+    config = load_config(args.config)
+    register, key = register_and_key(config, args.clients)
     as_of = args.as_of or dt.date.today()
     path = resolve_path(args.inventory, config.inventory)
     try:
@@ -1232,92 +1021,22 @@ def _confirm(args: argparse.Namespace, items) -> None:
 
 
 def _apply_retention(args: argparse.Namespace, config, inventory, items) -> int:
-    import time
+    from scanner.app import apply_retention
 
-    from scanner.retention import QUARANTINE_STAMP, anonymise, due_files, purge, quarantine
-
-    audit_log = _audit_path(args, config, inventory.path)
-    due, missing = due_files(items, inventory)
-    failed = len(missing)
-    for shown in missing:
-        print(f"baomi: 失败 failed {printable(shown)}: no longer on disk", file=sys.stderr)
-    if args.delete:
-        folder = config.quarantine or inventory.path.parent / "quarantine"
-        stamp = time.strftime(QUARANTINE_STAMP)
-        for d in due:
-            try:
-                target = quarantine(d, folder, inventory, audit_log, stamp)
-                shown_target = printable(inventory.paths.shown_path(target))
-                print(f"已隔离 quarantined {printable(d.shown)} → {shown_target}")
-            except OSError as exc:
-                failed += 1
-                print(f"baomi: 失败 failed {printable(d.shown)}: {exc.strerror}", file=sys.stderr)
-        for batch in purge(folder, config.quarantine_days):
-            print(f"已永久删除 purged quarantine batch {printable(str(batch))}")
-        return failed
-    from scanner.redact.engine import Job
-    from scanner.redact.isolated import audit_to, prepare_to_fork, run_isolated
-    from scanner.redact.operators import OperatorSet
-
-    _, isolated = _build_scanner(args)
-    scanner = isolated.scanner
-    from scanner.paths import masker_of
-
-    inventory.paths = masker_of(scanner)  # paths recorded again masked as the scan masks them
-    policy = _policies(config).get(args.policy)
-    if policy is None:
-        raise UsageError(f"unknown policy {args.policy} (see: baomi policies)")
-    if policy.reversible():
-        raise UsageError(f"policy {policy.name} is reversible: retention needs an irreversible one")
-    operators = OperatorSet(scanner.key, None, config.keep_id_region)
-    prepare_to_fork(scanner)  # models loaded once, inherited by each file's worker
-    for d in due:
-        outcome = run_isolated(  # a forked worker, within [limits], as a redaction is
-            lambda d=d: anonymise(d, scanner, policy, operators, audit_log),
-            Job(d.path, d.path),
-            config.limits,
-            operators,
-            audit_to(audit_log, policy.name, shown=inventory.paths.shown_path),
-        )
-        if outcome.ok:
-            renamed = outcome.job.target  # its name anonymised too when it held values
-            _rerecord(inventory, isolated, d, renamed)
-            scope = "本客户信息 only the due clients" if d.partial else "全部 everything"
-            shown = inventory.paths.shown_path(renamed)
-            arrow = f" → {printable(shown)}" if renamed != d.path else ""
-            print(f"已匿名化 anonymised {printable(d.shown)}{arrow} ({scope})")
+    audit_log = _audit_path(args, config)
+    settings = None if args.delete else (lambda: _settings(args)[1])
+    failed = 0
+    events = apply_retention(config, inventory, items, audit_log, printable, settings, args.policy)
+    for kind, what in events:
+        if kind == "out":
+            print(what)
+            continue
+        failed += 1
+        if kind == "err":
+            print(what, file=sys.stderr)
         else:
-            failed += 1
-            _print_outcome(outcome, scanner)
-    isolated.close()
+            _print_outcome(what, inventory.paths)
     return failed
-
-
-def _rerecord(inventory, isolated, due, path: Path) -> None:
-    """The anonymised file (at ``path``: renamed when its name held values) replaces its
-    old findings in the inventory."""
-    from scanner.paths import ancestor
-    from scanner.recording import owner_of, planned_entry, sha256_of
-
-    if path != due.path:
-        inventory.move(due.path, path)
-    row = inventory.recorded_root(path)
-    if row is None:
-        return
-    root = ancestor(path, row[0])  # the stored root is masked: the real one is above
-    planned = planned_entry(root, path, "")
-    if planned.stat is None:
-        return
-    results = isolated.scan_file(path)
-    inventory.record(
-        row[1],
-        root,
-        path,
-        planned.stat,
-        sha256_of(path),
-        owner_of(planned),
-        results,
-    )
 
 
 class _Log:
@@ -1365,122 +1084,34 @@ def _tallied(results: Iterable, tally: ScanTally, log: _Log) -> Iterator:
         yield result
 
 
-def _build_spec(args: argparse.Namespace):
-    """The configuration and the ``ScanSpec`` every executor builds its scanner from."""
-    from scanner.config import ConfigError, load_config
+def _settings(args: argparse.Namespace):
+    """The configuration and the command's settings record (``scanner/app.py``); the
+    two-character-alias note printed once per registry change."""
+    from scanner import app
+    from scanner.config import load_config
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-
-    from recognizers.registry import all_entities
-    from scanner.clients import load_registry
-    from scanner.doc_grade import GradeRules
-    from scanner.executors.spec import ScanSpec
-    from scanner.keys import HashKeyError, load_hash_key
-    from scanner.pipeline import scan_roots_exist
-
-    missing = scan_roots_exist(args.paths)
-    if missing:
-        raise UsageError(f"no such file or directory: {missing[0]}")
-    entities = _entities(args.entities, config.scan.entities, all_entities())
-    min_score = config.scan.min_score if args.min_score is None else args.min_score
-    if not 0 <= min_score <= 1:
-        raise UsageError(f"--min-score must be between 0 and 1, got {min_score}")
-    registry_path = args.clients or config.client_registry
-    try:
-        clients = load_registry(registry_path) if registry_path else []
-        key = load_hash_key(config.hash_key_file)
-    except (ConfigError, HashKeyError) as exc:
-        raise UsageError(str(exc)) from None
-    for grade, graded in config.grades.items():
-        unknown = [e for e in graded if e not in all_entities()]
-        if unknown:
-            raise UsageError(f"[grades] {grade}: unknown entity type {unknown[0]}")
-    if entities == ["CLIENT"] and not clients:
-        raise UsageError("--entities CLIENT needs a client registry (--clients or [clients])")
-    _alias_notes(args, config, clients, key)
-    try:
-        grade_rules = GradeRules.from_config(config.doc_grades, all_entities())
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    spec = ScanSpec(
-        key=key,
-        grade_rules=grade_rules,
-        clients=tuple(clients),
-        entities=tuple(entities) if entities else None,
-        min_score=min_score,
-        ner=config.scan.ner and not args.no_ner,
-        allow=tuple(config.allow),
-        context_before=config.context.before,
-        context_after=config.context.after,
-        context_boost=config.context.boost,
-        limits=config.limits,
+    config = load_config(args.config)
+    settings = app.settings(
+        config,
+        paths=args.paths,
+        entities=args.entities,
+        min_score=args.min_score,
+        clients=args.clients,
+        no_ner=args.no_ner,
         include_values=args.include_values,
-        exclude=tuple(config.scan.exclude),
-        follow_symlinks=config.scan.follow_symlinks,
-        file_timeout_s=config.limits.file_timeout_s,
-        recognizers=tuple(config.recognizers.items()),
     )
-    return config, spec
-
-
-def _alias_notes(args: argparse.Namespace, config, clients: list, key: bytes) -> None:
-    """The two-character-alias note, once per registry change rather than on every
-    command: the digest of the registry last noted is kept beside the inventory."""
-    from scanner.clients import noted, registry_digest, remember_noted, short_alias_rows
-
-    rows = short_alias_rows(clients)
-    if not rows:
-        return
-    state = _notes_state(args, config)
-    digest = registry_digest(clients, key)
-    if state is not None and noted(state, digest):
-        return
-    for row in rows:
+    state = None
+    if not getattr(args, "no_inventory", False):
+        creates = args.handler in (cmd_scan, cmd_watch)
+        state = app.notes_state(getattr(args, "inventory", None), config, creates)
+    for row in app.alias_notes(settings, state):
         print(
             f"baomi: 注意 note: 客户名单第 {row} 行的两字别名也会匹配普通词语，建议用更长的别名 / "
             f"client registry row {row}: a two-character alias also matches ordinary words; "
             "prefer a longer one (shown once per registry change)",
             file=sys.stderr,
         )
-    if state is not None:
-        remember_noted(state, digest)
-
-
-def _notes_state(args: argparse.Namespace, config) -> Path | None:
-    """``<inventory>.notes`` beside the inventory in use. None when nothing is recorded
-    (--no-inventory), or when a command that keeps no inventory (redact) finds no
-    inventory folder: it is not created for a note. A scan or watch creates the folder
-    (0700) as opening the inventory would, so the first run already remembers."""
-    from scanner.inventory import resolve_path
-
-    if getattr(args, "no_inventory", False):
-        return None
-    path = resolve_path(getattr(args, "inventory", None), config.inventory)
-    if args.handler in (cmd_scan, cmd_watch):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError:
-            return None  # opening the inventory will say why
-    return path.with_name(path.name + ".notes") if path.parent.is_dir() else None
-
-
-def _build_scanner(args: argparse.Namespace):
-    """The configuration and an isolated scanner (one extraction process) built from it."""
-    from scanner.isolation import IsolatedScanner
-
-    config, spec = _build_spec(args)
-    return config, IsolatedScanner(spec.build(), timeout=spec.file_timeout_s)
-
-
-def _entities(cli: str | None, configured: Sequence[str], known: list[str]) -> list[str] | None:
-    wanted = [e.strip().upper() for e in cli.split(",") if e.strip()] if cli else list(configured)
-    unknown = [e for e in wanted if e not in known]
-    if unknown:
-        raise UsageError(f"unknown entity type {unknown[0]} (see: baomi entities)")
-    return wanted or None
+    return config, settings
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +68,7 @@ from scanner.limits import Limits
 
 if TYPE_CHECKING:
     from recognizers.registry import RecognizerSettings
+    from scanner.doc_grade import GradeRules
 
 
 class ConfigError(Exception):
@@ -122,6 +123,8 @@ class Config:
     doc_grades: dict | None = None  # [doc_grades], parsed by scanner/doc_grade.py
     # [recognizers.<Name>], by recognizer class name (recognizers/registry.py)
     recognizers: dict[str, RecognizerSettings] = field(default_factory=dict)
+    # [doc_grades] parsed and checked at load (scanner/doc_grade.py); None: the defaults
+    grade_rules: GradeRules | None = None
 
 
 def load_config(path: Path | None) -> Config:
@@ -176,7 +179,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path} [retention]: quarantine_days must be a whole number of days")
     inventory = data.get("inventory", {})
     _reject_unknown(inventory, {"path"}, f"{path} [inventory]")
-    return Config(
+    config = Config(
         scan=_section(ScanSettings, data.get("scan", {}), f"{path} [scan]"),
         context=_section(ContextSettings, data.get("context", {}), f"{path} [context]"),
         limits=_section(Limits, data.get("limits", {}), f"{path} [limits]"),
@@ -194,6 +197,32 @@ def load_config(path: Path | None) -> Config:
         doc_grades=data.get("doc_grades"),
         recognizers=_recognizers(data.get("recognizers", {}), path),
     )
+    return _checked(config)
+
+
+def _checked(config: Config) -> Config:
+    """What needs the entity catalogue, checked here too, so that a configuration loads
+    whole or not at all: the entity types named in ``[grades]``, ``[doc_grades]`` and
+    ``[policies]`` (the catalogue is loaded only when one of them is there)."""
+    if not (config.grades or config.doc_grades is not None or config.policies):
+        return config
+    from recognizers.registry import all_entities
+    from scanner.doc_grade import GradeRules
+    from scanner.redact.policy import PolicyError, load_policies, validate
+
+    known = all_entities()
+    for grade, graded in config.grades.items():
+        unknown = [e for e in graded if e not in known]
+        if unknown:
+            raise ConfigError(f"[grades] {grade}: unknown entity type {unknown[0]}")
+    try:
+        for policy in load_policies(config.policies).values():
+            validate(policy, frozenset(known))
+    except PolicyError as exc:
+        raise ConfigError(str(exc)) from None
+    if config.doc_grades is None:
+        return config
+    return replace(config, grade_rules=GradeRules.from_config(config.doc_grades, known))
 
 
 # policy settings that are not an operator name, and the TOML types they take

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scanner.nda import AgreementCheck
 
 
 class SegmentKind(enum.StrEnum):
@@ -90,3 +94,6 @@ class FileResult:
     # SHA-256 of the bytes the scanner read (a file, not a member): computed where the file
     # is read, so the coordinator of a parallel scan need not read every file a second time
     sha256: str = ""
+    # the seven-clause check of a file named as a confidentiality agreement (scanner/nda.py),
+    # made in the scan's worker on the bytes it read, within the per-file time limit
+    agreement: AgreementCheck | None = field(default=None, compare=False)

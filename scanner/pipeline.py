@@ -48,6 +48,7 @@ from scanner.limits import MB, Budget, Limits
 from scanner.masking import fingerprint, mask
 from scanner.models import Detection, FileResult, FileStatus, Finding, Segment, SegmentKind
 from scanner.names import path_text
+from scanner.nda import AgreementCheck, check_file, looks_like_agreement
 from scanner.reasons import safe_reason
 from scanner.walk import walk
 
@@ -125,11 +126,25 @@ class Scanner:
         except OSError as exc:
             return [FileResult(display, FileStatus.ERROR, reason=f"unreadable: {exc.strerror}")]
         results = self.scan_bytes(display, data)
-        results[0] = replace(results[0], sha256=hashlib.sha256(data).hexdigest())
+        agreement = self._agreement(data, path_text(path.name))
+        results[0] = replace(
+            results[0], sha256=hashlib.sha256(data).hexdigest(), agreement=agreement
+        )
         if changed:  # written to while we read it: what was read is reported, with a warning
             note = f"the file changed while it was read ({size} bytes before, {len(data)} read)"
             results[0] = replace(results[0], notes=(*results[0].notes, note))
         return results
+
+    def _agreement(self, data: bytes, name: str) -> AgreementCheck | None:
+        """A confidentiality agreement (by its name) gets the seven-clause check here, in
+        the worker that read it, within its time limit; None when it is no agreement or
+        cannot be read as a document (the scan's own result says why)."""
+        if not looks_like_agreement(name):
+            return None
+        try:
+            return check_file(data, name, self.limits)
+        except Exception:
+            return None
 
     def scan_bytes(
         self,

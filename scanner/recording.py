@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from scanner.executors import Executor
-from scanner.fsio import open_regular, read_regular
+from scanner.fsio import open_regular
 from scanner.inventory import FileStat, Inventory, KnownFile
 from scanner.models import FileResult, FileStatus
 from scanner.names import path_text
@@ -175,34 +175,35 @@ class RecordedScan:
         self, run_id: int, item: Planned, results: list[FileResult]
     ) -> Iterator[FileResult]:
         stat = item.stat or FileStat(0, 0, 0)
-        scanned = results and results[0].status is FileStatus.SCANNED
-        digest = None
-        if scanned:
-            digest = results[0].sha256 or sha256_of(item.path, self.follow_symlinks)
-        self.inventory.record(run_id, item.root, item.path, stat, digest, owner_of(item), results)
-        if scanned:
-            record_agreement_check(self.inventory, item.path, self.follow_symlinks)
+        record_file(
+            self.inventory, run_id, item.root, item.path, stat, results, self.follow_symlinks
+        )
         self.counts.scanned += 1
         yield from results
 
 
-def record_agreement_check(
-    inventory: Inventory, path: Path, follow_symlinks: bool = False
+def record_file(
+    inventory: Inventory,
+    run_id: int,
+    root: Path,
+    path: Path,
+    stat: FileStat,
+    results: Sequence[FileResult],
+    follow_symlinks: bool = False,
 ) -> None:
-    """A confidentiality agreement (by its name or title) gets the seven-clause check of
-    ``scanner/nda.py``, stored beside its row; a check that cannot read it stores nothing.
-    Read as the scan reads: a regular file only, a link only when links are followed."""
-    from scanner.nda import check_file, looks_like_agreement
-
-    name = path_text(path.name)
-    if not looks_like_agreement(name):
-        return
-    try:
-        check = check_file(read_regular(path, follow_symlinks=follow_symlinks), name)
-    except Exception:  # unreadable agreements are already reported by the scan itself
-        return
-    clauses = {c.key: {"present": c.present, "location": c.location} for c in check.clauses}
-    inventory.record_agreement(path, check.complete, check.missing, clauses)
+    """One file's results into the inventory, in one transaction (``baomi scan``, ``watch``
+    and ``retention`` alike): its row with the content hash when it was scanned, its
+    owner, its findings, and — for a confidentiality agreement — the seven-clause check
+    the scan's worker made (``FileResult.agreement``)."""
+    scanned = bool(results) and results[0].status is FileStatus.SCANNED
+    digest = None
+    if scanned:
+        digest = results[0].sha256 or sha256_of(path, follow_symlinks)
+    inventory.record(run_id, root, path, stat, digest, owner_of(path), results)
+    agreement = results[0].agreement if scanned else None
+    if agreement is not None:
+        clauses = {c.key: {"present": c.present, "location": c.location} for c in agreement.clauses}
+        inventory.record_agreement(path, agreement.complete, agreement.missing, clauses)
 
 
 def planned_entry(root: Path, path: Path, error: str) -> Planned:
@@ -229,9 +230,9 @@ def sha256_of(path: Path, follow_symlinks: bool = False) -> str | None:
 _OWNERS: dict[int, str] = {}
 
 
-def owner_of(item: Planned) -> str:
+def owner_of(path: Path) -> str:
     try:
-        uid = os.stat(item.path).st_uid
+        uid = os.stat(path).st_uid
     except OSError:
         return ""
     if uid not in _OWNERS:

@@ -57,7 +57,7 @@ from scanner.inventory import FileStat, Inventory
 from scanner.models import FileResult, FileStatus
 from scanner.names import path_text, printable
 from scanner.paths import PathMasker
-from scanner.recording import owner_of, planned_entry, record_agreement_check, sha256_of
+from scanner.recording import planned_entry, record_file, sha256_of
 from scanner.walk import refusal, walk, within
 
 log = logging.getLogger("baomi.watch")
@@ -502,17 +502,7 @@ class Watcher:
 
     def _record(self, inventory: Inventory, run_id: int, done: _Done) -> None:
         path = done.work.path
-        inventory.record(
-            run_id,
-            done.work.root,
-            path,
-            done.stat,
-            done.digest,
-            owner_of(planned_entry(done.work.root, path, "")),
-            done.results,
-        )
-        if done.digest is not None:
-            record_agreement_check(inventory, path)
+        record_file(inventory, run_id, done.work.root, path, done.stat, done.results)
         self.stats.scanned[str(path)] += 1
         self.stats.stored_at[str(path)] = time.time()
         findings = [f for r in done.results for f in r.findings]

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.clients import ClientRecord
 from scanner.doc_grade import DEFAULT as DEFAULT_GRADE_RULES
 from scanner.doc_grade import GradeRules
 from scanner.limits import Limits
+
+if TYPE_CHECKING:
+    from scanner.app import Settings
+    from scanner.pipeline import ScanOptions
 
 
 @dataclass(frozen=True)
@@ -35,17 +39,57 @@ class ScanSpec:
     include_values: bool = False
     exclude: tuple[str, ...] = ()
     follow_symlinks: bool = False
-    file_timeout_s: float = 120.0
     grade_rules: GradeRules = DEFAULT_GRADE_RULES
     # [recognizers] of baomi.toml: (class name, RecognizerSettings) pairs
     recognizers: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ScanSpec:
+        """The spec of a command's settings (``scanner/app.py``): what the command line
+        resolved, and the rest of ``baomi.toml`` as it was loaded."""
+        config = settings.config
+        return cls(
+            key=settings.key,
+            clients=settings.clients,
+            entities=settings.entities,
+            min_score=settings.min_score,
+            ner=settings.ner,
+            allow=config.allow,
+            context_before=config.context.before,
+            context_after=config.context.after,
+            context_boost=config.context.boost,
+            limits=config.limits,
+            include_values=settings.include_values,
+            exclude=config.scan.exclude,
+            follow_symlinks=config.scan.follow_symlinks,
+            grade_rules=config.grade_rules or DEFAULT_GRADE_RULES,
+            recognizers=tuple(config.recognizers.items()),
+        )
+
+    @property
+    def file_timeout_s(self) -> float:
+        """Each file's time limit: ``[limits] file_timeout_s``."""
+        return self.limits.file_timeout_s
+
+    @property
+    def options(self) -> ScanOptions:
+        """What the ``Scanner`` itself needs of this spec."""
+        from scanner.pipeline import ScanOptions
+
+        return ScanOptions(
+            include_values=self.include_values,
+            limits=self.limits,
+            exclude=self.exclude,
+            follow_symlinks=self.follow_symlinks,
+            grade_rules=self.grade_rules,
+        )
 
     def build(self):
         """The in-process ``Scanner`` this spec describes."""
         from recognizers.context import CharWindowContextEnhancer
         from recognizers.registry import build_recognizers
         from scanner.analyze import Analyzer
-        from scanner.pipeline import Scanner, ScanOptions
+        from scanner.pipeline import Scanner
 
         enhancer = CharWindowContextEnhancer(
             context_similarity_factor=self.context_boost,
@@ -59,14 +103,7 @@ class ScanSpec:
             settings=dict(self.recognizers),
         )
         analyzer = Analyzer(recognizers, self.min_score, enhancer, allow=self.allow)
-        options = ScanOptions(
-            include_values=self.include_values,
-            limits=self.limits,
-            exclude=self.exclude,
-            follow_symlinks=self.follow_symlinks,
-            grade_rules=self.grade_rules,
-        )
-        return Scanner(analyzer, self.key, list(self.clients), options)
+        return Scanner(analyzer, self.key, list(self.clients), self.options)
 
 
 def entities_or_none(entities: Sequence[str] | None) -> tuple[str, ...] | None:
