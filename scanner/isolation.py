@@ -251,15 +251,17 @@ def call_isolated(work: Callable[[], T], timeout: float, what: str = "not scanne
     process.start()
     send.close()
     reply = None
+    answered = False  # a reply or end-of-file came before the time ran out
     try:
-        if receive.poll(timeout):
+        answered = receive.poll(timeout)
+        if answered:
             reply = receive.recv()
     except (EOFError, OSError):
-        pass  # the child died before it answered
+        pass  # the child died before it answered (it may not be reaped yet)
     finally:
         receive.close()
     if reply is None:
-        if process.is_alive():
+        if not answered:
             process.kill()
             process.join()
             raise Abandoned(f"timed out after {timeout:g} s: abandoned, {what}")
