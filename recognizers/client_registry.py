@@ -65,6 +65,8 @@ class ClientRegistryRecognizer(EntityRecognizer):
             label="客户",
             identity=True,
             lettered=True,
+            name_like=True,
+            readable_in_paths=True,
         ),
     )
     POSITIVE_EXAMPLES = [

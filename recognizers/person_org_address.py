@@ -203,6 +203,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
             PERSONAL,
             label="联系人",
             identity=True,
+            name_like=True,
         ),
         EntitySpec(
             ORGANIZATION,
@@ -212,6 +213,8 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
             label="机构",
             identity=True,
             lettered=True,
+            name_like=True,
+            readable_in_paths=True,
         ),
         EntitySpec(
             ADDRESS,

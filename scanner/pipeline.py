@@ -25,6 +25,7 @@ from typing import BinaryIO
 import ahocorasick
 import magic
 
+from recognizers.catalogue import entity_specs
 from scanner.analyze import Analyzer, SegmentLocator
 from scanner.classify import Classification, classify_segments
 from scanner.clients import ClientRecord
@@ -367,7 +368,8 @@ def _outside(segment: Segment, start: int) -> bool:
     return start < segment.keep_from or (segment.keep_to is not None and start >= segment.keep_to)
 
 
-CONSISTENT_TYPES = frozenset({"PERSON", "ORGANIZATION", "CLIENT"})
+# names confirmed once are reported wherever else they stand (EntitySpec.name_like)
+CONSISTENT_TYPES = frozenset(s.name for s in entity_specs() if s.name_like)
 CONFIDENT_SCORE = 0.85
 COLUMN_RECOGNIZER = "TableColumnRecognizer"  # a value under a 姓名 / 公司 column header
 CONSISTENCY = "DocumentConsistency"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from recognizers.catalogue import entity_specs
 from scanner.atomic import atomic_write, open_output
 from scanner.fsio import FileTooLarge, NotRegularFile, open_regular, read_regular
 from scanner.pipeline import Scanner
@@ -33,7 +34,8 @@ BACKUP_SUFFIX = ".baomi-bak"
 EXTRA_PASSES = 2  # rewrites with every value found so far, when verification finds leftovers
 # names a scan of the whole original finds are replaced at every occurrence from the first
 # pass (file name, headers, properties, attachments): 王芳 after 联系人 once, alone elsewhere
-DOCUMENT_NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "CLIENT"})
+# (people, organisations, clients: EntitySpec.name_like)
+DOCUMENT_NAME_TYPES = frozenset(s.name for s in entity_specs() if s.name_like)
 
 
 @dataclass(frozen=True, slots=True)
