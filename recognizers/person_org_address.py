@@ -801,38 +801,38 @@ def _boundary_before(text: str, i: int) -> bool:
     )
 
 
+_COMPOUND_AT = re.compile(f"(?=({_COMPOUND}))")
+
+
 def _compound_surname_names(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     """欧阳雪, 司马相如: a compound surname with one or two given-name characters, or a CRF
     span that cut one in half (阳雪 → 欧阳雪). Never inside a word (局长孙… is 局长 + 孙…)."""
     found = []
-    for compound in lexicon.COMPOUND_SURNAMES:
-        position = text.find(compound)
-        while position >= 0:
-            start = position
-            position = text.find(compound, position + 1)
-            if not _boundary_before(text, start):
-                continue
-            crf = next(
-                (
-                    c
-                    for c in (*crf_persons.starting(start), *crf_persons.starting(start + 1))
-                    if c.end > start + 2
-                ),
-                None,
-            )
-            if crf is not None:
-                name = text[start : crf.end]
-                if is_name_shape(name) and len(name) <= 4:
-                    found.append(Candidate(start, crf.end, PERSON, RULE_SCORE, "compound"))
-                continue
-            if compound in AMBIGUOUS_COMPOUNDS:
-                continue
-            end = name_end(text, start, crf_persons)
-            if end is None:
-                continue
-            after_ok = end >= len(text) or not HAS_HAN.match(text[end]) or _ends_name_at(text, end)
-            if after_ok and is_name_shape(text[start:end]):
-                found.append(Candidate(start, end, PERSON, RULE_SCORE, "compound"))
+    for m in _COMPOUND_AT.finditer(text):  # every start, overlapping ones too
+        start, compound = m.start(), m.group(1)
+        if not _boundary_before(text, start):
+            continue
+        crf = next(
+            (
+                c
+                for c in (*crf_persons.starting(start), *crf_persons.starting(start + 1))
+                if c.end > start + 2
+            ),
+            None,
+        )
+        if crf is not None:
+            name = text[start : crf.end]
+            if is_name_shape(name) and len(name) <= 4:
+                found.append(Candidate(start, crf.end, PERSON, RULE_SCORE, "compound"))
+            continue
+        if compound in AMBIGUOUS_COMPOUNDS:
+            continue
+        end = name_end(text, start, crf_persons)
+        if end is None:
+            continue
+        after_ok = end >= len(text) or not HAS_HAN.match(text[end]) or _ends_name_at(text, end)
+        if after_ok and is_name_shape(text[start:end]):
+            found.append(Candidate(start, end, PERSON, RULE_SCORE, "compound"))
     return found
 
 
