@@ -1,16 +1,19 @@
 """The application layer: what the commands do, apart from parsing and printing.
 
-``scanner/cli.py`` parses the command line, calls these functions and prints what they
-return; nothing here reads ``argparse`` or writes to the terminal.
+``scanner/cli/`` parses the command line, calls these functions and prints what they
+return; nothing here reads ``argparse`` or writes to the terminal. The inventory side
+(report tables and exports, retention, suppressions) is in ``scanner/app_inventory.py``.
 
 * ``Settings`` — the one settings record of a command that scans or redacts, built once
   by ``settings()`` from the loaded configuration (``scanner/config.py`` validates it
   whole at load) and the command line; ``ScanSpec.from_settings`` derives the spec every
   executor builds its scanner from, and the spec the scanner's ``ScanOptions``.
 * ``open_redaction()`` — the policy, its keys and operators, the rewriter and the
-  redactor of ``baomi redact``, ``watch --redact-to`` and ``retention --apply --policy``.
-* the scan's pieces (executor, recorded or unrecorded run, suppressions, kinds), the
-  workbook and report tables, and ``apply_retention()``. Files are recorded through
+  redactor of ``baomi redact``, ``watch --redact-to`` and ``retention --apply --policy``;
+  ``plan_redaction()`` the jobs of ``baomi redact``, ``restore_file()`` ``baomi restore``.
+* ``open_scan()`` — the scan's pieces (executor, recorded or unrecorded run, masking,
+  suppressions, kinds); ``open_watcher()`` the watcher of ``baomi watch``;
+  ``nda_checks()`` ``baomi nda-check``. Files are recorded through
   ``scanner.recording.record_file`` by scan, watch and retention alike.
 
 Heavy modules (Presidio, libmagic) are imported inside the functions that need them, so
@@ -19,8 +22,6 @@ that importing this module costs nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,20 +31,46 @@ if TYPE_CHECKING:
     from scanner.clients import ClientRecord
     from scanner.config import Config
     from scanner.executors.spec import ScanSpec
-    from scanner.inventory import Inventory
     from scanner.isolation import IsolatedScanner
     from scanner.models import FileResult
+    from scanner.nda import CheckedFile
+    from scanner.paths import PathMasker
     from scanner.pipeline import Scanner
     from scanner.recording import RecordedScan
+    from scanner.redact.engine import Job, Outcome
     from scanner.redact.isolated import IsolatedRedactor
     from scanner.redact.operators import OperatorSet
     from scanner.redact.policy import Policy
     from scanner.redact.rewriters import PolicyRewriter
-    from scanner.retention import DueFile
+    from scanner.watch import Watcher
 
 
 class UsageError(Exception):
     """Bad arguments or configuration: reported in one line, exit code 2."""
+
+
+def load(path: Path | None) -> Config:
+    """``baomi.toml`` (``--config``), validated whole; its errors are usage errors."""
+    from scanner.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def check_outputs(*outputs: tuple[str, Path | None, bool]) -> None:
+    """Refuse, before any work, each (option, path, "-" is stdout) that is a directory, a
+    block device or a link to nothing: exit 2, nothing written."""
+    from scanner.atomic import OutputRefused, check_output
+
+    for option, path, stdout in outputs:
+        if path is None:
+            continue
+        try:
+            check_output(path, option, stdout)
+        except OutputRefused as exc:
+            raise UsageError(str(exc)) from None
 
 
 # --- the settings record ------------------------------------------------------------------
@@ -262,6 +289,80 @@ def open_redaction(
     return RedactionSession(scanner, policy, config, audit_log, key)
 
 
+def policy(config: Config, name: str) -> Policy:
+    """The policy called ``name``, or a usage error naming ``baomi policies``."""
+    found = policies(config).get(name)
+    if found is None:
+        raise UsageError(f"unknown policy {name} (see: baomi policies)")
+    return found
+
+
+def redaction_audit(config: Config, audit_log: Path | None, inventory: Path | None) -> Path:
+    """--audit-log, else [redact] audit_log, else audit.jsonl beside the inventory in use."""
+    from scanner.inventory import resolve_path
+
+    return audit_path(config, audit_log, resolve_path(inventory, config.inventory))
+
+
+def plan_redaction(
+    config: Config,
+    scanner: Scanner,
+    policy_name: str,
+    paths: Sequence[Path],
+    output: Path | None,
+    out_dir: Path | None,
+    in_place: bool,
+    dry_run: bool,
+    force_reason: str | None,
+    audit_log: Path | None,
+) -> tuple[list[Job], IsolatedRedactor]:
+    """``baomi redact``: the jobs (copies named by the rewriter under ``out_dir``) and the
+    redactor that runs them. ``force_reason`` is --reason when --force was given."""
+    from dataclasses import replace
+
+    from scanner.redact.engine import plan_jobs
+
+    session = open_redaction(config, scanner, policy_name, None)
+    rewriter = session.rewriter()
+    writes_to = output or out_dir or in_place
+    jobs = plan_jobs(
+        paths,
+        output,
+        out_dir,
+        in_place or not writes_to,  # a dry run without a target: each file is its own
+        config.scan.exclude,
+        rewriter if out_dir else None,
+    )
+    if force_reason is not None and not force_reason.strip():
+        raise UsageError("--force needs --reason: the audit log records why")
+    if not dry_run:
+        session = replace(session, audit_log=redaction_audit(config, audit_log, None))
+    reason = force_reason.strip() if force_reason is not None else None
+    return jobs, session.redactor(reason, rewriter)
+
+
+def restore_file(
+    config_path: Path | None, source: Path, output: Path, audit_log: Path | None
+) -> tuple[Outcome, PathMasker]:
+    """``baomi restore``: undo the reversible operators of ``source`` into ``output``;
+    the outcome, and the masker its lines show paths with (the audit shows them so)."""
+    from scanner.keys import HashKeyError, load_redact_key
+    from scanner.paths import PathMasker
+    from scanner.redact.engine import Job, restore
+
+    config = load(config_path)
+    try:
+        key = load_redact_key(config.redact_key_file, create=False)
+    except HashKeyError as exc:
+        raise UsageError(str(exc)) from None
+    if not source.is_file():
+        raise UsageError(f"no such file: {source}")
+    check_outputs(("-o", output, False))
+    masker = PathMasker.default(config.hash_key_file)
+    log = redaction_audit(config, audit_log, None)
+    return restore(Job(source, output), key, config.limits, log, masker.shown_path), masker
+
+
 # --- scanning -----------------------------------------------------------------------------
 
 
@@ -383,158 +484,142 @@ def write_unchanged(recorded: RecordedScan, stream: TextIO, kinds_text: str | No
     return write_recorded(inventory, [k.id for k in kept], stream, wanted)
 
 
-# --- reports and compliance ---------------------------------------------------------------
+@dataclass
+class ScanRun:
+    """A scan under way: its engine, the masker its paths are shown with, the recorded
+    run (None with --no-inventory) and the results as the report shows them."""
+
+    executor: Any
+    masker: Any
+    recorded: RecordedScan | None
+    results: Iterator[FileResult]
+
+    def close(self) -> None:
+        self.executor.close()
+        if self.recorded is not None:
+            self.recorded.inventory.close()
 
 
-def register_and_key(config: Config, clients: Path | None) -> tuple[list[ClientRecord], bytes]:
-    from scanner.clients import load_registry
-    from scanner.config import ConfigError
-    from scanner.keys import HashKeyError, load_hash_key
-
-    path = clients or config.client_registry
-    if path is None:
-        raise UsageError("needs the client register: --clients FILE or [clients] registry")
-    try:
-        return load_registry(path), load_hash_key(config.hash_key_file)
-    except (ConfigError, HashKeyError) as exc:
-        raise UsageError(str(exc)) from None
-
-
-def tables(inventory: Inventory, config: Config, clients: Path | None, as_of: dt.date | None):
-    """The inventory's tables; with the client register also retention and NDA status."""
-    from reports.tables import InventoryTables
-    from scanner.compliance import Compliance
-    from scanner.sensitivity import Grading
-
-    grading = Grading.from_config(config.grades)
-    if not (clients or config.client_registry):
-        return InventoryTables(inventory, grading)
-    register, key = register_and_key(config, clients)
-    compliance = Compliance(inventory, register, key, as_of or dt.date.today())
-    return InventoryTables(inventory, grading, compliance)
-
-
-def write_workbook(
-    inventory_path: Path,
-    config: Config,
-    target: Path,
-    clients: Path | None = None,
-    as_of: dt.date | None = None,
-) -> None:
-    from reports.workbook import write_workbook as write
-    from scanner.inventory import Inventory
-
-    with Inventory.open(inventory_path) as inventory:
-        tables_ = tables(inventory, config, clients, as_of)
-        try:
-            write(tables_, target)
-        except OSError as exc:
-            raise UsageError(f"cannot write {target}: {exc.strerror}") from None
-
-
-# --- retention ----------------------------------------------------------------------------
-
-# What ``apply_retention`` reports, in order: ("out", line), ("err", line) — the line a
-# failure prints — or ("failed", outcome) for an anonymisation that failed.
-RetentionEvent = tuple[str, Any]
-
-
-def apply_retention(
-    config: Config,
-    inventory: Inventory,
-    items: Sequence[Any],
-    audit_log: Path,
-    shown: Callable[[str], str],
-    settings: Callable[[], Settings] | None = None,
-    policy_name: str | None = None,
-) -> Iterator[RetentionEvent]:
-    """Act on the due ``items``: move their files to quarantine (no ``settings``), or
-    anonymise them in place with ``policy_name`` and a scanner of ``settings()``, each in
-    a forked worker, rescanned into the inventory. ``shown`` makes a path printable."""
-    from scanner.retention import due_files
-
-    due, missing = due_files(items, inventory)
-    for path in missing:
-        yield "err", f"baomi: 失败 failed {shown(path)}: no longer on disk"
-    if settings is None or policy_name is None:
-        yield from _quarantine(config, inventory, due, audit_log, shown)
-    else:
-        yield from _anonymise(settings(), inventory, due, audit_log, policy_name, shown)
-
-
-def _quarantine(
-    config: Config, inventory: Inventory, due: list[DueFile], audit_log: Path, shown
-) -> Iterator[RetentionEvent]:
-    import time
-
-    from scanner.retention import QUARANTINE_STAMP, purge, quarantine
-
-    folder = config.quarantine or inventory.path.parent / "quarantine"
-    stamp = time.strftime(QUARANTINE_STAMP)
-    for d in due:
-        try:
-            target = quarantine(d, folder, inventory, audit_log, stamp)
-            yield "out", (
-                f"已隔离 quarantined {shown(d.shown)} → "
-                f"{shown(inventory.paths.shown_path(target))}"
-            )
-        except OSError as exc:
-            yield "err", f"baomi: 失败 failed {shown(d.shown)}: {exc.strerror}"
-    for batch in purge(folder, config.quarantine_days):
-        yield "out", f"已永久删除 purged quarantine batch {shown(str(batch))}"
-
-
-def _anonymise(
+def open_scan(
     settings: Settings,
-    inventory: Inventory,
-    due: list[DueFile],
-    audit_log: Path,
-    policy_name: str,
-    shown,
-) -> Iterator[RetentionEvent]:
-    from scanner.paths import masker_of
-    from scanner.redact.engine import Job
-    from scanner.redact.isolated import audit_to, prepare_to_fork, run_isolated
-    from scanner.retention import anonymise
-
-    isolated = open_scanner(settings)
-    scanner = isolated.scanner
-    inventory.paths = masker_of(scanner)  # paths recorded again masked as the scan masks them
-    session = open_redaction(settings.config, scanner, policy_name, audit_log, irreversible=True)
-    operators = session.operators()
-    prepare_to_fork(scanner)  # models loaded once, inherited by each file's worker
-    for d in due:
-        outcome = run_isolated(  # a forked worker, within [limits], as a redaction is
-            functools.partial(anonymise, d, scanner, session.policy, operators, audit_log),
-            Job(d.path, d.path),
-            settings.config.limits,
-            operators,
-            audit_to(audit_log, session.policy.name, shown=inventory.paths.shown_path),
+    paths: Sequence[Path],
+    *,
+    engine: str,
+    workers: int | None,
+    scheduler: str | None,
+    record: bool,
+    inventory: Path | None,
+    incremental: bool,
+    hash_check: bool,
+    kinds_text: str | None,
+    progress: Callable[[RecordedScan], Iterator[FileResult]],
+) -> ScanRun:
+    """``baomi scan``: the engine, the recorded (or unrecorded) run, paths masked unless
+    values are shown, suppressed findings dropped (still recorded: removing a suppression
+    needs no rescan), only --kinds shown (all still recorded). ``progress`` yields a
+    recorded run's results (with a progress bar on a terminal)."""
+    config = settings.config
+    spec = settings.spec
+    engine_ = executor(spec, engine, workers, scheduler)
+    masker = path_masker(engine_, spec)
+    recorded = None
+    if not record:
+        results = unrecorded(paths, config, engine_)
+    else:
+        recorded = recorded_scan(
+            paths, config, engine_, masker, inventory, incremental, hash_check
         )
-        if outcome.ok:
-            renamed = outcome.job.target  # its name anonymised too when it held values
-            _rerecord(inventory, isolated, d, renamed)
-            scope = "本客户信息 only the due clients" if d.partial else "全部 everything"
-            arrow = f" → {shown(inventory.paths.shown_path(renamed))}" if renamed != d.path else ""
-            yield "out", f"已匿名化 anonymised {shown(d.shown)}{arrow} ({scope})"
-        else:
-            yield "failed", outcome
-    isolated.close()
+        results = progress(recorded)
+    if not settings.include_values:  # recorded with their real paths, shown masked
+        results = masker.results(results)
+    suppressed = suppressions(config, inventory, recorded)
+    if suppressed:
+        results = suppressed.results(results)
+    if kinds_text:
+        results = of_kinds(results, kinds_text)
+    return ScanRun(engine_, masker, recorded, results)
 
 
-def _rerecord(inventory: Inventory, isolated: IsolatedScanner, due: DueFile, path: Path) -> None:
-    """The anonymised file (at ``path``: renamed when its name held values) replaces its
-    old findings in the inventory."""
-    from scanner.paths import ancestor
-    from scanner.recording import planned_entry, record_file
+def unscanned(errors: Iterable[tuple[str, str]], skipped: Iterable[tuple[str, str]]) -> int:
+    """How many files or members the scan could not see (``scanner/coverage.py``)."""
+    from scanner.coverage import not_scanned
 
-    if path != due.path:
-        inventory.move(due.path, path)
-    row = inventory.recorded_root(path)
-    if row is None:
-        return
-    root = ancestor(path, row[0])  # the stored root is masked: the real one is above
-    planned = planned_entry(root, path, "")
-    if planned.stat is None:
-        return
-    record_file(inventory, row[1], root, path, planned.stat, isolated.scan_file(path))
+    count = sum(not_scanned("error", r) for _, r in errors)  # a link: deliberate
+    return count + sum(not_scanned("skipped", r) for _, r in skipped)
+
+
+# --- watch and NDA check ------------------------------------------------------------------
+
+
+def open_watcher(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    inventory: Path | None,
+    redact_to: Path | None,
+    policy_name: str | None,
+    polling: bool,
+    interval: float,
+    settle: float,
+    reconcile: float,
+    workers: int,
+    on_finding: str | None,
+) -> Watcher:
+    """``baomi watch``: a watcher over ``paths`` scanning with the settings' scanner (each
+    file in a forked worker within the time limit), each worker with its own redactor
+    when ``redact_to``; refused at once when another scan holds the inventory."""
+    from scanner.inventory import Inventory, InventoryError, resolve_path
+    from scanner.isolation import IsolatedScanner
+    from scanner.paths import masker_of
+    from scanner.watch import Watcher, WatchSettings
+
+    config = settings.config
+    scanner = open_scanner(settings).scanner
+    redactor_factory = None
+    if redact_to and policy_name:  # each worker its own redactor: a forked worker per copy
+        audit_log = redaction_audit(config, None, inventory)
+        redactor_factory = open_redaction(config, scanner, policy_name, audit_log).redactor
+    roots = tuple(p.absolute() for p in paths)
+    if redact_to and any(redact_to.absolute().is_relative_to(r) for r in roots):
+        raise UsageError("--redact-to must be outside the watched folders")
+    watch = WatchSettings(
+        roots=roots,
+        exclude=config.scan.exclude,
+        polling=polling,
+        interval=interval,
+        settle=settle,
+        reconcile=reconcile,
+        workers=workers,
+        on_finding=on_finding,
+        redact_to=redact_to.absolute() if redact_to else None,
+    )
+    timeout = config.limits.file_timeout_s
+    inventory_path = resolve_path(inventory, config.inventory)
+    watcher = Watcher(
+        watch,
+        inventory_path,
+        lambda: IsolatedScanner(scanner, timeout=timeout),
+        redactor_factory,
+        paths=masker_of(scanner),
+    )
+    try:  # fail now, not in the writer thread, when another scan holds the inventory
+        Inventory.open(inventory_path, writer=True, paths=watcher.paths).close()
+    except InventoryError as exc:
+        raise UsageError(str(exc)) from None
+    return watcher
+
+
+def nda_checks(config_path: Path | None, paths: Sequence[Path]) -> Iterator[CheckedFile]:
+    """``baomi nda-check``: each agreement checked in a forked worker within ``[limits]``
+    and the per-file time limit (``scanner/nda.py``); a path that does not exist is
+    refused before any is checked."""
+    import errno
+    import os
+
+    from scanner.nda import check_paths
+
+    config = load(config_path)
+    for path in paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"cannot read {path}: {os.strerror(errno.ENOENT)}")
+    return check_paths(paths, config.limits)

@@ -1,0 +1,335 @@
+"""The application layer, inventory side: what ``baomi report``, ``retention`` and
+``ignore`` do apart from parsing and printing (``scanner/app.py`` holds the settings,
+the scan, redaction and watch).
+
+* the report tables and the Excel workbook, with retention and NDA status when the
+  client register is given; ``export`` of one table as CSV or JSONL;
+* ``open_retention`` (the files past their retention period) and ``apply_retention``
+  (quarantine, or anonymise in place and record again through
+  ``scanner.recording.record_file``);
+* the suppressions of ``baomi ignore``: by fingerprint, path glob or a value.
+
+Nothing here reads ``argparse`` or writes to the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scanner.app import Settings, UsageError, open_redaction, open_scanner
+
+if TYPE_CHECKING:
+    from scanner.clients import ClientRecord
+    from scanner.compliance import Compliance
+    from scanner.config import Config
+    from scanner.inventory import Inventory, SuppressionRow
+    from scanner.isolation import IsolatedScanner
+    from scanner.retention import DueFile
+
+
+def open_inventory(path: Path, writer: bool = False) -> Inventory:
+    """The inventory at ``path``; one that cannot be opened is a usage error."""
+    from scanner.inventory import Inventory, InventoryError
+
+    try:
+        return Inventory.open(path, writer=writer)
+    except InventoryError as exc:
+        raise UsageError(str(exc)) from None
+
+
+# --- reports and compliance ---------------------------------------------------------------
+
+
+def register_and_key(config: Config, clients: Path | None) -> tuple[list[ClientRecord], bytes]:
+    from scanner.clients import load_registry
+    from scanner.config import ConfigError
+    from scanner.keys import HashKeyError, load_hash_key
+
+    path = clients or config.client_registry
+    if path is None:
+        raise UsageError("needs the client register: --clients FILE or [clients] registry")
+    try:
+        return load_registry(path), load_hash_key(config.hash_key_file)
+    except (ConfigError, HashKeyError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def tables(inventory: Inventory, config: Config, clients: Path | None, as_of: dt.date | None):
+    """The inventory's tables; with the client register also retention and NDA status."""
+    from reports.tables import InventoryTables
+    from scanner.compliance import Compliance
+    from scanner.sensitivity import Grading
+
+    grading = Grading.from_config(config.grades)
+    if not (clients or config.client_registry):
+        return InventoryTables(inventory, grading)
+    register, key = register_and_key(config, clients)
+    compliance = Compliance(inventory, register, key, as_of or dt.date.today())
+    return InventoryTables(inventory, grading, compliance)
+
+
+def write_workbook(
+    inventory_path: Path,
+    config: Config,
+    target: Path,
+    clients: Path | None = None,
+    as_of: dt.date | None = None,
+) -> None:
+    from reports.workbook import write_workbook as write
+    from scanner.inventory import Inventory
+
+    with Inventory.open(inventory_path) as inventory:
+        tables_ = tables(inventory, config, clients, as_of)
+        try:
+            write(tables_, target)
+        except OSError as exc:
+            raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+
+
+# `report -o FILE`: the output's extension → the format written; the one place a new
+# report format (the PDF report) is named. --format's choices come from it too.
+REPORT_FORMATS: dict[str, str] = {".xlsx": "xlsx", ".csv": "csv", ".jsonl": "jsonl"}
+
+
+def report_format(output: Path) -> str:
+    """The format ``report -o`` writes for ``output``'s extension; an unknown extension is
+    refused (an xlsx named ``.pdf`` would look written and be unreadable)."""
+    fmt = REPORT_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        known = ", ".join(REPORT_FORMATS)
+        raise UsageError(
+            f"unknown output type {output.suffix or '(no extension)'} for -o: "
+            f"use {known} (支持的扩展名), or --format"
+        )
+    return fmt
+
+
+def workbook(
+    inventory_path: Path,
+    config: Config,
+    target: Path,
+    clients: Path | None = None,
+    as_of: dt.date | None = None,
+) -> None:
+    """``write_workbook``, an inventory that cannot be opened being a usage error."""
+    from scanner.inventory import InventoryError
+
+    try:
+        write_workbook(inventory_path, config, target, clients, as_of)
+    except InventoryError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def export(
+    inventory_path: Path,
+    config: Config,
+    table_name: str,
+    fmt: str,
+    target: Path,
+    clients: Path | None = None,
+    as_of: dt.date | None = None,
+) -> int:
+    """One table of the inventory written to ``target`` as ``fmt``; the rows written."""
+    from reports.export import export_table
+    from scanner.inventory import Inventory, InventoryError
+
+    try:
+        with Inventory.open(inventory_path) as inventory:
+            available = {t.name: t for t in tables(inventory, config, clients, as_of).all()}
+            if table_name not in available:
+                raise UsageError(f"--table {table_name} needs the client register (--clients)")
+            return export_table(available[table_name], fmt, target)
+    except InventoryError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def open_retention(
+    config: Config, clients: Path | None, inventory: Path | None, writer: bool, as_of: dt.date
+) -> tuple[Inventory, Compliance]:
+    """The inventory (a writer when the due files are to be acted on) and the compliance
+    view whose ``retention()`` lists the files past their retention period."""
+    from scanner.compliance import Compliance
+    from scanner.inventory import resolve_path
+
+    register, key = register_and_key(config, clients)
+    store = open_inventory(resolve_path(inventory, config.inventory), writer)
+    return store, Compliance(store, register, key, as_of)
+
+
+# --- retention ----------------------------------------------------------------------------
+
+# What ``apply_retention`` reports, in order: ("out", line), ("err", line) — the line a
+# failure prints — or ("failed", outcome) for an anonymisation that failed.
+RetentionEvent = tuple[str, Any]
+
+
+def apply_retention(
+    config: Config,
+    inventory: Inventory,
+    items: Sequence[Any],
+    audit_log: Path,
+    shown: Callable[[str], str],
+    settings: Callable[[], Settings] | None = None,
+    policy_name: str | None = None,
+) -> Iterator[RetentionEvent]:
+    """Act on the due ``items``: move their files to quarantine (no ``settings``), or
+    anonymise them in place with ``policy_name`` and a scanner of ``settings()``, each in
+    a forked worker, rescanned into the inventory. ``shown`` makes a path printable."""
+    from scanner.retention import due_files
+
+    due, missing = due_files(items, inventory)
+    for path in missing:
+        yield "err", f"baomi: 失败 failed {shown(path)}: no longer on disk"
+    if settings is None or policy_name is None:
+        yield from _quarantine(config, inventory, due, audit_log, shown)
+    else:
+        yield from _anonymise(settings(), inventory, due, audit_log, policy_name, shown)
+
+
+def _quarantine(
+    config: Config, inventory: Inventory, due: list[DueFile], audit_log: Path, shown
+) -> Iterator[RetentionEvent]:
+    import time
+
+    from scanner.retention import QUARANTINE_STAMP, purge, quarantine
+
+    folder = config.quarantine or inventory.path.parent / "quarantine"
+    stamp = time.strftime(QUARANTINE_STAMP)
+    for d in due:
+        try:
+            target = quarantine(d, folder, inventory, audit_log, stamp)
+            yield "out", (
+                f"已隔离 quarantined {shown(d.shown)} → "
+                f"{shown(inventory.paths.shown_path(target))}"
+            )
+        except OSError as exc:
+            yield "err", f"baomi: 失败 failed {shown(d.shown)}: {exc.strerror}"
+    for batch in purge(folder, config.quarantine_days):
+        yield "out", f"已永久删除 purged quarantine batch {shown(str(batch))}"
+
+
+def _anonymise(
+    settings: Settings,
+    inventory: Inventory,
+    due: list[DueFile],
+    audit_log: Path,
+    policy_name: str,
+    shown,
+) -> Iterator[RetentionEvent]:
+    from scanner.paths import masker_of
+    from scanner.redact.engine import Job
+    from scanner.redact.isolated import audit_to, prepare_to_fork, run_isolated
+    from scanner.retention import anonymise
+
+    isolated = open_scanner(settings)
+    scanner = isolated.scanner
+    inventory.paths = masker_of(scanner)  # paths recorded again masked as the scan masks them
+    session = open_redaction(settings.config, scanner, policy_name, audit_log, irreversible=True)
+    operators = session.operators()
+    prepare_to_fork(scanner)  # models loaded once, inherited by each file's worker
+    for d in due:
+        outcome = run_isolated(  # a forked worker, within [limits], as a redaction is
+            functools.partial(anonymise, d, scanner, session.policy, operators, audit_log),
+            Job(d.path, d.path),
+            settings.config.limits,
+            operators,
+            audit_to(audit_log, session.policy.name, shown=inventory.paths.shown_path),
+        )
+        if outcome.ok:
+            renamed = outcome.job.target  # its name anonymised too when it held values
+            _rerecord(inventory, isolated, d, renamed)
+            scope = "本客户信息 only the due clients" if d.partial else "全部 everything"
+            arrow = f" → {shown(inventory.paths.shown_path(renamed))}" if renamed != d.path else ""
+            yield "out", f"已匿名化 anonymised {shown(d.shown)}{arrow} ({scope})"
+        else:
+            yield "failed", outcome
+    isolated.close()
+
+
+def _rerecord(inventory: Inventory, isolated: IsolatedScanner, due: DueFile, path: Path) -> None:
+    """The anonymised file (at ``path``: renamed when its name held values) replaces its
+    old findings in the inventory."""
+    from scanner.paths import ancestor
+    from scanner.recording import planned_entry, record_file
+
+    if path != due.path:
+        inventory.move(due.path, path)
+    row = inventory.recorded_root(path)
+    if row is None:
+        return
+    root = ancestor(path, row[0])  # the stored root is masked: the real one is above
+    planned = planned_entry(root, path, "")
+    if planned.stat is None:
+        return
+    record_file(inventory, row[1], root, path, planned.stat, isolated.scan_file(path))
+
+
+# --- suppressions (baomi ignore) ----------------------------------------------------------
+
+
+def list_suppressions(config: Config, inventory: Path | None) -> list[SuppressionRow]:
+    from scanner.inventory import resolve_path
+
+    with open_inventory(resolve_path(inventory, config.inventory)) as store:
+        return store.suppressions()
+
+
+def suppression_rows(
+    fingerprints: Sequence[str], globs: Sequence[str], reason: str | None
+) -> list[SuppressionRow]:
+    """Suppressions by keyed fingerprint and by path glob."""
+    from scanner.suppress import SuppressionError, by_fingerprints, by_globs
+
+    try:
+        return by_fingerprints(fingerprints, reason or "") + by_globs(globs, reason or "")
+    except SuppressionError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def value_types(entity_type: str | None) -> list[str]:
+    """The entity types a value suppression (--value) covers: all, or --type's."""
+    from recognizers.registry import entity_catalogue
+
+    types = [e for e, _zh, _en in entity_catalogue()]
+    if entity_type:
+        if entity_type not in types:
+            raise UsageError(f"unknown entity type {entity_type} (see: baomi entities)")
+        types = [entity_type]
+    return types
+
+
+def value_rows(
+    config: Config, read: Callable[[], str], types: Sequence[str], reason: str | None
+) -> list[SuppressionRow]:
+    """Suppressions of the value ``read()`` returns (read once the key is loaded)."""
+    from scanner.keys import load_hash_key
+    from scanner.suppress import SuppressionError, by_value
+
+    key = load_hash_key(config.hash_key_file)
+    try:
+        return by_value(key, read(), list(types), reason or "")
+    except SuppressionError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def change_suppressions(
+    config: Config,
+    inventory: Path | None,
+    add: Sequence[SuppressionRow] = (),
+    remove: Sequence[int] = (),
+) -> int:
+    """Record ``add`` or remove the ids ``remove``; how many were added or removed."""
+    from scanner.inventory import InventoryError, resolve_path
+    from scanner.suppress import SuppressionError
+
+    try:
+        with open_inventory(resolve_path(inventory, config.inventory), writer=True) as store:
+            return store.unsuppress(remove) if remove else store.suppress(add)
+    except (InventoryError, SuppressionError) as exc:
+        raise UsageError(str(exc)) from None

@@ -1,0 +1,315 @@
+"""The commands of ``baomi``: each reads its arguments, calls the application layer
+(``scanner/app.py``, ``scanner/app_inventory.py``) and prints (``output.py``)."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from typing import TYPE_CHECKING
+
+from scanner import app
+from scanner import app_inventory as stored
+from scanner.app import UsageError
+from scanner.cli import output
+from scanner.cli.output import printable
+
+if TYPE_CHECKING:
+    from scanner.config import Config
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_UNSCANNED = 3  # baomi scan: a file or member could not be scanned (error, time-out, limit)
+
+
+def _settings(args: argparse.Namespace) -> tuple[Config, app.Settings]:
+    """The configuration and the command's settings record (``scanner/app.py``); the
+    two-character-alias note printed once per registry change."""
+    config = app.load(args.config)
+    settings = app.settings(
+        config,
+        paths=args.paths,
+        entities=args.entities,
+        min_score=args.min_score,
+        clients=args.clients,
+        no_ner=args.no_ner,
+        include_values=args.include_values,
+    )
+    state = None
+    if not getattr(args, "no_inventory", False):
+        creates = args.command in ("scan", "watch")
+        state = app.notes_state(getattr(args, "inventory", None), config, creates)
+    for row in app.alias_notes(settings, state):
+        output.alias_note(row)
+    return config, settings
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    if args.no_inventory and (args.incremental or args.xlsx):
+        raise UsageError("--incremental and --xlsx need the inventory (drop --no-inventory)")
+    if args.hash_check and not args.incremental:
+        raise UsageError("--hash-check only applies with --incremental")
+    app.check_outputs(("-o", args.output, True), ("--xlsx", args.xlsx, False))
+    if args.executor == "dask" and not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler tcp://HOST:8786")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    config, settings = _settings(args)
+    tally = output.ScanTally()
+    log = output.Log(sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    run = app.open_scan(
+        settings, args.paths, engine=args.executor, workers=args.workers,
+        scheduler=args.scheduler, record=not args.no_inventory, inventory=args.inventory,
+        incremental=args.incremental, hash_check=args.hash_check, kinds_text=args.kinds,
+        progress=lambda recorded: output.with_progress(recorded, log),
+    )
+    from reports import formatter
+
+    write = formatter(args.format)
+    if args.quiet and args.format == "table" and args.output is None:
+        write = output.unshown  # -q: summary lines only; a file or JSONL is still written
+    recorded = run.recorded
+    try:
+        with output.sink(args.output) as stream:
+            write(output.tallied(run.results, tally, log), stream)
+            if recorded is not None and args.format == "jsonl":
+                app.write_unchanged(recorded, stream, args.kinds)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    except sqlite3.Error as exc:
+        raise UsageError(
+            f"inventory write failed ({exc}): every file recorded so far is whole; "
+            "run the scan again to finish"
+        ) from None
+    finally:
+        run.close()
+    found = tally.findings
+    if recorded is not None:
+        found += recorded.counts.unchanged_findings
+        print(output.run_summary(recorded), file=sys.stderr)
+        if args.xlsx:
+            stored.write_workbook(recorded.inventory.path, config, args.xlsx, args.clients)
+            print(f"baomi: 工作簿 workbook: {printable(str(args.xlsx))}", file=sys.stderr)
+    print(tally.summary(), file=sys.stderr)
+    unscanned = app.unscanned(tally.errors, tally.skipped)
+    if unscanned:  # outranks "found": a nightly job must notice what it could not see
+        from scanner.coverage import summary_line
+
+        print(summary_line(unscanned, recorded is not None), file=sys.stderr)
+        return EXIT_UNSCANNED
+    return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from scanner.inventory import resolve_path
+
+    config = app.load(args.config)
+    app.check_outputs(("-o", args.output, True))  # a folder is refused, whatever its name
+    fmt = args.format or stored.report_format(args.output)
+    path = resolve_path(args.inventory, config.inventory)
+    if fmt == "xlsx":
+        stored.workbook(path, config, args.output, args.clients, args.as_of)
+        print(f"baomi: 工作簿 workbook: {printable(str(args.output))}", file=sys.stderr)
+        return EXIT_CLEAN
+    rows = stored.export(path, config, args.table, fmt, args.output, args.clients, args.as_of)
+    print(f"baomi: {args.table}: {rows} rows → {printable(str(args.output))}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def cmd_redact(args: argparse.Namespace) -> int:
+    from scanner.paths import masker_of
+
+    writes_to = args.output or args.out_dir or args.in_place
+    if not (writes_to or args.dry_run):  # a dry run writes nothing, so needs no target
+        raise UsageError("one of -o, --out-dir or --in-place is required (or --dry-run)")
+    if args.output and (len(args.paths) > 1 or args.paths[0].is_dir()):
+        raise UsageError("-o takes one input file; use --out-dir for several or a folder")
+    if args.output and args.output.resolve() == args.paths[0].resolve():
+        raise UsageError("-o is the input itself: use --in-place (it keeps a backup)")
+    app.check_outputs(("-o", args.output, False))  # stdout carries the result lines
+    if args.out_dir and args.out_dir.exists() and not args.out_dir.is_dir():
+        raise UsageError(f"--out-dir {args.out_dir}: 不是目录 / is not a directory")
+    config, settings = _settings(args)
+    scanner = app.open_scanner(settings).scanner
+    policy = app.policy(config, args.policy)
+    if settings.registry is None:  # 核心 needs a client: nothing is refused
+        output.note(
+            "未加载客户名单 no client registry loaded: client names are not "
+            "recognised and grades that depend on them are not applied"
+        )
+    jobs, redactor = app.plan_redaction(
+        config, scanner, args.policy, args.paths, args.output, args.out_dir, args.in_place,
+        args.dry_run, (args.reason or "") if args.force else None, args.audit_log,
+    )
+    masker = masker_of(scanner)
+    failed = 0
+    for job in jobs:
+        outcome = redactor.run(job, dry_run=args.dry_run, in_place=args.in_place)
+        failed += not outcome.ok
+        output.print_outcome(outcome, masker)
+    verb = "would change" if args.dry_run else "redacted"
+    print(
+        f"baomi: {len(jobs)} files, {len(jobs) - failed} {verb}, {failed} failed "
+        f"(policy {policy.name})",
+        file=sys.stderr,
+    )
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    outcome, masker = app.restore_file(args.config, args.paths[0], args.output, args.audit_log)
+    shown_source = printable(masker.shown_path(args.paths[0]))
+    if not outcome.ok:
+        print(f"baomi: 失败 failed {shown_source}: {outcome.reason}", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"已还原 restored {shown_source} → {printable(masker.shown_path(args.output))}")
+    return EXIT_CLEAN
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+
+    if bool(args.redact_to) != bool(args.policy):
+        raise UsageError("--redact-to and --policy go together")
+    if args.workers < 1 or args.settle < 0 or args.interval <= 0:
+        raise UsageError("--workers must be at least 1, --settle and --interval positive")
+    for root in args.paths:
+        if not root.is_dir():
+            raise UsageError(f"not a folder: {root}")
+    _config, settings = _settings(args)
+    watcher = app.open_watcher(
+        settings, args.paths, inventory=args.inventory, redact_to=args.redact_to,
+        policy_name=args.policy, polling=args.polling, interval=args.interval,
+        settle=args.settle, reconcile=args.reconcile, workers=args.workers,
+        on_finding=args.on_finding,
+    )
+    logging.basicConfig(level=logging.INFO, format="baomi: %(message)s", stream=sys.stderr)
+    if args.verbose:  # the watcher's per-file lines are debug records
+        logging.getLogger("baomi.watch").setLevel(logging.DEBUG)
+    signal.signal(signal.SIGTERM, watcher.request_stop)
+    signal.signal(signal.SIGINT, watcher.request_stop)
+    watcher.start()
+    roots = watcher.settings.roots
+    print(
+        f"baomi: 监控 watching {', '.join(printable(watcher.paths.shown_path(r)) for r in roots)} "
+        f"({watcher.observer_kind} observer)",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        while not watcher.wait_for_stop(0.5):
+            pass
+    finally:
+        watcher.stop()
+    print(output.watch_stopped(watcher.stats), file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    if args.apply and not (args.policy or args.delete):
+        raise UsageError("--apply needs --policy NAME (anonymise) or --delete (quarantine)")
+    if (args.policy or args.delete) and not args.apply:
+        raise UsageError("--policy/--delete act only with --apply (the default is a dry run)")
+    config = app.load(args.config)
+    as_of = args.as_of or dt.date.today()
+    inventory, compliance = stored.open_retention(
+        config, args.clients, args.inventory, args.apply, as_of
+    )
+    with inventory:
+        items = compliance.retention()
+        output.print_retention(items, args.format, as_of)
+        if not args.apply or not items:
+            return EXIT_FINDINGS if items else EXIT_CLEAN
+        _confirm(args, len({i.file_id for i in items}))
+        audit_log = app.redaction_audit(config, None, args.inventory)
+        settings = None if args.delete else (lambda: _settings(args)[1])
+        failed = 0
+        for kind, what in stored.apply_retention(
+            config, inventory, items, audit_log, printable, settings, args.policy
+        ):
+            if kind == "out":
+                print(what)
+                continue
+            failed += 1
+            if kind == "err":
+                print(what, file=sys.stderr)
+            else:
+                output.print_outcome(what, inventory.paths)
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _confirm(args: argparse.Namespace, files: int) -> None:
+    if args.yes:
+        return
+    action = "移入隔离区 move to quarantine" if args.delete else f"匿名化 anonymise ({args.policy})"
+    if not sys.stdin.isatty():
+        raise UsageError("--apply changes files: confirm with --yes when not at a terminal")
+    answer = input(f"{action}: {files} files. 确认 confirm? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes", "是"):
+        raise UsageError("not confirmed: nothing changed")
+
+
+def cmd_nda_check(args: argparse.Namespace) -> int:
+    """Each agreement checked in a forked worker within ``[limits]`` and the per-file time
+    limit (``scanner/nda.py`` ``check_paths``); one that cannot be checked is reported
+    with its reason, and the exit code is then 3, as for a file a scan could not read."""
+    incomplete = unchecked = 0
+    for checked in app.nda_checks(args.config, args.paths):
+        path, check = checked.path, checked.check
+        if check is None:
+            unchecked += 1
+            output.print_unchecked(path, checked.reason, args.format)
+            continue
+        incomplete += not check.complete
+        output.print_agreement(path, check, args.format)
+    if unchecked:
+        print(
+            f"baomi: 无法检查 {unchecked} 个文件（出错、超时或超出限制）/ "
+            f"{unchecked} files could not be checked (error, time-out or limit); exit code 3",
+            file=sys.stderr,
+        )
+        return EXIT_UNSCANNED
+    return EXIT_FINDINGS if incomplete else EXIT_CLEAN
+
+
+def cmd_ignore(args: argparse.Namespace) -> int:
+    """``baomi ignore``: record, list or remove suppressions (``scanner/suppress.py``)."""
+    config = app.load(args.config)
+    if args.list:
+        output.print_suppressions(stored.list_suppressions(config, args.inventory))
+        return EXIT_CLEAN
+    if args.remove:
+        removed = stored.change_suppressions(config, args.inventory, remove=args.remove)
+        print(f"baomi: 已移除 removed {removed} 条忽略规则 suppressions", file=sys.stderr)
+        return EXIT_CLEAN
+    rows = stored.suppression_rows(args.fingerprints, args.path, args.reason)
+    if args.value:
+        if sys.stdin.isatty():
+            print("baomi: 请输入要忽略的值 type the value, then Enter:", file=sys.stderr)
+        types = stored.value_types(args.entity_type)
+        rows += stored.value_rows(config, sys.stdin.readline, types, args.reason)
+    if not rows:
+        raise UsageError("nothing to ignore: give FINGERPRINT…, --value or --path GLOB")
+    added = stored.change_suppressions(config, args.inventory, add=rows)
+    print(f"baomi: 已忽略 recorded {added} 条忽略规则 suppressions "
+          f"({len(rows) - added} already there)", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def cmd_policies(args: argparse.Namespace) -> int:
+    for policy in app.policies(app.load(args.config)).values():
+        named = ", ".join(f"{e}={o}" for e, o in sorted(policy.operators.items()))
+        print(f"{policy.name:<14} default={policy.default}  {named}")
+        if policy.description:
+            print(f"{'':<14} {policy.description}")
+    return EXIT_CLEAN
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from recognizers.registry import entity_catalogue
+
+    for entity, zh, en in entity_catalogue():
+        print(f"{entity:<20} {zh} — {en}")
+    return EXIT_CLEAN
