@@ -3,6 +3,7 @@ a name confirmed once in a document found and replaced at every occurrence."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import docx
@@ -70,10 +71,14 @@ def test_a_min_score_that_is_not_a_number_is_a_configuration_error(tmp_path, val
 
 
 @pytest.mark.parametrize("value", ["true", "1.5", "-0.1"])
-def test_a_min_score_outside_0_to_1_is_a_policy_error(tmp_path, value):
-    config = load_config(_config(tmp_path, f"[policies.media]\nmin_score = {value}\n"))
+def test_a_min_score_outside_0_to_1_is_refused_when_the_configuration_loads(tmp_path, value):
+    # the whole baomi.toml is validated at load, policies included (issue 18)
+    with pytest.raises(
+        ConfigError, match="policy media: min_score must be a number between 0 and 1"
+    ):
+        load_config(_config(tmp_path, f"[policies.media]\nmin_score = {value}\n"))
     with pytest.raises(PolicyError, match="min_score must be a number between 0 and 1"):
-        load_policies(config.policies)
+        load_policies({"media": tomllib.loads(f"min_score = {value}")})
 
 
 def test_a_low_score_candidate_is_redacted_under_media_and_not_reported_by_the_scan(
