@@ -47,8 +47,8 @@ sys.path.insert(0, {root!r})
 os.environ.setdefault("BAOMI_HASH_KEY", "00" * 32)
 from pathlib import Path
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
-from scanner.pipeline import Scanner
+from scanner.scan.analyze import Analyzer
+from scanner.scan.pipeline import Scanner
 scanner = Scanner(Analyzer(build_recognizers(ner=False)), bytes(32))  # NER: bench/ner_eval.py
 start = time.perf_counter()
 results = scanner.scan_file(Path({path!r}))

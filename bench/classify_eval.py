@@ -3,7 +3,7 @@
     python bench/classify_eval.py [--repeat 3] [--show-errors]
 
 Generates (deterministically, fictitious clients and people) labelled documents
-of every kind in ``scanner.classify.KINDS`` in varied formats (txt, md, csv,
+of every kind in ``scanner.scan.classify.KINDS`` in varied formats (txt, md, csv,
 docx, xlsx, pdf, eml), with look-alikes: public press releases and event
 announcements (kind 其他, not category 2 even with figures), template
 contracts with blanks (服务合同, no category 2), and documents whose only
@@ -45,8 +45,9 @@ from recognizers.client_registry import Client  # noqa: E402
 from recognizers.confidential_marking import ConfidentialMarkingRecognizer  # noqa: E402
 from recognizers.registry import build_recognizers  # noqa: E402
 from recognizers.undisclosed_event import UndisclosedEventRecognizer  # noqa: E402
-from scanner.analyze import Analyzer  # noqa: E402
-from scanner.classify import (  # noqa: E402
+from scanner.redact.verify import segments_of  # noqa: E402
+from scanner.scan.analyze import Analyzer  # noqa: E402
+from scanner.scan.classify import (  # noqa: E402
     DEFAULT_CATEGORY,
     IDENTITY,
     KINDS,
@@ -54,9 +55,8 @@ from scanner.classify import (  # noqa: E402
     SECRET,
     classify_segments,
 )
-from scanner.doc_grade import CORE, GENERAL, IMPORTANT, SENSITIVE, grade_file  # noqa: E402
-from scanner.limits import Limits  # noqa: E402
-from scanner.redact.verify import segments_of  # noqa: E402
+from scanner.scan.doc_grade import CORE, GENERAL, IMPORTANT, SENSITIVE, grade_file  # noqa: E402
+from scanner.scan.limits import Limits  # noqa: E402
 
 SEED = 20250315
 CLIENTS = (

@@ -193,7 +193,7 @@ def rate(fn: Callable[[], object], size: int) -> tuple[float, float]:
 def throughput(args: argparse.Namespace, recognizer: PersonOrgAddressRecognizer) -> None:
     from bench.corpus import paragraphs as business_paragraphs
     from recognizers.registry import build_recognizers
-    from scanner.analyze import Analyzer
+    from scanner.scan.analyze import Analyzer
 
     size = int(args.mb * 1_000_000)
     corpora = {
@@ -215,13 +215,13 @@ def throughput(args: argparse.Namespace, recognizer: PersonOrgAddressRecognizer)
             f"{name:<44}{mb / 1e6:>6.2f}{per_call:>11.2f} MB/s{batch:>7.2f} MB/s{whole:>7.2f} MB/s"
         )
     print(
-        "('analyser': scanner.analyze.Analyzer with every recognizer, NER included, "
-        "fed batches of up to 1 M characters as scanner/pipeline.py feeds it)"
+        "('analyser': scanner.scan.analyze.Analyzer with every recognizer, NER included, "
+        "fed batches of up to 1 M characters as scanner/scan/pipeline.py feeds it)"
     )
 
 
 def scanner_batches(texts: Sequence[str]) -> list[list[tuple[str, tuple[str, ...]]]]:
-    from scanner.pipeline import BATCH_CHARS
+    from scanner.scan.pipeline import BATCH_CHARS
 
     batches: list[list[tuple[str, tuple[str, ...]]]] = [[]]
     size = 0

@@ -90,7 +90,7 @@ def gold_spans(passage: dict) -> set[Span]:
 def build_analyzer():
     """The analyser ``baomi scan`` builds with the default configuration: every
     recognizer, NER on, ``min_score`` 0.5, default context settings, no registry."""
-    from scanner.executors.spec import ScanSpec
+    from scanner.scan.executors.spec import ScanSpec
 
     return ScanSpec(key=b"\0" * 32).build().analyzer
 

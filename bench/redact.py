@@ -25,15 +25,15 @@ os.environ.setdefault("BAOMI_HASH_KEY", "00" * 32)
 os.environ.setdefault("BAOMI_REDACT_KEY", "11" * 32)
 
 from recognizers.registry import build_recognizers  # noqa: E402
-from scanner.analyze import Analyzer  # noqa: E402
-from scanner.clients import load_registry  # noqa: E402
-from scanner.pipeline import Scanner  # noqa: E402
+from scanner.compliance.clients import load_registry  # noqa: E402
 from scanner.redact.engine import Job, Redactor  # noqa: E402
 from scanner.redact.operators import OperatorSet  # noqa: E402
 from scanner.redact.policy import DEFAULT_POLICIES  # noqa: E402
 from scanner.redact.rewriters import PolicyRewriter  # noqa: E402
 from scanner.redact.writers import format_of, writers  # noqa: E402
-from scanner.walk import walk  # noqa: E402
+from scanner.scan.analyze import Analyzer  # noqa: E402
+from scanner.scan.pipeline import Scanner  # noqa: E402
+from scanner.scan.walk import walk  # noqa: E402
 
 
 def pages(path: Path) -> int:

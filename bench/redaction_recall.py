@@ -36,16 +36,16 @@ os.environ.setdefault("BAOMI_HASH_KEY", "00" * 32)
 os.environ.setdefault("BAOMI_REDACT_KEY", "11" * 32)
 
 from recognizers.registry import all_entities  # noqa: E402
-from scanner.clients import load_registry  # noqa: E402
+from scanner.compliance.clients import load_registry  # noqa: E402
 from scanner.config import Config, load_config  # noqa: E402
-from scanner.doc_grade import GradeRules  # noqa: E402
-from scanner.executors.spec import ScanSpec  # noqa: E402
-from scanner.limits import Limits  # noqa: E402
 from scanner.redact import engine, leftovers  # noqa: E402
 from scanner.redact.engine import Outcome, Redactor, plan_jobs  # noqa: E402
 from scanner.redact.operators import OperatorSet  # noqa: E402
 from scanner.redact.policy import DEFAULT_POLICIES, Policy  # noqa: E402
 from scanner.redact.rewriters import PolicyRewriter  # noqa: E402
+from scanner.scan.doc_grade import GradeRules  # noqa: E402
+from scanner.scan.executors.spec import ScanSpec  # noqa: E402
+from scanner.scan.limits import Limits  # noqa: E402
 
 Value = tuple[str, str]  # (entity type, value)
 

@@ -32,12 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BAOMI_HASH_KEY", "00" * 32)
 
-from scanner.executors.local import LocalExecutor  # noqa: E402
-from scanner.executors.spec import ScanSpec  # noqa: E402
-from scanner.inventory import Inventory  # noqa: E402
-from scanner.limits import Limits  # noqa: E402
-from scanner.recording import RecordedScan  # noqa: E402
 from scanner.redact.verify import segments_of  # noqa: E402
+from scanner.scan.executors.local import LocalExecutor  # noqa: E402
+from scanner.scan.executors.spec import ScanSpec  # noqa: E402
+from scanner.scan.limits import Limits  # noqa: E402
+from scanner.store.inventory import Inventory  # noqa: E402
+from scanner.store.recording import RecordedScan  # noqa: E402
 
 FORMATS = ("txt", "csv", "docx", "xlsx", "pptx", "pdf", "eml", "zip")
 

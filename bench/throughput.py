@@ -46,8 +46,8 @@ from bench.corpus import paragraphs
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.normalize import to_halfwidth
 from recognizers.registry import LANGUAGE, build_recognizers, build_registry
-from scanner.analyze import Analyzer
-from scanner.prefilter import build_prefilter, hyperscan_available
+from scanner.scan.analyze import Analyzer
+from scanner.scan.prefilter import build_prefilter, hyperscan_available
 
 
 def stock_presidio_engine():

@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BAOMI_HASH_KEY", "00" * 32)
 
 from recognizers.registry import build_recognizers  # noqa: E402
-from scanner.analyze import Analyzer  # noqa: E402
-from scanner.inventory import Inventory  # noqa: E402
-from scanner.isolation import IsolatedScanner  # noqa: E402
-from scanner.pipeline import Scanner  # noqa: E402
-from scanner.recording import RecordedScan  # noqa: E402
+from scanner.scan.analyze import Analyzer  # noqa: E402
+from scanner.scan.isolation import IsolatedScanner  # noqa: E402
+from scanner.scan.pipeline import Scanner  # noqa: E402
+from scanner.store.inventory import Inventory  # noqa: E402
+from scanner.store.recording import RecordedScan  # noqa: E402
 from scanner.watch import Watcher, WatchSettings  # noqa: E402
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanner.inventory import FileStat, Inventory  # noqa: E402
 from scanner.models import FileResult, FileStatus, Finding  # noqa: E402
+from scanner.store.inventory import FileStat, Inventory  # noqa: E402
 
 TYPES = ("PHONE_NUMBER", "EMAIL_ADDRESS", "PERSON", "CLIENT", "CN_RESIDENT_ID", "CN_BANK_CARD")
 
@@ -60,13 +60,13 @@ def fill(db: Path, findings: int, per_file: int) -> None:
 CHILD = {
     "baomi (write-only, streamed)": (
         "from reports.tables import InventoryTables; from reports.workbook import write_workbook;"
-        "from scanner.inventory import Inventory; from scanner.sensitivity import Grading;"
+        "from scanner.store.inventory import Inventory; from scanner.sensitivity import Grading;"
         "inv = Inventory.open(Path(db));"
         "write_workbook(InventoryTables(inv, Grading.from_config()), Path(out))"
     ),
     "baseline (openpyxl in-memory, findings sheet only)": (
         "import openpyxl; from reports.tables import InventoryTables;"
-        "from scanner.inventory import Inventory; from scanner.sensitivity import Grading;"
+        "from scanner.store.inventory import Inventory; from scanner.sensitivity import Grading;"
         "t = InventoryTables(Inventory.open(Path(db)), Grading.from_config()).findings();"
         "wb = openpyxl.Workbook(); ws = wb.active; ws.append([c.title for c in t.columns]);"
         "[ws.append(list(r)) for r in t.rows()]; wb.save(out)"

@@ -1670,7 +1670,7 @@ BUILDERS: list[Callable[[World], Doc]] = [
 #
 # Each builder writes the file with the library a real tool would use and, in
 # the same calls, records in ``Doc.text`` what the scanner extracts from it, in
-# the extractor's order (see scanner/extract/*.py). The libraries stamp files
+# the extractor's order (see scanner/scan/extract/*.py). The libraries stamp files
 # with the current time and random ids; everything of the kind is pinned here.
 
 # People first mentioned in the binary documents:
@@ -1755,7 +1755,7 @@ class WordDoc:
     """A python-docx document and, built in the same calls, the text the scanner reads.
 
     The body is read first, then headers and footers, comments and the
-    document properties, as ``scanner/extract/docx.py`` does.
+    document properties, as ``scanner/scan/extract/docx.py`` does.
     """
 
     def __init__(self, doc: Doc) -> None:

@@ -21,10 +21,10 @@ with atheris.instrument_imports():
     import _common  # noqa: F401  (sys.path, environment)
 
     from recognizers.registry import build_recognizers
-    from scanner.analyze import Analyzer
-    from scanner.limits import Limits
     from scanner.models import FileStatus
-    from scanner.pipeline import Scanner, ScanOptions
+    from scanner.scan.analyze import Analyzer
+    from scanner.scan.limits import Limits
+    from scanner.scan.pipeline import Scanner, ScanOptions
 
 from _common import split
 

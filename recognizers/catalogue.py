@@ -5,10 +5,11 @@ A recognizer class declares the entity types it introduces as ``SPECS``, a tuple
 it identifies a client …). Everything else that depends on an entity type is computed
 from here: the mask shapes of ``scanner/masking.py``, the label words of
 ``scanner/redact/operators.py``, the default grades of ``scanner/sensitivity.py``, the
-identity and signal sets of ``scanner/classify.py`` and ``scanner/doc_grade.py``, the names
-made consistent across a document (``scanner/pipeline.py``, ``scanner/redact/engine.py``),
-the types left readable in paths (``scanner/paths.py``), and the list ``baomi entities``
-prints. ``scanner/`` and ``reports/`` name no entity type by hand beyond an allow-list
+identity and signal sets of ``scanner/scan/classify.py`` and
+``scanner/scan/doc_grade.py``, the names made consistent across a document
+(``scanner/scan/pipeline.py``, ``scanner/redact/engine.py``), the types left readable in
+paths (``scanner/scan/paths.py``), and the list ``baomi entities`` prints. ``scanner/``
+and ``reports/`` name no entity type by hand beyond an allow-list
 (``tests/recognizers/test_catalogue.py``). A type several recognizers report
 (``PHONE_NUMBER``: Chinese and international numbers) is declared by one of them; the
 others name it in ``REPORTS``.
@@ -67,11 +68,11 @@ class EntitySpec:
     discountable: bool = False  # a signal a public text or a template may carry harmlessly
     lettered: bool = False  # labels lettered (客户A, 客户B …) rather than numbered
     # a name (a person, an organisation, a client): confirmed once in a document, it is
-    # reported at every other place it stands in that document (scanner/pipeline.py
+    # reported at every other place it stands in that document (scanner/scan/pipeline.py
     # CONSISTENT_TYPES) and replaced there by a redaction (scanner/redact/engine.py
     # DOCUMENT_NAME_TYPES), also where nothing marks it (王芳 after 联系人 once, alone later)
     name_like: bool = False
-    # left readable in folder and file names shown in reports (scanner/paths.py
+    # left readable in folder and file names shown in reports (scanner/scan/paths.py
     # READABLE_IN_PATHS): business names a share is organised by, or markings that hold no
     # value. False, the safe default: the value is masked in every path baomi shows
     readable_in_paths: bool = False

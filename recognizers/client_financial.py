@@ -13,7 +13,7 @@ term, the same in every template. ``万`` / ``亿`` followed by a count noun
 (``曝光300万次``, ``粉丝1亿人``) are reach numbers, not money. Amounts in Chinese
 numerals (十二万元) and blanks in templates (``____元``) are not matched.
 Whether the figure belongs to a client is decided per file, from its CLIENT
-findings (``scanner.doc_grade``).
+findings (``scanner.scan.doc_grade``).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from scanner.models import FileResult, Finding
 from scanner.names import unsurrogate
 
 if TYPE_CHECKING:
-    from scanner.inventory import Inventory
+    from scanner.store.inventory import Inventory
 
 FIELDS = (
     "path",

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from scanner.compliance import Compliance
-from scanner.inventory import Inventory
+from scanner.compliance.status import Compliance
 from scanner.sensitivity import GRADES, Grading
+from scanner.store.inventory import Inventory
 
 
 @dataclass(frozen=True)

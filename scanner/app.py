@@ -14,7 +14,7 @@ return; nothing here reads ``argparse`` or writes to the terminal. The inventory
 * ``open_scan()`` — the scan's pieces (executor, recorded or unrecorded run, masking,
   suppressions, kinds); ``open_watcher()`` the watcher of ``baomi watch``;
   ``nda_checks()`` ``baomi nda-check``. Files are recorded through
-  ``scanner.recording.record_file`` by scan, watch and retention alike.
+  ``scanner.store.recording.record_file`` by scan, watch and retention alike.
 
 Heavy modules (Presidio, libmagic) are imported inside the functions that need them, so
 that importing this module costs nothing.
@@ -28,20 +28,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from scanner.clients import ClientRecord
+    from scanner.compliance.clients import ClientRecord
+    from scanner.compliance.nda import CheckedFile
     from scanner.config import Config
-    from scanner.executors.spec import ScanSpec
-    from scanner.isolation import IsolatedScanner
     from scanner.models import FileResult
-    from scanner.nda import CheckedFile
-    from scanner.paths import PathMasker
-    from scanner.pipeline import Scanner
-    from scanner.recording import RecordedScan
     from scanner.redact.engine import Job, Outcome
     from scanner.redact.isolated import IsolatedRedactor
     from scanner.redact.operators import OperatorSet
     from scanner.redact.policy import Policy
     from scanner.redact.rewriters import PolicyRewriter
+    from scanner.scan.executors.spec import ScanSpec
+    from scanner.scan.isolation import IsolatedScanner
+    from scanner.scan.paths import PathMasker
+    from scanner.scan.pipeline import Scanner
+    from scanner.store.recording import RecordedScan
     from scanner.watch import Watcher
 
 
@@ -92,7 +92,7 @@ class Settings:
 
     @property
     def spec(self) -> ScanSpec:
-        from scanner.executors.spec import ScanSpec
+        from scanner.scan.executors.spec import ScanSpec
 
         return ScanSpec.from_settings(self)
 
@@ -109,10 +109,10 @@ def settings(
 ) -> Settings:
     """The settings of a command that scans or redacts ``paths`` (which must exist)."""
     from recognizers.registry import all_entities
-    from scanner.clients import load_registry
+    from scanner.compliance.clients import load_registry
     from scanner.config import ConfigError
     from scanner.keys import HashKeyError, load_hash_key
-    from scanner.pipeline import scan_roots_exist
+    from scanner.scan.pipeline import scan_roots_exist
 
     missing = scan_roots_exist(paths)
     if missing:
@@ -152,7 +152,7 @@ def _entities(cli: str | None, configured: Sequence[str], known: list[str]) -> l
 def alias_notes(settings: Settings, state: Path | None) -> list[int]:
     """The register rows whose two-character alias deserves a note: once per registry
     change, the digest of the registry last noted being kept in ``state``."""
-    from scanner.clients import noted, registry_digest, remember_noted, short_alias_rows
+    from scanner.compliance.clients import noted, registry_digest, remember_noted, short_alias_rows
 
     clients = list(settings.clients)
     rows = short_alias_rows(clients)
@@ -170,7 +170,7 @@ def notes_state(inventory: Path | None, config: Config, create: bool) -> Path | 
     """``<inventory>.notes`` beside the inventory in use; None when a command that keeps
     no inventory (redact) finds no inventory folder: it is not created for a note. A
     scan or watch (``create``) creates the folder (0700) as opening the inventory would."""
-    from scanner.inventory import resolve_path
+    from scanner.store.inventory import resolve_path
 
     path = resolve_path(inventory, config.inventory)
     if create:
@@ -183,7 +183,7 @@ def notes_state(inventory: Path | None, config: Config, create: bool) -> Path | 
 
 def open_scanner(settings: Settings) -> IsolatedScanner:
     """A scanner built from ``settings``, in one forked extraction process per file."""
-    from scanner.isolation import IsolatedScanner
+    from scanner.scan.isolation import IsolatedScanner
 
     spec = settings.spec
     return IsolatedScanner(spec.build(), timeout=spec.file_timeout_s)
@@ -230,9 +230,9 @@ class RedactionSession:
     def rewriter(self) -> PolicyRewriter:
         """The policy's rewriter; findings suppressed by fingerprint (``baomi ignore``) stay
         in the copy unless the policy says ``honour_suppressions = false``."""
-        from scanner.inventory import resolve_path
         from scanner.redact.rewriters import PolicyRewriter
-        from scanner.suppress import Suppressions
+        from scanner.store.inventory import resolve_path
+        from scanner.store.suppress import Suppressions
 
         policy = self.policy
         rewriter = PolicyRewriter(self.scanner.analyzer, policy, self.operators())
@@ -299,7 +299,7 @@ def policy(config: Config, name: str) -> Policy:
 
 def redaction_audit(config: Config, audit_log: Path | None, inventory: Path | None) -> Path:
     """--audit-log, else [redact] audit_log, else audit.jsonl beside the inventory in use."""
-    from scanner.inventory import resolve_path
+    from scanner.store.inventory import resolve_path
 
     return audit_path(config, audit_log, resolve_path(inventory, config.inventory))
 
@@ -347,8 +347,8 @@ def restore_file(
     """``baomi restore``: undo the reversible operators of ``source`` into ``output``;
     the outcome, and the masker its lines show paths with (the audit shows them so)."""
     from scanner.keys import HashKeyError, load_redact_key
-    from scanner.paths import PathMasker
     from scanner.redact.engine import Job, restore
+    from scanner.scan.paths import PathMasker
 
     config = load(config_path)
     try:
@@ -368,7 +368,7 @@ def restore_file(
 
 def executor(spec: ScanSpec, kind: str, workers: int | None, scheduler: str | None) -> Any:
     """The engine that extracts and analyses: a local process pool or a Dask cluster."""
-    from scanner.executors import executor_class
+    from scanner.scan.executors import executor_class
 
     if kind == "dask":
         try:
@@ -381,9 +381,9 @@ def executor(spec: ScanSpec, kind: str, workers: int | None, scheduler: str | No
 
 
 def path_masker(engine: Any, spec: ScanSpec) -> Any:
-    """Masks paths with the scan's own analyser and key (scanner/paths.py); a Dask scan's
+    """Masks paths with the scan's own analyser and key (scanner/scan/paths.py); a Dask scan's
     coordinator has no scanner of its own and builds one for it."""
-    from scanner.paths import PathMasker
+    from scanner.scan.paths import PathMasker
 
     scanner = getattr(engine, "scanner", None) or spec.build()
     return PathMasker(scanner.analyzer, spec.key)
@@ -392,7 +392,7 @@ def path_masker(engine: Any, spec: ScanSpec) -> Any:
 def unrecorded(paths: Sequence[Path], config: Config, engine: Any) -> Iterator[FileResult]:
     """--no-inventory: walk and scan, nothing recorded."""
     from scanner.models import FileResult, FileStatus
-    from scanner.walk import walk
+    from scanner.scan.walk import walk
 
     errors: list[FileResult] = []
 
@@ -419,8 +419,8 @@ def recorded_scan(
     incremental: bool,
     hash_check: bool,
 ) -> RecordedScan:
-    from scanner.inventory import Inventory, InventoryError, resolve_path
-    from scanner.recording import RecordedScan
+    from scanner.store.inventory import Inventory, InventoryError, resolve_path
+    from scanner.store.recording import RecordedScan
 
     try:
         store = Inventory.open(resolve_path(inventory, config.inventory), writer=True, paths=masker)
@@ -441,18 +441,18 @@ def recorded_scan(
 def suppressions(config: Config, inventory: Path | None, recorded: RecordedScan | None) -> Any:
     """The suppressions of ``baomi ignore``, from the inventory the scan records into, or
     from the configured one when it records nowhere."""
-    from scanner.suppress import Suppressions
+    from scanner.store.suppress import Suppressions
 
     if recorded is not None:
         return Suppressions.of(recorded.inventory.suppressions())
-    from scanner.inventory import resolve_path
+    from scanner.store.inventory import resolve_path
 
     return Suppressions.load(resolve_path(inventory, config.inventory))
 
 
 def kinds(text: str) -> set[str]:
     """The kinds named by --kinds, checked against the known ones."""
-    from scanner.classify import KINDS
+    from scanner.scan.classify import KINDS
 
     wanted = {k.strip() for k in text.split(",") if k.strip()}
     unknown = sorted(wanted - set(KINDS))
@@ -541,8 +541,8 @@ def open_scan(
 
 
 def unscanned(errors: Iterable[tuple[str, str]], skipped: Iterable[tuple[str, str]]) -> int:
-    """How many files or members the scan could not see (``scanner/coverage.py``)."""
-    from scanner.coverage import not_scanned
+    """How many files or members the scan could not see (``scanner/scan/coverage.py``)."""
+    from scanner.scan.coverage import not_scanned
 
     count = sum(not_scanned("error", r) for _, r in errors)  # a link: deliberate
     return count + sum(not_scanned("skipped", r) for _, r in skipped)
@@ -568,9 +568,9 @@ def open_watcher(
     """``baomi watch``: a watcher over ``paths`` scanning with the settings' scanner (each
     file in a forked worker within the time limit), each worker with its own redactor
     when ``redact_to``; refused at once when another scan holds the inventory."""
-    from scanner.inventory import Inventory, InventoryError, resolve_path
-    from scanner.isolation import IsolatedScanner
-    from scanner.paths import masker_of
+    from scanner.scan.isolation import IsolatedScanner
+    from scanner.scan.paths import masker_of
+    from scanner.store.inventory import Inventory, InventoryError, resolve_path
     from scanner.watch import Watcher, WatchSettings
 
     config = settings.config
@@ -611,12 +611,12 @@ def open_watcher(
 
 def nda_checks(config_path: Path | None, paths: Sequence[Path]) -> Iterator[CheckedFile]:
     """``baomi nda-check``: each agreement checked in a forked worker within ``[limits]``
-    and the per-file time limit (``scanner/nda.py``); a path that does not exist is
+    and the per-file time limit (``scanner/compliance/nda.py``); a path that does not exist is
     refused before any is checked."""
     import errno
     import os
 
-    from scanner.nda import check_paths
+    from scanner.compliance.nda import check_paths
 
     config = load(config_path)
     for path in paths:

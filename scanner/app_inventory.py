@@ -6,7 +6,7 @@ the scan, redaction and watch).
   client register is given; ``export`` of one table as CSV or JSONL;
 * ``open_retention`` (the files past their retention period) and ``apply_retention``
   (quarantine, or anonymise in place and record again through
-  ``scanner.recording.record_file``);
+  ``scanner.store.recording.record_file``);
 * the suppressions of ``baomi ignore``: by fingerprint, path glob or a value.
 
 Nothing here reads ``argparse`` or writes to the terminal.
@@ -23,17 +23,17 @@ from typing import TYPE_CHECKING, Any
 from scanner.app import Settings, UsageError, open_redaction, open_scanner
 
 if TYPE_CHECKING:
-    from scanner.clients import ClientRecord
-    from scanner.compliance import Compliance
+    from scanner.compliance.clients import ClientRecord
+    from scanner.compliance.retention import DueFile
+    from scanner.compliance.status import Compliance
     from scanner.config import Config
-    from scanner.inventory import Inventory, SuppressionRow
-    from scanner.isolation import IsolatedScanner
-    from scanner.retention import DueFile
+    from scanner.scan.isolation import IsolatedScanner
+    from scanner.store.inventory import Inventory, SuppressionRow
 
 
 def open_inventory(path: Path, writer: bool = False) -> Inventory:
     """The inventory at ``path``; one that cannot be opened is a usage error."""
-    from scanner.inventory import Inventory, InventoryError
+    from scanner.store.inventory import Inventory, InventoryError
 
     try:
         return Inventory.open(path, writer=writer)
@@ -45,7 +45,7 @@ def open_inventory(path: Path, writer: bool = False) -> Inventory:
 
 
 def register_and_key(config: Config, clients: Path | None) -> tuple[list[ClientRecord], bytes]:
-    from scanner.clients import load_registry
+    from scanner.compliance.clients import load_registry
     from scanner.config import ConfigError
     from scanner.keys import HashKeyError, load_hash_key
 
@@ -61,7 +61,7 @@ def register_and_key(config: Config, clients: Path | None) -> tuple[list[ClientR
 def tables(inventory: Inventory, config: Config, clients: Path | None, as_of: dt.date | None):
     """The inventory's tables; with the client register also retention and NDA status."""
     from reports.tables import InventoryTables
-    from scanner.compliance import Compliance
+    from scanner.compliance.status import Compliance
     from scanner.sensitivity import Grading
 
     grading = Grading.from_config(config.grades)
@@ -80,7 +80,7 @@ def write_workbook(
     as_of: dt.date | None = None,
 ) -> None:
     from reports.workbook import write_workbook as write
-    from scanner.inventory import Inventory
+    from scanner.store.inventory import Inventory
 
     with Inventory.open(inventory_path) as inventory:
         tables_ = tables(inventory, config, clients, as_of)
@@ -116,7 +116,7 @@ def workbook(
     as_of: dt.date | None = None,
 ) -> None:
     """``write_workbook``, an inventory that cannot be opened being a usage error."""
-    from scanner.inventory import InventoryError
+    from scanner.store.inventory import InventoryError
 
     try:
         write_workbook(inventory_path, config, target, clients, as_of)
@@ -135,7 +135,7 @@ def export(
 ) -> int:
     """One table of the inventory written to ``target`` as ``fmt``; the rows written."""
     from reports.export import export_table
-    from scanner.inventory import Inventory, InventoryError
+    from scanner.store.inventory import Inventory, InventoryError
 
     try:
         with Inventory.open(inventory_path) as inventory:
@@ -154,8 +154,8 @@ def open_retention(
 ) -> tuple[Inventory, Compliance]:
     """The inventory (a writer when the due files are to be acted on) and the compliance
     view whose ``retention()`` lists the files past their retention period."""
-    from scanner.compliance import Compliance
-    from scanner.inventory import resolve_path
+    from scanner.compliance.status import Compliance
+    from scanner.store.inventory import resolve_path
 
     register, key = register_and_key(config, clients)
     store = open_inventory(resolve_path(inventory, config.inventory), writer)
@@ -181,7 +181,7 @@ def apply_retention(
     """Act on the due ``items``: move their files to quarantine (no ``settings``), or
     anonymise them in place with ``policy_name`` and a scanner of ``settings()``, each in
     a forked worker, rescanned into the inventory. ``shown`` makes a path printable."""
-    from scanner.retention import due_files
+    from scanner.compliance.retention import due_files
 
     due, missing = due_files(items, inventory)
     for path in missing:
@@ -197,7 +197,7 @@ def _quarantine(
 ) -> Iterator[RetentionEvent]:
     import time
 
-    from scanner.retention import QUARANTINE_STAMP, purge, quarantine
+    from scanner.compliance.retention import QUARANTINE_STAMP, purge, quarantine
 
     folder = config.quarantine or inventory.path.parent / "quarantine"
     stamp = time.strftime(QUARANTINE_STAMP)
@@ -222,10 +222,10 @@ def _anonymise(
     policy_name: str,
     shown,
 ) -> Iterator[RetentionEvent]:
-    from scanner.paths import masker_of
+    from scanner.compliance.retention import anonymise
     from scanner.redact.engine import Job
     from scanner.redact.isolated import audit_to, prepare_to_fork, run_isolated
-    from scanner.retention import anonymise
+    from scanner.scan.paths import masker_of
 
     isolated = open_scanner(settings)
     scanner = isolated.scanner
@@ -255,8 +255,8 @@ def _anonymise(
 def _rerecord(inventory: Inventory, isolated: IsolatedScanner, due: DueFile, path: Path) -> None:
     """The anonymised file (at ``path``: renamed when its name held values) replaces its
     old findings in the inventory."""
-    from scanner.paths import ancestor
-    from scanner.recording import planned_entry, record_file
+    from scanner.scan.paths import ancestor
+    from scanner.store.recording import planned_entry, record_file
 
     if path != due.path:
         inventory.move(due.path, path)
@@ -274,7 +274,7 @@ def _rerecord(inventory: Inventory, isolated: IsolatedScanner, due: DueFile, pat
 
 
 def list_suppressions(config: Config, inventory: Path | None) -> list[SuppressionRow]:
-    from scanner.inventory import resolve_path
+    from scanner.store.inventory import resolve_path
 
     with open_inventory(resolve_path(inventory, config.inventory)) as store:
         return store.suppressions()
@@ -284,7 +284,7 @@ def suppression_rows(
     fingerprints: Sequence[str], globs: Sequence[str], reason: str | None
 ) -> list[SuppressionRow]:
     """Suppressions by keyed fingerprint and by path glob."""
-    from scanner.suppress import SuppressionError, by_fingerprints, by_globs
+    from scanner.store.suppress import SuppressionError, by_fingerprints, by_globs
 
     try:
         return by_fingerprints(fingerprints, reason or "") + by_globs(globs, reason or "")
@@ -309,7 +309,7 @@ def value_rows(
 ) -> list[SuppressionRow]:
     """Suppressions of the value ``read()`` returns (read once the key is loaded)."""
     from scanner.keys import load_hash_key
-    from scanner.suppress import SuppressionError, by_value
+    from scanner.store.suppress import SuppressionError, by_value
 
     key = load_hash_key(config.hash_key_file)
     try:
@@ -325,8 +325,8 @@ def change_suppressions(
     remove: Sequence[int] = (),
 ) -> int:
     """Record ``add`` or remove the ids ``remove``; how many were added or removed."""
-    from scanner.inventory import InventoryError, resolve_path
-    from scanner.suppress import SuppressionError
+    from scanner.store.inventory import InventoryError, resolve_path
+    from scanner.store.suppress import SuppressionError
 
     try:
         with open_inventory(resolve_path(inventory, config.inventory), writer=True) as store:

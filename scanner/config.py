@@ -9,7 +9,7 @@ Example::
     exclude = ["*.tmp", "~$*"] # glob patterns on file names
     follow_symlinks = false
 
-    [limits]                   # hostile files; see scanner/limits.py for every key
+    [limits]                   # hostile files; see scanner/scan/limits.py for every key
     max_file_mb = 200          # larger non-text files are skipped (text files are streamed)
     file_timeout_s = 120       # a file taking longer is abandoned and reported
 
@@ -45,7 +45,7 @@ Example::
     [grades]                   # sensitivity grade → entity types (replaces that grade's default)
     "敏感个人信息" = ["CN_RESIDENT_ID", "CN_PASSPORT", "CN_BANK_CARD"]   # TOML: quote Chinese keys
 
-    [doc_grades]               # document grades (scanner/doc_grade.py), first match wins
+    [doc_grades]               # document grades (scanner/scan/doc_grade.py), first match wins
     "核心" = { all = ["CLIENT"], any = ["UNDISCLOSED_EVENT", "CONFIDENTIAL_MARKING"], category = 2 }
 
     [recognizers.QqNumberRecognizer]   # one recognizer, by class name (recognizers/*.py)
@@ -64,11 +64,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scanner.limits import Limits
+from scanner.scan.limits import Limits
 
 if TYPE_CHECKING:
     from recognizers.registry import RecognizerSettings
-    from scanner.doc_grade import GradeRules
+    from scanner.scan.doc_grade import GradeRules
 
 
 class ConfigError(Exception):
@@ -120,10 +120,10 @@ class Config:
     keep_id_region: bool = False
     quarantine: Path | None = None
     quarantine_days: int = 30
-    doc_grades: dict | None = None  # [doc_grades], parsed by scanner/doc_grade.py
+    doc_grades: dict | None = None  # [doc_grades], parsed by scanner/scan/doc_grade.py
     # [recognizers.<Name>], by recognizer class name (recognizers/registry.py)
     recognizers: dict[str, RecognizerSettings] = field(default_factory=dict)
-    # [doc_grades] parsed and checked at load (scanner/doc_grade.py); None: the defaults
+    # [doc_grades] parsed and checked at load (scanner/scan/doc_grade.py); None: the defaults
     grade_rules: GradeRules | None = None
 
 
@@ -207,8 +207,8 @@ def _checked(config: Config) -> Config:
     if not (config.grades or config.doc_grades is not None or config.policies):
         return config
     from recognizers.registry import all_entities
-    from scanner.doc_grade import GradeRules
     from scanner.redact.policy import PolicyError, load_policies, validate
+    from scanner.scan.doc_grade import GradeRules
 
     known = all_entities()
     for grade, graded in config.grades.items():

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scanner.nda import AgreementCheck
+    from scanner.compliance.nda import AgreementCheck
 
 
 class SegmentKind(enum.StrEnum):
@@ -88,12 +88,13 @@ class FileResult:
     reason: str = ""
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()  # parts that could not be read (image-only pages, …)
-    kind: str = ""  # document kind (服务合同, 媒体名单 …), scanner/classify.py
+    kind: str = ""  # document kind (服务合同, 媒体名单 …), scanner/scan/classify.py
     categories: tuple[int, ...] = ()  # the policy's categories 1-3 the file holds
-    doc_grade: str = ""  # 核心 / 敏感 / 重要 / 一般, scanner/doc_grade.py
+    doc_grade: str = ""  # 核心 / 敏感 / 重要 / 一般, scanner/scan/doc_grade.py
     # SHA-256 of the bytes the scanner read (a file, not a member): computed where the file
     # is read, so the coordinator of a parallel scan need not read every file a second time
     sha256: str = ""
-    # the seven-clause check of a file named as a confidentiality agreement (scanner/nda.py),
-    # made in the scan's worker on the bytes it read, within the per-file time limit
+    # the seven-clause check of a file named as a confidentiality agreement
+    # (scanner/compliance/nda.py), made in the scan's worker on the bytes it read, within
+    # the per-file time limit
     agreement: AgreementCheck | None = field(default=None, compare=False)

@@ -52,13 +52,13 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from scanner.fsio import lstat_kind
-from scanner.inventory import FileStat, Inventory
 from scanner.models import FileResult, FileStatus
 from scanner.names import path_text, printable
-from scanner.paths import PathMasker
-from scanner.recording import planned_entry, record_file, sha256_of
-from scanner.walk import refusal, walk, within
+from scanner.scan.fsio import lstat_kind
+from scanner.scan.paths import PathMasker
+from scanner.scan.walk import refusal, walk, within
+from scanner.store.inventory import FileStat, Inventory
+from scanner.store.recording import planned_entry, record_file, sha256_of
 
 log = logging.getLogger("baomi.watch")
 

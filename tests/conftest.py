@@ -42,7 +42,7 @@ def _private_inventory(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> Non
 def analyzer_all():
     """Every recognizer, no client registry, the default threshold (built once)."""
     from recognizers.registry import build_recognizers
-    from scanner.analyze import Analyzer
+    from scanner.scan.analyze import Analyzer
 
     return Analyzer(build_recognizers())
 
@@ -50,8 +50,8 @@ def analyzer_all():
 @pytest.fixture()
 def make_scanner(analyzer_all):
     """A Scanner with the test key and any ScanOptions/Limits overrides."""
-    from scanner.limits import Limits
-    from scanner.pipeline import Scanner, ScanOptions
+    from scanner.scan.limits import Limits
+    from scanner.scan.pipeline import Scanner, ScanOptions
 
     def make(limits: Limits | None = None, **options) -> Scanner:
         opts = ScanOptions(limits=limits or Limits(), **options)

@@ -21,7 +21,7 @@ byte-for-byte the same except two kinds, whose digests are taken over a normalis
 (``form`` in ``redacted.json``): a PDF's trailer ``/ID`` (PyMuPDF draws its second half at
 random on every save) and a mail's MIME boundaries (``=_baomi_`` + random letters), replaced
 by fixed tokens, the rest of the bytes kept (``normalised bytes``). A copy that still differed
-after that would be compared by the text the extractors read from it (``scanner.content.
+after that would be compared by the text the extractors read from it (``scanner.scan.content.
 segments_of``, form ``text``); none does today. The scan and the workbook are compared twice
 in ``--update`` too (after the normalisation above).
 
@@ -64,7 +64,7 @@ REASON = "behaviour snapshot of the demo share"
 # the console script's own code (pyproject [project.scripts] baomi = "scanner.cli:main")
 ENTRY_POINT = "import sys; from scanner.cli import main; sys.exit(main())"
 RUN_TIME = "<run time>"
-FOLDER_NAME = "文件夹名"  # a finding in the folder path of a file (scanner/pipeline.py)
+FOLDER_NAME = "文件夹名"  # a finding in the folder path of a file (scanner/scan/pipeline.py)
 OWNER = "<owner>"
 PDF_ID = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>\s*\]")
 MIME_BOUNDARY = re.compile(rb"=_baomi_[A-Za-z0-9]+")
@@ -224,8 +224,8 @@ def normalised_bytes(data: bytes) -> bytes:
 
 
 def extracted_text(data: bytes, name: str) -> bytes:
-    from scanner.content import segments_of
-    from scanner.limits import Limits
+    from scanner.scan.content import segments_of
+    from scanner.scan.limits import Limits
 
     lines = [f"{s.location}\t{s.text}" for s in segments_of(data, name, Limits())]
     return "\n".join(lines).encode("utf-8")

@@ -34,8 +34,8 @@ def temporaries(folder: Path) -> list[Path]:
 
 
 def test_a_file_swapped_for_a_link_after_the_walk_is_not_followed(tmp_path, make_scanner):
-    from scanner.inventory import Inventory
-    from scanner.recording import RecordedScan
+    from scanner.store.inventory import Inventory
+    from scanner.store.recording import RecordedScan
 
     share, outside = tmp_path / "share", tmp_path / "outside"
     share.mkdir()
@@ -164,7 +164,7 @@ def test_a_full_disk_while_writing_the_report_is_a_clear_error(tmp_path, monkeyp
 def test_an_inventory_write_failure_stops_cleanly_and_keeps_the_database_sound(
     tmp_path, monkeypatch, capsys
 ):
-    from scanner.inventory import Inventory
+    from scanner.store.inventory import Inventory
 
     share = tmp_path / "share"
     share.mkdir()

@@ -270,7 +270,7 @@ def test_the_configuration_example_loads(tmp_path: Path) -> None:
 
 
 def test_the_client_registry_example_loads(tmp_path: Path) -> None:
-    from scanner.clients import load_registry
+    from scanner.compliance.clients import load_registry
 
     (csv,) = blocks("csv")
     path = tmp_path / "clients.csv"

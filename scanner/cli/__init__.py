@@ -1,7 +1,7 @@
 """``baomi``: the command line. ``main(argv) -> int`` so tests call it directly.
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error (one line
-on stderr saying why), 3 (``scan``) a file could not be scanned (``scanner/coverage.py``).
+on stderr saying why), 3 (``scan``) a file could not be scanned (``scanner/scan/coverage.py``).
 Heavy modules (Presidio, libmagic) are imported inside the commands that need them,
 so ``baomi --help`` answers at once.
 
@@ -67,7 +67,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     inventory here would load Presidio (seconds) for every command."""
     named = (
         ("scanner.config", "ConfigError"),
-        ("scanner.inventory", "InventoryError"),
+        ("scanner.store.inventory", "InventoryError"),
         ("scanner.keys", "HashKeyError"),
     )
     return tuple(

@@ -92,7 +92,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     print(tally.summary(), file=sys.stderr)
     unscanned = app.unscanned(tally.errors, tally.skipped)
     if unscanned:  # outranks "found": a nightly job must notice what it could not see
-        from scanner.coverage import summary_line
+        from scanner.scan.coverage import summary_line
 
         print(summary_line(unscanned, recorded is not None), file=sys.stderr)
         return EXIT_UNSCANNED
@@ -100,7 +100,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from scanner.inventory import resolve_path
+    from scanner.store.inventory import resolve_path
 
     config = app.load(args.config)
     app.check_outputs(("-o", args.output, True))  # a folder is refused, whatever its name
@@ -116,7 +116,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_redact(args: argparse.Namespace) -> int:
-    from scanner.paths import masker_of
+    from scanner.scan.paths import masker_of
 
     writes_to = args.output or args.out_dir or args.in_place
     if not (writes_to or args.dry_run):  # a dry run writes nothing, so needs no target
@@ -253,7 +253,7 @@ def _confirm(args: argparse.Namespace, files: int) -> None:
 
 def cmd_nda_check(args: argparse.Namespace) -> int:
     """Each agreement checked in a forked worker within ``[limits]`` and the per-file time
-    limit (``scanner/nda.py`` ``check_paths``); one that cannot be checked is reported
+    limit (``scanner/compliance/nda.py`` ``check_paths``); one that cannot be checked is reported
     with its reason, and the exit code is then 3, as for a file a scan could not read."""
     incomplete = unchecked = 0
     for checked in app.nda_checks(args.config, args.paths):
@@ -275,7 +275,7 @@ def cmd_nda_check(args: argparse.Namespace) -> int:
 
 
 def cmd_ignore(args: argparse.Namespace) -> int:
-    """``baomi ignore``: record, list or remove suppressions (``scanner/suppress.py``)."""
+    """``baomi ignore``: record, list or remove suppressions (``scanner/store/suppress.py``)."""
     config = app.load(args.config)
     if args.list:
         output.print_suppressions(stored.list_suppressions(config, args.inventory))

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     import datetime as dt
 
-    from scanner.compliance import RetentionItem
-    from scanner.inventory import SuppressionRow
+    from scanner.compliance.nda import AgreementCheck
+    from scanner.compliance.status import RetentionItem
     from scanner.models import FileResult
-    from scanner.nda import AgreementCheck
-    from scanner.recording import RecordedScan
     from scanner.redact.engine import Outcome
+    from scanner.store.inventory import SuppressionRow
+    from scanner.store.recording import RecordedScan
     from scanner.watch import WatchStats
 
 
@@ -224,7 +224,7 @@ def run_summary(recorded: RecordedScan) -> str:
 
 
 def print_outcome(outcome: Outcome, masker: Any) -> None:
-    """One redaction's lines; paths masked by ``masker`` (the scan's, scanner/paths.py)."""
+    """One redaction's lines; paths masked by ``masker`` (the scan's, scanner/scan/paths.py)."""
 
     def shown(path: Path) -> str:
         return printable(masker.shown_path(path))

@@ -17,9 +17,6 @@ from pathlib import Path
 
 from recognizers.catalogue import entity_specs
 from scanner.atomic import atomic_write, open_output
-from scanner.fsio import FileTooLarge, NotRegularFile, open_regular, read_regular
-from scanner.pipeline import Scanner
-from scanner.reasons import safe_reason
 from scanner.redact import audit
 from scanner.redact.edits import RedactionError, apply_edits
 from scanner.redact.operators import OperatorError
@@ -27,7 +24,10 @@ from scanner.redact.policy import Policy
 from scanner.redact.rewriters import Change, PolicyRewriter, Restorer
 from scanner.redact.verify import Remaining, masked_text, removed_values, verify
 from scanner.redact.writers import WriteContext, rewrite_bytes
-from scanner.walk import walk
+from scanner.scan.fsio import FileTooLarge, NotRegularFile, open_regular, read_regular
+from scanner.scan.pipeline import Scanner
+from scanner.scan.reasons import safe_reason
+from scanner.scan.walk import walk
 
 KEYS_SUFFIX = ".baomi-keys.json"  # pseudonym key file beside a redacted copy
 BACKUP_SUFFIX = ".baomi-bak"
@@ -254,7 +254,7 @@ class Redactor:
     def _audit(self, outcome: Outcome, before: bytes | None, after: bytes | None) -> None:
         if self.audit_log is None:
             return
-        from scanner.paths import shown_path  # values in folder and file names masked
+        from scanner.scan.paths import shown_path  # values in folder and file names masked
 
         target = shown_path(self.scanner, outcome.job.target) if after is not None else None
         audit.append(

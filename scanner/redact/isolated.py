@@ -6,7 +6,7 @@ comes, a 200 MB text, a parser that loops) nor exhaust its memory. ``run_isolate
 runs one file's redaction in a forked child of this process (the scanner, recognizers
 and compiled prefilter inherited, not rebuilt):
 
-* before anything is read the source must be a regular file (``scanner/fsio.py``: not a
+* before anything is read the source must be a regular file (``scanner/scan/fsio.py``: not a
   FIFO, a device or a swapped-in link) no larger than ``[limits] max_file_mb``;
 * the child gets ``[limits] file_timeout_s``; one that overruns is killed, one that dies
   is reported, and either way the file fails with the reason
@@ -32,15 +32,15 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from scanner.fsio import FileTooLarge, NotRegularFile, open_regular
-from scanner.isolation import _die_with_parent
-from scanner.limits import Limits
-from scanner.paths import shown_path
-from scanner.pipeline import Scanner
 from scanner.redact import audit
 from scanner.redact.engine import BACKUP_SUFFIX, KEYS_SUFFIX, Job, Outcome, Redactor
 from scanner.redact.operators import LabelBook, OperatorSet
 from scanner.redact.rewriters import PolicyRewriter
+from scanner.scan.fsio import FileTooLarge, NotRegularFile, open_regular
+from scanner.scan.isolation import _die_with_parent
+from scanner.scan.limits import Limits
+from scanner.scan.paths import shown_path
+from scanner.scan.pipeline import Scanner
 
 NOT_REDACTED = "not redacted"
 WARM_UP_TEXT = "联系人张伟，北京星河传媒有限公司，手机13812345678。"  # invented, like the tests'
@@ -201,8 +201,8 @@ def prepare_to_fork(scanner: Scanner) -> None:
     """Load here, once, what redaction loads on first use (the prefilter, the NER model,
     every extractor and writer module): each forked worker inherits it instead of paying
     seconds per file. A warm-up that fails is left to fail in the worker, with a reason."""
-    from scanner.extract import formats
     from scanner.redact.writers import writers
+    from scanner.scan.extract import formats
 
     scanner.analyzer.prepare()
     with contextlib.suppress(Exception):

@@ -42,8 +42,8 @@ from email.message import Message
 import ahocorasick
 
 from recognizers.normalize import INVISIBLE_CHARS
-from scanner.decode import looks_like_utf16
-from scanner.limits import Limits
+from scanner.scan.decode import looks_like_utf16
+from scanner.scan.limits import Limits
 
 ZERO_WIDTH = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
 DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s\-\u2010-\u2015\u2212./()（）]{1,3}(?=\d)")

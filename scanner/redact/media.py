@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import struct
 
-from scanner.extract.imagemeta import (
+from scanner.scan.extract.imagemeta import (
     JPEG_SOI,
     PNG_SIGNATURE,
     ImageError,

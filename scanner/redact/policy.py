@@ -40,7 +40,7 @@ class Policy:
     default: str
     operators: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
-    # document grades (scanner/doc_grade.py) this policy will not release without --force
+    # document grades (scanner/scan/doc_grade.py) this policy will not release without --force
     refuse_grades: tuple[str, ...] = ()
     # findings suppressed with `baomi ignore` stay in the copy (false alarms, by fingerprint);
     # `honour_suppressions = false` removes them all the same (a policy for the public)

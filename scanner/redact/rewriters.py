@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from scanner.analyze import Analyzer
 from scanner.masking import mask
 from scanner.models import Detection
 from scanner.redact.edits import Edit
 from scanner.redact.operators import ENCRYPTED_TOKEN, OperatorSet, decrypt_token
 from scanner.redact.policy import Policy
+from scanner.scan.analyze import Analyzer
 
 
 @dataclass

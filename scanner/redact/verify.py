@@ -24,13 +24,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from scanner.analyze import Analyzer
-from scanner.content import segments_of
 from scanner.masking import mask
 from scanner.models import Detection, Segment
-from scanner.pipeline import Scanner
 from scanner.redact import leftovers
 from scanner.redact.policy import Policy
+from scanner.scan.analyze import Analyzer
+from scanner.scan.content import segments_of
+from scanner.scan.pipeline import Scanner
 
 __all__ = ["Remaining", "masked_text", "removed_values", "segments_of", "verify"]
 LEFT_IN_TEXT = "left in the text"

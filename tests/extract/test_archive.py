@@ -10,7 +10,7 @@ from pathlib import Path
 import py7zr
 import pytest
 
-from scanner.limits import Limits
+from scanner.scan.limits import Limits
 from tests.builders import docx_bytes, xlsx_bytes, zip_bytes
 
 PHONE = "13812345678"

@@ -20,11 +20,11 @@ import pytest
 from docx.enum.section import WD_HEADER_FOOTER
 
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
-from scanner.extract import CorruptError, EncryptedError, LimitExceeded, Member, Notice, Source
-from scanner.extract.docx import extract
-from scanner.limits import Limits
 from scanner.models import Segment, SegmentKind
+from scanner.scan.analyze import Analyzer
+from scanner.scan.extract import CorruptError, EncryptedError, LimitExceeded, Member, Notice, Source
+from scanner.scan.extract.docx import extract
+from scanner.scan.limits import Limits
 from tests.builders import saved
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -9,7 +9,7 @@ import zlib
 
 import docx
 
-from scanner.extract.imagemeta import metadata_text
+from scanner.scan.extract.imagemeta import metadata_text
 
 PHONE = "13812345678"
 

@@ -23,10 +23,10 @@ from urllib.parse import quote
 import magic
 import pytest
 
-from scanner.extract import EncryptedError, LimitExceeded, Member, Notice, Source
-from scanner.extract.mail import extract, repair_header
-from scanner.limits import Limits
 from scanner.models import Segment, SegmentKind
+from scanner.scan.extract import EncryptedError, LimitExceeded, Member, Notice, Source
+from scanner.scan.extract.mail import extract, repair_header
+from scanner.scan.limits import Limits
 
 DOCX = b"PK\x03\x04 pretend docx"
 PNG = b"\x89PNG\r\n\x1a\n pretend image"
@@ -176,7 +176,7 @@ def test_a_forwarded_mail_comes_back_whole_for_the_mail_extractor() -> None:
 
 def test_a_phone_in_a_gbk_body_is_found_on_its_line() -> None:
     from recognizers.registry import build_recognizers
-    from scanner.analyze import Analyzer, SegmentLocator
+    from scanner.scan.analyze import Analyzer, SegmentLocator
 
     body = next(
         s for s in items(sample_eml()) if isinstance(s, Segment) and s.location == "邮件正文"
@@ -420,7 +420,7 @@ HIDDEN = [
 @pytest.fixture(scope="module")
 def analyzer() -> object:
     from recognizers.registry import build_recognizers
-    from scanner.analyze import Analyzer
+    from scanner.scan.analyze import Analyzer
 
     return Analyzer(build_recognizers())
 
@@ -428,7 +428,7 @@ def analyzer() -> object:
 def findings(data: bytes, analyzer: object, prefix: str = "") -> set[tuple[str, str, str]]:
     """(entity type, value, location) for every detection in the mail and, as the pipeline
     does, in its attachments (their locations prefixed ``附件 NAME``)."""
-    from scanner.analyze import SegmentLocator
+    from scanner.scan.analyze import SegmentLocator
 
     out: set[tuple[str, str, str]] = set()
     for item in items(data):

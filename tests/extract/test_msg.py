@@ -23,7 +23,8 @@ import magic
 import olefile
 import pytest
 
-from scanner.extract import (
+from scanner.models import Segment, SegmentKind
+from scanner.scan.extract import (
     CorruptError,
     EncryptedError,
     Member,
@@ -31,9 +32,8 @@ from scanner.extract import (
     Source,
     UnsupportedError,
 )
-from scanner.extract.msg import codepage_codec, extract
-from scanner.limits import Limits
-from scanner.models import Segment, SegmentKind
+from scanner.scan.extract.msg import codepage_codec, extract
+from scanner.scan.limits import Limits
 
 # --- a minimal compound file writer ---------------------------------------------------
 
@@ -445,7 +445,7 @@ def test_not_an_ole_file_is_corrupt_and_other_ole_files_unsupported() -> None:
 
 def test_analyser_finds_the_phone_in_a_gbk_body() -> None:
     from recognizers.registry import build_recognizers
-    from scanner.analyze import Analyzer, SegmentLocator
+    from scanner.scan.analyze import Analyzer, SegmentLocator
 
     body = next(
         s for s in items(sample_msg()) if isinstance(s, Segment) and s.location == "邮件正文"

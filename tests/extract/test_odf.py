@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 import pytest
 
-from scanner.extract import ExtractionError, Item, Notice, Source, odf
 from scanner.models import SegmentKind
+from scanner.scan.extract import ExtractionError, Item, Notice, Source, odf
 
 H, C, M, P = SegmentKind.HEADER, SegmentKind.TABLE_CELL, SegmentKind.METADATA, SegmentKind.PROSE
 NAMESPACES = " ".join(

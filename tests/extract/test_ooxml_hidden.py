@@ -19,11 +19,11 @@ import zlib
 
 import pytest
 
-from scanner.extract import Member, Source
-from scanner.extract.docx import extract as extract_docx
-from scanner.extract.ooxml import MAY_HOLD_VALUE, STRUCTURAL_VALUE
-from scanner.extract.pptx import extract as extract_pptx
 from scanner.models import Segment
+from scanner.scan.extract import Member, Source
+from scanner.scan.extract.docx import extract as extract_docx
+from scanner.scan.extract.ooxml import MAY_HOLD_VALUE, STRUCTURAL_VALUE
+from scanner.scan.extract.pptx import extract as extract_pptx
 from tests.builders import saved
 from tests.extract.test_docx import (
     DOCX_MIME,

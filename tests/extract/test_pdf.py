@@ -17,10 +17,10 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen import canvas
 
-from scanner.extract import CorruptError, EncryptedError, Member, Notice, Source
-from scanner.extract import pdf as pdf_extractor
-from scanner.limits import Limits
 from scanner.models import Segment, SegmentKind
+from scanner.scan.extract import CorruptError, EncryptedError, Member, Notice, Source
+from scanner.scan.extract import pdf as pdf_extractor
+from scanner.scan.limits import Limits
 from tests.builders import FONT, pdf_bytes
 
 
@@ -91,7 +91,7 @@ def test_pages_annotations_properties_and_form_fields() -> None:
 
 def test_a_phone_on_a_page_is_located_by_page_and_line() -> None:
     from recognizers.registry import build_recognizers
-    from scanner.analyze import Analyzer, SegmentLocator
+    from scanner.scan.analyze import Analyzer, SegmentLocator
 
     page = next(s for s in items(build_pdf()) if isinstance(s, Segment))
     found = Analyzer(build_recognizers()).analyze(page.text, page.context)

@@ -14,10 +14,10 @@ import pytest
 from pptx.util import Inches
 
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
-from scanner.extract import CorruptError, Member, Notice, Source
-from scanner.extract.pptx import extract
 from scanner.models import Segment, SegmentKind
+from scanner.scan.analyze import Analyzer
+from scanner.scan.extract import CorruptError, Member, Notice, Source
+from scanner.scan.extract.pptx import extract
 from tests.builders import saved
 from tests.extract.test_docx import add_part, edit_parts, new_document
 

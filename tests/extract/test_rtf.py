@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from scanner.extract import CorruptError, Source, rtf
 from scanner.models import Segment, SegmentKind
+from scanner.scan.extract import CorruptError, Source, rtf
 
 M = SegmentKind.METADATA
 

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 import pytest
 import xlwt
 
-from scanner.extract import ExtractionError, Item, Notice, Source, xls
 from scanner.models import SegmentKind
+from scanner.scan.extract import ExtractionError, Item, Notice, Source, xls
 
 H, C, M = SegmentKind.HEADER, SegmentKind.TABLE_CELL, SegmentKind.METADATA
 INTERFACEHDR = b"\xe1\x00\x02\x00"  # a 2-byte record every xlwt workbook has

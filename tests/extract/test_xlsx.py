@@ -19,9 +19,9 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 
-from scanner.extract import ExtractionError, Item, Notice, Source, ooxml, xlsx
-from scanner.limits import Limits
 from scanner.models import SegmentKind
+from scanner.scan.extract import ExtractionError, Item, Notice, Source, ooxml, xlsx
+from scanner.scan.limits import Limits
 from tests.builders import saved
 
 H, C, M = SegmentKind.HEADER, SegmentKind.TABLE_CELL, SegmentKind.METADATA

@@ -21,9 +21,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
-from scanner.extract import Notice, Source, xlsx
-from scanner.limits import Limits
 from scanner.models import SegmentKind
+from scanner.scan.extract import Notice, Source, xlsx
+from scanner.scan.limits import Limits
 
 H, C, M = SegmentKind.HEADER, SegmentKind.TABLE_CELL, SegmentKind.METADATA
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

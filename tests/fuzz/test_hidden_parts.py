@@ -30,12 +30,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.pipeline import Scanner
 from scanner.redact.engine import Job, Redactor
 from scanner.redact.leftovers import search
 from scanner.redact.operators import OperatorSet
 from scanner.redact.policy import DEFAULT_POLICIES
 from scanner.redact.rewriters import PolicyRewriter
+from scanner.scan.pipeline import Scanner
 from tests.builders import docx_bytes, pptx_bytes, xlsx_bytes
 from tests.conftest import TEST_KEY_HEX
 from tests.redact.test_redact import REDACT_KEY_HEX

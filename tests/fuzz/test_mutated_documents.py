@@ -35,12 +35,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
-from scanner.limits import Limits
 from scanner.models import FileResult, FileStatus
-from scanner.pipeline import Scanner, ScanOptions
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext, rewrite_bytes
+from scanner.scan.analyze import Analyzer
+from scanner.scan.limits import Limits
+from scanner.scan.pipeline import Scanner, ScanOptions
 from tests.conftest import TEST_KEY_HEX
 from tests.fuzz import documents
 

@@ -46,8 +46,8 @@ from recognizers.normalize import (
 from recognizers.person_org_address import PersonOrgAddressRecognizer
 from recognizers.registry import all_entities, build_recognizers
 from scanner import masking
-from scanner.analyze import CLIENT, Analyzer
 from scanner.models import Detection
+from scanner.scan.analyze import CLIENT, Analyzer
 
 # BAOMI_FUZZ_SCALE=10 runs ten times as many examples (a longer hunt by hand).
 SCALE = max(1, int(os.environ.get("BAOMI_FUZZ_SCALE", "1")))

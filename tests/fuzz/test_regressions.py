@@ -40,7 +40,7 @@ Escaping exceptions (only ``RedactionError`` may leave a redaction writer):
 * ``docx_rel_without_target``: a ``word/_rels/document.xml.rels`` ``Relationship``
   without a ``Target`` attribute makes python-docx raise ``TypeError`` (in
   ``docx/opc/packuri.py`` ``from_rel_ref``, ``posixpath.join(base, None)``) while
-  ``scanner/extract/docx.py`` opens the package: the file ends as ``docx extraction
+  ``scanner/scan/extract/docx.py`` opens the package: the file ends as ``docx extraction
   failed: TypeError`` and none of its text is scanned, though the redaction writer
   rewrites the same file without complaint.
 
@@ -55,7 +55,7 @@ Wrong output (no exception):
 Exceptions the pipeline's catch-all hides (the file ends as ``<format> extraction
 failed: error``, a reason that explains nothing):
 
-* ``zip_bad_deflate`` (scan): ``scanner/extract/archive.py`` ``extract_zip`` catches
+* ``zip_bad_deflate`` (scan): ``scanner/scan/extract/archive.py`` ``extract_zip`` catches
   ``BadZipFile``, ``OSError``, ``ValueError`` … per member but not ``zlib.error``: one
   member with a broken deflate stream aborts the whole archive, and the other members
   (here a phone number) are never scanned.
@@ -74,13 +74,13 @@ import zipfile
 import pytest
 
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
-from scanner.limits import Limits
 from scanner.masking import mask
 from scanner.models import FileStatus
-from scanner.pipeline import Scanner, ScanOptions
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext, rewrite_bytes
+from scanner.scan.analyze import Analyzer
+from scanner.scan.limits import Limits
+from scanner.scan.pipeline import Scanner, ScanOptions
 from tests.conftest import TEST_KEY_HEX
 from tests.fuzz import documents
 

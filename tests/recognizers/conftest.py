@@ -17,7 +17,7 @@ import pytest
 
 from recognizers import checksums
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
+from scanner.scan.analyze import Analyzer
 
 MIN_SCORE = 0.5
 

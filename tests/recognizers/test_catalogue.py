@@ -169,8 +169,8 @@ def test_grades_are_the_previous_table():
 
 
 def test_identity_and_signal_sets_are_the_previous_ones():
-    from scanner.classify import DISCOUNTABLE_SIGNALS, IDENTITY_ENTITIES, SECRET_SIGNALS
-    from scanner.doc_grade import SENSITIVE_PERSONAL
+    from scanner.scan.classify import DISCOUNTABLE_SIGNALS, IDENTITY_ENTITIES, SECRET_SIGNALS
+    from scanner.scan.doc_grade import SENSITIVE_PERSONAL
 
     assert IDENTITY_ENTITIES == PREVIOUS_IDENTITY
     assert SECRET_SIGNALS == PREVIOUS_SIGNALS
@@ -341,9 +341,9 @@ def test_specs_are_frozen_and_checked():
 def test_name_and_path_sets_are_the_previous_ones():
     """The sets scanner/ named by hand, now derived from ``name_like`` and
     ``readable_in_paths``: a silent change fails here."""
-    from scanner.paths import READABLE_IN_PATHS
-    from scanner.pipeline import CONSISTENT_TYPES
     from scanner.redact.engine import DOCUMENT_NAME_TYPES
+    from scanner.scan.paths import READABLE_IN_PATHS
+    from scanner.scan.pipeline import CONSISTENT_TYPES
 
     assert {"PERSON", "ORGANIZATION", "CLIENT"} == CONSISTENT_TYPES == DOCUMENT_NAME_TYPES
     assert {
@@ -373,22 +373,22 @@ NAMED_LITERALS: dict[tuple[str, str], str] = {
     "keep_id_region is an option about resident IDs (region code and check character)",
     ("scanner/masking.py", "EMAIL_ADDRESS"): "follow-up: e-mail's own mask shape (a spec field)",
     ("scanner/masking.py", "CLIENT"): "follow-up: clients masked as names (a spec field)",
-    ("scanner/clients.py", "CLIENT"): REGISTRY,
-    ("scanner/clients.py", "CN_USCC"): "follow-up: the registry's USCC column masked as one",
+    ("scanner/compliance/clients.py", "CLIENT"): REGISTRY,
+    ("scanner/compliance/clients.py", "CN_USCC"): "follow-up: the registry's USCC column masked as one",
     ("scanner/app.py", "CLIENT"): REGISTRY,
-    ("scanner/compliance.py", "CLIENT"): REGISTRY,
-    ("scanner/retention.py", "CLIENT"): REGISTRY,
-    ("scanner/inventory.py", "CLIENT"): REGISTRY,
-    ("scanner/pipeline.py", "CLIENT"): REGISTRY,
-    ("scanner/doc_grade.py", "CLIENT"): REGISTRY + " (the 核心 rule needs a named client)",
+    ("scanner/compliance/status.py", "CLIENT"): REGISTRY,
+    ("scanner/compliance/retention.py", "CLIENT"): REGISTRY,
+    ("scanner/store/inventory.py", "CLIENT"): REGISTRY,
+    ("scanner/scan/pipeline.py", "CLIENT"): REGISTRY,
+    ("scanner/scan/doc_grade.py", "CLIENT"): REGISTRY + " (the 核心 rule needs a named client)",
     ("scanner/redact/rewriters.py", "CLIENT"): REGISTRY + " (wins a tie of equal spans)",
-    ("scanner/analyze.py", "CLIENT"): "follow-up: span arbitration around client names",
-    ("scanner/analyze.py", "PERSON"): "follow-up: span arbitration around client names",
-    ("scanner/analyze.py", "ORGANIZATION"): "follow-up: spans that may hold a client name",
-    ("scanner/analyze.py", "CN_ADDRESS"): "follow-up: spans that may hold a client name",
-    ("scanner/paths.py", "CONFIDENTIAL_MARKING"): "follow-up: readable_in_paths=True to be "
+    ("scanner/scan/analyze.py", "CLIENT"): "follow-up: span arbitration around client names",
+    ("scanner/scan/analyze.py", "PERSON"): "follow-up: span arbitration around client names",
+    ("scanner/scan/analyze.py", "ORGANIZATION"): "follow-up: spans that may hold a client name",
+    ("scanner/scan/analyze.py", "CN_ADDRESS"): "follow-up: spans that may hold a client name",
+    ("scanner/scan/paths.py", "CONFIDENTIAL_MARKING"): "follow-up: readable_in_paths=True to be "
     "declared in recognizers/confidential_marking.py",
-    ("scanner/paths.py", "UNDISCLOSED_EVENT"): "follow-up: readable_in_paths=True to be "
+    ("scanner/scan/paths.py", "UNDISCLOSED_EVENT"): "follow-up: readable_in_paths=True to be "
     "declared in recognizers/undisclosed_event.py",
 }
 

@@ -7,7 +7,7 @@ import pytest
 from recognizers.checksums import is_valid_uscc
 from recognizers.client_registry import Client, ClientRegistryRecognizer
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
+from scanner.scan.analyze import Analyzer
 from tests.recognizers.conftest import MIN_SCORE, assert_positions, make_uscc_with_org, positions
 
 C = "CLIENT"

@@ -8,7 +8,7 @@ from recognizers.client_financial import ClientFinancialRecognizer
 from recognizers.confidential_marking import ConfidentialMarkingRecognizer
 from recognizers.registry import build_recognizers
 from recognizers.undisclosed_event import UndisclosedEventRecognizer
-from scanner.analyze import Analyzer
+from scanner.scan.analyze import Analyzer
 from tests.recognizers.conftest import HARD_NEGATIVES, MIN_SCORE, assert_positions, to_fullwidth
 
 C = "CONFIDENTIAL_MARKING"

@@ -11,7 +11,7 @@ import pytest
 
 from recognizers.client_registry import ClientRegistryRecognizer
 from recognizers.registry import PATTERN_RECOGNIZERS, build_recognizers, entity_catalogue
-from scanner.analyze import Analyzer
+from scanner.scan.analyze import Analyzer
 from tests.recognizers.conftest import MIN_SCORE
 
 RECOGNIZER_CLASSES = [*PATTERN_RECOGNIZERS, ClientRegistryRecognizer]

@@ -16,7 +16,7 @@ from recognizers.person_org_address import (
     PersonOrgAddressRecognizer,
 )
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
+from scanner.scan.analyze import Analyzer
 from tests.recognizers.conftest import MIN_SCORE
 
 TYPES = ("PERSON", "ORGANIZATION", "CN_ADDRESS")

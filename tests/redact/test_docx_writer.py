@@ -18,12 +18,12 @@ from collections.abc import Sequence
 import docx
 import pytest
 
-from scanner.extract import Segment, Source
-from scanner.extract.docx import extract
-from scanner.extract.ooxml import CFB_SIGNATURE
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.redact.writers.docx import rewrite
+from scanner.scan.extract import Segment, Source
+from scanner.scan.extract.docx import extract
+from scanner.scan.extract.ooxml import CFB_SIGNATURE
 from tests.builders import saved
 from tests.extract.test_docx import (
     DOCX_MIME,

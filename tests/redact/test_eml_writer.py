@@ -13,13 +13,13 @@ from email.message import EmailMessage, Message
 
 import pytest
 
-from scanner.extract import Member, Source
-from scanner.extract import mail as mail_extractor
-from scanner.extract.mail import decoded_header
 from scanner.models import Segment
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers import eml as eml_writer
+from scanner.scan.extract import Member, Source
+from scanner.scan.extract import mail as mail_extractor
+from scanner.scan.extract.mail import decoded_header
 from tests.extract import test_mail
 
 PLANTED = (

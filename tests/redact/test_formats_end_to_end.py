@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.limits import Limits
 from scanner.redact.verify import segments_of
+from scanner.scan.limits import Limits
 from tests.redact import (
     test_docx_writer,
     test_eml_writer,

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.limits import Limits
 from scanner.redact.engine import Job, Outcome, Redactor
 from scanner.redact.isolated import IsolatedRedactor, run_isolated
 from scanner.redact.operators import OperatorSet
 from scanner.redact.policy import DEFAULT_POLICIES, Policy
 from scanner.redact.rewriters import PolicyRewriter
+from scanner.scan.limits import Limits
 from tests.conftest import TEST_KEY_HEX
 
 PHONE, OTHER_PHONE = "13812345678", "13987654321"

@@ -8,8 +8,8 @@ from email.message import EmailMessage
 import pymupdf
 import pytest
 
-from scanner.limits import Limits
 from scanner.redact.leftovers import normalise, search
+from scanner.scan.limits import Limits
 from tests.builders import zip_bytes
 
 PHONE = ("PHONE_NUMBER", "13812345678")

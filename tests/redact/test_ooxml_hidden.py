@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.extract import Segment, Source
-from scanner.extract.docx import extract as extract_docx
-from scanner.extract.ooxml import CFB_SIGNATURE
-from scanner.extract.pptx import extract as extract_pptx
 from scanner.redact.writers import WriteContext, rewrite_bytes
+from scanner.scan.extract import Segment, Source
+from scanner.scan.extract.docx import extract as extract_docx
+from scanner.scan.extract.ooxml import CFB_SIGNATURE
+from scanner.scan.extract.pptx import extract as extract_pptx
 from tests.extract.test_docx import DOCX_MIME
 from tests.extract.test_ooxml_hidden import DOCX_PLANTED, PPTX_PLANTED, hidden_docx, hidden_pptx
 from tests.extract.test_pptx import PPTX_MIME

@@ -24,12 +24,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen import canvas
 
-from scanner.extract import Member, Source
-from scanner.extract import pdf as pdf_extractor
 from scanner.models import Segment
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers import pdf as pdf_writer
+from scanner.scan.extract import Member, Source
+from scanner.scan.extract import pdf as pdf_extractor
 from tests.builders import FONT, pdf_bytes
 from tests.extract.test_pdf import (
     HIDDEN_PLACES,

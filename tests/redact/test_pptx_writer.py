@@ -15,12 +15,12 @@ import pptx
 import pytest
 from pptx.util import Inches
 
-from scanner.extract import Segment, Source
-from scanner.extract.ooxml import CFB_SIGNATURE
-from scanner.extract.pptx import extract
 from scanner.redact.edits import RedactionError
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.redact.writers.pptx import rewrite
+from scanner.scan.extract import Segment, Source
+from scanner.scan.extract.ooxml import CFB_SIGNATURE
+from scanner.scan.extract.pptx import extract
 from tests.builders import saved
 from tests.extract.test_docx import add_part, edit_parts
 from tests.extract.test_pptx import (

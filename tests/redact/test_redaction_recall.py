@@ -11,9 +11,9 @@ import pytest
 
 from scanner.cli import main
 from scanner.config import ConfigError, ScanSettings, load_config
-from scanner.limits import Limits
 from scanner.redact import leftovers
 from scanner.redact.policy import DEFAULT_POLICIES, PolicyError, load_policies
+from scanner.scan.limits import Limits
 
 REDACT_KEY_HEX = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
 # a valid organisation code the recognizer scores 0.45 after 代码: below the scan's 0.5

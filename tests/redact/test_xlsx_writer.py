@@ -21,11 +21,11 @@ from openpyxl.drawing.image import Image
 from openpyxl.workbook.defined_name import DefinedName
 from PIL import Image as PILImage
 
-from scanner.extract import Source, xlsx
 from scanner.redact.edits import Edit, RedactionError
 from scanner.redact.writers import WriteContext, rewrite_bytes
 from scanner.redact.writers import xlsx as writer
 from scanner.redact.writers.xlsx import legal_sheet_name, rewrite_formula, unique_sheet_name
+from scanner.scan.extract import Source, xlsx
 from tests.builders import saved
 
 MASK = "[已脱敏]"

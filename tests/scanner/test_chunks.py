@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer, SegmentLocator
-from scanner.extract.text import overlapping_chunks
 from scanner.models import Segment
+from scanner.scan.analyze import Analyzer, SegmentLocator
+from scanner.scan.extract.text import overlapping_chunks
 
 ANALYZER = Analyzer(build_recognizers())
 

@@ -7,9 +7,9 @@ import pytest
 from recognizers.client_financial import ClientFinancialRecognizer
 from recognizers.confidential_marking import ConfidentialMarkingRecognizer
 from recognizers.undisclosed_event import UndisclosedEventRecognizer
-from scanner.analyze import Analyzer
-from scanner.classify import KINDS, Classification, classify, classify_segments
 from scanner.models import Segment, SegmentKind
+from scanner.scan.analyze import Analyzer
+from scanner.scan.classify import KINDS, Classification, classify, classify_segments
 
 DOCS = [
     ("服务合同", "合作/公关服务合同.docx", ["公关服务合同", "甲方：云杉饮品有限公司\n乙方：明远公关", "第一条 服务内容：品牌传播。", "第二条 服务费用：人民币50万元。", "第五条 违约责任：违约方赔偿损失。"], []),

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.fsio import open_regular
 from scanner.masking import fingerprint
+from scanner.scan.fsio import open_regular
 from tests.conftest import TEST_KEY_HEX
 
 KEY = bytes.fromhex(TEST_KEY_HEX)
@@ -308,7 +308,7 @@ def test_unreadable_and_vanishing_files_are_reported_and_the_scan_goes_on(
         return open_regular(path, *args, **kwargs)
 
     # the scan runs in a forked worker, which inherits this patch
-    monkeypatch.setattr("scanner.pipeline.open_regular", guarded_open)
+    monkeypatch.setattr("scanner.scan.pipeline.open_regular", guarded_open)
     code, records = run_jsonl(tmp_path, str(share))
     err = capsys.readouterr().err
     assert f"{share / '无敏感信息.txt'}: permission denied" in err
@@ -444,7 +444,7 @@ def test_an_allow_listed_name_is_allowed_whatever_part_of_it_a_recognizer_takes(
     from presidio_analyzer import Pattern, PatternRecognizer
 
     from recognizers.registry import LANGUAGE
-    from scanner.analyze import Analyzer
+    from scanner.scan.analyze import Analyzer
 
     part = PatternRecognizer(
         supported_entity="ORGANIZATION",

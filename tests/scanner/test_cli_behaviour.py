@@ -184,7 +184,7 @@ def test_nda_check_columns_line_up_by_display_width(tmp_path, capsys) -> None:
 
 @pytest.mark.slow
 def test_dates_in_any_accepted_form_and_errors_that_list_them(tmp_path, capsys) -> None:
-    from scanner.clients import load_registry
+    from scanner.compliance.clients import load_registry
     from scanner.config import ConfigError
 
     registry = tmp_path / "clients.csv"

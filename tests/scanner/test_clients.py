@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.clients import load_registry
+from scanner.compliance.clients import load_registry
 from scanner.config import ConfigError
 
 HEADER = "name,aliases,uscc,nda_id,nda_expires,project_end,retention_months\n"
@@ -78,7 +78,7 @@ def test_unknown_columns_and_missing_name_column_are_errors(tmp_path) -> None:
 def test_xlsx_register_with_chinese_headers_and_excel_dates(tmp_path) -> None:
     import openpyxl
 
-    from scanner.clients import add_months
+    from scanner.compliance.clients import add_months
 
     wb = openpyxl.Workbook()
     ws = wb.active

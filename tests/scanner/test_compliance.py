@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from scanner.cli import main
-from scanner.retention import QUARANTINE_STAMP, purge
+from scanner.compliance.retention import QUARANTINE_STAMP, purge
 
 AS_OF = "2026-12-06"
 REGISTER = (

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from scanner.decode import SNIFF_BYTES, DecodeError, decode
+from scanner.scan.decode import SNIFF_BYTES, DecodeError, decode
 
 TEXT = "客户通讯录：北京星河传媒有限公司，联系人张伟，手机13812345678。\n" * 3
 

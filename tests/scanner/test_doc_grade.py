@@ -6,9 +6,9 @@ import tomllib
 
 import pytest
 
-from scanner.classify import Classification, classify
 from scanner.config import ConfigError
-from scanner.doc_grade import DEFAULT, GRADES, GradeRule, GradeRules, grade_file
+from scanner.scan.classify import Classification, classify
+from scanner.scan.doc_grade import DEFAULT, GRADES, GradeRule, GradeRules, grade_file
 
 
 def _cls(kind: str = "会议纪要", categories: set[int] = frozenset({3})) -> Classification:

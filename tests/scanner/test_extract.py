@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scanner.extract import Notice, Source, select_format
 from scanner.models import Segment, SegmentKind
+from scanner.scan.extract import Notice, Source, select_format
 
 
 def segments(path: str, text: str, mime: str = "text/plain") -> list[Segment]:

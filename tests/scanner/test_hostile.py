@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import scanner.extract.text as text_extractor
-from scanner.isolation import IsolatedScanner
-from scanner.limits import MB
+import scanner.scan.extract.text as text_extractor
+from scanner.scan.isolation import IsolatedScanner
+from scanner.scan.limits import MB
 
 PHONE_LINE = "会议纪要：联系人手机13812345678。\n"
 
@@ -102,13 +102,13 @@ def test_a_file_replaced_by_a_directory_or_removed_between_walk_and_read(make_sc
     folder = tmp_path / "now_a_dir"
     folder.mkdir()
     assert outcome(scanner.scan_file(folder), tmp_path) == [
-        ("now_a_dir", "skipped", "directory, not a file", 0)  # scanner/fsio.py's words
+        ("now_a_dir", "skipped", "directory, not a file", 0)  # scanner/scan/fsio.py's words
     ]
 
 
 @pytest.mark.parametrize("size_mb, reason", [(3, "too large: 3.0 MB > 2 MB limit")])
 def test_binary_files_over_the_size_limit_are_skipped(make_scanner, tmp_path, size_mb, reason):
-    from scanner.limits import Limits
+    from scanner.scan.limits import Limits
 
     path = tmp_path / "huge.bin"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * (size_mb * MB - 8))
@@ -141,7 +141,7 @@ class AppendOnFirstRead:
 
 
 def appending(monkeypatch, text: str) -> None:
-    import scanner.pipeline as pipeline
+    import scanner.scan.pipeline as pipeline
 
     real_open = pipeline.open_regular
     monkeypatch.setattr(
@@ -177,8 +177,8 @@ def test_a_log_still_being_written_is_read_to_its_size_at_open(make_scanner, tmp
 
 @pytest.mark.slow
 def test_a_spawned_worker_finds_what_the_scanner_finds(tmp_path):
-    from scanner.executors.spec import ScanSpec
-    from scanner.isolation import SpawnedScanner
+    from scanner.scan.executors.spec import ScanSpec
+    from scanner.scan.isolation import SpawnedScanner
 
     path = tmp_path / "b_ok.txt"
     path.write_text(PHONE_LINE, encoding="utf-8")
@@ -189,8 +189,8 @@ def test_a_spawned_worker_finds_what_the_scanner_finds(tmp_path):
 
 @pytest.mark.slow
 def test_a_spawned_worker_that_overruns_or_dies_is_replaced(tmp_path):
-    from scanner.executors.spec import ScanSpec
-    from scanner.isolation import SpawnedScanner
+    from scanner.scan.executors.spec import ScanSpec
+    from scanner.scan.isolation import SpawnedScanner
 
     slow = tmp_path / "a_slow.txt"
     slow.write_text(("会议纪要。" * 200 + "\n") * 2_000, encoding="utf-8")  # ~3 MB of prose

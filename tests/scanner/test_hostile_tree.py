@@ -73,7 +73,7 @@ def test_hostile_entries_are_reported_and_recorded_as_not_scanned(tmp_path, host
     db, out = tmp_path / "inv.db", tmp_path / "findings.jsonl"
     args = ["--no-ner", "--inventory", str(db), "--format", "jsonl", "-o", str(out)]
     # the scan completes; links not followed and FIFOs not read are decisions, not failures
-    # to scan, so the exit code is that of the findings (scanner/coverage.py)
+    # to scan, so the exit code is that of the findings (scanner/scan/coverage.py)
     assert scan(str(hostile), *args) == EXIT_FINDINGS
     err = capsys.readouterr().err.splitlines()
     expected = {

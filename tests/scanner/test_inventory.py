@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.inventory import MIGRATIONS, Inventory, InventoryError
+from scanner.store.inventory import MIGRATIONS, Inventory, InventoryError
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "13812345678"
@@ -147,7 +147,7 @@ def test_a_second_scan_of_a_locked_inventory_exits_2(tmp_path, share, capsys):
         [
             sys.executable,
             "-c",
-            "import sys, time; from scanner.inventory import Inventory; "
+            "import sys, time; from scanner.store.inventory import Inventory; "
             f"i = Inventory.open(__import__('pathlib').Path({str(db)!r}), writer=True); "
             "print('locked', flush=True); time.sleep(60)",
         ],

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.content import MemberPath, format_of, parse_stored, segments_of
-from scanner.limits import Limits
 from scanner.models import FileStatus
+from scanner.scan.content import MemberPath, format_of, parse_stored, segments_of
+from scanner.scan.limits import Limits
 
 PHONE = "13812345678"
 REDACT_KEY_HEX = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"

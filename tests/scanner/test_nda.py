@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.nda import CLAUSES, AgreementCheck, check_file, check_text, looks_like_agreement
+from scanner.compliance.nda import (
+    CLAUSES,
+    AgreementCheck,
+    check_file,
+    check_text,
+    looks_like_agreement,
+)
 from tests.builders import FONT, docx_bytes, pdf_bytes
 
 KEYS = ("definition", "parties", "purpose", "term", "return", "liability", "personal_info")

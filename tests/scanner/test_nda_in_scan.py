@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import scanner.content
+import scanner.scan.content
 from scanner.cli import EXIT_UNSCANNED, main
-from scanner.inventory import Inventory
+from scanner.store.inventory import Inventory
 
 AGREEMENT = "\n".join(
     [
@@ -33,7 +33,7 @@ def hanging_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """The agreement check's parser never ends on files named 挂起 (a crafted file's
     endless loop); the scan's own extraction is untouched. Workers are forked, so they
     inherit the patch."""
-    real = scanner.content.segments_of
+    real = scanner.scan.content.segments_of
 
     def segments_of(data, where, limits, depth=0):
         if "挂起" in str(where):
@@ -41,7 +41,7 @@ def hanging_check(monkeypatch: pytest.MonkeyPatch) -> None:
                 time.sleep(0.05)
         return real(data, where, limits, depth)
 
-    monkeypatch.setattr(scanner.content, "segments_of", segments_of)
+    monkeypatch.setattr(scanner.scan.content, "segments_of", segments_of)
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_a_hanging_agreement_check_is_stopped_by_the_time_limit_during_a_scan(
 
 
 def test_the_agreement_check_travels_with_the_scan_result(share: Path, tmp_path: Path) -> None:
-    from scanner.executors.spec import ScanSpec
+    from scanner.scan.executors.spec import ScanSpec
 
     scanner_ = ScanSpec(key=bytes(32), ner=False).build()
     [result] = scanner_.scan_file(share / "保密协议_星河.txt")

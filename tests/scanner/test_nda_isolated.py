@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import scanner.content
-from scanner.isolation import Abandoned, call_isolated
-from scanner.limits import Limits
-from scanner.nda import check_paths
+import scanner.scan.content
+from scanner.compliance.nda import check_paths
+from scanner.scan.isolation import Abandoned, call_isolated
+from scanner.scan.limits import Limits
 
 AGREEMENT = [
     "第一条 保密信息是指甲方披露的全部客户资料。",
@@ -40,7 +40,7 @@ def docx_bytes(*paragraphs: str) -> bytes:
 
 def _hanging_docx(monkeypatch: pytest.MonkeyPatch) -> None:
     """A parser that never ends on files named 挂起 (a crafted file's endless loop)."""
-    real = scanner.content.segments_of
+    real = scanner.scan.content.segments_of
 
     def segments_of(data, where, limits, depth=0):
         if "挂起" in str(where):
@@ -48,7 +48,7 @@ def _hanging_docx(monkeypatch: pytest.MonkeyPatch) -> None:
                 time.sleep(0.05)
         return real(data, where, limits, depth)
 
-    monkeypatch.setattr(scanner.content, "segments_of", segments_of)
+    monkeypatch.setattr(scanner.scan.content, "segments_of", segments_of)
 
 
 def test_a_hanging_agreement_is_stopped_by_the_time_limit_and_the_rest_are_checked(

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
 from scanner.cli import main
-from scanner.inventory import MIGRATIONS, Inventory
-from scanner.paths import READABLE_IN_PATHS, PathMasker, masker_of, path_key
-from scanner.pipeline import Scanner
+from scanner.scan.analyze import Analyzer
+from scanner.scan.paths import READABLE_IN_PATHS, PathMasker, masker_of, path_key
+from scanner.scan.pipeline import Scanner
+from scanner.store.inventory import MIGRATIONS, Inventory
 from scanner.watch import Watcher, WatchSettings
 from tests.conftest import TEST_KEY_HEX
 from tests.scanner.test_watch import wait_for

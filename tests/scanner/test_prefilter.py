@@ -20,8 +20,8 @@ from recognizers.cn_phone import CnPhoneRecognizer
 from recognizers.normalize import to_halfwidth
 from recognizers.registry import build_recognizers
 from scanner import prefilter as prefilter_module
-from scanner.analyze import Analyzer, half_widths
-from scanner.prefilter import (
+from scanner.scan.analyze import Analyzer, half_widths
+from scanner.scan.prefilter import (
     HyperscanPrefilter,
     LiteralPrefilter,
     build_prefilter,
@@ -232,8 +232,8 @@ def test_prefilter_form(regex, form):
 def test_workers_inherit_the_prefilter_compiled_before_the_fork(tmp_path):
     """The isolated scanner prepares its analyser before forking: Hyperscan compiles once in
     the parent, not once in every extraction process."""
-    from scanner.isolation import IsolatedScanner
-    from scanner.pipeline import Scanner
+    from scanner.scan.isolation import IsolatedScanner
+    from scanner.scan.pipeline import Scanner
 
     analyzer = Analyzer(build_recognizers([], ner=False))
     assert analyzer._prefilter is None

@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from scanner.models import FileStatus
-from scanner.reasons import safe_reason
+from scanner.scan.reasons import safe_reason
 
 PHONE = "13812345678"
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.extract import LimitExceeded
-from scanner.extract.archive import read_member
-from scanner.limits import MB, Limits
+from scanner.scan.extract import LimitExceeded
+from scanner.scan.extract.archive import read_member
+from scanner.scan.limits import MB, Limits
 
 PHONE = "13812345678"
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ SCAN_AND_MEASURE = textwrap.dedent(
     """
     import json, resource, sys, zipfile
     from pathlib import Path
-    from scanner.executors.spec import ScanSpec
+    from scanner.scan.executors.spec import ScanSpec
 
     scanner = ScanSpec(key=bytes(32), ner=False).build()
     scanner.analyzer.prepare()

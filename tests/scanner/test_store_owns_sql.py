@@ -1,5 +1,5 @@
 """The inventory owns its SQL: no statement, no ``.execute(`` and no reach into the
-inventory's connection anywhere but ``scanner/inventory.py``. Reports, compliance,
+inventory's connection anywhere but ``scanner/store/inventory.py``. Reports, compliance,
 recording and the command line ask the store's query and command methods instead."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("scanner", "reports", "recognizers", "bench", "scripts", "examples", "fuzz")
-STORE = Path("scanner") / "inventory.py"
+STORE = Path("scanner") / "store" / "inventory.py"
 
 # SQL statements as they appear in string literals. SELECT … FROM only in capitals (the
 # project's style; "select … from" is English too); the others in any case.
@@ -68,7 +68,7 @@ def test_no_sql_outside_the_inventory() -> None:
     found = [
         line for rel in sources for line in offenders(rel, (ROOT / rel).read_text(encoding="utf-8"))
     ]
-    assert not found, "SQL outside scanner/inventory.py:\n" + "\n".join(found)
+    assert not found, "SQL outside scanner/store/inventory.py:\n" + "\n".join(found)
 
 
 def test_the_check_finds_what_it_looks_for() -> None:

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from scanner.walk import walk
+from scanner.scan.walk import walk
 
 
 def test_walk_is_sorted_skips_excluded_and_reports_links_it_does_not_follow(

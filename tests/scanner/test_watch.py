@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from recognizers.registry import build_recognizers
-from scanner.analyze import Analyzer
-from scanner.pipeline import Scanner
+from scanner.scan.analyze import Analyzer
+from scanner.scan.pipeline import Scanner
 from scanner.watch import Watcher, WatchSettings, mount_type, needs_polling
 from tests.conftest import TEST_KEY_HEX
 

@@ -6,7 +6,7 @@ and the edits applied in place, everything else (formatting, images, layout)
 left as it was. It raises ``RedactionError`` when it cannot do that safely.
 
 Writers are chosen by the same content detection as the extractors
-(``scanner.extract.select_format``): the writer registered under the
+(``scanner.scan.extract.select_format``): the writer registered under the
 extractor's format name handles the file. Nested files (mail attachments)
 go back through ``WriteContext.rewrite_member``.
 
@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scanner.content import PARSE_ERRORS, MemberPath, format_of, member_path
-from scanner.limits import Limits
 from scanner.redact.edits import RedactionError, TextRewriter
+from scanner.scan.content import PARSE_ERRORS, MemberPath, format_of, member_path
+from scanner.scan.limits import Limits
 
 __all__ = ["WriteContext", "Writer", "format_of", "rewrite_bytes", "writers"]
 
@@ -69,7 +69,7 @@ def _writers() -> dict[str, Writer]:
     from scanner.redact.writers import text
 
     writers: dict[str, Writer] = {
-        # format name (as in scanner/extract/__init__.py) → writer
+        # format name (as in scanner/scan/extract/__init__.py) → writer
         "text": text.rewrite,
         "csv": text.rewrite,
         "tsv": text.rewrite,
@@ -115,7 +115,7 @@ def writers() -> dict[str, Writer]:
 def _parse_errors() -> tuple[type[BaseException], ...]:
     from lxml import etree
 
-    # the scanner's parse errors (``scanner/content.py``) and the writers' own libraries'
+    # the scanner's parse errors (``scanner/scan/content.py``) and the writers' own libraries'
     errors: tuple[type[BaseException], ...] = (*PARSE_ERRORS, OSError, etree.LxmlError)
     try:
         import pymupdf

@@ -14,9 +14,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from scanner.extract.archive import read_declared
 from scanner.redact.edits import RedactionError, TextRewriter, apply_edits
 from scanner.redact.writers import WriteContext
+from scanner.scan.extract.archive import read_declared
 
 
 def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:

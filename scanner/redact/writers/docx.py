@@ -43,8 +43,6 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from scanner.extract.docx import DOC_VAR, HIDDEN_ATTRIBUTES, RT_ALT_CHUNK, RT_SETTINGS, W_NAME
-from scanner.extract.ooxml import MC_NS
 from scanner.redact.edits import RedactionError, TextRewriter
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers.ooxml import (
@@ -74,6 +72,8 @@ from scanner.redact.writers.ooxml import (
     rewrite_properties,
     rewrite_slots,
 )
+from scanner.scan.extract.docx import DOC_VAR, HIDDEN_ATTRIBUTES, RT_ALT_CHUNK, RT_SETTINGS, W_NAME
+from scanner.scan.extract.ooxml import MC_NS
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"

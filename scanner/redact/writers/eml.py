@@ -2,7 +2,7 @@
 reconstruction), every piece of text in it passed through the rewriter.
 
 Parsed with the standard library's ``email`` package under the mail extractor's
-policy (``scanner.extract.mail.POLICY``, which reads GB2312-labelled text as
+policy (``scanner.scan.extract.mail.POLICY``, which reads GB2312-labelled text as
 GB18030), walking the same parts in the same order as the extractor. Nothing of
 the original is copied as bytes: the copy is a new message built from an allow
 list of headers this writer understands and rewrites, and from the decoded
@@ -77,8 +77,10 @@ from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
 from email.utils import format_datetime
 
-from scanner.decode import DecodeError, decode
-from scanner.extract.mail import (
+from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits, apply_to_runs
+from scanner.redact.writers import WriteContext
+from scanner.scan.decode import DecodeError, decode
+from scanner.scan.extract.mail import (
     _GENERATE_ERRORS,
     _HEADER_ERRORS,
     _RFC822,
@@ -94,8 +96,6 @@ from scanner.extract.mail import (
     decoded_header,
     header_label,
 )
-from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits, apply_to_runs
-from scanner.redact.writers import WriteContext
 
 # Message headers rebuilt from their parsed value (canonical spelling by lower-case name).
 ADDRESS_HEADERS = {

@@ -13,7 +13,7 @@ handed to the rewriter as one string, because a value is often split across
 runs of different formatting (``138`` bold, ``12345678`` plain), and the edits
 land back in the slots with ``apply_to_runs``.
 
-The extractors (``scanner.extract.docx``/``pptx``/``ooxml``) define what must be
+The extractors (``scanner.scan.extract.docx``/``pptx``/``ooxml``) define what must be
 reached: the verification step re-extracts the output with them.
 """
 
@@ -31,8 +31,10 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from scanner.extract.archive import read_declared
-from scanner.extract.ooxml import (
+from scanner.redact.edits import RedactionError, TextRewriter, apply_to_runs
+from scanner.redact.writers import WriteContext, rebuild
+from scanner.scan.extract.archive import read_declared
+from scanner.scan.extract.ooxml import (
     A_BR,
     A_NS,
     A_P,
@@ -47,9 +49,7 @@ from scanner.extract.ooxml import (
     chart_pieces,
     loose_strings,
 )
-from scanner.limits import MB, Limits
-from scanner.redact.edits import RedactionError, TextRewriter, apply_to_runs
-from scanner.redact.writers import WriteContext, rebuild
+from scanner.scan.limits import MB, Limits
 
 Element = Any  # an lxml element
 

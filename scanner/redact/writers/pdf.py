@@ -4,7 +4,7 @@ PyMuPDF (``pymupdf``, MuPDF's Python binding) is licensed under the AGPL-3.0
 (or a commercial licence from Artifex); shipping baomi with this writer puts
 the whole program under the AGPL's terms.
 
-Covered, i.e. every place the PDF extractor (``scanner.extract.pdf``) reads:
+Covered, i.e. every place the PDF extractor (``scanner.scan.extract.pdf``) reads:
 
 * page text: each page's text layer is read with PyMuPDF with character boxes,
   the whole page's text (lines joined by newlines, as the extractor's page

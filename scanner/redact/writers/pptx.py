@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from scanner.extract.pptx import PRESENTATION_ATTRIBUTES, SHAPE_ATTRIBUTES
 from scanner.redact.edits import TextRewriter
 from scanner.redact.writers import WriteContext
 from scanner.redact.writers.ooxml import (
@@ -52,6 +51,7 @@ from scanner.redact.writers.ooxml import (
     rewrite_lines,
     rewrite_properties,
 )
+from scanner.scan.extract.pptx import PRESENTATION_ATTRIBUTES, SHAPE_ATTRIBUTES
 
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 SLD_ID_LST, SLD_ID = f"{{{P_NS}}}sldIdLst", f"{{{P_NS}}}sldId"

@@ -35,10 +35,10 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from scanner.extract.ooxml import MAY_HOLD_VALUE, loose_strings
 from scanner.redact.edits import TextRewriter, apply_to_runs
 from scanner.redact.media import sanitize_image
 from scanner.redact.writers import WriteContext
+from scanner.scan.extract.ooxml import MAY_HOLD_VALUE, loose_strings
 
 Element = Any  # an lxml element
 

@@ -1,6 +1,6 @@
 """Plain text, CSV/TSV, Markdown, JSON, XML and HTML: rewritten in their own encoding.
 
-The bytes are decoded exactly as the scanner decodes them (``scanner.decode``),
+The bytes are decoded exactly as the scanner decodes them (``scanner.scan.decode``),
 the edits applied to the whole text, and the result encoded back in the same
 encoding with the same byte-order mark; line endings are untouched because the
 text is never split and re-joined. A GBK file stays GBK. A replacement that the
@@ -13,9 +13,9 @@ header as context, so a value never runs from one row into the next.
 
 from __future__ import annotations
 
-from scanner.decode import DecodeError, decode
 from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits
 from scanner.redact.writers import WriteContext
+from scanner.scan.decode import DecodeError, decode
 
 _DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 

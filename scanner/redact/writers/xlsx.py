@@ -11,7 +11,7 @@ the rewriter, images without metadata; orphan parts, binary parts and the zip
 comment are dropped. Everything left out is named in ``WriteContext.dropped``.
 
 Rewritten, because the verification step re-extracts the output with
-``scanner.extract.xlsx`` and everything that extractor reads must be clean:
+``scanner.scan.extract.xlsx`` and everything that extractor reads must be clean:
 
 * cells of every worksheet, hidden and very hidden ones included, with the text
   and the context (column header) the extractor gives them (its own ``Headers``
@@ -85,10 +85,12 @@ from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 from openpyxl.utils.datetime import from_ISO8601 as from_iso8601
 
-from scanner.extract import EncryptedError, ExtractionError, Source
-from scanner.extract.archive import read_declared
-from scanner.extract.ooxml import PROPERTY_PARTS, TEXT_VARIANTS, open_package, reason
-from scanner.extract.xlsx import (
+from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits, apply_to_runs
+from scanner.redact.writers import WriteContext, rebuild
+from scanner.scan.extract import EncryptedError, ExtractionError, Source
+from scanner.scan.extract.archive import read_declared
+from scanner.scan.extract.ooxml import PROPERTY_PARTS, TEXT_VARIANTS, open_package, reason
+from scanner.scan.extract.xlsx import (
     CT_PIVOT_CACHE,
     CT_TABLE,
     CT_WORKSHEET,
@@ -100,8 +102,6 @@ from scanner.extract.xlsx import (
     literal_spans,
     number_text,
 )
-from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits, apply_to_runs
-from scanner.redact.writers import WriteContext, rebuild
 
 Element = etree._Element
 
