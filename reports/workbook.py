@@ -20,7 +20,7 @@ formatting.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -31,7 +31,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from recognizers.registry import entity_catalogue
 from reports.tables import InventoryTables, Summary, Table
 from scanner.atomic import open_output
 from scanner.names import visible
@@ -50,10 +49,14 @@ GRADE_FILLS = {
 }
 
 
-def write_workbook(tables: InventoryTables, path: Path) -> None:
-    """Build the workbook from the inventory and write it to ``path`` atomically."""
+def write_workbook(
+    tables: InventoryTables, path: Path, descriptions: Mapping[str, str] | None = None
+) -> None:
+    """Build the workbook from the inventory and write it to ``path`` atomically.
+    ``descriptions``: entity type → its Chinese description for the overview (the
+    application passes the entity catalogue's; reports never import the recognizers)."""
     wb = Workbook(write_only=True)
-    _summary_sheet(wb.create_sheet("概览"), tables.summary())
+    _summary_sheet(wb.create_sheet("概览"), tables.summary(), descriptions or {})
     for table in tables.all():
         _table_sheet(wb.create_sheet(table.sheet), table)
     with open_output(Path(path), "wb") as fh:
@@ -111,7 +114,7 @@ def _colour_grades(ws: WriteOnlyWorksheet, cells: str) -> None:
 # --- summary sheet ------------------------------------------------------------------------
 
 
-def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary) -> None:
+def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary, descriptions: Mapping[str, str]) -> None:
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 44
     ws.column_dimensions["C"].width = 14
@@ -128,7 +131,6 @@ def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary) -> None:
     rows.append(["已删除 Removed since recorded", s.removed])
     rows.append([])
 
-    descriptions = {e: zh for e, zh, _ in entity_catalogue()}
     type_rows = sorted(s.by_entity.items(), key=lambda kv: (-kv[1], kv[0]))
     rows.append(_heading(ws, "实体类型 Entity type", "说明 Description", "发现数 Findings"))
     type_start = len(rows) + 1

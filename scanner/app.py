@@ -6,7 +6,7 @@ return; nothing here reads ``argparse`` or writes to the terminal. The inventory
 
 * ``Settings`` — the one settings record of a command that scans or redacts, built once
   by ``settings()`` from the loaded configuration (``scanner/config.py`` validates it
-  whole at load) and the command line; ``ScanSpec.from_settings`` derives the spec every
+  whole at load) and the command line; ``Settings.spec`` derives the spec every
   executor builds its scanner from, and the spec the scanner's ``ScanOptions``.
 * ``open_redaction()`` — the policy, its keys and operators, the rewriter and the
   redactor of ``baomi redact``, ``watch --redact-to`` and ``retention --apply --policy``;
@@ -92,9 +92,27 @@ class Settings:
 
     @property
     def spec(self) -> ScanSpec:
+        from scanner.scan.doc_grade import DEFAULT as DEFAULT_GRADE_RULES
         from scanner.scan.executors.spec import ScanSpec
 
-        return ScanSpec.from_settings(self)
+        config = self.config
+        return ScanSpec(
+            key=self.key,
+            clients=self.clients,
+            entities=self.entities,
+            min_score=self.min_score,
+            ner=self.ner,
+            allow=config.allow,
+            context_before=config.context.before,
+            context_after=config.context.after,
+            context_boost=config.context.boost,
+            limits=config.limits,
+            include_values=self.include_values,
+            exclude=config.scan.exclude,
+            follow_symlinks=config.scan.follow_symlinks,
+            grade_rules=config.grade_rules or DEFAULT_GRADE_RULES,
+            recognizers=tuple(config.recognizers.items()),
+        )
 
 
 def settings(
@@ -526,9 +544,7 @@ def open_scan(
     if not record:
         results = unrecorded(paths, config, engine_)
     else:
-        recorded = recorded_scan(
-            paths, config, engine_, masker, inventory, incremental, hash_check
-        )
+        recorded = recorded_scan(paths, config, engine_, masker, inventory, incremental, hash_check)
         results = progress(recorded)
     if not settings.include_values:  # recorded with their real paths, shown masked
         results = masker.results(results)

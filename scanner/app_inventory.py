@@ -79,13 +79,15 @@ def write_workbook(
     clients: Path | None = None,
     as_of: dt.date | None = None,
 ) -> None:
+    from recognizers.registry import entity_catalogue
     from reports.workbook import write_workbook as write
     from scanner.store.inventory import Inventory
 
+    descriptions = {entity: zh for entity, zh, _ in entity_catalogue()}
     with Inventory.open(inventory_path) as inventory:
         tables_ = tables(inventory, config, clients, as_of)
         try:
-            write(tables_, target)
+            write(tables_, target, descriptions)
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror}") from None
 
@@ -204,9 +206,12 @@ def _quarantine(
     for d in due:
         try:
             target = quarantine(d, folder, inventory, audit_log, stamp)
-            yield "out", (
-                f"已隔离 quarantined {shown(d.shown)} → "
-                f"{shown(inventory.paths.shown_path(target))}"
+            yield (
+                "out",
+                (
+                    f"已隔离 quarantined {shown(d.shown)} → "
+                    f"{shown(inventory.paths.shown_path(target))}"
+                ),
             )
         except OSError as exc:
             yield "err", f"baomi: 失败 failed {shown(d.shown)}: {exc.strerror}"

@@ -37,7 +37,6 @@ WORD_MASKED = frozenset(s.name for s in entity_specs() if s.signal)
 # Clients are lettered (客户A, 客户B … 客户AA), everything else numbered.
 LETTERED = frozenset(s.name for s in entity_specs() if s.lettered)
 ENCRYPTED_TOKEN = re.compile(r"\[\[BAOMI-ENC:([A-Za-z0-9_\-=]+)\]\]")
-LABEL_TOKEN = re.compile(r"\[[^\[\]\s]{1,12}?(?:[A-Z]+|\d+)\]")
 
 
 class OperatorError(Exception):

@@ -51,7 +51,6 @@ from scanner.scan.extract.text import overlapping_chunks
 from scanner.scan.fsio import NotRegularFile, kind_of, open_regular
 from scanner.scan.limits import MB, Budget, Limits
 from scanner.scan.reasons import safe_reason
-from scanner.scan.walk import walk
 
 STREAM_READ_BYTES = 4 * MB
 BATCH_CHARS = 1 << 20
@@ -93,13 +92,6 @@ class Scanner:
         between the walk and the open cannot lead the scan outside the scanned folders,
         and never a FIFO or a device, whose open or read would block or never end."""
         return open_regular(path, self.options.follow_symlinks)
-
-    def scan(self, roots: Sequence[Path]) -> Iterator[FileResult]:
-        for entry in walk(roots, self.options.exclude, self.options.follow_symlinks):
-            if entry.error:
-                yield FileResult(path_text(entry.path), FileStatus.ERROR, reason=entry.error)
-            else:
-                yield from self.scan_file(entry.path)
 
     def scan_file(self, path: Path) -> list[FileResult]:
         display = path_text(path)  # a name that is not UTF-8 shown as \xNN, stored as such

@@ -10,7 +10,6 @@ a trusted network or a TLS-secured scheduler (``tls://``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,6 @@ from scanner.scan.doc_grade import GradeRules
 from scanner.scan.limits import Limits
 
 if TYPE_CHECKING:
-    from scanner.app import Settings
     from scanner.scan.pipeline import ScanOptions
 
 
@@ -42,29 +40,6 @@ class ScanSpec:
     grade_rules: GradeRules = DEFAULT_GRADE_RULES
     # [recognizers] of baomi.toml: (class name, RecognizerSettings) pairs
     recognizers: tuple[tuple[str, Any], ...] = ()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ScanSpec:
-        """The spec of a command's settings (``scanner/app.py``): what the command line
-        resolved, and the rest of ``baomi.toml`` as it was loaded."""
-        config = settings.config
-        return cls(
-            key=settings.key,
-            clients=settings.clients,
-            entities=settings.entities,
-            min_score=settings.min_score,
-            ner=settings.ner,
-            allow=config.allow,
-            context_before=config.context.before,
-            context_after=config.context.after,
-            context_boost=config.context.boost,
-            limits=config.limits,
-            include_values=settings.include_values,
-            exclude=config.scan.exclude,
-            follow_symlinks=config.scan.follow_symlinks,
-            grade_rules=config.grade_rules or DEFAULT_GRADE_RULES,
-            recognizers=tuple(config.recognizers.items()),
-        )
 
     @property
     def file_timeout_s(self) -> float:
@@ -104,7 +79,3 @@ class ScanSpec:
         )
         analyzer = Analyzer(recognizers, self.min_score, enhancer, allow=self.allow)
         return Scanner(analyzer, self.key, list(self.clients), self.options)
-
-
-def entities_or_none(entities: Sequence[str] | None) -> tuple[str, ...] | None:
-    return tuple(entities) if entities else None
