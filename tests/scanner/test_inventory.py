@@ -308,7 +308,7 @@ def test_the_stored_hash_is_of_the_bytes_scanned_and_no_file_is_read_twice(
     reading every file a second time."""
     import hashlib
 
-    from scanner import recording
+    from scanner.store import recording
 
     def read_again(path):
         raise AssertionError(f"the coordinator read {path} again")

@@ -19,7 +19,7 @@ from recognizers.client_registry import ClientRegistryRecognizer
 from recognizers.cn_phone import CnPhoneRecognizer
 from recognizers.normalize import to_halfwidth
 from recognizers.registry import build_recognizers
-from scanner import prefilter as prefilter_module
+from scanner.scan import prefilter as prefilter_module
 from scanner.scan.analyze import Analyzer, half_widths
 from scanner.scan.prefilter import (
     HyperscanPrefilter,
