@@ -42,6 +42,19 @@ BUSINESS = "客户商业信息"  # client names, organisation codes
 GENERAL = "一般"
 GRADES = (SENSITIVE, PERSONAL, BUSINESS, GENERAL)
 
+KEEP_SHAPE = "keep"
+NAME_SHAPE = "name"
+EMAIL_SHAPE = "email"
+MASK_SHAPES = (KEEP_SHAPE, NAME_SHAPE, EMAIL_SHAPE)
+
+# How a finding meets a registered client's name on the same characters
+# (scanner/scan/analyze.py resolve_overlaps); a known client is never split or renamed
+COMPETES = ""  # an ordinary overlap: the higher score, then the longer span wins
+YIELDS = "yields"  # dropped wherever it touches a client (a person's name inside 星河传媒)
+CONTAINS = "contains"  # kept only when it strictly contains the client (the legal name
+# around a registered alias, an address naming the client's building): never cuts it
+CLIENT_OVERLAPS = (COMPETES, YIELDS, CONTAINS)
+
 DEFAULT_PRIORITY = 1000
 
 
@@ -60,6 +73,10 @@ class EntitySpec:
     # characters a mask keeps at the start and at the end; None: one and one
     # (e-mail addresses and non-ASCII values have shapes of their own, scanner/masking.py)
     keep: tuple[int, int] | None = None
+    # how a mask is drawn (scanner/masking.py): KEEP_SHAPE keeps ``keep`` characters;
+    # NAME_SHAPE masks like a name (北京******公司), ASCII or not; EMAIL_SHAPE keeps only the
+    # domain's public suffix. Non-ASCII values of any type are masked as names.
+    mask_shape: str = KEEP_SHAPE
     label: str = ""  # the word of redaction labels ([电话1]); empty: the type name
     identity: bool = False  # identifies a client or a person (category 1, 基础身份信息)
     # a category-2 signal (core business secret), not an identifier: the mask operator
@@ -76,12 +93,17 @@ class EntitySpec:
     # READABLE_IN_PATHS): business names a share is organised by, or markings that hold no
     # value. False, the safe default: the value is masked in every path baomi shows
     readable_in_paths: bool = False
+    client_overlap: str = COMPETES  # against a registered client's name (CLIENT_OVERLAPS)
     # the canonical form for fingerprints, after full-width folding and stripping
     normalise: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         if self.grade not in GRADES:
             raise CatalogueError(f"{self.name}: unknown grade {self.grade!r}")
+        if self.client_overlap not in CLIENT_OVERLAPS:
+            raise CatalogueError(f"{self.name}: unknown client overlap {self.client_overlap!r}")
+        if self.mask_shape not in MASK_SHAPES:
+            raise CatalogueError(f"{self.name}: unknown mask shape {self.mask_shape!r}")
         if self.keep is not None and min(self.keep) < 0:
             raise CatalogueError(f"{self.name}: keep must be two non-negative counts")
 

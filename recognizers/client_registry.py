@@ -12,13 +12,14 @@ found in a file counts as that client too.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.catalogue import BUSINESS, EntitySpec
+from recognizers.catalogue import BUSINESS, NAME_SHAPE, EntitySpec
 from recognizers.context import fold
 
 CLIENT_KEY = "client_index"
@@ -65,6 +66,7 @@ class ClientRegistryRecognizer(EntityRecognizer):
             label="客户",
             identity=True,
             lettered=True,
+            mask_shape=NAME_SHAPE,
             name_like=True,
             readable_in_paths=True,
         ),
@@ -79,8 +81,10 @@ class ClientRegistryRecognizer(EntityRecognizer):
         Client("北京星河传媒有限公司", ("星河传媒",), "91110105MA01ABCD5F"),
         Client("深圳市蓝鲸科技股份有限公司", ("蓝鲸科技", "Bluewhale Tech")),
     )
+    # Set by Presidio's constructor, whose assignment mypy cannot type.
+    name: str
 
-    def __init__(self, clients: tuple[Client, ...] | list[Client] = ()) -> None:
+    def __init__(self, clients: Sequence[Client] = ()) -> None:
         self.clients = tuple(clients)
         self._automaton = ahocorasick.Automaton()
         for index, client in enumerate(self.clients):
@@ -136,8 +140,7 @@ class ClientRegistryRecognizer(EntityRecognizer):
                     start,
                     end,
                     score,
-                    None,
-                    {
+                    recognition_metadata={
                         RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                         CLIENT_KEY: index,

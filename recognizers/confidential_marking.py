@@ -103,6 +103,7 @@ class ConfidentialMarkingRecognizer(PhraseRecognizer):
             GENERAL,
             label="密级标识",
             signal=True,
+            readable_in_paths=True,  # a marking holds no value
         ),
     )
     TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {

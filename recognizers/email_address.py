@@ -14,7 +14,7 @@ from functools import lru_cache
 from presidio_analyzer import Pattern
 
 from recognizers.base import BaomiPatternRecognizer
-from recognizers.catalogue import PERSONAL, EntitySpec, lower
+from recognizers.catalogue import EMAIL_SHAPE, PERSONAL, EntitySpec, lower
 
 EMAIL = (
     r"(?<![A-Za-z0-9._%+\-])"
@@ -55,6 +55,7 @@ class EmailAddressRecognizer(BaomiPatternRecognizer):
             PERSONAL,
             label="邮箱",
             identity=True,
+            mask_shape=EMAIL_SHAPE,
             normalise=lower,
         ),
     )

@@ -17,6 +17,7 @@ import phonenumbers
 from presidio_analyzer import Pattern
 
 from recognizers.base import BaomiPatternRecognizer
+from recognizers.cn_phone import CnPhoneRecognizer
 
 REGIONS = ("HK", "MO")
 LOCAL = (
@@ -38,7 +39,7 @@ def is_valid_local(value: str) -> bool:
 
 
 class HkPhoneRecognizer(BaomiPatternRecognizer):
-    ENTITY = "PHONE_NUMBER"
+    ENTITY = CnPhoneRecognizer.ENTITY  # one type for the numbers of every region
     REPORTS = (ENTITY,)
     SPECS = ()  # PHONE_NUMBER is declared by CnPhoneRecognizer
     PRIORITY = 75

@@ -23,6 +23,7 @@ import phonenumbers
 from presidio_analyzer import Pattern, RecognizerResult
 
 from recognizers.base import PATTERN_NAME_KEY, BaomiPatternRecognizer
+from recognizers.cn_phone import CnPhoneRecognizer
 
 CHINA_COUNTRY_CODE = 86
 E164_MAX_DIGITS = 15
@@ -82,7 +83,7 @@ def valid_length(value: str) -> int:
 
 
 class IntlPhoneRecognizer(BaomiPatternRecognizer):
-    ENTITY = "PHONE_NUMBER"
+    ENTITY = CnPhoneRecognizer.ENTITY  # one type for the numbers of every region
     # international numbers (+country code, E.164, validated by phonenumbers): a type
     # declared by CnPhoneRecognizer
     REPORTS = (ENTITY,)
@@ -121,8 +122,7 @@ class IntlPhoneRecognizer(BaomiPatternRecognizer):
                             m.start(),
                             m.start() + length,
                             pattern.score,
-                            None,
-                            {**metadata, PATTERN_NAME_KEY: pattern.name},
+                            recognition_metadata={**metadata, PATTERN_NAME_KEY: pattern.name},
                         )
                     )
         return results

@@ -46,7 +46,7 @@ import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.catalogue import BUSINESS, PERSONAL, EntitySpec, compact_code
+from recognizers.catalogue import BUSINESS, CONTAINS, PERSONAL, YIELDS, EntitySpec, compact_code
 from recognizers.ner import lexicon
 from recognizers.ner.address_rules import address_rules, specific_address
 from recognizers.ner.candidate import (
@@ -204,6 +204,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
             label="联系人",
             identity=True,
             name_like=True,
+            client_overlap=YIELDS,
         ),
         EntitySpec(
             ORGANIZATION,
@@ -215,6 +216,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
             lettered=True,
             name_like=True,
             readable_in_paths=True,
+            client_overlap=CONTAINS,
         ),
         EntitySpec(
             ADDRESS,
@@ -223,6 +225,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
             PERSONAL,
             label="地址",
             identity=True,
+            client_overlap=CONTAINS,
             normalise=compact_code,
         ),
     )
@@ -253,6 +256,8 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
     _crf: ClassVar[ChineseCrf | None] = None
     _keywords: ClassVar[_Keywords | None] = None
     _load_lock: ClassVar[threading.Lock] = threading.Lock()
+    # Set by Presidio's constructor, whose assignment mypy cannot type.
+    name: str
 
     def __init__(self, crf: ChineseCrf | None = None) -> None:
         self._own_crf = crf
@@ -275,17 +280,21 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
     def crf(self) -> ChineseCrf:
         if self._own_crf is not None:
             return self._own_crf
-        if type(self)._crf is None:
+        crf = type(self)._crf
+        if crf is None:
             self.load()
-        assert type(self)._crf is not None
-        return type(self)._crf
+            crf = type(self)._crf
+        assert crf is not None
+        return crf
 
     @property
     def keywords(self) -> _Keywords:
-        if type(self)._keywords is None:
+        keywords = type(self)._keywords
+        if keywords is None:
             self.load()
-        assert type(self)._keywords is not None
-        return type(self)._keywords
+            keywords = type(self)._keywords
+        assert keywords is not None
+        return keywords
 
     # --- Presidio interface -------------------------------------------------------------
 
@@ -319,8 +328,7 @@ class PersonOrgAddressRecognizer(EntityRecognizer):
             candidate.start,
             candidate.end,
             candidate.score,
-            None,
-            {
+            recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 "rule": candidate.rule,
@@ -614,9 +622,9 @@ def _field_names(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     the CRF or a name seen elsewhere in the document confirms."""
     found = []
     for m in _FIELD_NAME.finditer(text):
-        start, end = m.span(1)
-        end = name_end(text, start, crf_persons) if end - start > 3 else end
-        if end != m.end(1):
+        start, group_end = m.span(1)
+        end = name_end(text, start, crf_persons) if group_end - start > 3 else group_end
+        if end != group_end:
             continue
         name = text[start:end]
         if not is_name_shape(name) or surname_and_title(name):
@@ -894,11 +902,13 @@ def _names_before_sex(text: str, crf_persons: PersonSpans) -> list[Candidate]:
     for m in _BEFORE_SEX.finditer(text):
         starts = range(m.start(1), m.end(1) - 1)
         after_label = [i for i in starts if text.endswith(lexicon.PERSON_LABELS, 0, i)]
-        start = (
-            after_label[-1]
-            if after_label
-            else next((i for i in starts if _boundary_before(text, i)), None)
-        )
+        # an if statement, not a conditional expression: mypy types next(..., None) in one
+        # by its other branch (int) and rejects the None
+        start: int | None
+        if after_label:
+            start = after_label[-1]
+        else:
+            start = next((i for i in starts if _boundary_before(text, i)), None)
         if start is None:
             continue
         name = text[start : m.end(1)]

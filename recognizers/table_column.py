@@ -24,11 +24,12 @@ from typing import ClassVar
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.ner.candidate import ADDRESS, ORGANIZATION, PERSON
 from recognizers.ner.lexicon import COMPOUND_SURNAMES, SURNAMES
 from recognizers.normalize import to_halfwidth
 
 HEADERS: dict[str, tuple[str, ...]] = {
-    "PERSON": (
+    PERSON: (
         "姓名",
         "联系人",
         "聯繫人",
@@ -55,7 +56,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "journalist",
         "reporter",
     ),
-    "ORGANIZATION": (
+    ORGANIZATION: (
         "公司名称",
         "公司名稱",
         "客户名称",
@@ -78,7 +79,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "organisation",
         "outlet",
     ),
-    "CN_ADDRESS": (
+    ADDRESS: (
         "地址",
         "住址",
         "通讯地址",
@@ -91,7 +92,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
 }
 # On a tie between header words of different types, the earlier type wins.
-TIE_ORDER = ("CN_ADDRESS", "PERSON", "ORGANIZATION")
+TIE_ORDER = (ADDRESS, PERSON, ORGANIZATION)
 # A header about a number or a date is not a name column, whatever else it says:
 # 组织机构代码, 联系人电话, 公司邮箱, 记者证号.
 NOT_NAME_WORDS = (
@@ -139,7 +140,7 @@ ORGANIZATION_SHAPE = re.compile(
     r"|[A-Z][A-Za-z&.,\-]*(?: [A-Za-z&.,\-]+){1,6}"  # Bluewhale Tech Co., Ltd.
 )
 ADDRESS_SHAPE = re.compile(rf"(?=.*[{_HAN}])(?=.*[省市区县镇乡路街道巷号楼室弄村]).{{4,120}}")
-SHAPES = {"PERSON": PERSON_SHAPE, "ORGANIZATION": ORGANIZATION_SHAPE, "CN_ADDRESS": ADDRESS_SHAPE}
+SHAPES = {PERSON: PERSON_SHAPE, ORGANIZATION: ORGANIZATION_SHAPE, ADDRESS: ADDRESS_SHAPE}
 CANDIDATE_SCORE = 0.01  # below any threshold until a header confirms it
 HEADER_SCORE = 0.85
 
@@ -149,17 +150,17 @@ class TableColumnRecognizer(EntityRecognizer):
     SPECS = ()  # the types of its columns are declared by PersonOrgAddressRecognizer
     CATALOGUE: ClassVar[list[tuple[str, str, str]]] = [
         (
-            "PERSON",
+            PERSON,
             "自然人姓名（表格中“姓名/联系人/记者”等列）",
             "Person names (table columns headed 姓名, 联系人, 记者 …)",
         ),
         (
-            "ORGANIZATION",
+            ORGANIZATION,
             "机构名称（表格中“公司名称/单位/媒体”等列）",
             "Organisation names (table columns headed 公司名称, 单位, 媒体 …)",
         ),
         (
-            "CN_ADDRESS",
+            ADDRESS,
             "地址（表格中“地址”等列）",
             "Postal addresses (table columns headed 地址 …)",
         ),
@@ -180,6 +181,8 @@ class TableColumnRecognizer(EntityRecognizer):
         ("请于周五前回复确认参会", "姓名"),  # a sentence is not a name
     ]
     MAX_CELL = 120
+    # Set by Presidio's constructor, whose assignment mypy cannot type.
+    name: str
 
     def __init__(self) -> None:
         super().__init__(
@@ -214,8 +217,7 @@ class TableColumnRecognizer(EntityRecognizer):
                 start,
                 start + len(value),
                 CANDIDATE_SCORE,
-                None,
-                {
+                recognition_metadata={
                     RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                     RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 },
@@ -223,7 +225,7 @@ class TableColumnRecognizer(EntityRecognizer):
             for entity, shape in SHAPES.items()
             if entity in entities
             and shape.fullmatch(shaped)
-            and (entity != "PERSON" or _starts_with_surname(shaped))
+            and (entity != PERSON or _starts_with_surname(shaped))
         ]
 
     def enhance_using_context(

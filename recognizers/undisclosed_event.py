@@ -51,6 +51,7 @@ class UndisclosedEventRecognizer(PhraseRecognizer):
             GENERAL,
             label="敏感事项",
             signal=True,
+            readable_in_paths=True,  # a marking holds no value
         ),
     )
     TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from scanner.models import CLIENT
+
 if TYPE_CHECKING:
     from scanner.compliance.clients import ClientRecord
     from scanner.compliance.nda import CheckedFile
@@ -145,7 +147,7 @@ def settings(
         key = load_hash_key(config.hash_key_file)
     except (ConfigError, HashKeyError) as exc:
         raise UsageError(str(exc)) from None
-    if wanted == ["CLIENT"] and not records:
+    if wanted == [CLIENT] and not records:
         raise UsageError("--entities CLIENT needs a client registry (--clients or [clients])")
     return Settings(
         config=config,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from recognizers.catalogue import entity_specs
+from recognizers.catalogue import EMAIL_SHAPE, KEEP_SHAPE, NAME_SHAPE, entity_specs
 from recognizers.email_address import public_suffix
 from recognizers.normalize import to_halfwidth
 
@@ -21,6 +21,8 @@ from recognizers.normalize import to_halfwidth
 # catalogue (each type's ``EntitySpec.keep``, declared beside its recognizer)
 KEEP: dict[str, tuple[int, int]] = {s.name: s.keep for s in entity_specs() if s.keep is not None}
 DEFAULT_KEEP = (1, 1)
+# entity type → how its mask is drawn, when not by ``KEEP`` (``EntitySpec.mask_shape``)
+SHAPES = {s.name: s.mask_shape for s in entity_specs() if s.mask_shape != KEEP_SHAPE}
 FINGERPRINT_HEX = 32
 # entity type → its canonical form beyond full-width folding (``EntitySpec.normalise``)
 NORMALISERS = {s.name: s.normalise for s in entity_specs() if s.normalise is not None}
@@ -35,9 +37,10 @@ def normalise(entity_type: str, value: str) -> str:
 
 def mask(entity_type: str, value: str) -> str:
     normal = normalise(entity_type, value)
-    if entity_type == "EMAIL_ADDRESS":
+    shape = SHAPES.get(entity_type, KEEP_SHAPE)
+    if shape == EMAIL_SHAPE:
         return _mask_email(normal)
-    if entity_type == "CLIENT" or not normal.isascii():
+    if shape == NAME_SHAPE or not normal.isascii():
         return _mask_name(normal)
     head, tail = KEEP.get(entity_type, DEFAULT_KEEP)
     return _keep(normal, head, tail)

@@ -10,6 +10,12 @@ if TYPE_CHECKING:
     from scanner.compliance.nda import AgreementCheck
 
 
+# The client registry's entity type, declared by recognizers/client_registry.py (a test
+# checks the two agree): what compliance, retention and the inventory are built around.
+# Named here so the store and the reports need not import a recognizer.
+CLIENT = "CLIENT"
+
+
 class SegmentKind(enum.StrEnum):
     PROSE = "prose"
     TABLE_CELL = "table_cell"

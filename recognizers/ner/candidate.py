@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# the three entity types the NER layer finds (declared once; the recognizer, the CRF, the
+# training data and the table-column rules import them)
 PERSON, ORGANIZATION, ADDRESS = "PERSON", "ORGANIZATION", "CN_ADDRESS"
 CRF_SCORE = 0.6
 RULE_SCORE = 0.85

@@ -30,6 +30,7 @@ import numpy as np
 import pycrfsuite
 
 from recognizers.ner import features
+from recognizers.ner.candidate import ADDRESS, ORGANIZATION, PERSON
 from recognizers.ner.dataset import Span, spans_from_tags
 
 MODEL_PATH = Path(__file__).with_name("zh_crf.model")
@@ -37,7 +38,7 @@ MAX_CHUNK = 120
 _CLAUSE_END = re.compile(r"[。！？；，、!?;,\n\r]+")
 _SOFT_BREAK = re.compile(r"[：:\s]")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
-REPORTED = frozenset({"PERSON", "ORGANIZATION", "CN_ADDRESS"})
+REPORTED = frozenset({PERSON, ORGANIZATION, ADDRESS})
 
 
 def chunks(text: str, max_chunk: int = MAX_CHUNK) -> Iterator[tuple[int, int]]:

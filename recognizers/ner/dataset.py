@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PERSON, ORGANIZATION, ADDRESS = "PERSON", "ORGANIZATION", "CN_ADDRESS"
+from recognizers.ner.candidate import ADDRESS, ORGANIZATION, PERSON
+
 TYPES = (PERSON, ORGANIZATION, ADDRESS)
 
 # Source labels → baomi's types (the data README's suggested mapping); others are dropped.

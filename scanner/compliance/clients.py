@@ -26,8 +26,10 @@ from pathlib import Path
 
 from recognizers.checksums import is_valid_uscc
 from recognizers.client_registry import Client
+from recognizers.cn_uscc import CnUsccRecognizer
 from scanner.config import DATE_FORMS, ConfigError, parse_date
 from scanner.masking import mask
+from scanner.models import CLIENT
 from scanner.scan.decode import DecodeError, decode
 from scanner.scan.fsio import NotRegularFile, read_regular
 
@@ -184,7 +186,7 @@ def _records(reader: Iterator[list[str]], path: Path) -> list[ClientRecord]:
             key = term.lower()
             if key and key in owner:
                 raise ConfigError(
-                    f"client registry {path} row {row_number}: '{mask('CLIENT', term)}' "
+                    f"client registry {path} row {row_number}: '{mask(CLIENT, term)}' "
                     "already belongs to the "
                     f"client in row {owner[key]}"
                 )
@@ -205,7 +207,8 @@ def _record(cells: dict[str, str], row: int, path: Path) -> ClientRecord:
     uscc = cells.get("uscc", "").upper()
     if uscc and not is_valid_uscc(uscc):
         raise ConfigError(
-            f"{where}: '{mask('CN_USCC', uscc)}' is not a valid USCC (GB 32100-2015 check failed)"
+            f"{where}: '{mask(CnUsccRecognizer.ENTITY, uscc)}' is not a valid USCC "
+            "(GB 32100-2015 check failed)"
         )
     retention = cells.get("retention_months", "")
     if retention and not (retention.isascii() and retention.isdigit()):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.compliance.status import RetentionItem
-from scanner.models import Detection
+from scanner.models import CLIENT, Detection
 from scanner.redact import audit
 from scanner.redact.engine import Job, Outcome, Redactor, redacted_path
 from scanner.redact.operators import OperatorSet
@@ -85,7 +85,7 @@ def anonymise(
     if due.partial:
 
         def select(d: Detection) -> bool:
-            return d.entity_type == "CLIENT" and d.client_index in due_indexes
+            return d.entity_type == CLIENT and d.client_index in due_indexes
 
     rewriter = PolicyRewriter(scanner.analyzer, policy, operators, select=select)
     redactor = Redactor(scanner, policy, rewriter, audit_log)

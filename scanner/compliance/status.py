@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from scanner.compliance.clients import ClientRecord
 from scanner.masking import fingerprint, mask
+from scanner.models import CLIENT
 from scanner.store.inventory import AgreementRow, Inventory
 
 NO_NDA = "无保密协议记录 no NDA on record"
@@ -60,7 +61,7 @@ class Compliance:
 
     def __post_init__(self) -> None:
         self.by_fingerprint = {
-            fingerprint(self.key, "CLIENT", record.name): record for record in self.register
+            fingerprint(self.key, CLIENT, record.name): record for record in self.register
         }
 
     # --- retention ----------------------------------------------------------------------
@@ -77,7 +78,7 @@ class Compliance:
                     RetentionItem(
                         file_id=file_id,
                         path=path,
-                        client=mask("CLIENT", record.name),
+                        client=mask(CLIENT, record.name),
                         client_fingerprint=fp,
                         client_row=record.row,
                         due=record.retention_due,
@@ -101,7 +102,7 @@ class Compliance:
             for record in clients.values():
                 problem = self._nda_problem(record, first_seen.get(file_id))
                 if problem[0]:
-                    issues.append(NdaIssue(file_id, path, mask("CLIENT", record.name), *problem))
+                    issues.append(NdaIssue(file_id, path, mask(CLIENT, record.name), *problem))
         return sorted(issues, key=lambda i: (i.client, i.path))
 
     def _nda_problem(self, record: ClientRecord, first_seen: float | None) -> tuple[str, str]:

@@ -26,6 +26,7 @@ from typing import ClassVar
 from presidio_anonymizer.operators import Decrypt, Encrypt
 
 from recognizers.catalogue import entity_specs
+from recognizers.cn_resident_id import CnResidentIdRecognizer
 from scanner.masking import fingerprint, mask, normalise
 
 # From the catalogue (each type's ``EntitySpec``, declared beside its recognizer):
@@ -70,7 +71,7 @@ class Mask(Operator):
     def apply(self, entity_type: str, value: str) -> str:
         if entity_type in WORD_MASKED:  # 预算¥12* would still read as a figure
             return f"[{LABEL_WORDS[entity_type]}]"
-        if entity_type == "CN_RESIDENT_ID" and self.keep_id_region:
+        if entity_type == CnResidentIdRecognizer.ENTITY and self.keep_id_region:
             normal = normalise(entity_type, value)
             return normal[:6] + "*" * (len(normal) - 7) + normal[-1:]
         return mask(entity_type, value)

@@ -17,17 +17,18 @@ changes them or adds more::
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scanner.redact.operators import OPERATORS
 
-# The media policy's threshold, below the scan's default of 0.5 (measured on the demo share
-# with bench/redaction_recall.py: what it costs in over-redaction is in the README)
-MEDIA_MIN_SCORE = 0.3
+# The shipped policies: tables like baomi.toml's [policies.<name>], package data
+SHIPPED = Path(__file__).with_name("policies.toml")
 # settings of a policy table that are not an entity type's operator
-SETTINGS = ("default", "refuse", "honour_suppressions", "min_score")
+SETTINGS = ("default", "description", "refuse", "honour_suppressions", "min_score")
 
 
 class PolicyError(Exception):
@@ -61,40 +62,18 @@ class Policy:
         return bool(names & {"encrypt", "pseudonym"})
 
 
-DEFAULT_POLICIES: dict[str, Policy] = {
-    "media": Policy(
-        "media",
-        default="mask",
-        operators={"CLIENT": "label", "ORGANIZATION": "label", "PERSON": "label"},
-        description="媒体与公众：所有类型均匿名化 / journalists, the public: everything anonymised",
-        refuse_grades=("核心",),
-        min_score=MEDIA_MIN_SCORE,
-    ),
-    "subcontractor": Policy(
-        "subcontractor",
-        default="mask",
-        operators={"CN_ADDRESS": "keep", "CLIENT": "label", "PERSON": "label"},
-        description="分包商：保留活动地址，其余遮蔽 / event suppliers: venue addresses kept, "
-        "the rest masked",
-    ),
-    "internal": Policy(
-        "internal",
-        default="pseudonym",
-        description="内部：一致的化名，可凭密钥还原 / internal: consistent pseudonyms, reversible "
-        "with the key",
-    ),
-    "archive": Policy(
-        "archive",
-        default="hash",
-        description="归档：不可逆（保留期满后使用）/ archive: irreversible, used by retention",
-    ),
-}
-
-
 def load_policies(configured: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Policy]:
     """The shipped policies, changed or extended by ``[policies.*]`` tables."""
-    policies = dict(DEFAULT_POLICIES)
-    for name, table in (configured or {}).items():
+    return _apply(DEFAULT_POLICIES, configured or {})
+
+
+def _apply(
+    base_policies: Mapping[str, Policy], tables: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Policy]:
+    """``base_policies`` with each table applied: a table named like a policy changes only
+    what it sets; any other name is a new policy."""
+    policies = dict(base_policies)
+    for name, table in tables.items():
         base = policies.get(name)
         default = table.get("default", base.default if base else "mask")
         operators = dict(base.operators) if base else {}
@@ -102,7 +81,7 @@ def load_policies(configured: Mapping[str, Mapping[str, Any]] | None) -> dict[st
         refuse = base.refuse_grades if base else ()
         if "refuse" in table:  # refuse = "核心,敏感": grades released only with --force
             refuse = tuple(g.strip() for g in table["refuse"].split(",") if g.strip())
-        description = base.description if base else ""
+        description = table.get("description", base.description if base else "")
         honour = table.get("honour_suppressions", base.honour_suppressions if base else True)
         if not isinstance(honour, bool):
             raise PolicyError(f"policy {name}: honour_suppressions must be true or false")
@@ -138,3 +117,8 @@ def validate(policy: Policy, known_entities: frozenset[str] | None = None) -> No
             )
         if known_entities is not None and entity != "default" and entity not in known_entities:
             raise PolicyError(f"policy {policy.name}: unknown entity type {entity}")
+
+
+# The shipped policies, read once when redaction is first imported (a broken file is a
+# broken installation: it fails loudly here, not at the first copy)
+DEFAULT_POLICIES: dict[str, Policy] = _apply({}, tomllib.loads(SHIPPED.read_text("utf-8")))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from scanner.masking import mask
-from scanner.models import Detection
+from scanner.models import CLIENT, Detection
 from scanner.redact.edits import Edit
 from scanner.redact.operators import ENCRYPTED_TOKEN, OperatorSet, decrypt_token
 from scanner.redact.policy import Policy
@@ -138,7 +138,7 @@ def at_threshold(analyzer: Analyzer, min_score: float) -> Analyzer:
 def _outermost(detections: list[Detection]) -> list[Detection]:
     """Non-overlapping detections, longest first: 星河传媒有限公司 (ORGANIZATION) absorbs the
     client alias 星河传媒 inside it, a CLIENT USCC absorbs the same-span CN_USCC."""
-    ranked = sorted(detections, key=lambda d: (d.start - d.end, d.entity_type != "CLIENT"))
+    ranked = sorted(detections, key=lambda d: (d.start - d.end, d.entity_type != CLIENT))
     kept: list[Detection] = []
     for d in ranked:
         if all(d.end <= k.start or k.end <= d.start for k in kept):

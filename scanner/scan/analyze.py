@@ -37,6 +37,7 @@ from typing import Protocol
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
 from recognizers.base import BaomiPatternRecognizer
+from recognizers.catalogue import COMPETES, CONTAINS, YIELDS, entity_specs
 from recognizers.client_registry import CLIENT_KEY, ClientRegistryRecognizer
 from recognizers.context import CharWindowContextEnhancer, external_has_context
 from recognizers.normalize import (
@@ -46,12 +47,11 @@ from recognizers.normalize import (
     wrapped_digit_windows,
 )
 from recognizers.registry import ENTITY_PRIORITY, LANGUAGE, build_engine
-from scanner.models import Detection, Segment
+from scanner.models import CLIENT, Detection, Segment
 from scanner.scan.prefilter import Prefilter, build_prefilter
 
-CLIENT = "CLIENT"
-PERSON = "PERSON"
-NAMED_SPANS = frozenset({"ORGANIZATION", "CN_ADDRESS"})  # may hold a client name, never cut it
+# how each type meets a registered client's name (``EntitySpec.client_overlap``)
+CLIENT_OVERLAP = {s.name: s.client_overlap for s in entity_specs()}
 Item = tuple[str, tuple[str, ...]]  # (text, external context such as a column header)
 Recognize = Callable[[str, tuple[str, ...]], list[RecognizerResult]]
 
@@ -523,10 +523,11 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     """One result per span: higher score, then longer, then the more specific type.
 
     CLIENT results compete only with each other (a registry USCC is both a CN_USCC
-    and the client), except that a known client is never split or renamed: a PERSON
-    touching a client's name is dropped, and so is an ORGANIZATION or CN_ADDRESS that
-    cuts into it or is no more than it (one that strictly contains it, such as the
-    full legal name around a registered alias, stays). Kept spans never overlap, so
+    and the client), except that a known client is never split or renamed: a type that
+    ``YIELDS`` (a person) is dropped wherever it touches a client's name, and one that
+    ``CONTAINS`` (an organisation, an address) is dropped when it cuts into it or is no
+    more than it (one that strictly contains it, such as the full legal name around a
+    registered alias, stays). Kept spans never overlap, so
     an overlap test is two neighbour comparisons in a sorted list.
     """
     if len(results) < 2:
@@ -545,10 +546,11 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     kept: list[RecognizerResult] = []
     groups: dict[bool, _Spans] = {True: _Spans(), False: _Spans()}
     for r in ranked:
-        if r.entity_type == PERSON and clients.overlaps(r.start, r.end):
+        overlap = CLIENT_OVERLAP.get(r.entity_type, COMPETES)
+        if overlap == YIELDS and clients.overlaps(r.start, r.end):
             continue
         if (
-            r.entity_type in NAMED_SPANS
+            overlap == CONTAINS
             and clients.overlaps(r.start, r.end)
             and not clients.strictly_inside(r.start, r.end)
         ):
@@ -656,8 +658,13 @@ def _to_original(detections: list[Detection], kept: list[int]) -> list[Detection
     invisible characters inside the value; the value stays the visible one)."""
     return [
         Detection(
-            d.entity_type, kept[d.start], kept[d.end - 1] + 1, d.score, d.recognizer,
-            d.value, d.client_index,
+            d.entity_type,
+            kept[d.start],
+            kept[d.end - 1] + 1,
+            d.score,
+            d.recognizer,
+            d.value,
+            d.client_index,
         )
         for d in detections
     ]

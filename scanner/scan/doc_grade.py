@@ -34,6 +34,7 @@ from typing import Any
 from recognizers.catalogue import SENSITIVE as SENSITIVE_GRADE
 from recognizers.catalogue import entity_specs
 from scanner.config import ConfigError
+from scanner.models import CLIENT
 from scanner.scan.classify import IDENTITY_ENTITIES, KINDS, SECRET, SECRET_SIGNALS, Classification
 
 CORE = "核心"
@@ -103,7 +104,7 @@ class GradeRules:
 
 DEFAULT = GradeRules(
     (
-        GradeRule(CORE, all_of=frozenset({"CLIENT"}), any_of=SECRET_SIGNALS, category=SECRET),
+        GradeRule(CORE, all_of=frozenset({CLIENT}), any_of=SECRET_SIGNALS, category=SECRET),
         GradeRule(SENSITIVE, any_of=SENSITIVE_PERSONAL),
         GradeRule(IMPORTANT, any_of=IDENTITY_ENTITIES),
         GradeRule(GENERAL),

@@ -43,12 +43,8 @@ from scanner.names import fs_path, path_text, unsurrogate
 # they are business information the firm's own staff file by, not a person's. The two
 # markings (机密, 草案, 未公开) hold no value at all. Everything personal (people,
 # addresses), every identifier and any type added later is masked: the safe default.
-# Declared beside each recognizer (``EntitySpec.readable_in_paths``); the two markings'
-# recognizers do not declare it yet, so they are named here until they do.
-_MARKINGS = frozenset({"CONFIDENTIAL_MARKING", "UNDISCLOSED_EVENT"})
-READABLE_IN_PATHS: frozenset[str] = _MARKINGS | frozenset(
-    s.name for s in entity_specs() if s.readable_in_paths
-)
+# Declared beside each recognizer (``EntitySpec.readable_in_paths``).
+READABLE_IN_PATHS: frozenset[str] = frozenset(s.name for s in entity_specs() if s.readable_in_paths)
 CACHE_LIMIT = 200_000  # components remembered (a share has few distinct folder names)
 KEY_DOMAIN = b"baomi-path\x1f"  # a path key never equals a value's fingerprint
 _SEPARATORS = re.compile(r"([/!])")

@@ -29,7 +29,7 @@ from recognizers.catalogue import entity_specs
 from scanner.compliance.clients import ClientRecord
 from scanner.compliance.nda import AgreementCheck, check_file, looks_like_agreement
 from scanner.masking import fingerprint, mask
-from scanner.models import Detection, FileResult, FileStatus, Finding, Segment, SegmentKind
+from scanner.models import CLIENT, Detection, FileResult, FileStatus, Finding, Segment, SegmentKind
 from scanner.names import path_text
 from scanner.scan.analyze import Analyzer, SegmentLocator
 from scanner.scan.classify import Classification, classify_segments
@@ -338,7 +338,7 @@ class Scanner:
         fingerprint_value = d.value
         if d.client_index is not None and d.client_index < len(self.clients):
             canonical = self.clients[d.client_index].name
-            client = mask("CLIENT", canonical)
+            client = mask(CLIENT, canonical)
             fingerprint_value = canonical
         return Finding(
             path=path,

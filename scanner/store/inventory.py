@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from scanner.models import FileResult, FileStatus
+from scanner.models import CLIENT, FileResult, FileStatus
 from scanner.names import path_text, unsurrogate
 from scanner.scan.paths import PathMasker
 
@@ -645,7 +645,7 @@ class Inventory:
                 ],
             )
             for f in result.findings:
-                if f.entity_type == "CLIENT" and f.client:
+                if f.entity_type == CLIENT and f.client:
                     clients.setdefault(f.fingerprint, [f.client, 0])[1] += 1
             problems = [(n, "note") for n in result.notes]
             if index and result.status is not FileStatus.SCANNED:  # a member that failed

@@ -355,52 +355,23 @@ def test_name_and_path_sets_are_the_previous_ones():
 
 
 # Where scanner/ and reports/ may still name an entity type in a string literal, by
-# (file, type), with the reason. UNAVOIDABLE: the literal is the point (a shipped policy is a
-# table of types, as a baomi.toml is; an option about one type). FOLLOW_UP: a site that could
-# be derived from the catalogue or import the recognizer's constant, left for a change that
-# owns the file; the list may only shrink (a stale entry fails too).
-UNAVOIDABLE = "unavoidable"
-REGISTRY = (
-    "follow-up: the client registry's own type (what compliance, retention and the inventory "
-    "are built around); to import recognizers.client_registry.ENTITY"
-)
+# (file, type), with the reason; the list may only shrink (a stale entry fails too).
 NAMED_LITERALS: dict[tuple[str, str], str] = {
-    ("scanner/redact/policy.py", "CLIENT"): f"{UNAVOIDABLE}: the shipped policies' tables",
-    ("scanner/redact/policy.py", "ORGANIZATION"): f"{UNAVOIDABLE}: the shipped policies' tables",
-    ("scanner/redact/policy.py", "PERSON"): f"{UNAVOIDABLE}: the shipped policies' tables",
-    ("scanner/redact/policy.py", "CN_ADDRESS"): f"{UNAVOIDABLE}: subcontractor keeps venues",
-    ("scanner/redact/operators.py", "CN_RESIDENT_ID"): f"{UNAVOIDABLE}: [redact] "
-    "keep_id_region is an option about resident IDs (region code and check character)",
-    ("scanner/masking.py", "EMAIL_ADDRESS"): "follow-up: e-mail's own mask shape (a spec field)",
-    ("scanner/masking.py", "CLIENT"): "follow-up: clients masked as names (a spec field)",
-    ("scanner/compliance/clients.py", "CLIENT"): REGISTRY,
-    ("scanner/compliance/clients.py", "CN_USCC"): "follow-up: the registry's USCC column masked as one",
-    ("scanner/app.py", "CLIENT"): REGISTRY,
-    ("scanner/compliance/status.py", "CLIENT"): REGISTRY,
-    ("scanner/compliance/retention.py", "CLIENT"): REGISTRY,
-    ("scanner/store/inventory.py", "CLIENT"): REGISTRY,
-    ("scanner/scan/pipeline.py", "CLIENT"): REGISTRY,
-    ("scanner/scan/doc_grade.py", "CLIENT"): REGISTRY + " (the 核心 rule needs a named client)",
-    ("scanner/redact/rewriters.py", "CLIENT"): REGISTRY + " (wins a tie of equal spans)",
-    ("scanner/scan/analyze.py", "CLIENT"): "follow-up: span arbitration around client names",
-    ("scanner/scan/analyze.py", "PERSON"): "follow-up: span arbitration around client names",
-    ("scanner/scan/analyze.py", "ORGANIZATION"): "follow-up: spans that may hold a client name",
-    ("scanner/scan/analyze.py", "CN_ADDRESS"): "follow-up: spans that may hold a client name",
-    ("scanner/scan/paths.py", "CONFIDENTIAL_MARKING"): "follow-up: readable_in_paths=True to be "
-    "declared in recognizers/confidential_marking.py",
-    ("scanner/scan/paths.py", "UNDISCLOSED_EVENT"): "follow-up: readable_in_paths=True to be "
-    "declared in recognizers/undisclosed_event.py",
+    ("scanner/models.py", "CLIENT"): "the client registry's type, shared by the store, the "
+    "reports and compliance, which do not import recognizers",
 }
 
 
-def named_entity_types(root: Path) -> dict[tuple[str, str], list[int]]:
-    """(file, type) → lines, for every string literal of scanner/ and reports/ that equals
-    an entity type's name (docstrings and longer texts that mention one do not count)."""
+def named_entity_types(
+    root: Path, packages: tuple[str, ...] = ("scanner", "reports")
+) -> dict[tuple[str, str], list[int]]:
+    """(file, type) → lines, for every string literal of ``packages`` that equals an
+    entity type's name (docstrings and longer texts that mention one do not count)."""
     import ast
 
     names = {s.name for s in entity_specs()}
     found: dict[tuple[str, str], list[int]] = {}
-    for package in ("scanner", "reports"):
+    for package in packages:
         for path in sorted((root / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
             for node in ast.walk(tree):
@@ -427,3 +398,55 @@ def test_scanner_and_reports_name_no_entity_type_by_hand():
     )
     stale = sorted(f"{path}: {name!r}" for path, name in set(NAMED_LITERALS) - set(found))
     assert not stale, "NAMED_LITERALS entries no longer needed:\n" + "\n".join(stale)
+
+
+def test_an_entity_type_is_named_in_at_most_two_source_files():
+    """Issue 18: its recognizer, and at most one shared constant (CLIENT in scanner/models.py;
+    the NER types in recognizers/ner/candidate.py, used by the CRF, its training data and the
+    table-column rules)."""
+    root = Path(__file__).resolve().parents[2]
+    files: dict[str, set[str]] = {}
+    for path, name in named_entity_types(root, ("scanner", "reports", "recognizers")):
+        files.setdefault(name, set()).add(path)
+    assert {name: sorted(paths) for name, paths in files.items() if len(paths) > 2} == {}
+    assert files["CLIENT"] == {"recognizers/client_registry.py", "scanner/models.py"}
+
+
+def test_the_shared_client_type_is_the_registry_recognizers():
+    from recognizers.client_registry import ClientRegistryRecognizer
+    from scanner.models import CLIENT
+
+    assert CLIENT == ClientRegistryRecognizer.ENTITY
+
+
+def test_shipped_policies_name_only_catalogued_types():
+    from scanner.redact.policy import DEFAULT_POLICIES, validate
+
+    known = frozenset(s.name for s in entity_specs())
+    for policy in DEFAULT_POLICIES.values():
+        validate(policy, known)
+    assert DEFAULT_POLICIES["subcontractor"].operators == {
+        "CN_ADDRESS": "keep",
+        "CLIENT": "label",
+        "PERSON": "label",
+    }
+
+
+def test_mask_shapes_and_client_overlaps_come_from_the_specs():
+    from scanner.masking import SHAPES
+    from scanner.scan.analyze import CLIENT_OVERLAP
+
+    assert SHAPES == {"EMAIL_ADDRESS": "email", "CLIENT": "name"}
+    assert {k: v for k, v in CLIENT_OVERLAP.items() if v} == {
+        "PERSON": "yields",
+        "ORGANIZATION": "contains",
+        "CN_ADDRESS": "contains",
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("mask_shape", "stars"), ("client_overlap", "wins"), ("grade", "绝密")]
+)
+def test_a_spec_with_an_unknown_setting_is_refused(field, value):
+    with pytest.raises(CatalogueError, match=field.split("_")[-1]):
+        EntitySpec("X", "某", "x", **{field: value})
