@@ -78,6 +78,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import defusedxml.ElementTree as SafeET
 from lxml import etree
@@ -103,7 +104,7 @@ from scanner.scan.extract.xlsx import (
     number_text,
 )
 
-Element = etree._Element
+Element = Any  # an lxml element (lxml ships no type information)
 
 # --- namespaces, tags, types ---------------------------------------------------------------
 
