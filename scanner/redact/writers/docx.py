@@ -116,7 +116,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     package = open_package(data, "Word document", ctx.limits)
     main = main_part_name(package, "word/document.xml")
     for name, label in _stories(package, main):
-        part = package.part(name)
+        part = package.require_part(name)
         _rewrite_story(part, label, rewriter)
         prefix = "" if label == "段落" else f"{label} "
         rewrite_attribute_places(part, HIDDEN_ATTRIBUTES, rewriter, prefix)
@@ -126,7 +126,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     _rewrite_alternative_chunks(package, rewriter, ctx)
     for name in package.names():
         if DIAGRAMS.fullmatch(name):
-            rewrite_drawing_paragraphs(package.part(name), rewriter, "SmartArt")
+            rewrite_drawing_paragraphs(package.require_part(name), rewriter, "SmartArt")
     rewrite_hyperlink_targets(package, rewriter, posixpath.dirname(main))
     rewrite_properties(package, rewriter)
     rewrite_custom_xml(package, rewriter)
@@ -281,7 +281,7 @@ def _rewrite_settings(package: Package, main: str, rewriter: TextRewriter) -> No
     together, as the extractor reads them; then the settings' other strings (a mail
     merge's data source)."""
     for name in package.related(main, RT_SETTINGS):
-        part = package.part(name)
+        part = package.require_part(name)
         variables = list(part.root.iter(DOC_VAR))
         for variable in variables:
             context = (variable.get(W_NAME) or "",)

@@ -130,6 +130,14 @@ class Package:
         self.parts[name] = Part(name, root)
         return self.parts[name]
 
+    def require_part(self, name: str) -> Part:
+        """The parsed member ``name`` for a caller that knows it is there (a name from
+        ``names``, ``related`` or ``main_part_name``)."""
+        part = self.part(name)
+        if part is None:
+            raise RedactionError(f"{self.what}: part {name} is missing")
+        return part
+
     def relationships(self, source: str) -> list[Relationship]:
         """The relationships of part ``source`` ('' for the package), targets resolved."""
         folder, base = posixpath.split(source)
@@ -511,7 +519,7 @@ def rewrite_hyperlink_targets(package: Package, rewriter: TextRewriter, folder: 
     for name in package.names():
         if not (name.startswith(folder) and name.endswith(".rels")):
             continue
-        part = package.part(name)
+        part = package.require_part(name)
         links = [
             e
             for e in part.root.iter(RELATIONSHIP)

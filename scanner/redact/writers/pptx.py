@@ -86,7 +86,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
         location = _location(name, locations)
         if location is None:
             continue
-        part = package.part(name)
+        part = package.require_part(name)
         if COMMENTS.fullmatch(name):
             rewrite_element_texts(part, part.root.iter(CLASSIC_TEXT), rewriter, location)
         if AUTHORS.fullmatch(name):
@@ -94,10 +94,10 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
         else:
             rewrite_drawing_paragraphs(part, rewriter, location)
             rewrite_attribute_places(part, SHAPE_ATTRIBUTES, rewriter, f"{location} ")
-    rewrite_attribute_places(package.part(main), PRESENTATION_ATTRIBUTES, rewriter)
+    rewrite_attribute_places(package.require_part(main), PRESENTATION_ATTRIBUTES, rewriter)
     for name in package.names():
         if TAGS.fullmatch(name):
-            _rewrite_tags(package.part(name), rewriter)
+            _rewrite_tags(package.require_part(name), rewriter)
     rewrite_charts(package, rewriter)
     rewrite_hyperlink_targets(package, rewriter, "ppt/")
     rewrite_properties(package, rewriter)
