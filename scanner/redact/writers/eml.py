@@ -156,7 +156,12 @@ def _output_policy(data: bytes) -> EmailPolicy:
 
 def _refuse_encrypted(message: Message) -> None:
     kind = message.get_content_type()
-    smime = kind in _PKCS7 and message.get_param("smime-type", "").lower() != "signed-data"
+    smime_type = message.get_param("smime-type", "")
+    if not isinstance(smime_type, str):
+        # never under POLICY, whose parsed headers hand back parameters decoded; the legacy
+        # API's (charset, language, value) triple would leave the type unknown
+        raise RedactionError("S/MIME type cannot be read: cannot be redacted")
+    smime = kind in _PKCS7 and smime_type.lower() != "signed-data"
     if kind == "multipart/encrypted" or smime:
         raise RedactionError("encrypted: cannot be redacted")
 
@@ -346,7 +351,7 @@ class _Rebuild:
         self.bodies[subtype] = self.bodies.get(subtype, 0) + 1
         location = _body_label(subtype, self.bodies[subtype])
         declared = original.get_content_charset()
-        text, encoding = _decode_body(original.get_payload(decode=True) or b"", declared)
+        text, encoding = _decode_body(_leaf_payload(original), declared)
         data = _encode(self._rewrite_lines(text, location), encoding, location)
         new["Content-Type"] = self._type(original, where, "text/plain")
         charset = declared if declared and _codec(declared) == encoding else encoding
@@ -397,7 +402,7 @@ class _Rebuild:
         if original.get_content_type() in _RFC822 and original.is_multipart():
             self._forwarded(original, new, name)
             return
-        data = original.get_payload(decode=True) or b""
+        data = _leaf_payload(original)
         if len(data) > self.ctx.limits.max_member_bytes:
             limit = f"{self.ctx.limits.max_member_mb:g} MB"
             raise RedactionError(f"{label}: larger than {limit}, cannot be redacted")
@@ -408,7 +413,10 @@ class _Rebuild:
     def _forwarded(self, original: Message, new: EmailMessage, name: str) -> None:
         """A forwarded mail: rebuilt by this writer in turn (its drops prefixed)."""
         try:
-            data = _message_bytes(original.get_payload(0))
+            forwarded = original.get_payload(0)
+            if not isinstance(forwarded, Message):  # never: a multipart's payload holds parts
+                raise TypeError(type(forwarded).__name__)
+            data = _message_bytes(forwarded)
         except _GENERATE_ERRORS as exc:
             kind = type(exc).__name__
             raise RedactionError(
@@ -456,6 +464,18 @@ def _boundary() -> str:
 def _body_label(subtype: str, count: int) -> str:
     label = {"plain": BODY, "html": f"{BODY} (HTML)"}.get(subtype, f"{BODY} ({subtype})")
     return label if count == 1 else f"{label} {count}"
+
+
+def _leaf_payload(part: Message) -> bytes:
+    """A part's body with its transfer encoding undone, b"" when it has none."""
+    payload = part.get_payload(decode=True)
+    if payload is None:
+        return b""
+    if not isinstance(payload, bytes):
+        # never: the parser gives a leaf part a str payload, which decode=True turns into
+        # bytes (typeshed allows a Message, which only a hand-built part could hold)
+        raise RedactionError(f"a MIME part's body cannot be decoded ({type(payload).__name__})")
+    return payload
 
 
 def _decode_body(payload: bytes, declared: str | None) -> tuple[str, str]:
