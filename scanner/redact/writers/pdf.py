@@ -62,13 +62,18 @@ password, which baomi does not have.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import pymupdf
 
 from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits
 from scanner.redact.writers import WriteContext
+
+# pymupdf re-exports MuPDF's PDF_* constants at run time, out of mypy's sight; they are
+# read from its mupdf module, where they are defined (the same values).
+mupdf = pymupdf.mupdf
 
 # The removal rectangle keeps the middle of the line: this much of the line's height
 # is cut off at the top and at the bottom, and this much of the first and last
@@ -79,6 +84,8 @@ BOX_COLOUR = (0, 0, 0)
 LABEL_COLOUR = (1, 1, 1)
 LABEL_FONT = "china-s"  # MuPDF's built-in Simplified Chinese font (Adobe-GB1, not embedded)
 MIN_FONT_SIZE = 2.0
+# pymupdf documents fill=False as "no fill" (None means white) but types fill as a colour
+NO_FILL = cast(Sequence[float], False)
 MAX_FIELD_DEPTH = 32
 PROPERTIES = ("Author", "Title", "Subject", "Keywords", "Creator", "Producer")
 _REFERENCE = re.compile(r"(\d+) 0 R")
@@ -89,12 +96,12 @@ _ERRORS = (RuntimeError, ValueError, IndexError, KeyError, TypeError)
 # Annotations that carry a file (or media made of files): dropped whole.
 FILE_ANNOTATIONS = frozenset(
     {
-        pymupdf.PDF_ANNOT_FILE_ATTACHMENT,
-        pymupdf.PDF_ANNOT_SOUND,
-        pymupdf.PDF_ANNOT_MOVIE,
-        pymupdf.PDF_ANNOT_SCREEN,
-        pymupdf.PDF_ANNOT_3D,
-        pymupdf.PDF_ANNOT_RICH_MEDIA,
+        mupdf.PDF_ANNOT_FILE_ATTACHMENT,
+        mupdf.PDF_ANNOT_SOUND,
+        mupdf.PDF_ANNOT_MOVIE,
+        mupdf.PDF_ANNOT_SCREEN,
+        mupdf.PDF_ANNOT_3D,
+        mupdf.PDF_ANNOT_RICH_MEDIA,
     }
 )
 # Entries dropped from every object, and how the drop message names them.
@@ -127,7 +134,7 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     layout = _open(data)  # a copy without annotations: its text is the content streams'
     try:
         _strip_annotations(layout)
-        for number, page in enumerate(doc, 1):
+        for number, page in enumerate(doc.pages(), 1):
             _redact_page(page, layout[number - 1], rewriter, number)
             _rewrite_annotations(doc, page, rewriter, number)
         _rewrite_form_fields(doc, rewriter)
@@ -224,15 +231,15 @@ def _redact_page(
     for edit in edits:
         replacement = edit.replacement
         for rect, horizontal in _edit_rects(page_text, edit):
-            page.add_redact_annot(_removal_rect(rect, horizontal), fill=False, cross_out=False)
+            page.add_redact_annot(_removal_rect(rect, horizontal), fill=NO_FILL, cross_out=False)
             boxes.append((rect, replacement))
             replacement = ""  # written once, on the first line the value covers
     if not boxes:
         return False
     page.apply_redactions(
-        images=pymupdf.PDF_REDACT_IMAGE_NONE,
-        graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
-        text=pymupdf.PDF_REDACT_TEXT_REMOVE,
+        images=mupdf.PDF_REDACT_IMAGE_NONE,
+        graphics=mupdf.PDF_REDACT_LINE_ART_NONE,
+        text=mupdf.PDF_REDACT_TEXT_REMOVE,
     )
     for rect, replacement in boxes:
         _draw_box(page, rect, replacement)
@@ -260,9 +267,9 @@ def _rewrite_annotations(
     location = f"第 {number} 页"
     comment = 0
     for xref, kind, _ident in page.annot_xrefs():
-        if kind == pymupdf.PDF_ANNOT_WIDGET:
+        if kind == mupdf.PDF_ANNOT_WIDGET:
             continue  # a form field's value: see _rewrite_form_fields
-        if kind == pymupdf.PDF_ANNOT_LINK:
+        if kind == mupdf.PDF_ANNOT_LINK:
             changed |= _rewrite_string(doc, xref, "A/URI", rewriter, f"{location} 链接", "href")
             continue
         if _string(doc, xref, "Contents"):
@@ -282,7 +289,7 @@ def _drop_stale_copies(doc: pymupdf.Document, page: pymupdf.Page, xref: int, kin
     """The rich-text copy of a comment, and a free-text comment's drawing, hold the old
     text: drop the first, redraw the second from the new text (or drop it)."""
     doc.xref_set_key(xref, "RC", "null")
-    if kind != pymupdf.PDF_ANNOT_FREE_TEXT:
+    if kind != mupdf.PDF_ANNOT_FREE_TEXT:
         return
     try:
         annot = page.load_annot(xref)
@@ -522,13 +529,13 @@ def _owners(doc: pymupdf.Document) -> dict[int, str]:
 def _drop_content_annotations(doc: pymupdf.Document, ctx: WriteContext) -> None:
     """File attachments and media (sound, movie, screen, 3D, rich media) annotations carry
     files; they go whole, with their popups."""
-    for page in doc:
+    for page in doc.pages():
         kept_number = 0
         for xref, kind, _ident in page.annot_xrefs():
             kept_number += 1
             if kind not in FILE_ANNOTATIONS:
                 continue
-            what = "file attachment" if kind == pymupdf.PDF_ANNOT_FILE_ATTACHMENT else "media"
+            what = "file attachment" if kind == mupdf.PDF_ANNOT_FILE_ATTACHMENT else "media"
             page.delete_annot(page.load_annot(xref))
             ctx.drop(f"pdf: {what} annotation {kept_number} of page {page.number + 1}")
 
