@@ -103,7 +103,8 @@ class Scanner:
                 head = fh.read(SNIFF_BYTES)
                 mime = sniff(head, self._magic)
                 if is_textual(mime) and size > self.options.stream_threshold_bytes:
-                    return [self._scan_stream(display, fh, head, mime, size)]
+                    result = self._scan_stream(display, fh, head, mime, size)
+                    return [self._with_streamed_agreement(result, fh, path, size)]
                 if size > self.limits.max_file_bytes:
                     return [_too_large(display, size, mime, self.limits.max_file_mb)]
                 data = head + fh.read(self.limits.max_file_bytes + 1 - len(head))
@@ -127,6 +128,22 @@ class Scanner:
             note = f"the file changed while it was read ({size} bytes before, {len(data)} read)"
             results[0] = replace(results[0], notes=(*results[0].notes, note))
         return results
+
+    def _with_streamed_agreement(
+        self, result: FileResult, fh: BinaryIO, path: Path, size: int
+    ) -> FileResult:
+        """A text agreement too big to hold while scanning is still checked when it is
+        within ``[limits] max_file_mb`` (read again whole, in this worker): its size does
+        not exempt it from the seven-clause check."""
+        name = path_text(path.name)
+        if not looks_like_agreement(name) or size > self.limits.max_file_bytes:
+            return result
+        try:
+            fh.seek(0)
+            data = fh.read(size)
+        except OSError:
+            return result
+        return replace(result, agreement=self._agreement(data, name))
 
     def _agreement(self, data: bytes, name: str) -> AgreementCheck | None:
         """A confidentiality agreement (by its name) gets the seven-clause check here, in

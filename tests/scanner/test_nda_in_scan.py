@@ -13,6 +13,7 @@ import pytest
 
 import scanner.scan.content
 from scanner.cli import EXIT_UNSCANNED, main
+from scanner.scan.limits import Limits
 from scanner.store.inventory import Inventory
 
 AGREEMENT = "\n".join(
@@ -66,8 +67,17 @@ def test_a_hanging_agreement_check_is_stopped_by_the_time_limit_during_a_scan(
     db = tmp_path / "inventory.db"
     started = time.monotonic()
     code = main(
-        ["scan", str(share), "--no-ner", "--config", str(config), "--inventory", str(db),
-         "--workers", "1"]
+        [
+            "scan",
+            str(share),
+            "--no-ner",
+            "--config",
+            str(config),
+            "--inventory",
+            str(db),
+            "--workers",
+            "1",
+        ]
     )
     assert time.monotonic() - started < 60
     err = capsys.readouterr().err
@@ -103,3 +113,27 @@ def test_nda_check_reports_a_hanging_agreement_and_exits_3(
     assert main(["nda-check", str(hanging), "--config", str(config), "--format", "jsonl"]) == 3
     record = json.loads(capsys.readouterr().out)
     assert record == {"path": str(hanging), "error": "timed out after 3 s: abandoned, not checked"}
+
+
+@pytest.mark.parametrize(
+    ("name", "checked"), [("保密协议_大.txt", True), ("会议纪要_大.txt", False)]
+)
+def test_a_streamed_text_agreement_is_still_checked(tmp_path, make_scanner, name, checked):
+    """A text file above the streaming threshold is analysed in chunks; an agreement-named
+    one is still given the seven-clause check (read again whole, within max_file_mb)."""
+    path = tmp_path / name
+    path.write_text(AGREEMENT + "\n" + "附：会议记录。\n" * 200, encoding="utf-8")
+    [result] = make_scanner(stream_threshold_bytes=1024).scan_file(path)
+    assert result.size > 1024 and result.status.value == "scanned"
+    if checked:
+        assert result.agreement is not None and result.agreement.complete
+    else:
+        assert result.agreement is None
+
+
+def test_a_streamed_agreement_above_max_file_mb_is_not_read_whole(tmp_path, make_scanner):
+    path = tmp_path / "保密协议_巨大.txt"
+    path.write_text(AGREEMENT + "\n" + "附：会议记录。\n" * 200, encoding="utf-8")
+    limits = Limits(max_file_mb=0.001)  # 1 KB
+    [result] = make_scanner(limits, stream_threshold_bytes=1024).scan_file(path)
+    assert result.agreement is None and result.status.value == "scanned"
