@@ -61,6 +61,9 @@ class BaomiPatternRecognizer(PatternRecognizer):
     ISLAND_SAFE: ClassVar[bool] = True
     POSITIVE_EXAMPLES: ClassVar[list[tuple[str, str]]] = []
     NEGATIVE_EXAMPLES: ClassVar[list[str]] = []
+    # Set by Presidio's constructors, whose unannotated assignments mypy cannot type.
+    name: str
+    patterns: list[Pattern]
 
     def __init__(self) -> None:
         super().__init__(
@@ -147,7 +150,11 @@ class BaomiPatternRecognizer(PatternRecognizer):
                     seen.add(span)
                     results.append(
                         RecognizerResult(
-                            self.ENTITY, span[0], span[1], score, None, metadata.copy()
+                            self.ENTITY,
+                            span[0],
+                            span[1],
+                            score,
+                            recognition_metadata=metadata.copy(),
                         )
                     )
         return results

@@ -120,6 +120,11 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
     but the window is measured in characters, which is what Chinese needs.
     """
 
+    # The context words cache of ``_context_words``, set on first use.
+    _words: dict[str, ContextWords]
+    _words_key: tuple[str, ...]
+    _words_list: list[EntityRecognizer]
+
     def __init__(
         self,
         context_similarity_factor: float = 0.35,
@@ -149,7 +154,8 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
                 RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY
             ):
                 continue
-            words = words_by_id.get(meta.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY), ())
+            recognizer_id = meta.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY)
+            words = words_by_id.get(recognizer_id, ()) if recognizer_id is not None else ()
             if words and has_context(
                 text,
                 result.start,

@@ -10,8 +10,9 @@ enhancer works on characters.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 # tldextract (used by the e-mail recognizer and by Presidio) must never reach for the network.
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""  # overrides an inherited setting too
@@ -96,13 +97,15 @@ def build_recognizers(
         if wanted is not None and not wanted & set(reported_entities(cls)):
             continue
         if cls is ClientRegistryRecognizer:
-            recognizer: EntityRecognizer = cls(clients)
+            recognizer: EntityRecognizer = ClientRegistryRecognizer(clients)
         elif cls is PersonOrgAddressRecognizer:
             if not ner:
                 continue
-            recognizer = cls()
+            recognizer = PersonOrgAddressRecognizer()
         else:
-            recognizer = cls()
+            # The other recognizer classes take no arguments; type[EntityRecognizer] only
+            # knows Presidio's constructor, which requires supported_entities.
+            recognizer = cast(Callable[[], EntityRecognizer], cls)()
         recognizers.append(_tuned(recognizer, tuning))
     return recognizers
 
@@ -110,6 +113,11 @@ def build_recognizers(
 def _tuned(recognizer: EntityRecognizer, tuning: RecognizerSettings) -> EntityRecognizer:
     """The recognizer with its patterns' score and its context words replaced (on the
     instance: the class, and every other instance, keep theirs)."""
+    if tuning.score is None and tuning.context is None:
+        return recognizer
+    # Only pattern recognizers take a score or context words (tunable_settings, checked
+    # when baomi.toml loads).
+    assert isinstance(recognizer, BaomiPatternRecognizer)
     if tuning.score is not None:
         for pattern in recognizer.patterns:  # the objects its compiled patterns hold
             pattern.score = tuning.score
