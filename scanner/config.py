@@ -13,6 +13,12 @@ Example::
     max_file_mb = 200          # larger non-text files are skipped (text files are streamed)
     file_timeout_s = 120       # a file taking longer is abandoned and reported
 
+    [ocr]                      # text in scans, photos and pictures (scanner/scan/ocr.py)
+    enabled = true             # false, or `baomi scan --no-ocr`: pictures are noted, not read
+    max_pages = 50             # pages of one scanned PDF or TIFF read
+    min_image_px = 48          # smaller pictures (icons, logos) are not read
+    file_budget_s = 60         # OCR time for one file; what is left is noted unread
+
     [clients]
     registry = "clients.csv"   # relative to this file
 
@@ -65,6 +71,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scanner.scan.limits import Limits
+from scanner.scan.ocr import OcrSettings
 
 if TYPE_CHECKING:
     from recognizers.registry import RecognizerSettings
@@ -147,6 +154,7 @@ def load_config(path: Path | None) -> Config:
             "context",
             "security",
             "limits",
+            "ocr",
             "allow",
             "inventory",
             "grades",
@@ -182,7 +190,10 @@ def load_config(path: Path | None) -> Config:
     config = Config(
         scan=_section(ScanSettings, data.get("scan", {}), f"{path} [scan]"),
         context=_section(ContextSettings, data.get("context", {}), f"{path} [context]"),
-        limits=_section(Limits, data.get("limits", {}), f"{path} [limits]"),
+        limits=replace(
+            _section(Limits, data.get("limits", {}), f"{path} [limits]"),
+            ocr=_section(OcrSettings, data.get("ocr", {}), f"{path} [ocr]"),
+        ),
         allow=tuple(terms),
         client_registry=_path(base, clients.get("registry")),
         hash_key_file=_path(base, security.get("hash_key_file")),
@@ -332,9 +343,11 @@ def _reject_unknown(table: Any, allowed: set[str], where: str) -> None:
 
 
 def _section(cls, table: dict, where: str):
-    _reject_unknown(table, {f.name for f in fields(cls)}, where)
+    # a field marked ``metadata={"config": False}`` is set by the application, not by a user
+    settable = [f for f in fields(cls) if f.metadata.get("config", True)]
+    _reject_unknown(table, {f.name for f in settable}, where)
     values = {}
-    for f in fields(cls):
+    for f in settable:
         if f.name not in table:
             continue
         value = table[f.name]

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 # Named here so the store and the reports need not import a recognizer.
 CLIENT = "CLIENT"
 
+# A rectangle of an image, in its pixels: (left, top, right, bottom), right and bottom
+# exclusive. OCR gives one per character (scanner/scan/ocr.py); redaction paints them.
+Box = tuple[int, int, int, int]
+
 
 class SegmentKind(enum.StrEnum):
     PROSE = "prose"
@@ -44,6 +48,9 @@ class Segment:
     keep_from: int = 0
     keep_to: int | None = None
     first_column: int = 0  # where in its line ``text`` starts (a chunk cut inside a line)
+    # text read from an image by OCR: where each character of ``text`` is in the image
+    # (``boxes[i]`` for ``text[i]``); empty for text a file holds as text
+    boxes: tuple[Box, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,7 @@ class Finding:
     fingerprint: str
     value: str | None = None
     client: str | None = None  # masked registry name, for CLIENT findings
+    box: Box | None = None  # found by OCR: where in the image (scanner/scan/ocr.py)
 
 
 class FileStatus(enum.StrEnum):

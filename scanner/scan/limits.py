@@ -7,7 +7,9 @@ scan of the share goes on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from scanner.scan.ocr import OcrSettings
 
 MB = 1024 * 1024
 
@@ -24,6 +26,8 @@ class Limits:
     # a compressed text (app.log.gz) longer than this uncompressed is streamed in chunks,
     # as a big plain text file is, instead of being held whole
     stream_text_mb: float = 32.0
+    # [ocr], its own table in baomi.toml: how much reading of pictures one file may cost
+    ocr: OcrSettings = field(default_factory=OcrSettings, metadata={"config": False})
 
     @property
     def max_file_bytes(self) -> int:

@@ -29,7 +29,16 @@ from recognizers.catalogue import entity_specs
 from scanner.compliance.clients import ClientRecord
 from scanner.compliance.nda import AgreementCheck, check_file, looks_like_agreement
 from scanner.masking import fingerprint, mask
-from scanner.models import CLIENT, Detection, FileResult, FileStatus, Finding, Segment, SegmentKind
+from scanner.models import (
+    CLIENT,
+    Box,
+    Detection,
+    FileResult,
+    FileStatus,
+    Finding,
+    Segment,
+    SegmentKind,
+)
 from scanner.names import path_text
 from scanner.scan.analyze import Analyzer, SegmentLocator
 from scanner.scan.classify import Classification, classify_segments
@@ -50,6 +59,7 @@ from scanner.scan.extract import (
 from scanner.scan.extract.text import overlapping_chunks
 from scanner.scan.fsio import NotRegularFile, kind_of, open_regular
 from scanner.scan.limits import MB, Budget, Limits
+from scanner.scan.ocr import union
 from scanner.scan.reasons import safe_reason
 
 STREAM_READ_BYTES = 4 * MB
@@ -344,13 +354,15 @@ class Scanner:
                     if _outside(segment, d.start):
                         continue  # an overlapping neighbour chunk reports this one
                     location, base = locator.locate(d.start)
-                    yield self._finding(path, d, location, base)
+                    yield self._finding(path, d, location, base, _box(segment, d))
         # a name confirmed once (联系人：王芳, a 姓名 column) is found wherever it stands
         for segment, d in document.unflagged():
             location, base = SegmentLocator(segment).locate(d.start)
-            yield self._finding(path, d, location, base)
+            yield self._finding(path, d, location, base, _box(segment, d))
 
-    def _finding(self, path: str, d: Detection, location: str, base: int) -> Finding:
+    def _finding(
+        self, path: str, d: Detection, location: str, base: int, box: Box | None = None
+    ) -> Finding:
         client = None
         fingerprint_value = d.value
         if d.client_index is not None and d.client_index < len(self.clients):
@@ -369,7 +381,14 @@ class Scanner:
             fingerprint=fingerprint(self.key, d.entity_type, fingerprint_value),
             value=d.value if self.options.include_values else None,
             client=client,
+            box=box,
         )
+
+
+def _box(segment: Segment, d: Detection) -> Box | None:
+    """Where in its image an OCR finding is: the union of its characters' boxes."""
+    boxes = segment.boxes[d.start : d.end]
+    return union(boxes) if boxes else None
 
 
 def _outside(segment: Segment, start: int) -> bool:

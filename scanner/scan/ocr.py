@@ -1,0 +1,348 @@
+"""Reading text in images, offline: scans, photos, pictures inside documents (OCR).
+
+The engine is RapidOCR (``rapidocr-onnxruntime``): PP-OCRv4 Chinese detection and
+recognition models inside its wheel, run by ONNX Runtime on the CPU, so nothing is
+downloaded at run time (the README says why it was chosen, with figures from
+``bench/ocr_eval.py``). It gives a box for every character, which redaction paints over.
+
+What this module does, for every caller (standalone images, PDF pages without a text
+layer, pictures embedded in documents):
+
+* ``recognise(image, key, settings)`` reads one image (a PIL image) into an ``OcrPage``:
+  lines of text, each character with its box in the image's pixels. Results are cached
+  by the image's content hash (``scanner/scan/ocr_cache.py``), encrypted;
+* ``segments(page, label)`` lays the lines out as a reader would: lines on one row are
+  joined (a gap wide enough to be a column becomes two spaces), and a grid of rows with
+  the same columns is a table, whose cells carry their column header as context, as a
+  spreadsheet's do. Every segment keeps the characters' boxes (``Segment.boxes``).
+
+OCR is the slowest thing baomi does: ``OcrBudget`` stops reading more images of one file
+once its time is spent (the rest is noted), and ``[ocr]`` in ``baomi.toml`` switches it
+off or bounds it (``OcrSettings``).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, Protocol
+
+from scanner.models import Box, Segment, SegmentKind
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """``[ocr]`` in ``baomi.toml``."""
+
+    enabled: bool = True
+    max_pages: int = 50  # pages of one PDF or TIFF read by OCR; later ones are noted unread
+    min_image_px: int = 48  # pictures narrower or lower than this are icons, rules, logos
+    file_budget_s: float = 60.0  # OCR time for one file; later pictures are noted unread
+    # set by the application, never in baomi.toml: where results are cached (beside the
+    # inventory) and the key they are encrypted under (derived from the installation's key)
+    cache_dir: str = field(default="", compare=False, metadata={"config": False})
+    cache_key: bytes = field(default=b"", repr=False, compare=False, metadata={"config": False})
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    """One line as the engine read it: ``boxes[i]`` is where ``text[i]`` is."""
+
+    text: str
+    boxes: tuple[Box, ...]
+    score: float
+
+    @property
+    def box(self) -> Box:
+        return union(self.boxes)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    width: int
+    height: int
+    lines: tuple[OcrLine, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: Image) -> OcrPage: ...
+
+
+class OcrUnavailable(RuntimeError):
+    """The OCR engine cannot be loaded (not installed, a broken model file)."""
+
+
+def union(boxes: Sequence[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+# --- the engine -----------------------------------------------------------------------
+
+
+class RapidOcrEngine:
+    """PP-OCRv4 through RapidOCR, one thread: baomi runs one worker per core already."""
+
+    name = "rapidocr-onnxruntime"
+    # the recogniser's confidence below which a line is dropped (RapidOCR's default 0.5)
+    MIN_LINE_SCORE = 0.5
+
+    def __init__(self) -> None:
+        self._ocr: Any = None
+
+    def _load(self) -> Any:
+        if self._ocr is None:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as exc:  # pragma: no cover - a dependency of baomi
+                raise OcrUnavailable(f"rapidocr-onnxruntime is not installed: {exc}") from exc
+            threads = {
+                f"{part}_{kind}_op_num_threads": 1
+                for part in ("det", "cls", "rec")
+                for kind in ("intra", "inter")
+            }
+            self._ocr = RapidOCR(**threads)
+        return self._ocr
+
+    def read(self, image: Image) -> OcrPage:
+        rgb = image.convert("RGB")
+        found, _ = self._load()(rgb, return_word_box=True, text_score=self.MIN_LINE_SCORE)
+        lines = [line for entry in found or () if (line := _rapid_line(entry)) is not None]
+        return OcrPage(rgb.width, rgb.height, tuple(lines))
+
+
+def _rapid_line(entry: Sequence[Any]) -> OcrLine | None:
+    """RapidOCR's ``[quad, text, score, char quads, chars, char scores]`` → an OcrLine
+    with one box per character (spaces between words restored from the gaps)."""
+    quad, text, score = entry[0], str(entry[1]), float(entry[2])
+    if not text.strip():
+        return None
+    line_box = _quad_box(quad)
+    chars: list[str] = list(entry[4]) if len(entry) > 4 and entry[4] else []
+    quads = list(entry[3]) if len(entry) > 3 and entry[3] else []
+    if len(chars) == len(quads) and "".join(chars) == text.replace(" ", ""):
+        pieces = [(c, _quad_box(q)) for c, q in zip(chars, quads, strict=True)]
+    else:  # no usable character boxes: share the line's width out evenly
+        pieces = list(zip(text, _even_boxes(line_box, len(text)), strict=True))
+    return _with_spaces(pieces, line_box, score)
+
+
+def _quad_box(quad: Sequence[Sequence[float]]) -> Box:
+    xs = [float(p[0]) for p in quad]
+    ys = [float(p[1]) for p in quad]
+    return (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
+
+
+def _even_boxes(box: Box, count: int) -> list[Box]:
+    x0, y0, x1, y1 = box
+    step = (x1 - x0) / max(count, 1)
+    return [(round(x0 + i * step), y0, round(x0 + (i + 1) * step), y1) for i in range(count)]
+
+
+# a gap between two characters wider than this share of the line's height is a space
+# (the engine drops spaces; "张伟  手机" must not read as one word 张伟手机)
+SPACE_GAP = 0.6
+
+
+def _with_spaces(pieces: Sequence[tuple[str, Box]], line_box: Box, score: float) -> OcrLine:
+    height = max(line_box[3] - line_box[1], 1)
+    text: list[str] = []
+    boxes: list[Box] = []
+    for char, box in pieces:
+        if char.isspace():
+            continue
+        if boxes and box[0] - boxes[-1][2] > SPACE_GAP * height and text[-1] != " ":
+            text.append(" ")
+            boxes.append((boxes[-1][2], line_box[1], box[0], line_box[3]))
+        text.append(char)
+        boxes.append(box)
+    return OcrLine("".join(text), tuple(boxes), score)
+
+
+_ENGINE: OcrEngine | None = None
+
+
+def engine() -> OcrEngine:
+    """The process's engine, loaded on first use (the models take ~1 s)."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = RapidOcrEngine()
+    return _ENGINE
+
+
+def use_engine(replacement: OcrEngine | None) -> None:
+    """Tests and benchmarks: read with another engine (None: the default again)."""
+    global _ENGINE
+    _ENGINE = replacement
+
+
+# --- reading with a cache and a time budget ------------------------------------------
+
+
+class OcrBudget:
+    """OCR time one file may still spend (``[ocr] file_budget_s``), shared by its pages and
+    pictures; and pages it may still read (``max_pages``)."""
+
+    def __init__(self, settings: OcrSettings) -> None:
+        self.settings = settings
+        self.deadline = time.monotonic() + settings.file_budget_s
+        self.pages_left = settings.max_pages
+
+    def allows(self) -> bool:
+        return self.pages_left > 0 and time.monotonic() < self.deadline
+
+    def spend_page(self) -> None:
+        self.pages_left -= 1
+
+    @property
+    def refusal(self) -> str:
+        if self.pages_left <= 0:
+            return f"not read by OCR ([ocr] max_pages = {self.settings.max_pages} reached)"
+        return f"not read by OCR ([ocr] file_budget_s = {self.settings.file_budget_s:g} spent)"
+
+
+def worth_reading(image: Image, settings: OcrSettings) -> bool:
+    """Icons, bullets, rules and logos hold no text worth a second of OCR."""
+    return min(image.width, image.height) >= settings.min_image_px
+
+
+def recognise(image: Image, key: str, settings: OcrSettings) -> OcrPage:
+    """``image`` read by the engine, or from the cache under ``key`` (the SHA-256 of the
+    bytes it was decoded from, with the frame or page it is)."""
+    from scanner.scan.ocr_cache import OcrCache
+
+    cache = OcrCache.of(settings)
+    if cache is not None and (page := cache.get(key)) is not None:
+        return page
+    page = engine().read(image)
+    if cache is not None:
+        cache.put(key, page)
+    return page
+
+
+# --- layout: lines to segments ---------------------------------------------------------
+
+# two lines belong to one row when their vertical centres are closer than this share of
+# the taller line's height
+ROW_OVERLAP = 0.5
+# a gap between two lines of one row wider than this many line heights separates columns
+COLUMN_GAP = 1.5
+CELL_SEPARATOR = "  "  # two spaces: a column gap in a row's text
+
+
+def rows_of(page: OcrPage) -> list[list[OcrLine]]:
+    """Lines grouped into rows, top to bottom, each row left to right."""
+    rows: list[list[OcrLine]] = []
+    for line in sorted(page.lines, key=lambda ln: (ln.box[1] + ln.box[3]) / 2):
+        centre = (line.box[1] + line.box[3]) / 2
+        if rows:
+            last = rows[-1]
+            last_box = union([ln.box for ln in last])
+            height = max(last_box[3] - last_box[1], line.box[3] - line.box[1], 1)
+            if abs(centre - (last_box[1] + last_box[3]) / 2) < ROW_OVERLAP * height:
+                last.append(line)
+                continue
+        rows.append([line])
+    return [sorted(row, key=lambda ln: ln.box[0]) for row in rows]
+
+
+def segments(page: OcrPage, label: str) -> Iterator[Segment]:
+    """The page's text as segments located ``{label} 第 N 行``: rows as prose, and a
+    table (three rows or more with the same columns) as cells under their header."""
+    rows = rows_of(page)
+    table = _table_rows(rows)
+    for number, row in enumerate(rows, start=1):
+        location = f"{label} 第 {number} 行"
+        if table is not None and number - 1 in table.body:
+            yield from _cells(row, table, location)
+        elif table is not None and number - 1 == table.header:
+            yield _row_segment(row, location, SegmentKind.HEADER)
+        else:
+            yield _row_segment(row, location, SegmentKind.PROSE)
+
+
+def _row_segment(row: Sequence[OcrLine], location: str, kind: SegmentKind) -> Segment:
+    text: list[str] = []
+    boxes: list[Box] = []
+    for line in row:
+        if text:
+            gap: Box = (boxes[-1][2], line.box[1], line.box[0], line.box[3])
+            text.append(CELL_SEPARATOR)
+            boxes.extend([gap] * len(CELL_SEPARATOR))
+        text.append(line.text)
+        boxes.extend(line.boxes)
+    return Segment("".join(text), location, kind, boxes=tuple(boxes))
+
+
+@dataclass(frozen=True)
+class _Table:
+    header: int  # index of the header row
+    body: frozenset[int]  # indexes of the rows under it
+    columns: tuple[tuple[int, int, str], ...]  # (x0, x1, header text) per column
+
+
+def _table_rows(rows: Sequence[Sequence[OcrLine]]) -> _Table | None:
+    """The first run of three or more rows whose cells line up with the row above's,
+    two columns or more: a scanned contact list, a form. None when there is none."""
+    for start, row in enumerate(rows):
+        if len(row) < 2 or not _is_columned(row):
+            continue
+        body = [
+            i
+            for i in range(start + 1, len(rows))
+            if len(rows[i]) == len(row) and _aligned(rows[i], row)
+        ]
+        run = _leading_run(start + 1, body)
+        if len(run) >= 2:
+            columns = tuple((ln.box[0], ln.box[2], ln.text) for ln in row)
+            return _Table(start, frozenset(run), columns)
+    return None
+
+
+def _is_columned(row: Sequence[OcrLine]) -> bool:
+    heights = [ln.box[3] - ln.box[1] for ln in row]
+    unit = max(statistics.median(heights), 1)
+    return all(b.box[0] - a.box[2] > COLUMN_GAP * unit for a, b in pairwise(row))
+
+
+def _aligned(row: Sequence[OcrLine], header: Sequence[OcrLine]) -> bool:
+    """Each cell overlaps its header cell horizontally."""
+    return all(
+        min(c.box[2], h.box[2]) > max(c.box[0], h.box[0]) for c, h in zip(row, header, strict=True)
+    )
+
+
+def _leading_run(first: int, indexes: Sequence[int]) -> list[int]:
+    run: list[int] = []
+    for expected, index in enumerate(indexes, start=first):
+        if index != expected:
+            break
+        run.append(index)
+    return run
+
+
+def _cells(row: Sequence[OcrLine], table: _Table, location: str) -> Iterator[Segment]:
+    for line, (_, _, header) in zip(row, table.columns, strict=True):
+        yield Segment(
+            line.text,
+            f"{location} 「{header}」列",
+            SegmentKind.TABLE_CELL,
+            context=(header,),
+            boxes=line.boxes,
+        )
