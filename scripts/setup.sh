@@ -43,3 +43,18 @@ if [ -n "$extras" ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+
+# OpenCV (RapidOCR's image operations) loads libGL and GLib at import time; minimal
+# Debian images lack them.
+if ! .venv/bin/python -c 'import cv2' >/dev/null 2>&1; then
+  apt_install libgl1 libglib2.0-0
+fi
+
+# The tests draw Chinese text into images for OCR (Pillow needs a CJK TrueType font).
+case ",$extras," in
+  *,test,*)
+    if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+      apt_install fonts-wqy-microhei
+    fi
+    ;;
+esac
