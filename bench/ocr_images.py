@@ -65,6 +65,17 @@ ORGANIZATION = "ORGANIZATION"
 
 KINDS = ("licence", "id_card", "business_card", "screenshot", "table", "contract")
 DPIS = (150, 200, 300)
+# paper size in millimetres of what is scanned, by (kind, variant); the image is this size
+# at the sample's dpi (a scan keeps its size when rotated)
+PAPER_MM = {
+    ("licence", "licence"): (297.0, 210.0),  # A4 landscape
+    ("id_card", "copy"): (120.0, 84.0),  # the card on a piece of the photocopy
+    ("business_card", "scan"): (90.0, 54.0),
+    ("table", "contacts"): (210.0, 297.0),  # A4
+    ("contract", "companies"): (210.0, 297.0),
+    ("contract", "individual"): (210.0, 297.0),
+}
+PHOTO_SIZES = ((1280, 960), (1600, 1200), (1440, 1080))  # a phone photo, as sent by chat
 
 # --- fonts ---------------------------------------------------------------------------------
 
@@ -565,7 +576,7 @@ def draw_licence(rng: random.Random, dpi: int, variant: str) -> Drawn:
     address = w.address(region)
     founded = _date(rng, 2003, 2023)
     capital = rng.choice((100, 200, 500, 1000, 3000, 5000))
-    page = Page(297, 210, dpi / 25.4, bg=(252, 250, 244))
+    page = Page(*PAPER_MM["licence", "licence"], dpi / 25.4, bg=(252, 250, 244))
     # decorative frame
     frame = (196, 150, 90)
     page.rect(8, 8, 289, 202, outline=frame, width=2.2)
@@ -698,7 +709,7 @@ def draw_id_card(rng: random.Random, dpi: int, variant: str) -> Drawn:
     # a photocopy: the card on a white sheet, grey scale, a usage watermark across it
     scale = dpi / 25.4
     card, truth = _render_id_card(rng, w, scale)
-    page = Page(120, 84, scale)
+    page = Page(*PAPER_MM["id_card", "copy"], scale)
     page.img.paste(card, (page.px(17), page.px(15)))
     page.rect(17, 15, 17 + 85.6, 15 + 54, outline=(120, 120, 120), width=0.3)
     page.img = page.img.convert("L").convert("RGB")
@@ -754,7 +765,7 @@ def draw_business_card(rng: random.Random, dpi: int, variant: str) -> Drawn:
     if variant == "photo":
         card, truth = _render_business_card(rng, w, 12.5)
         return Drawn(card, truth, "photo", "photo", None, {"card_px": card.size})
-    card, truth = _render_business_card(rng, w, dpi / 25.4)
+    card, truth = _render_business_card(rng, w, dpi / 25.4)  # PAPER_MM: the card's size
     return Drawn(card, truth, "scan", "scan", dpi)
 
 
@@ -900,7 +911,7 @@ def draw_screenshot(rng: random.Random, dpi: int, variant: str) -> Drawn:
 def draw_table(rng: random.Random, dpi: int, variant: str) -> Drawn:
     """A printed contact list, A4 portrait, scanned."""
     w = World(rng)
-    page = Page(210, 297, dpi / 25.4)
+    page = Page(*PAPER_MM["table", "contacts"], dpi / 25.4)
     event = rng.choice(EVENTS)
     page.centred(105, 20, f"{rng.randint(2022, 2025)}年{event}媒体嘉宾联络表", 16 * PT, bold=True)
     cols = (("序号", 12), ("姓名", 24), ("单位", 62), ("手机", 36), ("邮箱", 56))
@@ -1011,7 +1022,7 @@ def draw_contract(rng: random.Random, dpi: int, variant: str) -> Drawn:
         "第四条　任何一方违反本协议约定，应赔偿守约方因此遭受的全部损失，包括但不限于诉讼费、"
         "律师费及合理的调查费用。",
     ]
-    page = Page(210, 297, dpi / 25.4)
+    page = Page(*PAPER_MM["contract", variant], dpi / 25.4)
     page.centred(105, 22, title, 18 * PT, bold=True)
     page.text(150, 36, f"合同编号：{rng.randint(2022, 2025)}-{rng.randint(100, 999)}", 9 * PT)
     size = 11 * PT
@@ -1068,13 +1079,17 @@ def _perspective_coefficients(
     return [float(c) for c in np.linalg.solve(np.array(rows), np.array(rhs))]
 
 
+def _to_image(arr: np.ndarray, mode: str = "RGB") -> Image.Image:
+    return Image.fromarray(np.clip(arr, 0, 255, out=arr).astype(np.uint8), mode)
+
+
 def photograph(card: Image.Image, rng: random.Random, nrng: np.random.Generator) -> tuple:
     """The card lying on a desk, shot at an angle: perspective skew, shadow, uneven light."""
-    W, H = rng.choice(((1280, 960), (1600, 1200), (1440, 1080)))
-    desk = np.array(rng.choice(((120, 92, 70), (170, 160, 150), (70, 72, 80), (200, 190, 170))))
-    bg = np.ones((H, W, 3), np.float32) * desk
-    bg += nrng.normal(0, 6, (H, W, 1))
-    canvas = Image.fromarray(np.clip(bg, 0, 255).astype(np.uint8), "RGB")
+    W, H = rng.choice(PHOTO_SIZES)
+    desk = np.array(
+        rng.choice(((120, 92, 70), (170, 160, 150), (70, 72, 80), (200, 190, 170))), np.float32
+    )
+    grain = nrng.standard_normal((H, W, 1), dtype=np.float32) * np.float32(6)
     cw = W * rng.uniform(0.62, 0.8)
     ch = cw * card.height / card.width
     cx, cy = W / 2 + rng.uniform(-0.05, 0.05) * W, H / 2 + rng.uniform(-0.05, 0.05) * H
@@ -1091,24 +1106,21 @@ def photograph(card: Image.Image, rng: random.Random, nrng: np.random.Generator)
     mask = Image.new("L", card.size, 255).transform(
         (W, H), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR
     )
-    shadow = mask.filter(ImageFilter.GaussianBlur(W / 120))
-    shadow_arr = np.asarray(shadow, np.float32)[..., None] / 255
+    # a soft shadow down and to the right (blurred at a quarter of the size: cheaper)
+    small = mask.resize((W // 4, H // 4), Image.Resampling.BILINEAR)
+    shadow = small.filter(ImageFilter.GaussianBlur(W / 480)).resize((W, H))
     shift = int(W / 150)
-    shadow_arr = np.roll(shadow_arr, (shift, shift), axis=(0, 1))
-    base = np.asarray(canvas, np.float32) * (1 - 0.45 * shadow_arr)
-    canvas = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8), "RGB")
+    shade = np.roll(np.asarray(shadow, np.float32), (shift, shift), axis=(0, 1))
+    shade = (1 - 0.45 / 255 * shade)[..., None]
+    canvas = _to_image((desk + grain) * shade)
     canvas.paste(warped, (0, 0), mask)
-    # light falls off from one corner
-    arr = np.asarray(canvas, np.float32)
+    # light falls off from one point
     lx, ly = rng.uniform(0, W), rng.uniform(0, H)
-    yy, xx = np.mgrid[0:H, 0:W]
-    dist = np.hypot(xx - lx, yy - ly) / math.hypot(W, H)
-    light = 1.08 - rng.uniform(0.2, 0.4) * dist
-    arr = arr * light[..., None]
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB"), {
-        "photo_px": (W, H),
-        "skew_deg": round(math.degrees(angle), 2),
-    }
+    yy, xx = np.ogrid[0:H, 0:W]
+    dist = np.hypot(xx.astype(np.float32) - lx, yy.astype(np.float32) - ly)
+    light = np.float32(1.08) - np.float32(rng.uniform(0.2, 0.4) / math.hypot(W, H)) * dist
+    arr = np.asarray(canvas, np.float32) * light[..., None]
+    return _to_image(arr), {"photo_px": (W, H), "skew_deg": round(math.degrees(angle), 2)}
 
 
 def degrade(drawn: Drawn, rng: random.Random, nrng: np.random.Generator):
@@ -1195,9 +1207,10 @@ class Sample:
         return img
 
 
-def generate(kind: str, seed: int, variant: str | None = None) -> Sample:
+def generate(kind: str, seed: int, variant: str | None = None, dpi: int | None = None) -> Sample:
     """One sample of ``kind``; the same arguments give the same bytes. Without ``variant``,
-    consecutive runs of ``len(KINDS)`` seeds take the kind's variants in turn."""
+    consecutive runs of ``len(KINDS)`` seeds take the kind's variants in turn; without
+    ``dpi``, the seed picks one of ``DPIS`` (photos and screenshots have their own scale)."""
     if kind not in DRAW:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     variants = VARIANTS[kind]
@@ -1207,8 +1220,8 @@ def generate(kind: str, seed: int, variant: str | None = None) -> Sample:
         raise ValueError(f"unknown variant {variant!r} of {kind}; one of {', '.join(variants)}")
     rng = random.Random(f"{kind}:{variant}:{seed}")
     nrng = np.random.default_rng(seed)
-    dpi = rng.choice(DPIS)
-    drawn = DRAW[kind](rng, dpi, variant)
+    drawn_dpi = rng.choice(DPIS)
+    drawn = DRAW[kind](rng, dpi or drawn_dpi, variant)
     data, fmt, size, params = degrade(drawn, rng, nrng)
     truth = tuple(dict.fromkeys(drawn.truth))
     return Sample(kind, drawn.variant, seed, truth, data, fmt, size, params)
