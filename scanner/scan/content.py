@@ -145,7 +145,7 @@ def open_source(
 ) -> tuple[Source, FormatSpec | None]:
     """``data`` as the extractors see it, and the format that reads it (None: unsupported)."""
     from scanner.scan.extract import Source, select_format
-    from scanner.scan.limits import Limits
+    from scanner.scan.limits import Budget, Limits
 
     limits = limits or Limits()
     source = Source(
@@ -154,7 +154,7 @@ def open_source(
         mime or sniff(data, detector),
         limits,
         depth,
-        budget,
+        Budget(limits) if budget is None else budget,  # a top-level file: a budget of its own
         at=member_path(where),
     )
     return source, select_format(source)

@@ -37,8 +37,8 @@ import posixpath
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO, Protocol
 
 from scanner.scan.extract import (
     CorruptError,
@@ -57,6 +57,13 @@ READ_BLOCK = 1 * MB
 # can give thousands of times n, so those are read a few kilobytes at a time
 SMALL_BLOCK = 4096
 RAW_BLOCK = 64 * 1024  # compressed bytes fed at a time to our own bzip2 inflater
+
+
+class _Readable(Protocol):
+    """What the readers here need of a file object: zipfile's and tarfile's members and
+    the gzip, bz2 and lzma decompressors alike."""
+
+    def read(self, size: int, /) -> bytes: ...
 
 
 class ArchiveLimitExceeded(LimitExceeded):
@@ -206,7 +213,7 @@ def _prepend(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-_DECOMPRESSORS = {
+_DECOMPRESSORS: dict[str, Callable[[BinaryIO], io.BufferedIOBase]] = {
     "application/gzip": lambda fh: gzip.GzipFile(fileobj=fh),
     "application/x-gzip": lambda fh: gzip.GzipFile(fileobj=fh),
     "application/x-bzip2": bz2.BZ2File,
@@ -362,8 +369,8 @@ class BoundedReader:
         self.total += size
         if self.hold and self.total > limits.max_member_bytes:
             raise LimitExceeded(_member_message(limits))
-        ratio_known = self.compressed and self.total > MB
-        if ratio_known and self.total / self.compressed > limits.max_ratio:
+        # the ratio is known with the compressed size, and means something after a megabyte
+        if self.compressed and self.total > MB and self.total / self.compressed > limits.max_ratio:
             raise LimitExceeded(f"compression ratio over {limits.max_ratio:g}:1 (zip bomb?)")
         if self.hold and self.budget is not None and not self.budget.take(size):
             raise ArchiveLimitExceeded(_budget_message(limits))
@@ -418,7 +425,7 @@ def member_blocks(
         yield from _file_blocks(fh, block)
 
 
-def _file_blocks(fh: BinaryIO, block: int) -> Iterator[bytes]:
+def _file_blocks(fh: _Readable, block: int) -> Iterator[bytes]:
     while True:
         data = fh.read(block)
         if not data:
@@ -453,7 +460,7 @@ def _bzip2_blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, block: int) -
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
 
 
-def _read_bounded(source: Source, fh, compressed: int | None) -> bytes:
+def _read_bounded(source: Source, fh: _Readable, compressed: int | None) -> bytes:
     """Read a member, stopping as soon as it breaks a limit (declared sizes can lie)."""
     reader = BoundedReader(_file_blocks(fh, READ_BLOCK), source.limits, source.budget, compressed)
     return reader.read()

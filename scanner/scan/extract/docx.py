@@ -385,7 +385,7 @@ class _DocumentReader:
             yield from self._body()
         yield from self._drawings(self.root, self.part.rels, "")
         if self.body is not None:
-            yield from self._headers_and_footers()
+            yield from self._headers_and_footers(self.body)
         yield from self._notes(RT_FOOTNOTES, FOOTNOTE, FOOTNOTE_REFERENCE, "脚注")
         yield from self._notes(RT_ENDNOTES, ENDNOTE, ENDNOTE_REFERENCE, "尾注")
         yield from self._comments()
@@ -441,7 +441,6 @@ class _DocumentReader:
             if rest:  # a mail merge's data source, a template path …
                 where = f"部件 {part_name(part)}"
                 yield Segment("\n".join(rest), where, SegmentKind.PROSE)
-
 
     # body ----------------------------------------------------------------------
 
@@ -523,8 +522,8 @@ class _DocumentReader:
 
     # headers and footers ---------------------------------------------------------
 
-    def _headers_and_footers(self) -> Iterator[Segment | Notice]:
-        sections = [s for s in self.body.iter(SECT_PR) if s.getparent().tag in (PPR, BODY)]
+    def _headers_and_footers(self, body: Element) -> Iterator[Segment | Notice]:
+        sections = [s for s in body.iter(SECT_PR) if s.getparent().tag in (PPR, BODY)]
         seen: set[str] = set()
         for number, section in enumerate(sections, start=1):
             prefix = f"第 {number} 节 " if len(sections) > 1 else ""

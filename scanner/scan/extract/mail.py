@@ -55,14 +55,16 @@ from dataclasses import replace
 from email import errors as email_errors
 from email import message_from_bytes, policy
 from email.header import decode_header
-from email.headerregistry import AddressHeader, HeaderRegistry, ParameterizedMIMEHeader
+from email.headerregistry import AddressHeader, BaseHeader, HeaderRegistry, ParameterizedMIMEHeader
 from email.message import EmailMessage, Message
+from typing import cast
 
 from scanner.models import Segment, SegmentKind
 from scanner.scan.decode import DecodeError, decode
 from scanner.scan.extract import (
     CorruptError,
     EncryptedError,
+    ExtractionError,
     Item,
     LimitExceeded,
     Member,
@@ -118,11 +120,12 @@ _GENERATE_ERRORS = (email_errors.MessageError, ValueError, TypeError, LookupErro
 class _RepairingHeaders(HeaderRegistry):
     """Header parsing that first repairs what Chinese mail clients get wrong."""
 
-    def __call__(self, name: str, value: str) -> object:
+    def __call__(self, name: str, value: str) -> BaseHeader:
         return super().__call__(name, repair_header(value))
 
 
-POLICY = policy.default.clone(header_factory=_RepairingHeaders())
+# typeshed's clone knows only the base Policy's keywords; the stdlib takes any policy attribute
+POLICY = policy.default.clone(header_factory=_RepairingHeaders())  # type: ignore[call-arg]
 
 
 def repair_header(value: str) -> str:
@@ -155,8 +158,17 @@ def _refuse_encrypted(message: Message) -> None:
     kind = message.get_content_type()
     if kind == "multipart/encrypted":  # PGP/MIME
         raise EncryptedError("PGP")
-    if kind in _PKCS7 and message.get_param("smime-type", "").lower() != "signed-data":
+    if kind in _PKCS7 and _smime_type(message).lower() != "signed-data":
         raise EncryptedError("S/MIME")
+
+
+def _smime_type(message: Message) -> str:
+    value = message.get_param("smime-type", "")
+    if not isinstance(value, str):
+        # never under POLICY, whose parsed headers hand back parameters decoded; the legacy
+        # API's (charset, language, value) triple would leave the type unknown
+        raise CorruptError("S/MIME type unreadable")
+    return value
 
 
 # --- headers ----------------------------------------------------------------------------
@@ -306,7 +318,7 @@ def _inline_content(part: Message, number: str) -> Iterator[Item]:
     boundary, a message/partial): no client shows it, but it holds bytes."""
     if part.get_content_maintype() == "text" or _is_attachment(part):
         return  # read as a body or handed back as an attachment
-    payload = part.get_payload(decode=True) or b""
+    payload = _leaf_payload(part)
     if payload.strip():
         location = f"{PART} {number} 内容"
         text, notice = decode_body(payload, part.get_content_charset(), location)
@@ -327,7 +339,9 @@ def _leaves(message: Message) -> Iterator[Message]:
     while stack:
         part = stack.pop()
         if part.get_content_maintype() == "multipart" and part.is_multipart():
-            stack.extend(reversed(part.get_payload()))
+            # is_multipart(): the parser's list of Message parts (typeshed also allows str
+            # items, which only a hand-built message holds)
+            stack.extend(reversed(cast(list[Message], part.get_payload())))
         else:
             yield part
 
@@ -361,7 +375,7 @@ def _is_attachment(part: Message) -> bool:
 def _body(part: Message, subtype: str, count: int) -> Iterator[Item]:
     label = {"plain": BODY, "html": f"{BODY} (HTML)"}.get(subtype, f"{BODY} ({subtype})")
     location = label if count == 1 else f"{label} {count}"
-    payload = part.get_payload(decode=True) or b""
+    payload = _leaf_payload(part)
     declared = part.get_content_charset()
     text, notice = decode_body(payload, declared, location)
     if notice:
@@ -422,19 +436,36 @@ def _attachment(part: Message, number: int, source: Source) -> Iterator[Member]:
     name = _attachment_name(part, number)
     if part.get_content_type() in ("message/rfc822", "message/global") and part.is_multipart():
         try:
-            data = _message_bytes(part.get_payload(0))
+            forwarded = part.get_payload(0)
+            if not isinstance(forwarded, Message):  # never: a multipart's payload holds parts
+                raise TypeError(type(forwarded).__name__)
+            data = _message_bytes(forwarded)
         except _GENERATE_ERRORS as exc:
-            error = CorruptError(f"forwarded mail could not be re-read ({type(exc).__name__})")
+            error: ExtractionError = CorruptError(
+                f"forwarded mail could not be re-read ({type(exc).__name__})"
+            )
             yield Member(name, b"", in_path=False, error=str(error))
             return
     else:
-        data = part.get_payload(decode=True) or b""
+        data = _leaf_payload(part)
     limit = source.limits.max_member_bytes
     if len(data) > limit:  # skipped, reported; the rest of the mail is still scanned
         error = LimitExceeded(f"attachment larger than {source.limits.max_member_mb:g} MB")
         yield Member(name, b"", in_path=False, error=str(error), skipped=True)
         return
     yield Member(name, data, in_path=False)
+
+
+def _leaf_payload(part: Message) -> bytes:
+    """A part's body with its transfer encoding undone, b"" when it has none."""
+    payload = part.get_payload(decode=True)
+    if payload is None:
+        return b""
+    if not isinstance(payload, bytes):
+        # never: the parser gives a leaf part a str payload, which decode=True turns into
+        # bytes (typeshed allows a Message, which only a hand-built part could hold)
+        raise CorruptError(f"a MIME part's body cannot be decoded ({type(payload).__name__})")
+    return payload
 
 
 def _message_bytes(message: Message) -> bytes:

@@ -109,10 +109,19 @@ _LINEARIZED = b"/Linearized"
 LINEARIZED_HEAD = 1024  # the linearization dictionary is the file's first object
 # What pypdf raises on malformed input: the parse errors of every parser
 # (``scanner/scan/content.py``), its own, and what its object model trips over.
-_PARSE_ERRORS = (*PARSE_ERRORS, PyPdfError, AttributeError, AssertionError, RecursionError, OSError)
+_PARSE_ERRORS: tuple[type[BaseException], ...] = (
+    *PARSE_ERRORS,
+    PyPdfError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    OSError,
+)
 
 # Decoding a stream: pypdf raises NotImplementedError for a filter it does not know.
-_STREAM_ERRORS = (*_PARSE_ERRORS, NotImplementedError)
+_STREAM_ERRORS: tuple[type[BaseException], ...] = (*_PARSE_ERRORS, NotImplementedError)
+# Reading an earlier revision: any of it unreadable makes it a notice.
+_REVISION_ERRORS: tuple[type[BaseException], ...] = (ExtractionError, *_STREAM_ERRORS)
 
 # pypdf logs a warning for every recoverable defect ("EOF marker not found"):
 # thousands of lines on a real share, written over the scan's progress display.
@@ -192,7 +201,7 @@ def _earlier_revisions(source: Source, ends: list[int], latest: _Latest) -> Iter
             reader = _open(earlier)
             pages = list(reader.pages)
             items = list(_revision(reader, pages, earlier, latest, False))
-        except (ExtractionError, *_STREAM_ERRORS) as exc:
+        except _REVISION_ERRORS as exc:
             yield Notice(f"{label}: unreadable ({_reason(exc)}), not scanned")
             continue
         for item in items:
@@ -318,7 +327,8 @@ def _properties(reader: PdfReader) -> Iterator[Segment]:
 
 def _form_fields(reader: PdfReader) -> Iterator[Segment]:
     try:
-        form = _resolve(reader.trailer["/Root"].get("/AcroForm"))
+        root: Any = reader.trailer["/Root"]  # not a dictionary: AttributeError, caught below
+        form = _resolve(root.get("/AcroForm"))
         if not isinstance(form, DictionaryObject):
             return
         fields = _resolve(form.get("/Fields"))
@@ -519,7 +529,7 @@ def _embedded_member(name: str, stream: StreamObject, source: Source) -> Member:
     try:
         data = stream.get_data()
     except LimitReachedError:
-        error = LimitExceeded("embedded file larger than the decompression limit")
+        error: ExtractionError = LimitExceeded("embedded file larger than the decompression limit")
         return Member(name, b"", in_path=False, error=str(error), skipped=True)
     except _STREAM_ERRORS as exc:
         error = CorruptError(f"embedded file unreadable ({_reason(exc)})")
@@ -538,7 +548,8 @@ def _embedded_file_keys(reader: PdfReader) -> dict[int, str]:
     """The /EmbeddedFiles name tree's key of each file specification, by the identity of
     the specification object (pypdf hands out one object per PDF object, direct or not)."""
     try:
-        names = _resolve(reader.trailer["/Root"].get("/Names"))
+        root: Any = reader.trailer["/Root"]  # not a dictionary: AttributeError, caught below
+        names = _resolve(root.get("/Names"))
         if not isinstance(names, DictionaryObject):
             return {}
         tree = _resolve(names.get("/EmbeddedFiles"))

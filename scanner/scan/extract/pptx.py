@@ -44,7 +44,7 @@ the configured limits before anything is inflated (see ``scanner.scan.extract.oo
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 from pptx.exc import PythonPptxError
@@ -66,6 +66,7 @@ from scanner.scan.extract.ooxml import (
     RT_EMBEDDED,
     AttributePlace,
     Element,
+    Relationship,
     RowOneHeader,
     attribute_segments,
     chart_segments,
@@ -83,6 +84,7 @@ from scanner.scan.extract.ooxml import (
     tag_segments,
     unread_parts,
 )
+from scanner.scan.extract.ooxml import Package as OoxmlPackage
 
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 
@@ -153,15 +155,30 @@ def extract(source: Source) -> Iterator[Item]:
     read = {part_name(part)}
     yield from _slides(part, read)
     yield from attribute_segments(part_root(part), PRESENTATION_ATTRIBUTES)
-    yield from package_properties(part.package)
-    yield from embedded_members(part.package)
-    yield from external_targets(part.package, hyperlinks=True)
+    package = _package(part)
+    yield from package_properties(package)
+    yield from embedded_members(package)
+    yield from external_targets(package, hyperlinks=True)
     read |= {
         part_name(rel.target_part)
         for rel in part.package.iter_rels()
         if not rel.is_external and (rel.reltype in RT_PROPERTIES or rel.reltype in RT_EMBEDDED)
     }
-    yield from unread_parts(source, part.package, read, _tags_part)
+    # _tags_part returns None for a part it leaves to the default reading, as unread_parts
+    # expects (_loose_or_own); unread_parts' annotation of ``reader`` leaves out the None.
+    yield from unread_parts(source, part.package, read, _tags_part)  # type: ignore[arg-type]
+
+
+def _package(part: PresentationPart) -> OoxmlPackage:
+    """The part's package as the ooxml helpers take it. python-pptx's relationships have
+    what ``ooxml.Relationship`` asks for, but mypy compares a protocol member with
+    python-pptx's ``lazyproperty`` descriptor itself, not with the value it gives."""
+    return cast(OoxmlPackage, part.package)
+
+
+def _rels(part: PresentationPart) -> Mapping[str, Relationship]:
+    """``part.rels`` as the ooxml helpers take it (see ``_package``)."""
+    return cast(Mapping[str, Relationship], part.rels)
 
 
 def _tags_part(name: str, root: Element, location: str) -> Iterator[Segment] | None:
@@ -179,7 +196,7 @@ def _slides(presentation: PresentationPart, read: set[str]) -> Iterator[Segment 
     slide_ids = part_root(presentation).find(SLD_ID_LST)
     for number, slide_id in enumerate(slide_ids if slide_ids is not None else (), start=1):
         location = f"幻灯片 {number}"
-        slide = related_part(presentation.rels, slide_id.get(R_ID))
+        slide = related_part(_rels(presentation), slide_id.get(R_ID))
         if slide is None:
             yield Notice(f"{location}: missing from the file, not scanned")
             continue
@@ -256,7 +273,6 @@ class _ShapeReader:
             if text:
                 yield Segment(text, self.location)
 
-
     def _chart(self, reference: Element) -> Iterator[Segment | Notice]:
         """A chart's titles, series, caches (``幻灯片 N 图表 M 标题`` …), M counting the
         slide's charts in shape order."""
@@ -309,7 +325,7 @@ def _is_true(value: str | None) -> bool:
 def _comment_authors(presentation: PresentationPart, read: set[str]) -> Mapping[str, str]:
     """Author id → name, from the classic and the modern authors parts."""
     authors: dict[str, str] = {}
-    for part in parts_related_by(presentation.rels, *RT_COMMENT_AUTHORS):
+    for part in parts_related_by(_rels(presentation), *RT_COMMENT_AUTHORS):
         read.add(part_name(part))
         try:
             root = part_root(part)

@@ -32,6 +32,7 @@ def _loads(text: str) -> Any:
 
 def extract_json(source: Source) -> Iterator[Item]:
     text = source.text
+    documents: list[tuple[str, Any]] | None
     try:
         documents = [("$", _loads(text))]
     except (ValueError, RecursionError):
