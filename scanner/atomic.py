@@ -31,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 STDOUT = "-"
 FIFO_READER_WAIT_S = 5.0  # a reader started beside baomi (`cat fifo &`) has time to open it
@@ -192,7 +192,7 @@ def _try_open_fifo(path: Path) -> int | None:
         raise
 
 
-def _connect(path: Path, mode: str, encoding: str | None) -> IO:
+def _connect(path: Path, mode: Literal["wb", "w"], encoding: str | None) -> IO:
     """A Unix stream socket's listener gets the output as a client would send it."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

@@ -35,11 +35,15 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.phrase import PhraseRecognizer
+
+if TYPE_CHECKING:  # an optional dependency, imported when a HyperscanPrefilter is built
+    import hyperscan
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +89,11 @@ class LiteralPrefilter(Prefilter):
 
     def __init__(self, recognizers: Sequence[BaomiPatternRecognizer]) -> None:
         super().__init__(recognizers)
-        self._always = [n for n, s in enumerate(self.slots) if not _has_triggers(s)]
+        self._always = [n for n, s in enumerate(self.slots) if not _triggers(s)]
         numbers_of: dict[str, set[int]] = {}
         for n, slot in enumerate(self.slots):
-            r = slot.recognizer
-            if _has_triggers(slot):
-                for literal in r.TRIGGERS[r.patterns[slot.index].name]:
-                    numbers_of.setdefault(literal, set()).add(n)
+            for literal in _triggers(slot):
+                numbers_of.setdefault(literal, set()).add(n)
         base = len(self.slots)
         for k, r in enumerate(self.gated):
             for word in r.required_context:
@@ -114,9 +116,13 @@ class LiteralPrefilter(Prefilter):
         return [sorted(numbers) for numbers in found]
 
 
-def _has_triggers(slot: Slot) -> bool:
+def _triggers(slot: Slot) -> tuple[str, ...]:
+    """The literals one of which every match of the slot's pattern contains; () when the
+    pattern declares none (it always runs)."""
     r = slot.recognizer
-    return isinstance(r, PhraseRecognizer) and bool(r.TRIGGERS.get(r.patterns[slot.index].name))
+    if not isinstance(r, PhraseRecognizer):
+        return ()
+    return r.TRIGGERS.get(r.patterns[slot.index].name) or ()
 
 
 class HyperscanPrefilter(Prefilter):
@@ -151,7 +157,7 @@ class HyperscanPrefilter(Prefilter):
 
     def _compile(
         self, expressions: dict[int, bytes], words: dict[int, bytes] | None = None
-    ) -> object | None:
+    ) -> hyperscan.Database | None:
         """One database: the patterns in prefilter mode, each gated recognizer's context
         words as one exact, case-insensitive alternation."""
         hs = self._hs
@@ -201,9 +207,10 @@ class HyperscanPrefilter(Prefilter):
     def usable(self) -> bool:
         return self._database is not None
 
-    def _thread_scratch(self) -> object:
-        scratch = getattr(self._local, "scratch", None)
+    def _thread_scratch(self) -> hyperscan.Scratch:
+        scratch: hyperscan.Scratch | None = getattr(self._local, "scratch", None)
         if scratch is None:
+            assert self._scratch is not None  # candidates() asks only with a database
             scratch = self._local.scratch = self._scratch.clone()
         return scratch
 
@@ -236,7 +243,7 @@ def _alternative_form(alternative: str) -> str:
     leading = []
     while tokens and tokens[0].startswith(("(?<=", "(?<!")):
         leading.append(tokens.pop(0))
-    trailing = []
+    trailing: list[str] = []
     while tokens and tokens[-1].startswith(("(?=", "(?!")) and tokens[-1].endswith(")"):
         trailing.insert(0, tokens.pop())
     before = next((f for a in leading if (f := _consumed(a, behind=True)) is not None), "")
@@ -260,7 +267,8 @@ def _is_negated_class(body: str) -> bool:
 
 
 def _split_top_level(regex: str) -> list[str]:
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for token in _top_level_tokens(regex):
         if token == "|":
             parts.append("".join(current))

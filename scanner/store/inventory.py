@@ -813,7 +813,10 @@ class Inventory:
             "SELECT id, kind, pattern, entity_type, reason, who, created "
             "FROM suppressions ORDER BY id"
         )
-        return [SuppressionRow(*row[1:], id=row[0]) for row in self.conn.execute(query)]
+        return [
+            SuppressionRow(kind, pattern, entity_type, reason, who, created, id=row_id)
+            for row_id, kind, pattern, entity_type, reason, who, created in self.conn.execute(query)
+        ]
 
     def unsuppress(self, ids: Sequence[int]) -> int:
         """Remove suppressions by id; how many there were."""

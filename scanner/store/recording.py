@@ -128,7 +128,7 @@ class RecordedScan:
         (several at once, in order) or, without one, by the scanner one by one."""
         if self.executor is None:
             for item in items:
-                yield item, self._failure(item) or self.scanner.scan_file(item.path)
+                yield item, self._failure(item) or self._scan_one(item.path)
             return
         submitted: deque[Planned] = deque()
         ready: deque[tuple[Planned, list[FileResult]]] = deque()
@@ -148,6 +148,11 @@ class RecordedScan:
             yield submitted.popleft(), results
         while ready:
             yield ready.popleft()
+
+    def _scan_one(self, path: Path) -> list[FileResult]:
+        """One file, by the scanner: without an executor, a RecordedScan has one."""
+        assert self.scanner is not None, "a RecordedScan needs a scanner or an executor"
+        return self.scanner.scan_file(path)
 
     @staticmethod
     def _failure(item: Planned) -> list[FileResult] | None:
@@ -222,7 +227,9 @@ def sha256_of(path: Path, follow_symlinks: bool = False) -> str | None:
     swapped in after the walk is never read) or when it cannot be read."""
     try:
         with open_regular(path, follow_symlinks) as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+            # fh is a BufferedReader (os.fdopen "rb"), which has the readinto file_digest
+            # wants; open_regular declares it as BinaryIO, which does not
+            return hashlib.file_digest(fh, "sha256").hexdigest()  # type: ignore[arg-type]
     except OSError:
         return None
 
