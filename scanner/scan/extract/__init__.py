@@ -156,12 +156,15 @@ _EXCEL = (
     "application/vnd.ms-excel.sheet.macroEnabled.12",
 )
 _ODF = "application/vnd.oasis.opendocument."
+# Compound files: the streams inside decide what they are (scanner/scan/extract/ole.py)
 _OLE = (
     "application/msword",
     "application/vnd.ms-powerpoint",
+    "application/vnd.ms-office",
     "application/x-ole-storage",
     "application/CDFV2",
 )
+_LEGACY = (".doc", ".dot", ".wps", ".ppt", ".pps", ".pot", ".dps")  # Word, PowerPoint, WPS
 
 
 def _formats() -> list[FormatSpec]:
@@ -187,7 +190,7 @@ def _formats() -> list[FormatSpec]:
         ("docx", (".docx", ".docm", ".dotx", ".dotm"), _WORD, docx.extract),
         ("pptx", (".pptx", ".pptm", ".ppsx", ".potx"), _POWERPOINT, pptx.extract),
         ("xlsx", (".xlsx", ".xlsm", ".xltx", ".xltm"), _EXCEL, xlsx.extract),
-        ("xls", (".xls", ".xlt"), ("application/vnd.ms-excel",), xls.extract),
+        ("xls", (".xls", ".xlt", ".et"), ("application/vnd.ms-excel",), xls.extract),
         ("odt", (".odt", ".ott"), (_ODF + "text", _ODF + "text-template"), odf.extract_odt),
         (
             "ods",
@@ -203,7 +206,7 @@ def _formats() -> list[FormatSpec]:
             ("application/encrypted", "application/pgp-encrypted"),
             ole.extract_encrypted,
         ),
-        ("ole", (".doc", ".ppt"), _OLE, ole.extract_ole),
+        ("ole", _LEGACY, _OLE, ole.extract_ole),
         ("zip", (".zip",), ("application/zip",), archive.extract_zip),
         ("7z", (".7z",), ("application/x-7z-compressed",), archive.extract_7z),
         ("tar", (".tar",), ("application/x-tar",), archive.extract_tar),
