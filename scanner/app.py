@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from scanner.redact.rewriters import PolicyRewriter
     from scanner.scan.executors.spec import ScanSpec
     from scanner.scan.isolation import IsolatedScanner
+    from scanner.scan.limits import Limits
     from scanner.scan.paths import PathMasker
     from scanner.scan.pipeline import Scanner
     from scanner.store.recording import RecordedScan
@@ -91,6 +92,14 @@ class Settings:
     ner: bool = True
     include_values: bool = False
     registry: Path | None = None  # the client register loaded, if any
+    ocr: bool = True  # False: --no-ocr (pictures are noted, not read)
+    inventory: Path | None = None  # --inventory, where the OCR cache is kept beside
+
+    @property
+    def limits(self) -> Limits:
+        """``[limits]`` and ``[ocr]`` as this command scans: OCR off with --no-ocr, its
+        results cached beside the inventory (``ocr_limits``)."""
+        return ocr_limits(self.config, self.key, self.ocr, self.inventory)
 
     @property
     def spec(self) -> ScanSpec:
@@ -108,7 +117,7 @@ class Settings:
             context_before=config.context.before,
             context_after=config.context.after,
             context_boost=config.context.boost,
-            limits=config.limits,
+            limits=self.limits,
             include_values=self.include_values,
             exclude=config.scan.exclude,
             follow_symlinks=config.scan.follow_symlinks,
@@ -126,8 +135,11 @@ def settings(
     clients: Path | None = None,
     no_ner: bool = False,
     include_values: bool = False,
+    no_ocr: bool = False,
+    inventory: Path | None = None,
 ) -> Settings:
-    """The settings of a command that scans or redacts ``paths`` (which must exist)."""
+    """The settings of a command that scans or redacts ``paths`` (which must exist);
+    ``inventory`` is --inventory (the OCR cache is kept beside the inventory)."""
     from recognizers.registry import all_entities
     from scanner.compliance.clients import load_registry
     from scanner.config import ConfigError
@@ -158,7 +170,36 @@ def settings(
         ner=config.scan.ner and not no_ner,
         include_values=include_values,
         registry=registry,
+        ocr=not no_ocr,
+        inventory=inventory,
     )
+
+
+OCR_CACHE = "ocr-cache"  # beside the inventory
+
+
+def ocr_limits(
+    config: Config, key: bytes | None, enabled: bool = True, inventory: Path | None = None
+) -> Limits:
+    """``config.limits`` with ``[ocr]`` as a command runs it: off when ``enabled`` is False
+    (--no-ocr); with a ``key`` (the installation's fingerprint key) its results cached in
+    ``ocr-cache/`` beside the inventory in use, encrypted under a key derived from it
+    (``scanner/scan/ocr_cache.py``). Only in an inventory folder that exists (a scan or
+    watch has made it, 0700, by then): a command that records nothing does not create one
+    for the cache."""
+    from dataclasses import replace
+
+    from scanner.scan.ocr_cache import cache_key_from
+    from scanner.store.inventory import resolve_path
+
+    ocr = config.limits.ocr
+    if not enabled:
+        ocr = replace(ocr, enabled=False)
+    if key is not None and ocr.enabled:
+        folder = resolve_path(inventory, config.inventory).parent
+        if folder.is_dir():
+            ocr = replace(ocr, cache_dir=str(folder / OCR_CACHE), cache_key=cache_key_from(key))
+    return replace(config.limits, ocr=ocr)
 
 
 def _entities(cli: str | None, configured: Sequence[str], known: list[str]) -> list[str] | None:
@@ -627,10 +668,13 @@ def open_watcher(
     return watcher
 
 
-def nda_checks(config_path: Path | None, paths: Sequence[Path]) -> Iterator[CheckedFile]:
+def nda_checks(
+    config_path: Path | None, paths: Sequence[Path], no_ocr: bool = False
+) -> Iterator[CheckedFile]:
     """``baomi nda-check``: each agreement checked in a forked worker within ``[limits]``
-    and the per-file time limit (``scanner/compliance/nda.py``); a path that does not exist is
-    refused before any is checked."""
+    and the per-file time limit (``scanner/compliance/nda.py``), a scanned one read by OCR
+    unless ``no_ocr`` (--no-ocr); a path that does not exist is refused before any is
+    checked."""
     import errno
     import os
 
@@ -640,4 +684,4 @@ def nda_checks(config_path: Path | None, paths: Sequence[Path]) -> Iterator[Chec
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"cannot read {path}: {os.strerror(errno.ENOENT)}")
-    return check_paths(paths, config.limits)
+    return check_paths(paths, ocr_limits(config, None, enabled=not no_ocr))

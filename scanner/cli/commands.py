@@ -33,6 +33,8 @@ def _settings(args: argparse.Namespace) -> tuple[Config, app.Settings]:
         clients=args.clients,
         no_ner=args.no_ner,
         include_values=args.include_values,
+        no_ocr=getattr(args, "no_ocr", False),  # retention --apply has none
+        inventory=getattr(args, "inventory", None),
     )
     state = None
     if not getattr(args, "no_inventory", False):
@@ -256,7 +258,7 @@ def cmd_nda_check(args: argparse.Namespace) -> int:
     limit (``scanner/compliance/nda.py`` ``check_paths``); one that cannot be checked is reported
     with its reason, and the exit code is then 3, as for a file a scan could not read."""
     incomplete = unchecked = 0
-    for checked in app.nda_checks(args.config, args.paths):
+    for checked in app.nda_checks(args.config, args.paths, args.no_ocr):
         path, check = checked.path, checked.check
         if check is None:
             unchecked += 1

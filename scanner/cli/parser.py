@@ -47,6 +47,10 @@ _SHARED: dict[str, dict[str, Any]] = {
     "--inventory": {"type": Path, "help": "inventory database"},
     "--min-score": {"type": float, "help": "report findings with at least this score"},
     "--no-ner": {"action": "store_true", "help": "leave free-text names alone"},
+    "--no-ocr": {
+        "action": "store_true",
+        "help": "do not read text in images and scans (faster; each picture is noted unread)",
+    },
     "--format": {"choices": _FORMATS, "default": "table"},
     "--audit-log": {"type": Path, "help": "audit log (JSONL, append-only)"},
     "--as-of": {"type": _iso_date},
@@ -86,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         "nda-check", help="检查保密协议的七项必备条款 / check an NDA for the seven required clauses"
     )
     _paths(nda, "CONTRACT")
-    _shared(nda, "--format")
+    _shared(nda, "--format", "--no-ocr", no_ocr="do not read scanned agreements (images, scans)")
     _shared(nda, "--config", config="baomi.toml ([limits]: sizes, time limit)")
     nda.set_defaults(handler=commands.cmd_nda_check)
 
@@ -111,7 +115,7 @@ def _scan(sub: Any) -> None:
         action="store_true",
         help="skip names, organisations, addresses in free text (faster; name columns still count)",
     )
-    _shared(scan, "--format")
+    _shared(scan, "--no-ocr", "--format")
     scan.add_argument("-o", "--output", type=Path, help="write the report here (atomically)")
     scan.add_argument(
         "--include-values",
@@ -192,7 +196,7 @@ def _redact(sub: Any) -> None:
     redact.add_argument(
         "--dry-run", action="store_true", help="list what would change; write nothing"
     )
-    _shared(redact, "--config", "--clients", "--min-score", "--no-ner", "--audit-log",
+    _shared(redact, "--config", "--clients", "--min-score", "--no-ner", "--no-ocr", "--audit-log",
             min_score="redact findings with at least this score")
     redact.add_argument(
         "--force", action="store_true", help="release files of a grade the policy refuses (核心)"
@@ -216,7 +220,7 @@ def _watch(sub: Any) -> None:
         "watch", help="监控文件夹，新文件数秒内扫描 / scan new and changed files as they land"
     )
     _paths(watch, "PATH")
-    _shared(watch, "--config", "--clients", "--inventory", "--min-score", "--no-ner")
+    _shared(watch, "--config", "--clients", "--inventory", "--min-score", "--no-ner", "--no-ocr")
     watch.add_argument(
         "--polling", action="store_true", help="poll (network shares deliver no inotify events)"
     )

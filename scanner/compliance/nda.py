@@ -305,9 +305,17 @@ def _readable(segment: Segment) -> bool:
 
 
 def paragraphs_of(segments: Iterable[Segment]) -> Iterator[tuple[str, str]]:
-    """``(location, text)`` paragraphs of extracted segments, in document order."""
+    """``(location, text)`` paragraphs of extracted segments, in document order. Rows that
+    OCR read from one scanned page or picture (``第 2 页（图像识别） 第 5 行``, one segment
+    each) are lines of that page: joined into paragraphs as a PDF page's lines are."""
+    scanned = _ScannedRows()
     for segment in segments:
         if not _readable(segment):
+            continue
+        if scanned.add(segment):
+            continue
+        yield from scanned.flush()
+        if scanned.add(segment):  # the first row of another scanned page
             continue
         if segment.first_line is None:
             yield segment.location, segment.text
@@ -315,6 +323,41 @@ def paragraphs_of(segments: Iterable[Segment]) -> Iterator[tuple[str, str]]:
         own = segment.text[segment.keep_from : segment.keep_to]  # a chunk's own part only
         first = segment.first_line + segment.text[: segment.keep_from].count("\n")
         yield from _line_paragraphs(own, segment.location, first)
+    yield from scanned.flush()
+
+
+# a row OCR read: "<label> 第 N 行", the label naming the page or picture
+_OCR_ROW = re.compile(r"^(?P<label>.+) 第 (?P<row>\d+) 行$")
+
+
+class _ScannedRows:
+    """Consecutive rows of one scanned page or picture, kept until they end."""
+
+    def __init__(self) -> None:
+        self.label = ""
+        self.first = self.last = 0
+        self.rows: list[str] = []
+
+    def add(self, segment: Segment) -> bool:
+        """Keep ``segment`` when it is a row OCR read that continues the rows kept (any
+        such row when none are); False: flush, then offer it again."""
+        found = _OCR_ROW.match(segment.location) if segment.boxes else None
+        if found is None or segment.kind is SegmentKind.TABLE_CELL:
+            return False
+        label, row = found["label"], int(found["row"])
+        if self.rows and (label != self.label or row != self.last + 1):
+            return False
+        if not self.rows:
+            self.label, self.first = label, row
+        self.rows.append(segment.text)
+        self.last = row
+        return True
+
+    def flush(self) -> Iterator[tuple[str, str]]:
+        rows, self.rows = self.rows, []
+        if rows:
+            for where, text in _line_paragraphs("\n".join(rows), "", self.first):
+                yield f"{self.label} {where}", text
 
 
 def check_file(data: bytes, name: str, limits: Limits | None = None) -> AgreementCheck:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scanner.scan.ocr import OcrSettings
+from scanner.scan.ocr import OcrBudget, OcrSettings
 
 MB = 1024 * 1024
 
@@ -43,14 +43,26 @@ class Limits:
 
 
 class Budget:
-    """Uncompressed bytes that all members of one top-level file may still take.
+    """Uncompressed bytes that all members of one top-level file may still take, and the
+    OCR time and pages it may still spend (``ocr``).
 
     Shared by nested containers (a zip inside a zip draws on the same budget), so a
-    bomb cannot multiply through nesting.
+    bomb cannot multiply through nesting, nor a zip of a thousand photos outrun the
+    file's time limit (``[limits] file_timeout_s``) in OCR: what the OCR budget leaves
+    unread is noted instead.
     """
 
     def __init__(self, limits: Limits) -> None:
         self.remaining = limits.max_archive_total_bytes
+        self._ocr_settings = limits.ocr
+        self._ocr: OcrBudget | None = None
+
+    @property
+    def ocr(self) -> OcrBudget:
+        """The OCR budget, its clock started by the first picture read (``[ocr]``)."""
+        if self._ocr is None:
+            self._ocr = OcrBudget(self._ocr_settings)
+        return self._ocr
 
     def take(self, size: int) -> bool:
         """Reserve ``size`` bytes; False (and nothing reserved) when they are not left."""

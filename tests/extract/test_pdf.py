@@ -21,6 +21,7 @@ from scanner.models import Segment, SegmentKind
 from scanner.scan.extract import CorruptError, EncryptedError, Member, Notice, Source
 from scanner.scan.extract import pdf as pdf_extractor
 from scanner.scan.limits import Limits
+from scanner.scan.ocr import OcrSettings
 from tests.builders import FONT, pdf_bytes
 
 
@@ -49,7 +50,9 @@ def draw_pdf(c: canvas.Canvas) -> None:
 
 
 def items(data: bytes) -> list[object]:
-    return list(pdf_extractor.extract(Source("名单.pdf", data, "application/pdf")))
+    # OCR off: a page without text is noted (tests/scanner/test_ocr_images.py reads them)
+    limits = Limits(ocr=OcrSettings(enabled=False))
+    return list(pdf_extractor.extract(Source("名单.pdf", data, "application/pdf", limits)))
 
 
 def described(found: list[object]) -> list[tuple[str, str]]:

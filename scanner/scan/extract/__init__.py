@@ -171,6 +171,7 @@ def _formats() -> list[FormatSpec]:
     from scanner.scan.extract import (
         archive,
         docx,
+        image,
         mail,
         markup,
         msg,
@@ -199,6 +200,7 @@ def _formats() -> list[FormatSpec]:
             odf.extract_ods,
         ),
         ("pdf", (".pdf",), ("application/pdf",), pdf.extract),
+        ("image", image.IMAGE_EXTENSIONS, image.IMAGE_MIMES + image.HEIC_MIMES, image.extract),
         ("msg", (".msg",), ("application/vnd.ms-outlook",), msg.extract),
         (
             "encrypted",

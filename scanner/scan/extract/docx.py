@@ -112,6 +112,7 @@ from scanner.scan.extract.ooxml import (
     related_part,
     unread_parts,
 )
+from scanner.scan.extract.pictures import package_pictures
 
 # --- namespaces and tags ------------------------------------------------------------
 
@@ -218,6 +219,7 @@ def extract(source: Source) -> Iterator[Item]:
     yield from external_targets(part.package, hyperlinks=False)  # links: ``<location> 链接``
     read = reader.read | _properties_and_embedded(part.package)
     yield from unread_parts(source, part.package, read)
+    yield from package_pictures(source)  # OCR of word/media/*
 
 
 def _alternative_chunks(package: Any, read: set[str]) -> Iterator[Member]:

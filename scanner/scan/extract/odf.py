@@ -53,6 +53,7 @@ import defusedxml.ElementTree as SafeET
 from scanner.models import Segment, SegmentKind
 from scanner.scan.extract import CorruptError, EncryptedError, Item, Notice, Source
 from scanner.scan.extract.ooxml import DAMAGED, open_package, property_segment, small_part
+from scanner.scan.extract.pictures import package_pictures
 from scanner.scan.extract.xlsx import Cell, Headers, cell_ref, number_text
 
 _NS = {
@@ -138,6 +139,7 @@ def _extract(source: Source, spreadsheet: bool) -> Iterator[Item]:
         if "styles.xml" in archive.NameToInfo:  # headers and footers live there
             yield from _walk(archive, "styles.xml", _Walker(spreadsheet, body=False), what)
         yield from _properties(archive)
+    yield from package_pictures(source)  # OCR of Pictures/*
 
 
 def _refuse_encrypted(archive: zipfile.ZipFile, what: str) -> None:

@@ -4,9 +4,11 @@ Read with pypdf in its tolerant mode (``strict=False``), since real-world PDFs
 are often slightly malformed. What is covered, in document order:
 
 * each page's text layer, located ``第 N 页`` with line numbers relative to the
-  page (a finding reads ``第 2 页 第 5 行``); a page with no text is reported as
-  ``第 N 页: image only, not scanned`` — scanned documents need OCR, which this
-  scanner does not do, and an inventory must say what it did not look into;
+  page (a finding reads ``第 2 页 第 5 行``); a page with no text — a scan — and a page
+  with a line of text over a big picture are rendered and read by OCR
+  (``scanner/scan/extract/pdf_ocr.py``: ``第 2 页（图像识别） 第 5 行``); with OCR off or
+  its budget spent a page with no text is reported as ``第 N 页: image only, not
+  scanned``: an inventory must say what it did not look into;
 * annotations, where reviewers type contact details: comment text
   (``第 N 页 批注 K``), the comment's author (``第 N 页 批注 K 作者``) and link
   targets such as ``mailto:`` (``第 N 页 链接``);
@@ -88,6 +90,7 @@ from scanner.scan.extract import (
     UnsupportedError,
 )
 from scanner.scan.extract.markup import extract_xml
+from scanner.scan.extract.pdf_ocr import ScannedPages
 
 # Form fields nest (a field's /Kids); hostile files can nest without end or loop.
 MAX_FIELD_DEPTH = 32
@@ -159,6 +162,7 @@ def _revision(
     """Everything one revision holds; an earlier revision's pages whose content is the
     latest's are not read again (only their annotations), nor its embedded files."""
     too_complex: dict[tuple[int, ...], str] = {}  # content streams over budget, by object
+    scans = ScannedPages(source) if is_latest else None  # OCR of scanned pages (pdf_ocr.py)
     for number, page in enumerate(pages, 1):
         digest = _content_digest(page) if latest.compare else b""
         if is_latest and digest:
@@ -166,7 +170,7 @@ def _revision(
         if not is_latest and digest in latest.contents:
             yield from _annotations(page, f"第 {number} 页")
         else:
-            yield from _page(page, number, too_complex)
+            yield from _page(page, number, too_complex, scans)
     yield from _properties(reader)
     yield from _form_fields(reader)
     yield from _hidden_places(reader, pages, source, read_files=is_latest)
@@ -244,7 +248,12 @@ def _decrypt_with_empty_password(reader: PdfReader) -> None:
         raise EncryptedError()
 
 
-def _page(page: Any, number: int, too_complex: dict[tuple[int, ...], str]) -> Iterator[Item]:
+def _page(
+    page: Any,
+    number: int,
+    too_complex: dict[tuple[int, ...], str],
+    scans: ScannedPages | None = None,
+) -> Iterator[Item]:
     location = f"第 {number} 页"
     streams = _content_ids(page)
     try:
@@ -260,7 +269,9 @@ def _page(page: Any, number: int, too_complex: dict[tuple[int, ...], str]) -> It
     else:
         if text.strip():
             yield Segment(text, location, SegmentKind.PROSE, first_line=1)
-        else:
+        if scans is not None:  # no text, or a little over a big picture: read by OCR
+            yield from scans.items(number, text)
+        elif not text.strip():
             yield Notice(f"{location}: image only, not scanned")
     yield from _annotations(page, location)
 

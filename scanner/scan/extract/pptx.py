@@ -85,6 +85,7 @@ from scanner.scan.extract.ooxml import (
     unread_parts,
 )
 from scanner.scan.extract.ooxml import Package as OoxmlPackage
+from scanner.scan.extract.pictures import package_pictures
 
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 
@@ -167,6 +168,7 @@ def extract(source: Source) -> Iterator[Item]:
     # _tags_part returns None for a part it leaves to the default reading, as unread_parts
     # expects (_loose_or_own); unread_parts' annotation of ``reader`` leaves out the None.
     yield from unread_parts(source, part.package, read, _tags_part)  # type: ignore[arg-type]
+    yield from package_pictures(source)  # OCR of ppt/media/*
 
 
 def _package(part: PresentationPart) -> OoxmlPackage:

@@ -105,6 +105,7 @@ from scanner.scan.extract.ooxml import (
     small_part,
     zip_comments,
 )
+from scanner.scan.extract.pictures import package_pictures
 
 MAX_COLUMNS = 16_384  # Excel's and LibreOffice's widest sheet (XFD)
 _WORKSHEET = re.compile(r"(?:^|/)worksheets/[^/]+\.xml")
@@ -132,6 +133,7 @@ def extract(source: Source) -> Iterator[Item]:
         finally:
             workbook.close()
         yield from archive_properties(archive)
+    yield from package_pictures(source)  # OCR of xl/media/*
 
 
 def _is_worksheet(part: str) -> bool:
