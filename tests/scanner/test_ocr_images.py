@@ -308,6 +308,18 @@ def test_a_damaged_header_is_corrupt(fake):
         items(bytes(data))
 
 
+def test_a_heic_photo_is_read_with_pillow_heif(fake):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), "white").save(buffer, "HEIF", quality=50)
+    source, spec = open_source(buffer.getvalue(), "IMG_0001.HEIC")
+    assert (source.mime, spec.name if spec else None) == ("image/heic", "image")
+    assert texts(list(spec.extract(source))) == [
+        ("图像识别 第 1 行", f"联系人：张伟 手机：{PHONE}")
+    ]
+
+
 def test_a_heic_photo_without_pillow_heif_says_what_is_missing(monkeypatch):
     monkeypatch.setattr(image_extractor, "_HEIF", False)
     source = Source("IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic", "image/heic")
