@@ -53,7 +53,7 @@ A mail attachment has none: its findings are the mail's.
   or "error"); the reason it gives starts with ``reason`` ("encrypted: not
   scanned", "empty file" ...). Such files have nothing planted.
 * ``notes`` -- only where the scanner must remark on a part it could not read
-  or that is hidden ("第 3 页: image only, not scanned").
+  or that is hidden (a picture too small to read, "第 3 页: image only, not scanned").
 
 Before writing, the script audits itself (see ``audit``): planted values must
 validate, sit next to their label where the entity type needs one and not
@@ -1645,8 +1645,10 @@ def empty_file() -> Doc:
 
 
 def logo_png() -> Doc:
-    return Doc("内部/品牌素材/logo.png", encoding=None, clean=True, raw=png_1x1(),
-               status="skipped", reason="unsupported file type: image/png")
+    d = Doc("内部/品牌素材/logo.png", encoding=None, clean=True, raw=png_1x1())
+    d.notes.append("图像识别: image too small to hold text (1 × 1 pixels, "
+                   "[ocr] min_image_px = 48), not read")
+    return d
 
 
 BUILDERS: list[Callable[[World], Doc]] = [
@@ -2155,7 +2157,8 @@ def pdf_bytes(pages: list[list[str]], info: dict[str, str]) -> bytes:
 
 
 def sentiment_report_pdf(w: World) -> Doc:
-    """Week 13 report exported to PDF; page 3 is a chart without a text layer."""
+    """Week 13 report exported to PDF; page 3 is a chart without a text layer (OCR finds
+    nothing in it)."""
     d = Doc("项目/云杉健康/舆情周报_第13周.pdf", encoding=None)
     c, sy, sg = w.client("云杉健康"), w.p("孙悦"), w.p("上官婉清")
     pages = [
@@ -2187,8 +2190,7 @@ def sentiment_report_pdf(w: World) -> Doc:
     for lines in pages:
         d.read("\n".join(lines))
     d.read(info["author"], info["title"], info["subject"], info["creator"])
-    d.notes.append("第 3 页: image only, not scanned")
-    d.raw = pdf_bytes(pages, info)
+    d.raw = pdf_bytes(pages, info)  # page 3 is read by OCR: bars, no text
     return d
 
 
