@@ -295,6 +295,16 @@ def test_a_huge_piece_count_is_refused_before_it_is_read() -> None:
     assert time.monotonic() - started < 2
 
 
+def test_a_negative_formatting_size_in_the_clx_does_not_loop() -> None:
+    data = fixture("contract.doc")
+    fc_clx, _ = clx_at(data)
+    prc = b"\x01" + struct.pack("<h", -3)  # a Prc whose size would keep the reader in place
+    hostile = repacked(data, **{"1Table": lambda t: t[:fc_clx] + prc + t[fc_clx + 3 :]})
+    assert reason(hostile) == (
+        "corrupt: not a valid Word 97-2003 document: formatting of -3 bytes in the CLX"
+    )
+
+
 def test_structures_past_the_table_stream_and_absurd_counts_are_corrupt() -> None:
     data = fixture("contract.doc")
     past = repacked(data, WordDocument=lambda d: patched(d, FC_CLX_AT, "<II", 0xFFFFFF00, 0x1000))
@@ -448,6 +458,33 @@ def test_a_user_edit_chain_that_loops_ends() -> None:
     assert rows(items(hostile)) == LAUNCH
 
 
+def test_many_edits_sharing_a_huge_persist_directory_are_bounded() -> None:
+    """1,000 user edits, each pointing back at the next and all at one directory of
+    4,000 entries: read at most MAX_PERSIST_ENTRIES times in all, quickly."""
+    entries = struct.pack("<I", 1 | (4000 << 20)) + struct.pack("<I", 0) * 4000
+    stream = rec(0x03E8, container=True) + rec(0x1772, entries)
+    edits = []
+    for index in range(1000):
+        edits.append(len(stream))
+        last = len(stream) + 36 if index < 999 else 0
+        stream += rec(0x0FF5, struct.pack("<IHBBIIIIHH", 0, 0, 0, 3, last, 8, 1, 2, 1, 0))
+    user = struct.pack("<IIIHHBBH", 0x14, 0xE391C05F, edits[0], 0, 0x03F4, 3, 0, 0)
+    data = compound_file({"PowerPoint Document": stream, "Current User": rec(0x0FF6, user)})
+    started = time.monotonic()
+    assert reason(data) == (
+        "corrupt: not a valid PowerPoint 97-2003 presentation: more than 1000000 persist "
+        "directory entries"
+    )
+    assert time.monotonic() - started < 5
+
+
+def test_a_long_story_without_cell_marks_is_read_in_one_pass() -> None:
+    text = "段\r" * 200_000
+    started = time.monotonic()
+    assert sum(1 for _ in legacy_doc._marks(text, 0, len(text))) == 200_000
+    assert time.monotonic() - started < 2
+
+
 def test_encrypted_presentations_are_reported_encrypted() -> None:
     data = fixture("launch.ppt")
     token = repacked(data, Current_User=lambda c: patched(c, 12, "<I", 0xF3D1C4DF))
@@ -567,3 +604,83 @@ def test_the_module_readers_stand_alone() -> None:
         list(legacy_ppt.extract(Source("a.ppt", fixture("contract.doc"), "")))
     with pytest.raises(EncryptedError):
         list(legacy_doc.extract(Source("a.doc", fixture("locked.doc"), "")))
+
+
+# --- a presentation laid out as PowerPoint itself writes it ---------------------------------------
+
+
+def rec(kind: int, body: bytes = b"", instance: int = 0, container: bool = False) -> bytes:
+    head = (instance << 4) | (0xF if container else 0)
+    return struct.pack("<HHI", head, kind, len(body)) + body
+
+
+def chars(text: str, kind: int = 0x0FA0, instance: int = 0) -> bytes:
+    raw = text.encode("latin-1" if kind == 0x0FA8 else "utf-16-le")
+    return rec(kind, raw, instance)
+
+
+def powerpoint_deck() -> bytes:
+    """What PowerPoint (not LibreOffice) writes: placeholder text in the document's
+    SlideListWithText, slide records in another order than the slides, a comment, a
+    hyperlink and footer text, and the persist directory that ties them together."""
+
+    def slide_persist(persist_id: int, slide_id: int) -> bytes:
+        return rec(0x03F3, struct.pack("<5I", persist_id, 0, 1, slide_id, 0))
+
+    slide_list = rec(
+        0x0FF0,
+        slide_persist(2, 256)
+        + rec(0x0F9F, struct.pack("<I", 0))
+        + chars("标题 联系人 王芳 13812345678")
+        + slide_persist(3, 257)
+        + rec(0x0F9F, struct.pack("<I", 1))
+        + chars("Tel 13912345670", 0x0FA8),
+        container=True,
+    )
+    hyperlink = rec(
+        0x0409, rec(0x0FD7, chars("mailto:pr@xinghe.cn", 0x0FBA, 1), container=True), container=True
+    )
+    footer = rec(0x0FD9, chars("页脚 热线 13600001234", 0x0FBA, 2), instance=3, container=True)
+    document = rec(0x03E8, rec(0x03E9, bytes(40)) + slide_list + hyperlink + footer, container=True)
+    comment = rec(
+        0x2EE0,
+        chars("张三", 0x0FBA, 0) + chars("客户电话 13700001111", 0x0FBA, 1),
+        container=True,
+    )
+    shape_text = rec(0xF00D, chars("图框 陈静"), container=True)
+    drawing = rec(
+        0x040C, rec(0xF002, rec(0xF004, shape_text, container=True), container=True), container=True
+    )
+    second = rec(0x03EE, rec(0x03EF, bytes(24)) + drawing + comment, container=True)
+    first = rec(0x03EE, rec(0x03EF, bytes(24)), container=True)
+    notes = rec(
+        0x03F0, rec(0x03F1, struct.pack("<II", 257, 0)) + chars("讲稿 18600004444"), container=True
+    )
+    stream = document
+    offsets = [0]
+    offsets.append(len(stream) + len(second))  # slide 1 (persist 2) after slide 2
+    offsets.insert(2, len(stream))  # slide 2 (persist 3)
+    stream += second + first + notes
+    directory_at = len(stream)
+    entry = struct.pack("<I", 1 | (3 << 20)) + struct.pack("<3I", *offsets)
+    stream += rec(0x1772, entry)
+    edit_at = len(stream)
+    stream += rec(0x0FF5, struct.pack("<IHBBIIIIHH", 256, 0, 0, 3, 0, directory_at, 1, 4, 1, 0))
+    name = "王经理"
+    user = struct.pack("<IIIHHBBH", 0x14, 0xE391C05F, edit_at, len(name), 0x03F4, 3, 0, 0)
+    user += name.encode("gbk")[: len(name)] + struct.pack("<I", 8) + name.encode("utf-16-le")
+    return compound_file({"PowerPoint Document": stream, "Current User": rec(0x0FF6, user)})
+
+
+def test_outline_text_comments_links_and_footers_as_powerpoint_writes_them() -> None:
+    assert rows(items(powerpoint_deck(), "application/vnd.ms-powerpoint", "x.ppt")) == [
+        ("超链接", "mailto:pr@xinghe.cn", M, ()),
+        ("页眉页脚", "页脚 热线 13600001234", M, ()),
+        ("幻灯片 2", "Tel 13912345670", P, ()),  # its record comes first in the stream
+        ("幻灯片 2", "图框 陈静", P, ()),
+        ("幻灯片 2 批注 1 作者", "张三", M, ("author",)),
+        ("幻灯片 2 批注 1", "客户电话 13700001111", P, ()),
+        ("幻灯片 1", "标题 联系人 王芳 13812345678", P, ()),
+        ("幻灯片 2 备注", "讲稿 18600004444", P, ()),
+        ("属性 current_user", "王经理", M, ("current_user",)),
+    ]

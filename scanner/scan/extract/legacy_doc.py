@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -207,7 +208,10 @@ class PieceTable:
             raise CorruptError(f"not a valid {WHAT}: no piece table")
         at = 0
         while at < len(clx) and clx[at] == 0x01:  # Prc: formatting, skipped
-            at += 3 + _i16(clx, at + 1, "piece table")
+            size = _i16(clx, at + 1, "piece table")
+            if size < 0:  # would step back (or stand still) for ever
+                raise CorruptError(f"not a valid {WHAT}: formatting of {size} bytes in the CLX")
+            at += 3 + size
         if at + 5 > len(clx) or clx[at] != 0x02:
             raise CorruptError(f"not a valid {WHAT}: no piece table in the CLX")
         lcb = _u32(clx, at + 1, "piece table")
@@ -433,19 +437,18 @@ def _prefix(name: str, label: str) -> str:
     return "" if name == "main" else f"{label} "
 
 
+MARKS = re.compile("[\r\x07]")
+
+
 def _marks(chars: str, start: int, end: int) -> Iterator[int]:
     """The positions of paragraph and cell marks in [start, end), and ``end`` if the
-    story does not end with one."""
-    at = start
-    while at < end:
-        r, c = chars.find("\r", at, end), chars.find("\x07", at, end)
-        found = [p for p in (r, c) if p >= 0]
-        if not found:
-            yield end
-            return
-        at = min(found)
-        yield at
-        at += 1
+    story does not end with one (one pass over the text)."""
+    last = start - 1
+    for match in MARKS.finditer(chars, start, end):
+        last = match.start()
+        yield last
+    if last < end - 1:
+        yield end
 
 
 def _table(

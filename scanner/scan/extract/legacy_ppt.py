@@ -50,6 +50,7 @@ from scanner.scan.extract.ooxml import RowOneHeader
 WHAT = "PowerPoint 97-2003 presentation"
 MAX_DEPTH = 32  # containers within containers (real files: about 8)
 MAX_EDITS = 1000  # user edits followed back through offsetLastEdit
+MAX_PERSIST_ENTRIES = 1_000_000  # over all edits (a real file: a few per slide per edit)
 HEADER = 8
 
 DOCUMENT, SLIDE, NOTES, MAIN_MASTER = 0x03E8, 0x03EE, 0x03F0, 0x03F8
@@ -144,10 +145,10 @@ def _current_user(data: bytes) -> tuple[str, int | None]:
     size, token, offset, name_length = struct.unpack_from("<IIIH", data, HEADER)
     if token == ENCRYPTED_TOKEN:
         raise EncryptedError(f"password-protected {WHAT}")
-    name = ""
-    at = HEADER + 4 + size  # the Unicode name after relVersion, if there is one
-    if HEADER + 20 + name_length <= len(data):
-        name = data[HEADER + 20 : HEADER + 20 + name_length].decode("cp1252", "replace")
+    # the ANSI name (the system code page: GBK on a Chinese Windows), then relVersion and,
+    # in files PowerPoint 2000 and later wrote, the same name in UTF-16
+    name = data[HEADER + 20 : HEADER + 20 + name_length].decode("gb18030", "replace")
+    at = HEADER + size + name_length
     wide = data[at + 4 : at + 4 + 2 * name_length]
     if len(wide) == 2 * name_length and name_length:
         name = wide.decode("utf-16-le", "replace")
@@ -162,6 +163,7 @@ def _persist_directory(stream: bytes, edit: int | None) -> tuple[dict[int, int],
     persist: dict[int, int] = {}
     document: int | None = None
     seen: set[int] = set()
+    budget = [MAX_PERSIST_ENTRIES]  # entries read over all edits
     while edit and edit not in seen and len(seen) < MAX_EDITS:
         seen.add(edit)
         try:
@@ -174,13 +176,13 @@ def _persist_directory(stream: bytes, edit: int | None) -> tuple[dict[int, int],
         if atom.length >= 0x20 and struct.unpack_from("<I", stream, atom.body + 0x1C)[0]:
             raise EncryptedError(f"password-protected {WHAT}")
         document = doc_ref if document is None else document
-        for persist_id, offset in _directory_entries(stream, directory):
+        for persist_id, offset in _directory_entries(stream, directory, budget):
             persist.setdefault(persist_id, offset)
         edit = last_edit
     return persist, document
 
 
-def _directory_entries(stream: bytes, at: int) -> Iterator[tuple[int, int]]:
+def _directory_entries(stream: bytes, at: int, budget: list[int]) -> Iterator[tuple[int, int]]:
     atom = record_at(stream, at, len(stream))
     if atom.kind != PERSIST_DIRECTORY:
         raise CorruptError(f"not a valid {WHAT}: no persist directory at {at}")
@@ -191,6 +193,11 @@ def _directory_entries(stream: bytes, at: int) -> Iterator[tuple[int, int]]:
         pos += 4
         if pos + 4 * count > end:
             raise CorruptError(f"not a valid {WHAT}: persist directory entry past its atom")
+        budget[0] -= count
+        if budget[0] < 0:
+            raise CorruptError(
+                f"not a valid {WHAT}: more than {MAX_PERSIST_ENTRIES} persist directory entries"
+            )
         for index in range(count):
             offset = struct.unpack_from("<I", stream, pos + 4 * index)[0]
             if offset + HEADER > len(stream):
