@@ -359,11 +359,11 @@ class _Deck:
                     top, left = struct.unpack_from("<hh", self.stream, record.body)
             texts = [s.text for s in self._walk(shape, where, depth + 1) if s.kind is not None]
             cells.append((top, left, "\n".join(texts)))
-        rows = sorted({top for top, _, _ in cells})
-        columns = sorted({left for _, left, _ in cells})
+        rows = {top: n for n, top in enumerate(sorted({top for top, _, _ in cells}), 1)}
+        columns = {left: n for n, left in enumerate(sorted({left for _, left, _ in cells}), 1)}
         header = RowOneHeader()
         for top, left, text in sorted(cells):
-            row, column = rows.index(top) + 1, columns.index(left) + 1
+            row, column = rows[top], columns[left]
             kind, context = header.cell(row, column, 1, text)
             if text.strip():
                 yield Segment(text, f"{where} 行 {row} 列 {column}", kind, context=context)
