@@ -157,5 +157,6 @@ def test_csv_title_row_above_the_header_is_not_the_header() -> None:
 
 
 def test_binary_content_is_not_given_to_a_text_extractor() -> None:
-    source = Source("logo.txt", b"\x89PNG\r\n", "image/png")
-    assert select_format(source) is None
+    picture = select_format(Source("logo.txt", b"\x89PNG\r\n", "image/png"))
+    assert picture is not None and picture.name == "image"  # read by OCR, not as text
+    assert select_format(Source("tool.txt", b"\x7fELF", "application/x-executable")) is None
