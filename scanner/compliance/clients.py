@@ -180,7 +180,8 @@ def _records(reader: Iterator[list[str]], path: Path) -> list[ClientRecord]:
     for row_number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = dict(zip(columns, (c.strip() for c in row), strict=False))  # short rows: blanks
+        # short rows: blanks (every column is known: an unknown one was refused above)
+        cells = {c: v.strip() for c, v in zip(columns, row, strict=False) if c is not None}
         record = _record(cells, row_number, path)
         for term in (record.name, *record.aliases, record.uscc):
             key = term.lower()

@@ -32,9 +32,10 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
-from typing import Protocol
+from typing import Protocol, cast, runtime_checkable
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.catalogue import COMPETES, CONTAINS, YIELDS, entity_specs
@@ -53,6 +54,21 @@ from scanner.scan.prefilter import Prefilter, build_prefilter
 # how each type meets a registered client's name (``EntitySpec.client_overlap``)
 CLIENT_OVERLAP = {s.name: s.client_overlap for s in entity_specs()}
 Item = tuple[str, tuple[str, ...]]  # (text, external context such as a column header)
+# baomi's recognizers need no NLP artifacts (no spaCy pipeline runs); Presidio's
+# signatures ask for them
+NO_NLP = cast(NlpArtifacts, None)
+
+
+@runtime_checkable
+class BatchRecognizer(Protocol):
+    """A recognizer that takes a whole batch in one call (the NER model decodes many
+    sentences together, several times faster than one call per cell)."""
+
+    def analyze_many(
+        self, texts: Sequence[str], entities: list[str]
+    ) -> list[list[RecognizerResult]]: ...
+
+
 Recognize = Callable[[str, tuple[str, ...]], list[RecognizerResult]]
 
 
@@ -80,8 +96,8 @@ class Analyzer:
         rest = [r for r in self.recognizers if r not in fast]
         # recognizers that take the whole batch in one call (the NER model decodes
         # many sentences together, several times faster than one call per cell)
-        self._batched = [r for r in rest if hasattr(r, "analyze_many")]
-        self._per_item = [r for r in rest if r not in self._batched]
+        self._batched = [r for r in rest if isinstance(r, BatchRecognizer)]
+        self._per_item = [r for r in rest if not isinstance(r, BatchRecognizer)]
 
     # --- public -----------------------------------------------------------------------
 
@@ -125,16 +141,17 @@ class Analyzer:
             self._recognize_patterns(texts, externals, found)
         if self._on_joined:
             joined = JoinedBatch(texts)
-            for recognizer in self._on_joined:
-                for index, r in joined.analyze(recognizer, self.entities):
-                    found[index][recognizer].append(r)
-        for recognizer in self._batched:
-            for index, results in enumerate(recognizer.analyze_many(texts, self.entities)):
+            for on_joined in self._on_joined:
+                for index, r in joined.analyze(on_joined, self.entities):
+                    found[index][on_joined].append(r)
+        for batched in self._batched:
+            many = cast(BatchRecognizer, batched).analyze_many(texts, self.entities)
+            for index, results in enumerate(many):
                 if results:
-                    found[index][recognizer].extend(results)
+                    found[index][batched].extend(results)
         for index, text in enumerate(texts):
             for recognizer in self._per_item:
-                results = recognizer.analyze(text, self.entities, None)
+                results = recognizer.analyze(text, self.entities, NO_NLP)
                 if results:
                     found[index][recognizer].extend(results)
         return [
@@ -156,7 +173,7 @@ class Analyzer:
         assert prefilter is not None
         halves = half_widths(texts)
         # recognizer → item → pattern numbers the prefilter let through
-        selected: dict[EntityRecognizer, dict[int, list[int]]] = defaultdict(dict)
+        selected: dict[BaomiPatternRecognizer, dict[int, list[int]]] = defaultdict(dict)
         for index, numbers in enumerate(prefilter.candidates(halves)):
             if numbers:
                 self._select(prefilter, numbers, externals[index], index, selected)
@@ -198,7 +215,7 @@ class Analyzer:
         numbers: list[int],
         external: list[str] | None,
         index: int,
-        selected: dict[EntityRecognizer, dict[int, list[int]]],
+        selected: dict[BaomiPatternRecognizer, dict[int, list[int]]],
     ) -> None:
         """Record one item's candidate patterns, leaving out those of a context-required
         recognizer none of whose words is in the item or its external context: every
@@ -234,7 +251,7 @@ class Analyzer:
             if recognizer in by_recognizer:
                 results.extend(
                     recognizer.enhance_using_context(
-                        normal, by_recognizer[recognizer], [], None, external
+                        normal, by_recognizer[recognizer], [], NO_NLP, external
                     )
                 )
         if results:
@@ -275,9 +292,9 @@ class Analyzer:
         """Detections without the allow-listed names: a value that is one, or a span
         inside an occurrence of one (NER reads 恒远 out of 恒远公关; the firm's own
         name is no client information however much of it a recognizer takes)."""
-        folded: str | None = to_halfwidth(text).lower()
-        if len(folded) != len(text):  # a rare lower-casing that changes length: exact only
-            folded = None
+        lowered = to_halfwidth(text).lower()
+        # a rare lower-casing that changes length: exact only
+        folded = lowered if len(lowered) == len(text) else None
         spans = [
             (m.start(), m.end())
             for term in self.allow
@@ -324,7 +341,7 @@ class _Concatenation:
     ) -> list[tuple[int, RecognizerResult]]:
         if not self.text:
             return []
-        return self.locate(recognizer.analyze(self.text, entities, None))
+        return self.locate(recognizer.analyze(self.text, entities, NO_NLP))
 
 
 class _Owned(Protocol):
@@ -491,7 +508,9 @@ def _across_line_wraps(
             continue  # 0571-8765432⏎3. is a phone number and a list number, not one number
         superseded.update(id(o) for o in overlapping)
         extra.append(
-            RecognizerResult(r.entity_type, start, end, r.score, None, r.recognition_metadata)
+            RecognizerResult(
+                r.entity_type, start, end, r.score, recognition_metadata=r.recognition_metadata
+            )
         )
     return extra, superseded
 
