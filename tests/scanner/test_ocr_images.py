@@ -398,7 +398,9 @@ def test_with_ocr_off_a_document_notes_how_many_pictures_were_not_read(fake):
     assert fake.seen == []
 
 
-def test_a_picture_over_the_pixel_limit_in_a_document_is_noted_and_the_rest_read(fake, huge_png):
+def test_a_picture_over_the_limit_or_damaged_in_a_document_is_noted_and_the_rest_read(
+    fake, huge_png
+):
     import docx
 
     document = docx.Document()
@@ -409,12 +411,16 @@ def test_a_picture_over_the_pixel_limit_in_a_document_is_noted_and_the_rest_read
         for info in old.infolist():
             new.writestr(info, old.read(info))
         new.writestr("word/media/image9.png", huge_png, zipfile.ZIP_DEFLATED)
+        jpeg = picture(fmt="JPEG", colour="grey")
+        new.writestr("word/media/image8.jpeg", jpeg[: len(jpeg) // 2])
     found = texts(items(buffer.getvalue(), "报告.docx"))
+    damaged = [m for where, m in found if where == "Notice" and "image8" in m]
+    assert damaged and damaged[0].startswith("图片 word/media/image8.jpeg: corrupt: truncated")
     assert ("段落 1", f"联系电话 {PHONE}") in found
     assert (
         "Notice",
         "图片 word/media/image9.png: limit exceeded: image of more than 178,956,970 pixels "
-        "(a decompression bomb?)",
+        "(a decompression bomb?), not read",
     ) in found
 
 

@@ -249,21 +249,14 @@ def _reason(exc: BaseException) -> str:
 def picture_items(data: bytes, label: str, source: Source) -> Iterator[Segment | Notice]:
     """A picture inside a document (a package's media part), located ``label``: its first
     frame read by OCR (``<label> 第 N 行``); a picture too small to hold text is passed
-    over, one that cannot be read is noted. For pictures in a format OCR reads; others
-    (vector drawings: EMF, WMF, SVG) yield nothing."""
+    over, one that cannot be decoded or is over the limits is noted (the caller offers
+    raster pictures only: vector drawings, EMF, WMF and SVG, are no business of OCR)."""
     key = f"{hashlib.sha256(data).hexdigest()}#0"
     try:
-        image = open_image(data)
-    except LimitExceeded as exc:
-        yield Notice(f"{label}: {exc}")
-        return
-    except CorruptError:
-        return  # not a raster picture OCR reads (vector, damaged): its metadata was read
-    with image:
-        try:
+        with open_image(data) as image:
             yield from ocr_items(image, key, label, source, note_small=False)
-        except ExtractionError as exc:
-            yield Notice(f"{label}: {exc}, not read")
+    except ExtractionError as exc:
+        yield Notice(f"{label}: {exc}, not read")
 
 
 def ocr_items(
@@ -323,10 +316,10 @@ def prepared(image: Image.Image) -> tuple[Image.Image, tuple[int, int]]:
     ``MAX_OCR_SIDE``, RGB on white — and the size of the picture as displayed, which
     boxes are given in."""
     width, height = image.size
-    orientation = image.getexif().get(_ORIENTATION, 1)
-    shown = (height, width) if orientation in _TURNED else (width, height)
     ratio = MAX_OCR_SIDE / max(width, height)
     try:
+        orientation = image.getexif().get(_ORIENTATION, 1)
+        shown = (height, width) if orientation in _TURNED else (width, height)
         if ratio < 1 and image.format == "JPEG":  # decoded at 1/2, 1/4 or 1/8 size: cheaper
             image.draft("RGB", (math.ceil(width * ratio), math.ceil(height * ratio)))
         image.load()
