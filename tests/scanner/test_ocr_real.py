@@ -74,3 +74,27 @@ def test_a_scanned_pdf_page_gives_its_phone_with_a_box_on_the_page(make_scanner)
     left, top, right, bottom = phone.box  # in the page's pixels at 200 dpi: within the image
     assert 36 * 200 / 72 <= left < right <= 559 * 200 / 72 + 2
     assert 36 * 200 / 72 - 2 <= top < bottom <= 120 * 200 / 72 + 2
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_a_scanned_agreement_passes_the_seven_clause_check_only_when_whole(complete):
+    """Issue 19's target: a scanned seven-clause NDA (an image-only PDF page) passes, one
+    missing the personal-information clause fails."""
+    from scanner.compliance.nda import check_file
+    from scanner.scan.limits import Limits
+    from tests.scanner.test_ocr_images import NDA
+
+    lines = NDA if complete else NDA[:-1]
+    page = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(FONT), 34)
+    for row, text in enumerate(lines):
+        draw.text((150, 200 + row * 70), text, font=font, fill=0)
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG")
+    document = pymupdf.open()
+    pdf_page = document.new_page()
+    pdf_page.insert_image(pdf_page.rect, stream=buffer.getvalue())
+    check = check_file(document.tobytes(), "保密协议_扫描件.pdf", Limits())
+    assert check.complete is complete
+    assert check.missing == ([] if complete else ["personal_info"])
