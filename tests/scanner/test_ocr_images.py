@@ -214,6 +214,7 @@ def test_a_spent_budget_is_noted_with_its_reason(fake):
     ]
 
 
+@pytest.mark.slow
 def test_a_tiff_of_a_thousand_pages_reads_max_pages_and_notes_the_rest(fake):
     buffer = io.BytesIO()
     pages = [Image.new("1", (64, 64), 1) for _ in range(1000)]
@@ -576,3 +577,13 @@ def test_no_ocr_is_an_option_of_every_command_that_reads_content(command):
     extra = ["--policy", "media", "--dry-run"] if command == "redact" else []
     args = build_parser().parse_args([command, "--no-ocr", "x", *extra])
     assert args.no_ocr is True
+
+
+def test_nda_check_reads_a_scanned_agreement_unless_told_not_to(fake, tmp_path, capsys):
+    from scanner.cli import main
+
+    fake.lines = tuple(NDA)
+    path = tmp_path / "保密协议_扫描件.pdf"
+    path.write_bytes(scanned_pdf(None))
+    assert main(["nda-check", str(path)]) == 0  # each file in a forked worker: fake inherited
+    assert main(["nda-check", "--no-ocr", str(path)]) == 1  # not read: every clause missing
