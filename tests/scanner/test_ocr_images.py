@@ -587,3 +587,12 @@ def test_nda_check_reads_a_scanned_agreement_unless_told_not_to(fake, tmp_path, 
     path.write_bytes(scanned_pdf(None))
     assert main(["nda-check", str(path)]) == 0  # each file in a forked worker: fake inherited
     assert main(["nda-check", "--no-ocr", str(path)]) == 1  # not read: every clause missing
+
+
+def test_the_scan_checks_a_scanned_agreement_reading_each_page_once(fake, tmp_path, make_scanner):
+    fake.lines = tuple(NDA)
+    path = tmp_path / "保密协议_扫描件.pdf"
+    path.write_bytes(scanned_pdf(None))
+    [result] = make_scanner().scan_file(path)
+    assert result.agreement is not None and result.agreement.complete
+    assert len(fake.seen) == 1  # the clause check found the scan's reading in this worker
