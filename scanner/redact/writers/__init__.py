@@ -94,6 +94,7 @@ _OPTIONAL = {
     "pdf": "scanner.redact.writers.pdf",
     "eml": "scanner.redact.writers.eml",
     "zip": "scanner.redact.writers.archive",
+    "image": "scanner.redact.writers.image",  # png, jpeg, tiff, bmp, webp, gif: OCR, painted
 }
 
 _NO_WRITER = {

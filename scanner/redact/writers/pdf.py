@@ -47,9 +47,9 @@ removed strings, dropped objects and every earlier incremental revision
 
 Not covered: text PyMuPDF does not see as text (glyphs without a Unicode
 mapping, text in Type3 glyph procedures or drawn as vector outlines, text
-outside the page's media box), images (a scanned page stays as it is, as the
-extractor does not read it either; page thumbnails too), the structure tree's
-alternate texts, and named destinations. Text PyMuPDF and pypdf read
+outside the page's media box), images on pages with visible text and their page
+thumbnails (a scanned page, without any, becomes its redacted raster: ``pdf_scans.py``),
+the structure tree's alternate texts, and named destinations. Text PyMuPDF and pypdf read
 differently (spacing) may be found by one and not the other: the verification
 step re-extracts with pypdf and refuses the output if anything is left.
 
@@ -70,6 +70,7 @@ import pymupdf
 
 from scanner.redact.edits import Edit, RedactionError, TextRewriter, apply_edits
 from scanner.redact.writers import WriteContext
+from scanner.redact.writers.pdf_scans import ScannedPages
 
 # pymupdf re-exports MuPDF's PDF_* constants at run time, out of mypy's sight; they are
 # read from its mupdf module, where they are defined (the same values).
@@ -134,8 +135,10 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     layout = _open(data)  # a copy without annotations: its text is the content streams'
     try:
         _strip_annotations(layout)
+        scans = ScannedPages(rewriter, ctx)  # pages without visible text: redacted rasters
         for number, page in enumerate(doc.pages(), 1):
-            _redact_page(page, layout[number - 1], rewriter, number)
+            if not scans.redact(page, layout[number - 1], number):
+                _redact_page(page, layout[number - 1], rewriter, number)
             _rewrite_annotations(doc, page, rewriter, number)
         _rewrite_form_fields(doc, rewriter)
         _rewrite_properties(doc, rewriter)

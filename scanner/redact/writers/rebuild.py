@@ -13,8 +13,9 @@ through, because a value hides wherever a writer does not look:
   content-control names, section names) is passed through the rewriter too, since
   the writers rewrite element text;
 * **images** (PNG, JPEG, GIF) are kept with their metadata chunks stripped
-  (``scanner.redact.media``); every other binary part (VBA projects, printer
-  settings, fonts, EMF/WMF, embedded HTML, unrewritten OLE objects) is dropped;
+  (``scanner.redact.media``), what OCR reads in them and the policy removes painted
+  over and verified (``scanner.redact.raster``); every other binary part (VBA projects,
+  printer settings, fonts, EMF/WMF, embedded HTML, unrewritten OLE objects) is dropped;
 * **relationships** to dropped parts and their content-type overrides are removed;
   external relationship targets other than hyperlinks (a template path under a
   user's folder) are passed through the rewriter;
@@ -35,8 +36,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from scanner.redact import raster
 from scanner.redact.edits import TextRewriter, apply_to_runs
-from scanner.redact.media import sanitize_image
 from scanner.redact.writers import WriteContext
 from scanner.scan.extract.ooxml import MAY_HOLD_VALUE, loose_strings
 
@@ -135,11 +136,8 @@ def _carry(
         if rewritten is None:
             ctx.drop(f"part {name} (not well-formed XML)")
         return rewritten
-    if extension in IMAGE_EXTENSIONS:
-        image = sanitize_image(read(name))
-        if image is None:
-            ctx.drop(f"image {name} (not a readable PNG, JPEG or GIF)")
-        return image
+    if extension in IMAGE_EXTENSIONS:  # OCR'd, painted, verified (scanner/redact/raster.py)
+        return raster.redact_picture(name, read(name), rewriter, ctx.limits.ocr, ctx.drop)
     ctx.drop(f"binary part {name}")
     return None
 
