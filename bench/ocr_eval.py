@@ -14,7 +14,7 @@ card; phone numbers; names; addresses; and e-mail addresses, organisations):
   ``analyzer_all``) find the value with its type in the OCR text: the same value for codes,
   phones, e-mail and names; for addresses and organisations, detections of the type that are
   part of the planted value cover at least 80 % of it. A scanned table is a table: the cells
-  under a header row are also analysed with their column header as context (``table_cells``),
+  under a header row are analysed as cells, with their column header as context (``layout``),
   as the scanner does for spreadsheet cells;
 * precision: detections of the four groups' types that match a value planted in that image
   (an address detection: a part of a planted address) over all such detections;
@@ -41,6 +41,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
@@ -54,7 +55,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import asdict, dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, Protocol  # noqa: E402
 
@@ -88,7 +89,7 @@ GROUP_OF = {t: g for g, types in GROUPS.items() for t in types}
 PRECISION_TYPES = frozenset((*GROUPS["codes"], PHONE, PERSON, ADDRESS))
 PARTIAL_TYPES = frozenset((ADDRESS, ORGANIZATION))  # found by coverage, not equality
 MIN_COVER = 0.8
-DEFAULT_PSM = 6
+DEFAULT_PSM = 3  # automatic page segmentation: best of 3, 6, 11 (bench/README.md)
 TESSERACT_LANGS = "chi_sim+eng"
 GAP_SPACE = 0.6  # a gap wider than this share of the box height is a space
 
@@ -314,6 +315,23 @@ class TesseractEngine:
         return Read(tesseract_rows(tsv, txt), cpu, wall)
 
 
+def cached_read(engine: Engine, sample: Sample, cache: Path | None) -> Read:
+    if cache is None:
+        return engine.read(sample)
+    digest = hashlib.sha256(sample.data).hexdigest()[:20]
+    path = cache / f"{engine.name}-{sample.name.rsplit('.', 1)[0]}-{digest}.json"
+    if path.exists():
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        rows = [[Box(**b) for b in row] for row in saved["rows"]]
+        return Read(rows, saved["cpu"], saved["wall"])
+    read = engine.read(sample)
+    cache.mkdir(parents=True, exist_ok=True)
+    saved = {"rows": [[asdict(b) for b in row] for row in read.rows]}
+    saved |= {"cpu": read.cpu, "wall": read.wall}
+    path.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    return read
+
+
 def make_engine(spec: str) -> Engine:
     if spec == "rapidocr":
         return RapidOcrEngine()
@@ -334,35 +352,36 @@ HEADER_WORDS = frozenset(
 )
 
 
-def page_text(rows: list[list[Box]], spaced: bool) -> str:
-    return "\n".join(" ".join(b.spaced_text() if spaced else b.text for b in r) for r in rows)
-
-
-def table_cells(rows: list[list[Box]], spaced: bool) -> list[tuple[str, str]]:
-    """A scanned table is a table: after a header row (three or more short boxes, two of them
-    column-header words), each box of the following rows is a cell, with the header box it
-    overlaps most as its context, until a row of fewer than two boxes."""
+def layout(rows: list[list[Box]], spaced: bool) -> tuple[str, list[tuple[str, str]]]:
+    """What the recognizers read: the page text, rows joined by line breaks, and the cells of
+    a table with their column header. A scanned table is a table: after a header row (three
+    or more short boxes, two of them column-header words), each box of the following rows is
+    a cell, with the header box it overlaps most as its context, until a row of fewer than
+    two boxes; those rows are read as cells only (as baomi reads a spreadsheet's)."""
+    lines: list[str] = []
     cells: list[tuple[str, str]] = []
     header: list[Box] | None = None
     for row in rows:
-        words = [compact(b.text) for b in row]
+        texts = [b.spaced_text() if spaced else b.text for b in row]
+        words = [compact(t) for t in texts]
         if (
             len(row) >= 3
             and all(len(w) <= 8 for w in words)
             and sum(w.lower() in HEADER_WORDS for w in words) >= 2
         ):
             header = row
+        elif header is not None and len(row) >= 2:
+            for box, text in zip(row, texts, strict=True):
+                best = max(header, key=lambda h: min(h.x1, box.x1) - max(h.x0, box.x0))
+                if min(best.x1, box.x1) - max(best.x0, box.x0) > 0:
+                    cells.append((text, compact(best.text)))
+                else:
+                    cells.append((text, ""))
             continue
-        if header is None:
-            continue
-        if len(row) < 2:
+        else:
             header = None
-            continue
-        for box in row:
-            best = max(header, key=lambda h: min(h.x1, box.x1) - max(h.x0, box.x0))
-            if min(best.x1, box.x1) - max(best.x0, box.x0) > 0:
-                cells.append((box.spaced_text() if spaced else box.text, compact(best.text)))
-    return cells
+        lines.append(" ".join(texts))
+    return "\n".join(lines), cells
 
 
 # --- scoring -----------------------------------------------------------------------------
@@ -405,7 +424,8 @@ class Outcome:
 def detect(analyzer: Any, text: str, cells: list[tuple[str, str]]) -> list[Any]:
     """baomi's detections in the page text and in the table cells (with their headers as
     context), one per type and value."""
-    found = analyzer.analyze_batch([(text, ()), *((cell, (head,)) for cell, head in cells)])
+    items = [(cell, (head,) if head else ()) for cell, head in cells]
+    found = analyzer.analyze_batch([(text, ()), *items])
     unique = {}
     for d in itertools.chain.from_iterable(found):
         unique.setdefault((d.entity_type, compact(d.value)), d)
@@ -413,7 +433,7 @@ def detect(analyzer: Any, text: str, cells: list[tuple[str, str]]) -> list[Any]:
 
 
 def score(sample: Sample, text: str, cells: list[tuple[str, str]], analyzer: Any) -> Outcome:
-    flat = compact(text)
+    flat = compact(text + "".join(cell for cell, _ in cells))
     detections = detect(analyzer, text, cells)
     by_type: dict[str, list[str]] = defaultdict(list)
     for d in detections:
@@ -529,6 +549,13 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--json", type=Path, help="write every reading and outcome here")
     parser.add_argument("--misses", type=int, default=40, help="misses listed per view")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="keep each engine's reading of each image here (its rows and its time), and "
+        "use it when the same engine meets the same bytes again: change the scoring or the "
+        "layout and score again without OCR",
+    )
     args = parser.parse_args()
 
     from recognizers.registry import build_recognizers
@@ -559,10 +586,10 @@ def main() -> None:
             "views": {},
         }
         for engine in engines:
-            read = engine.read(sample)
+            read = cached_read(engine, sample, args.cache)
             for view, spaced in engine.views.items():
-                text = page_text(read.rows, spaced)
-                outcome = score(sample, text, table_cells(read.rows, spaced), analyzer)
+                text, cells = layout(read.rows, spaced)
+                outcome = score(sample, text, cells, analyzer)
                 tallies[view][sample.kind].add(outcome, read)
                 tallies[view]["total"].add(outcome, read)
                 for m in outcome.misses:
@@ -572,6 +599,7 @@ def main() -> None:
                         misses[view].append(f"{sample.name}: false {etype} {value!r}")
                 record["views"][view] = {
                     "text": text,
+                    "cells": cells,
                     "cpu": read.cpu,
                     "wall": read.wall,
                     "misses": outcome.misses,
