@@ -35,9 +35,19 @@ def share(tmp_path: Path) -> Path:
         "订单号202503151234567890，金额￥1,234,567.89，时间戳20250315143022，版本10.0.19045。\n",
         encoding="utf-8",
     )
-    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+    (root / "favicon.ico").write_bytes(icon())  # a type baomi does not read (pictures: OCR)
     (root / "空文件.txt").write_bytes(b"")
     return root
+
+
+def icon() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "blue").save(buffer, "ICO")
+    return buffer.getvalue()
 
 
 @pytest.fixture()
@@ -211,7 +221,7 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
     ]
     assert code == 1
     err = capsys.readouterr().err
-    assert f"{share / 'logo.png'}: unsupported file type: image/png" in err
+    assert f"{share / 'favicon.ico'}: unsupported file type: image/vnd.microsoft.icon" in err
     assert f"{share / '空文件.txt'}: empty file" in err
     assert "scanned 5 files: 11 findings in 2 files, 2 skipped, 0 errors" in err
 
