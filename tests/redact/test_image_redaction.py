@@ -534,6 +534,18 @@ def test_a_scanned_pdf_page_becomes_its_redacted_raster(engine_of, media):
     assert context.dropped == ["pdf: content of scanned page 1 (replaced by its redacted raster)"]
 
 
+def test_a_scanned_page_with_nothing_to_remove_stays_as_it_is(engine_of, media):
+    agenda = Line("会议议程 第三季度品牌活动", 40, 40)
+    fake = engine_of(agenda)
+    data, scan = scanned_pdf(agenda, text_page=False)
+    context = ctx("scan.pdf")
+    out = pdf_writer.rewrite(data, media, context)
+    with pymupdf.open(stream=out, filetype="pdf") as doc:
+        [image] = doc[0].get_images(full=True)
+        assert doc.extract_image(image[0])["image"] == scan
+    assert fake.reads == 1 and not context.dropped  # the one reading verified it
+
+
 def test_a_searchable_scan_loses_its_invisible_text_layer_with_the_page(engine_of, media):
     engine_of(*CARD)
     data, _ = scanned_pdf(*CARD, text_page=False, invisible=f"张伟 {PHONE}")
@@ -543,16 +555,49 @@ def test_a_searchable_scan_loses_its_invisible_text_layer_with_the_page(engine_o
     assert painted(rendered(out, dpi=144), MOBILE, 3, 14)
 
 
-def test_a_page_with_visible_text_keeps_its_images(engine_of, media):
+def test_a_page_of_text_keeps_its_images(engine_of, media):
     fake = engine_of(*CARD)
     data, _ = scanned_pdf(*CARD, text_page=False, invisible="")
     with pymupdf.open(stream=data, filetype="pdf") as doc:
-        doc[0].insert_text((40, 380), "第一页", fontname="china-s")
+        for row in range(6):  # a page of real text over a picture: read as text
+            doc[0].insert_text(
+                (40, 260 + row * 20), "第一季度品牌传播总结报告" * 2, fontname="china-s"
+            )
         data = doc.tobytes()
     out = pdf_writer.rewrite(data, media, ctx("report.pdf"))
     assert fake.reads == 0
     with pymupdf.open(stream=out, filetype="pdf") as doc:
-        assert "第一页" in doc[0].get_text()
+        assert "第一季度" in doc[0].get_text() and len(doc[0].get_images()) == 1
+
+
+def test_a_scan_with_a_stamped_page_number_is_a_scan(engine_of, media):
+    # a few characters of real text over a full-page picture, as the scan decides
+    engine_of(*CARD)
+    data, _ = scanned_pdf(*CARD, text_page=False, invisible="")
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        doc[0].insert_text((700, 390), "第 1 页", fontname="china-s")
+        data = doc.tobytes()
+    out = pdf_writer.rewrite(data, media, ctx("scan.pdf"))
+    with pymupdf.open(stream=out, filetype="pdf") as doc:
+        assert doc[0].get_text().strip() == ""  # the stamp is pixels of the raster now
+    assert painted(rendered(out, dpi=180), MOBILE, 3, 14)
+
+
+def test_text_turned_into_outlines_is_a_scan_and_a_blank_page_is_not(engine_of, media):
+    engine_of(*CARD)
+    doc = pymupdf.open()
+    page = doc.new_page(width=800, height=400)
+    for line in CARD:  # the "glyphs" are vector shapes: no text layer, no image
+        for index, char in enumerate(line.text):
+            if not char.isspace():
+                x0 = line.x + index * line.char_w
+                box = pymupdf.Rect(x0 + 3, line.y + 3, x0 + line.char_w - 3, line.y + line.h - 3)
+                page.draw_rect(box, color=None, fill=(INK / 255,) * 3)
+    doc.new_page(width=800, height=400)  # blank
+    context = ctx("outlines.pdf")
+    out = pdf_writer.rewrite(doc.tobytes(), media, context)
+    assert painted(rendered(out, dpi=180), MOBILE, 3, 14)
+    assert context.dropped == ["pdf: content of scanned page 1 (replaced by its redacted raster)"]
 
 
 def test_scanned_pages_are_left_alone_without_ocr(engine_of, media):

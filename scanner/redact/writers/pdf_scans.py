@@ -1,22 +1,33 @@
-"""Scanned PDF pages: a page with no visible text layer becomes its redacted raster.
+"""Scanned PDF pages: a page that shows no text becomes its redacted raster.
 
 A scan is a picture of a page, so its text is redacted as a picture's is
 (``scanner/redact/raster.py``): the page is rendered (its annotations left out: they are
 rewritten as annotations by the PDF writer), read by OCR, every value the policy removes
 painted solid black, the raster encoded anew and read again until nothing is left, else the
-PDF is refused. The page then holds that raster and nothing else: its content streams, images,
-form XObjects, fonts and thumbnail (``/Thumb``) are gone from the copy (nothing refers to them
-any more, and the PDF writer's save collects what nothing refers to), so the original scan
-cannot be recovered from under the black boxes. The page object itself stays, with its size,
-boxes, rotation, annotations and links.
+PDF is refused. A page with something painted then holds that raster and nothing else: its
+content streams, images, form XObjects, fonts and thumbnail (``/Thumb``) are gone from the
+copy (nothing refers to them any more, and the PDF writer's save collects what nothing
+refers to), so the original scan cannot be recovered from under the black boxes. The page
+object itself stays, with its size, boxes, rotation, annotations and links. A page OCR finds
+nothing to remove on stays as it is (that reading verified it), its text, if any, left to the
+text redaction.
 
-A page is scanned when it shows an image at least ``[ocr] min_image_px`` on its smaller side
-and no text but invisible text (an OCR layer a scanner laid over its picture, rendering mode
-3, which the raster replaces with it).
+Which pages: at least those the scan reads by OCR (``scanner/scan/extract/pdf_ocr.py``), so
+that what the verification's rescan reads by OCR is what was painted:
 
-Resolution: the finest of the page's images (at least ``MIN_DPI``, at most ``MAX_DPI``, and no
-more than ``MAX_RASTER_PIXELS`` in all). Encoding: JPEG when one of the page's images was lossy
-(a scan stored as JPEG or JPEG 2000), else PNG; grey when all of them were grey.
+* a page that shows no text — a scan, a fax, text turned into outlines; invisible text (an
+  OCR layer a scanner laid over its picture, rendering mode 3) does not count, and goes with
+  the page;
+* a page with a little text (fewer than ``FEW_CHARACTERS``) over one image covering more than
+  ``IMAGE_SHARE`` of it: a scan with a page number or a fax header stamped on it; that text
+  is in the raster too, and read by OCR.
+
+A blank page (one colour) is left as it is.
+
+Resolution: the finest of the page's images, else ``DEFAULT_DPI`` (at least ``MIN_DPI``, at
+most ``MAX_DPI``, and no more than ``MAX_RASTER_PIXELS`` in all). Encoding: JPEG when one of
+the page's images was lossy (a scan stored as JPEG or JPEG 2000), else PNG; grey when all of
+them were grey.
 
 Not done with ``[ocr] enabled = false`` (pages stay as they are, as before OCR) nor by
 ``baomi restore``. A PDF with more scanned pages than ``[ocr] max_pages`` is refused: the
@@ -29,7 +40,7 @@ import hashlib
 import io
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import pymupdf
 from PIL import Image
@@ -37,6 +48,7 @@ from PIL import Image
 from scanner.redact import raster
 from scanner.redact.edits import RedactionError, TextRewriter
 from scanner.redact.writers import WriteContext
+from scanner.scan.extract.pdf_ocr import FEW_CHARACTERS, IMAGE_SHARE
 
 MIN_DPI = 150
 MAX_DPI = 300
@@ -61,17 +73,12 @@ class ScannedPages:
         now holds its redacted raster; False when it is left to the text redaction."""
         if not raster.redacts(self.rewriter) or not self.settings.enabled:
             return False
-        images = [i for i in layout.get_image_info() if _big(i, self.settings.min_image_px)]
-        if not images or _visible_text(layout):
+        images = layout.get_image_info()
+        shown = _visible_characters(layout)
+        if shown and not (shown < FEW_CHARACTERS and _mostly_image(layout, images)):
             return False
-        self.count += 1
-        if self.count > self.settings.max_pages:
-            raise RedactionError(
-                f"more than [ocr] max_pages = {self.settings.max_pages} scanned pages: the "
-                "others could not be read by OCR, nor verified"
-            )
         lossy = any(f in LOSSY_FILTERS for f in _filters(layout))
-        grey = all(i.get("colorspace") == 1 for i in images)
+        grey = bool(images) and all(i.get("colorspace") == 1 for i in images)
         pixmap = layout.get_pixmap(
             dpi=_dpi(layout, images),
             annots=False,
@@ -79,29 +86,61 @@ class ScannedPages:
             colorspace=pymupdf.csGRAY if grey else pymupdf.csRGB,
         )
         mode = "L" if pixmap.n == 1 else "RGB"
+        image = Image.frombytes(mode, (pixmap.w, pixmap.h), pixmap.samples)
+        if _blank(image):
+            return False
+        self.count += 1
+        if self.count > self.settings.max_pages:
+            raise RedactionError(
+                f"more than [ocr] max_pages = {self.settings.max_pages} scanned pages: the "
+                "others could not be read by OCR, nor verified"
+            )
         picture = raster.Picture(
-            Image.frombytes(mode, (pixmap.w, pixmap.h), pixmap.samples),
+            image,
             f"第 {number} 页（{raster.IMAGE_LABEL}）",
             "pdf-page:" + hashlib.sha256(pixmap.samples).hexdigest(),
         )
+        # unpainted, the raster is written losslessly: the pixels read are the pixels
+        # verified, and one reading does for both
         written = raster.redact_pictures(
-            [picture], self.rewriter, self.settings, lambda f: _encode(f[0], lossy), _decode
+            [picture],
+            self.rewriter,
+            self.settings,
+            lambda f: _encode(f[0], lossy and bool(picture.painted)),
+            _decode,
         )
+        if not picture.painted:
+            return False  # OCR finds nothing to remove: the page stays as it is
         replace_with_raster(page, written)
         self.ctx.drop(f"pdf: content of scanned page {number} (replaced by its redacted raster)")
         return True
 
 
-def _big(info: dict[str, Any], min_px: int) -> bool:
-    return min(int(info.get("width", 0)), int(info.get("height", 0))) >= min_px
-
-
-def _visible_text(page: pymupdf.Page) -> bool:
-    """Whether the page shows any text (an invisible OCR layer does not count)."""
-    return any(
-        span.get("type") != INVISIBLE_TEXT and float(span.get("opacity", 1)) > 0
+def _visible_characters(page: pymupdf.Page) -> int:
+    """How many characters of text the page shows (an invisible OCR layer does not count)."""
+    return sum(
+        sum(not chr(char[0]).isspace() for char in span.get("chars", ()) if char[0] >= 0)
         for span in page.get_texttrace()
+        if span.get("type") != INVISIBLE_TEXT and float(span.get("opacity", 1)) > 0
     )
+
+
+def _mostly_image(page: pymupdf.Page, images: Sequence[dict[str, Any]]) -> bool:
+    """One image covers more than ``IMAGE_SHARE`` of the page (as the scan decides)."""
+    rect = page.rect
+    area = rect.width * rect.height
+    for info in images:
+        shown = pymupdf.Rect(info["bbox"]) & rect
+        if area > 0 and shown.width * shown.height > IMAGE_SHARE * area:
+            return True
+    return False
+
+
+def _blank(image: Image.Image) -> bool:
+    bands = cast(tuple[tuple[int, int], ...], image.getextrema())
+    if image.mode == "L":
+        bands = (cast(tuple[int, int], image.getextrema()),)
+    return all(low == high for low, high in bands)
 
 
 def _filters(page: pymupdf.Page) -> list[str]:
