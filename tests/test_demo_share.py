@@ -24,6 +24,7 @@ SHARE = EXAMPLES / "share"
 MANIFEST = json.loads((EXAMPLES / "share.manifest.json").read_text(encoding="utf-8"))
 # stderr: "baomi: 跳过 skipped PATH: reason", "… 出错 error …", "… 注意 note PATH: remark"
 REPORT_LINE = re.compile(r"baomi: \S+ (?P<kind>skipped|error|note) (?P<path>.+?): (?P<text>.*)")
+pytestmark = pytest.mark.slow  # one scan of the whole demo share (module fixture), ~10 s
 
 
 def share_relative(path: str) -> str:

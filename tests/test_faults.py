@@ -33,6 +33,7 @@ def temporaries(folder: Path) -> list[Path]:
 # --- files swapped for symbolic links between the walk and the open ------------------------
 
 
+@pytest.mark.slow
 def test_a_file_swapped_for_a_link_after_the_walk_is_not_followed(tmp_path, make_scanner):
     from scanner.store.inventory import Inventory
     from scanner.store.recording import RecordedScan
@@ -59,6 +60,7 @@ def test_a_file_swapped_for_a_link_after_the_walk_is_not_followed(tmp_path, make
 # --- killed writers leave no partial file --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_redaction_killed_mid_way_leaves_no_output_and_the_rerun_cleans_up(tmp_path):
     source = tmp_path / "big.txt"
     line = "联系人：张伟，手机 13812345678，邮箱 zhangwei@example.com\n"
@@ -91,6 +93,7 @@ def test_a_redaction_killed_mid_way_leaves_no_output_and_the_rerun_cleans_up(tmp
     assert temporaries(out.parent) == []  # the killed writer's temporary is gone too
 
 
+@pytest.mark.slow
 def test_a_report_killed_while_writing_keeps_the_previous_workbook(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
@@ -141,6 +144,7 @@ def test_a_report_killed_while_writing_keeps_the_previous_workbook(tmp_path):
 # --- a full disk ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_writing_the_report_is_a_clear_error(tmp_path, monkeypatch, capsys):
     import scanner.atomic
 
@@ -161,6 +165,7 @@ def test_a_full_disk_while_writing_the_report_is_a_clear_error(tmp_path, monkeyp
     assert temporaries(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_an_inventory_write_failure_stops_cleanly_and_keeps_the_database_sound(
     tmp_path, monkeypatch, capsys
 ):

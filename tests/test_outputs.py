@@ -70,6 +70,7 @@ def read_in_thread(path: Path) -> tuple[threading.Thread, list[bytes]]:
 # --- where the output goes ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dash_writes_jsonl_to_standard_output(notes, capsys):
     assert scan_to("-", notes.parent) == 1
     out = capsys.readouterr().out
@@ -78,6 +79,7 @@ def test_dash_writes_jsonl_to_standard_output(notes, capsys):
     assert not (Path.cwd() / "-").exists()
 
 
+@pytest.mark.slow
 def test_a_fifo_gets_the_report_and_stays_a_fifo(tmp_path, notes):
     fifo = tmp_path / "findings.fifo"
     os.mkfifo(fifo)
@@ -90,6 +92,7 @@ def test_a_fifo_gets_the_report_and_stays_a_fifo(tmp_path, notes):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.fifo", "share"]
 
 
+@pytest.mark.slow
 def test_a_fifo_nobody_reads_fails_instead_of_hanging(tmp_path, notes, monkeypatch, capsys):
     monkeypatch.setattr(scanner.atomic, "FIFO_READER_WAIT_S", 0.2)
     fifo = tmp_path / "nobody.fifo"
@@ -100,12 +103,14 @@ def test_a_fifo_nobody_reads_fails_instead_of_hanging(tmp_path, notes, monkeypat
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
+@pytest.mark.slow
 def test_dev_null_is_written_to_and_stays_a_character_device(notes):
     assert scan_to(os.devnull, notes.parent) == 1
     assert stat.S_ISCHR(os.lstat(os.devnull).st_mode)
     assert not list(Path(os.devnull).parent.glob(".null.*.tmp"))
 
 
+@pytest.mark.slow
 def test_redacted_copy_and_workbook_to_dev_null_keep_the_device(notes, tmp_path):
     assert main(["redact", str(notes), "-o", os.devnull, "--policy", "archive"]) == 0
     assert scan_to(str(tmp_path / "f.jsonl"), notes.parent, "--xlsx", os.devnull) == 1
@@ -113,6 +118,7 @@ def test_redacted_copy_and_workbook_to_dev_null_keep_the_device(notes, tmp_path)
     assert stat.S_ISCHR(os.lstat(os.devnull).st_mode)
 
 
+@pytest.mark.slow
 def test_a_unix_socket_gets_the_report(tmp_path, notes):
     path = tmp_path / "report.sock"
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -135,6 +141,7 @@ def test_a_unix_socket_gets_the_report(tmp_path, notes):
     assert stat.S_ISSOCK(os.lstat(path).st_mode)
 
 
+@pytest.mark.slow
 def test_report_export_goes_to_a_fifo(tmp_path, notes):
     assert scan_to(str(tmp_path / "f.jsonl"), notes.parent) == 1
     fifo = tmp_path / "export.fifo"
@@ -146,6 +153,7 @@ def test_report_export_goes_to_a_fifo(tmp_path, notes):
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
+@pytest.mark.slow
 def test_report_dash_writes_the_export_to_standard_output(tmp_path, notes, capsys):
     assert scan_to(str(tmp_path / "f.jsonl"), notes.parent) == 1
     capsys.readouterr()
@@ -154,6 +162,7 @@ def test_report_dash_writes_the_export_to_standard_output(tmp_path, notes, capsy
     assert "PHONE_NUMBER" in {r["entity_type"] for r in rows}
 
 
+@pytest.mark.slow
 def test_a_link_to_a_report_keeps_the_link(tmp_path, notes):
     real = tmp_path / "reports" / "latest.jsonl"
     real.parent.mkdir()
@@ -189,6 +198,7 @@ def refusals(tmp_path: Path, notes: Path, target: Path) -> list[list[str]]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", range(6))
 def test_a_directory_is_refused_with_exit_2_and_nothing_written(tmp_path, notes, capsys, which):
     target = tmp_path / "a folder"
@@ -243,6 +253,7 @@ def test_out_dir_that_is_a_file_is_refused(tmp_path, notes, capsys):
 # --- permissions ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_in_place_keeps_mode_owner_and_group(notes):
     os.chmod(notes, 0o664)
     if IS_ROOT:
@@ -261,12 +272,14 @@ def test_in_place_keeps_mode_owner_and_group(notes):
         assert (os.stat(backup).st_uid, os.stat(backup).st_gid) == (1234, 1234)
 
 
+@pytest.mark.slow
 def test_in_place_is_dated_now(notes):
     os.utime(notes, (1_000_000_000, 1_000_000_000))
     assert main(["redact", str(notes), "--in-place", "--policy", "archive"]) == 0
     assert os.stat(notes).st_mtime > 1_000_000_000  # modified, and it looks it
 
 
+@pytest.mark.slow
 def test_retention_apply_keeps_0644(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
@@ -288,6 +301,7 @@ def test_retention_apply_keeps_0644(tmp_path):
     assert mode_of(closed) == 0o644
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o077, 0o600)])
 def test_a_new_copy_follows_the_umask(tmp_path, notes, umask, mask, expected):
     umask(mask)
@@ -300,6 +314,7 @@ def test_a_new_copy_follows_the_umask(tmp_path, notes, umask, mask, expected):
     assert [mode_of(p) for p in out_dir.rglob("*") if p.is_file()] == [expected]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o077, 0o600)])
 def test_reports_follow_the_umask(tmp_path, notes, umask, mask, expected):
     umask(mask)
@@ -309,6 +324,7 @@ def test_reports_follow_the_umask(tmp_path, notes, umask, mask, expected):
     assert [mode_of(p) for p in (jsonl, book, csv)] == [expected] * 3
 
 
+@pytest.mark.slow
 def test_keys_inventory_and_audit_log_stay_private_under_umask_022(
     tmp_path, notes, umask, monkeypatch
 ):
@@ -330,6 +346,7 @@ def test_keys_inventory_and_audit_log_stay_private_under_umask_022(
     assert mode_of(copy) == 0o644
 
 
+@pytest.mark.slow
 def test_audit_log_appends_to_a_fifo_and_to_dev_null(tmp_path, notes):
     fifo = tmp_path / "audit.fifo"
     os.mkfifo(fifo)
@@ -345,6 +362,7 @@ def test_audit_log_appends_to_a_fifo_and_to_dev_null(tmp_path, notes):
     assert stat.S_ISCHR(os.lstat(os.devnull).st_mode)
 
 
+@pytest.mark.slow
 def test_hash_key_in_config_is_created_0600(tmp_path, notes, umask, monkeypatch):
     umask(0o022)
     monkeypatch.delenv("BAOMI_HASH_KEY")

@@ -33,6 +33,7 @@ from tests.redact import (
 
 PHONE = re.compile(r"1[3-9]\d{9}")
 CLIENT = "星河传媒"
+pytestmark = pytest.mark.slow  # `baomi redact` end to end per format, and the demo share
 
 FIXTURES: dict[str, Callable[[], bytes]] = {
     "docx": test_docx_writer.fixture,

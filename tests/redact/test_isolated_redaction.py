@@ -38,6 +38,7 @@ def left_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+@pytest.mark.slow
 def test_a_redaction_over_the_time_limit_fails_and_writes_nothing(make_scanner, tmp_path):
     source = tmp_path / "名单_13812345678.txt"  # its audit record shows the name masked
     source.write_text(LINE * 400_000, encoding="utf-8")  # ~24 MB: far beyond half a second
@@ -76,6 +77,7 @@ def test_a_fifo_is_refused_at_once_and_nothing_is_written(make_scanner, tmp_path
     assert left_in(out) == []
 
 
+@pytest.mark.slow
 def test_baomi_redact_reports_a_fifo_and_exits_1(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BAOMI_REDACT_KEY", "ff" * 32)
     fifo = tmp_path / "pipe.txt"

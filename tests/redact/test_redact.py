@@ -112,6 +112,7 @@ def notes(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_media_copy_is_gbk_with_crlf_and_consistent_labels(tmp_path, notes):
     out = tmp_path / "out.txt"
     original = notes.read_bytes()
@@ -126,6 +127,7 @@ def test_media_copy_is_gbk_with_crlf_and_consistent_labels(tmp_path, notes):
     )
 
 
+@pytest.mark.slow
 def test_subcontractor_keeps_the_venue_address(tmp_path, notes):
     out = tmp_path / "out.txt"
     assert redact(str(notes), "-o", str(out), "--policy", "subcontractor") == 0
@@ -134,6 +136,7 @@ def test_subcontractor_keeps_the_venue_address(tmp_path, notes):
     assert PHONE not in text and "张伟" not in text
 
 
+@pytest.mark.slow
 def test_dry_run_lists_masked_changes_and_writes_nothing(tmp_path, notes, capsys):
     out = tmp_path / "out.txt"
     assert redact(str(notes), "-o", str(out), "--policy", "media", "--dry-run") == 0
@@ -145,6 +148,7 @@ def test_dry_run_lists_masked_changes_and_writes_nothing(tmp_path, notes, capsys
         assert raw not in printed.out + printed.err
 
 
+@pytest.mark.slow
 def test_in_place_keeps_a_backup(tmp_path, notes):
     original = notes.read_bytes()
     assert redact(str(notes), "--in-place", "--policy", "archive") == 0
@@ -153,6 +157,7 @@ def test_in_place_keeps_a_backup(tmp_path, notes):
     assert PHONE not in text and "[电话:" in text
 
 
+@pytest.mark.slow
 def test_out_dir_mirrors_folders_and_redacts_file_names(tmp_path, notes):
     (notes.parent / "客户").mkdir()
     named = notes.parent / "客户" / f"张伟_{PHONE}_简历.txt"
@@ -164,6 +169,7 @@ def test_out_dir_mirrors_folders_and_redacts_file_names(tmp_path, notes):
     assert written == ["会议纪要.txt", "客户/联系人1__138____5678_简历.txt"]
 
 
+@pytest.mark.slow
 def test_out_dir_redacts_folder_names_too(tmp_path, notes):
     folder = notes.parent / f"客户资料_{PHONE}" / "合同"
     folder.mkdir(parents=True)
@@ -175,6 +181,7 @@ def test_out_dir_redacts_folder_names_too(tmp_path, notes):
     assert "客户资料_138____5678/合同/说明.txt" in written
 
 
+@pytest.mark.slow
 def test_a_value_split_by_invisible_characters_is_found_and_removed(tmp_path):
     source = tmp_path / "通知.txt"
     source.write_text("请联系手机 138\u200b1234\u00ad5678 确认。\n", encoding="utf-8")
@@ -184,6 +191,7 @@ def test_a_value_split_by_invisible_characters_is_found_and_removed(tmp_path):
     assert "5678" in copy and "1234" not in copy  # masked as 138****5678
 
 
+@pytest.mark.slow
 def test_redacting_a_fifo_or_a_link_fails_with_a_reason_and_writes_nothing(tmp_path, capsys):
     import os
 
@@ -198,6 +206,7 @@ def test_redacting_a_fifo_or_a_link_fails_with_a_reason_and_writes_nothing(tmp_p
         assert not out.exists()
 
 
+@pytest.mark.slow
 def test_internal_pseudonyms_restore_with_the_key(tmp_path, notes, capsys):
     out = tmp_path / "internal.txt"
     assert redact(str(notes), "-o", str(out), "--policy", "internal") == 0
@@ -210,6 +219,7 @@ def test_internal_pseudonyms_restore_with_the_key(tmp_path, notes, capsys):
     assert back.read_bytes() == notes.read_bytes()
 
 
+@pytest.mark.slow
 def test_restore_with_the_wrong_key_fails_cleanly(tmp_path, notes, monkeypatch, capsys):
     config = tmp_path / "baomi.toml"
     config.write_text('[policies.vault]\ndefault = "encrypt"\n', encoding="utf-8")
@@ -225,6 +235,7 @@ def test_restore_with_the_wrong_key_fails_cleanly(tmp_path, notes, monkeypatch, 
     assert "no key at" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_copy_that_fails_verification_is_not_written(tmp_path, notes, monkeypatch, capsys):
     from scanner.redact import writers
 
@@ -237,6 +248,7 @@ def test_a_copy_that_fails_verification_is_not_written(tmp_path, notes, monkeypa
     assert PHONE not in err
 
 
+@pytest.mark.slow
 def test_audit_log_records_every_redaction_without_values(tmp_path, notes):
     log = tmp_path / "audit.jsonl"
     redact(str(notes), "-o", str(tmp_path / "a.txt"), "--policy", "media", "--audit-log", str(log))
@@ -269,6 +281,7 @@ def test_unknown_policy_and_bad_targets_are_usage_errors(tmp_path, notes, capsys
     assert redact(str(notes.parent), "-o", str(tmp_path / "x.txt"), "--policy", "media") == 2
 
 
+@pytest.mark.slow
 def test_csv_name_column_is_redacted_by_its_header(tmp_path):
     table = tmp_path / "名单.csv"
     table.write_text("姓名,职务\n王芳,主编\n欧阳雪,记者\n", encoding="utf-8")
@@ -283,6 +296,7 @@ def test_policies_command_lists_them(capsys):
     assert "subcontractor" in out and "CN_ADDRESS=keep" in out and "default=pseudonym" in out
 
 
+@pytest.mark.slow
 def test_zip_members_and_their_paths_are_redacted(tmp_path):
     import zipfile
 
@@ -303,6 +317,7 @@ def test_zip_members_and_their_paths_are_redacted(tmp_path):
     assert PHONE.encode() not in raw and "星河传媒".encode() not in raw + out.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_value_left_where_no_recognizer_flags_it_is_replaced_on_a_second_pass(tmp_path):
     # 王芳 is a name after 联系人; on the last line nothing marks it as one
     text = tmp_path / "纪要.txt"
@@ -313,6 +328,7 @@ def test_a_value_left_where_no_recognizer_flags_it_is_replaced_on_a_second_pass(
     assert out.read_text("utf-8").startswith("联系人：[联系人1]\n")
 
 
+@pytest.mark.slow
 def test_an_empty_file_is_copied_unchanged(tmp_path):
     empty = tmp_path / "空.txt"
     empty.write_bytes(b"")
@@ -321,6 +337,7 @@ def test_an_empty_file_is_copied_unchanged(tmp_path):
     assert out.read_bytes() == b""
 
 
+@pytest.mark.slow
 def test_media_refuses_a_core_graded_file_unless_forced_with_a_reason(tmp_path, capsys):
     secret = tmp_path / "新品发布方案.txt"
     secret.write_text(

@@ -81,6 +81,7 @@ def test_a_min_score_outside_0_to_1_is_refused_when_the_configuration_loads(tmp_
         load_policies({"media": tomllib.loads(f"min_score = {value}")})
 
 
+@pytest.mark.slow
 def test_a_low_score_candidate_is_redacted_under_media_and_not_reported_by_the_scan(
     tmp_path, make_scanner
 ):
@@ -126,6 +127,7 @@ def test_a_name_inside_a_longer_latin_word_is_not_another_occurrence(make_scanne
     assert not [f for f in found if f.recognizer == "DocumentConsistency"]
 
 
+@pytest.mark.slow
 def test_a_name_labelled_once_is_replaced_everywhere_in_the_copy(tmp_path):
     source = tmp_path / "share" / f"{NAME}_方案.docx"
     source.parent.mkdir()
@@ -145,6 +147,7 @@ def test_a_name_labelled_once_is_replaced_everywhere_in_the_copy(tmp_path):
     assert [p.text for p in redacted.paragraphs][1].startswith("[联系人1]觉得")
 
 
+@pytest.mark.slow
 def test_the_document_names_are_replaced_in_the_first_pass(tmp_path, monkeypatch):
     from scanner.redact import engine
 

@@ -160,6 +160,7 @@ def test_purge_keeps_recent_batches(tmp_path):
     assert purge(tmp_path, keep_days=0, now=time.time() + 10) == [recent]
 
 
+@pytest.mark.slow
 def test_nda_register_flags_files_without_a_valid_agreement(db, register, tmp_path):
     out = tmp_path / "nda.jsonl"
     code = main(
@@ -256,12 +257,14 @@ def test_workbook_gets_retention_nda_and_agreement_sheets(db, register, share, t
     assert "缺失 missing" in agreements[0][3:]
 
 
+@pytest.mark.slow
 def test_retention_needs_the_register(db, capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     assert main(["retention", "--inventory", str(db)]) == 2
     assert "needs the client register" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_inventory_records_when_a_file_first_appeared(db, share):
     conn = sqlite3.connect(db)
     path = share / "项目" / "蓝鲸周报.txt"

@@ -69,6 +69,7 @@ def hostile(tmp_path: Path) -> Path:
     return share
 
 
+@pytest.mark.slow
 def test_hostile_entries_are_reported_and_recorded_as_not_scanned(tmp_path, hostile, capsys):
     db, out = tmp_path / "inv.db", tmp_path / "findings.jsonl"
     args = ["--no-ner", "--inventory", str(db), "--format", "jsonl", "-o", str(out)]
@@ -99,6 +100,7 @@ def test_hostile_entries_are_reported_and_recorded_as_not_scanned(tmp_path, host
     assert rows(db, "SELECT status FROM runs") == [("finished",)]
 
 
+@pytest.mark.slow
 def test_the_workbook_lists_hostile_entries_as_not_scanned(tmp_path, hostile):
     db, book = tmp_path / "inv.db", tmp_path / "清单.xlsx"
     args = ["--no-ner", "-q", "--inventory", str(db), "--xlsx", str(book)]
@@ -115,6 +117,7 @@ def test_the_workbook_lists_hostile_entries_as_not_scanned(tmp_path, hostile):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a device needs root")
 def test_a_device_file_made_with_mknod_is_reported_not_read(tmp_path):
     share = tmp_path / "share"
@@ -127,6 +130,7 @@ def test_a_device_file_made_with_mknod_is_reported_not_read(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_with_follow_symlinks_links_inside_are_followed_loops_and_outside_still_refused(
     tmp_path, hostile, capsys
 ):
@@ -193,6 +197,7 @@ def test_a_gbk_file_name_is_scanned_end_to_end_and_shown_escaped(tmp_path, gbk_s
     assert shown in export.read_text("utf-8-sig")
 
 
+@pytest.mark.slow
 def test_a_gbk_name_without_inventory_and_a_gbk_fifo_are_shown_escaped(gbk_share, capsys):
     os.mkfifo(os.fsencode(gbk_share) + b"/\xb9\xdc.fifo")
     assert scan(str(gbk_share), "--no-ner", "--no-inventory", "-v") == EXIT_FINDINGS
@@ -202,6 +207,7 @@ def test_a_gbk_name_without_inventory_and_a_gbk_fifo_are_shown_escaped(gbk_share
     assert f"{gbk_share}/{GBK_SHOWN}  (1 处 findings)" in captured.out.replace("\n", "")
 
 
+@pytest.mark.slow
 def test_control_characters_in_names_are_escaped_in_the_workbook_and_on_stderr(tmp_path, capsys):
     share = tmp_path / "share"
     share.mkdir()

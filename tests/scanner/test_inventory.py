@@ -61,6 +61,7 @@ def share(tmp_path: Path) -> Path:
     return make_share(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_scan_records_every_file_and_its_findings(tmp_path, share, capsys):
     db = tmp_path / "inv.db"
     assert scan(db, str(share)) == 1
@@ -85,6 +86,7 @@ def test_a_scan_records_every_file_and_its_findings(tmp_path, share, capsys):
     assert "3 scanned, 0 unchanged, 0 removed" in err
 
 
+@pytest.mark.slow
 def test_no_raw_value_in_the_database_files(tmp_path, share):
     db = tmp_path / "inv.db"
     scan(db, str(share))
@@ -95,6 +97,7 @@ def test_no_raw_value_in_the_database_files(tmp_path, share):
                 assert value.encode(encoding) not in data, (path.name, value)
 
 
+@pytest.mark.slow
 def test_inventory_file_is_private(tmp_path, share):
     db = tmp_path / "inv.db"
     scan(db, str(share))
@@ -293,6 +296,7 @@ def test_sigkill_then_restart_records_every_file_exactly_once(tmp_path):
     assert resumed_scanned <= total - recorded_at_kill + 1  # it did not start over
 
 
+@pytest.mark.slow
 def test_jsonl_output_of_a_recorded_scan_matches_the_inventory(tmp_path, share):
     db = tmp_path / "inv.db"
     scan(db, str(share))
@@ -301,6 +305,7 @@ def test_jsonl_output_of_a_recorded_scan_matches_the_inventory(tmp_path, share):
     assert [(r["entity_type"], r["masked"], r["fingerprint"]) for r in out] == stored
 
 
+@pytest.mark.slow
 def test_the_stored_hash_is_of_the_bytes_scanned_and_no_file_is_read_twice(
     tmp_path, share, monkeypatch
 ):
@@ -322,6 +327,7 @@ def test_the_stored_hash_is_of_the_bytes_scanned_and_no_file_is_read_twice(
         assert digest == hashlib.sha256(Path(path).read_bytes()).hexdigest(), path
 
 
+@pytest.mark.slow
 def test_a_streamed_file_is_hashed_as_it_is_read(tmp_path, make_scanner):
     import hashlib
 
@@ -332,6 +338,7 @@ def test_a_streamed_file_is_hashed_as_it_is_read(tmp_path, make_scanner):
     assert result.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_each_archive_members_findings_are_stored_under_that_member(tmp_path: Path) -> None:
     """Member names are masked in one batch: each finding must keep its own member."""
     import zipfile

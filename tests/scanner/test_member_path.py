@@ -90,6 +90,7 @@ def _redact_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BAOMI_REDACT_KEY", REDACT_KEY_HEX)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("_redact_key")
 def test_a_file_and_a_member_named_with_a_bang_are_redacted(tmp_path: Path):
     from scanner.cli import main

@@ -61,6 +61,7 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_hanging_agreement_check_is_stopped_by_the_time_limit_during_a_scan(
     share: Path, config: Path, tmp_path: Path, hanging_check: None, capsys
 ) -> None:
@@ -88,6 +89,7 @@ def test_a_hanging_agreement_check_is_stopped_by_the_time_limit_during_a_scan(
     assert [(Path(a.path).name, a.complete) for a in agreements] == [("保密协议_星河.txt", True)]
 
 
+@pytest.mark.slow
 def test_the_agreement_check_travels_with_the_scan_result(share: Path, tmp_path: Path) -> None:
     from scanner.scan.executors.spec import ScanSpec
 
@@ -99,6 +101,7 @@ def test_the_agreement_check_travels_with_the_scan_result(share: Path, tmp_path:
     assert scanner_.scan_file(other)[0].agreement is None  # not named as an agreement
 
 
+@pytest.mark.slow
 def test_nda_check_reports_a_hanging_agreement_and_exits_3(
     share: Path, config: Path, hanging_check: None, capsys
 ) -> None:

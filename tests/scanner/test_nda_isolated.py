@@ -51,6 +51,7 @@ def _hanging_docx(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scanner.scan.content, "segments_of", segments_of)
 
 
+@pytest.mark.slow
 def test_a_hanging_agreement_is_stopped_by_the_time_limit_and_the_rest_are_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

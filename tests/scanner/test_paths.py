@@ -166,6 +166,7 @@ def test_values_in_folder_and_file_names_are_reported_and_never_stored_or_shown_
     assert holds(contents(out / "findings.csv"), "138****5678")
 
 
+@pytest.mark.slow
 def test_an_incremental_rescan_finds_the_files_unchanged_by_their_key(tmp_path, share, capsys):
     db = tmp_path / "inv.db"
     assert scan(db, str(share), "-q", "-o", str(tmp_path / "a.txt")) == 1
@@ -175,6 +176,7 @@ def test_an_incremental_rescan_finds_the_files_unchanged_by_their_key(tmp_path, 
     assert rows(db, "SELECT COUNT(*), COUNT(DISTINCT path_key) FROM files") == [(2, 2)]
 
 
+@pytest.mark.slow
 def test_two_files_masked_alike_are_both_recorded(tmp_path, capsys):
     share = tmp_path / "share"
     share.mkdir()
@@ -196,6 +198,7 @@ def test_two_files_masked_alike_are_both_recorded(tmp_path, capsys):
 # --- back from the inventory to the file -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_retention_apply_anonymises_a_file_whose_name_holds_a_phone(tmp_path, capsys):
     share = tmp_path / "share"
     (share / FOLDER).mkdir(parents=True)
@@ -229,6 +232,7 @@ def test_retention_apply_anonymises_a_file_whose_name_holds_a_phone(tmp_path, ca
     assert leaked(captured.out.encode(), captured.err.encode(), contents(db)) == []
 
 
+@pytest.mark.slow
 def test_a_watcher_move_of_a_file_named_with_a_phone_keeps_one_record(tmp_path):
     scanner = Scanner(Analyzer(build_recognizers(ner=False)), KEY)
     share = tmp_path / "share"
@@ -294,6 +298,7 @@ def old_inventory(db: Path, share: Path) -> str:
     return raw
 
 
+@pytest.mark.slow
 def test_a_schema_3_inventory_migrates_and_keeps_its_files(tmp_path, share, no_ner, capsys):
     db = tmp_path / "inv.db"
     raw = old_inventory(db, share)

@@ -115,6 +115,7 @@ def test_a_mimetype_that_declares_a_few_bytes_but_inflates_to_200_mb_stays_small
     assert measured["growth_mb"] < 100
 
 
+@pytest.mark.slow
 def test_a_bzip2_member_that_lies_about_its_size_stops_at_the_limit(tmp_path):
     path = tmp_path / "bz.zip"
     zeros_zip(path, "zeros.bin", 50, zipfile.ZIP_BZIP2)  # a few hundred bytes of bzip2
@@ -133,6 +134,7 @@ def test_a_bzip2_member_that_lies_about_its_size_stops_at_the_limit(tmp_path):
         read_member(archive, archive.getinfo("zeros.bin"), Limits(), None)
 
 
+@pytest.mark.slow
 def test_read_member_returns_an_ordinary_member_whole():
     buffer = io.BytesIO()
     text = f"联系人手机{PHONE}\n".encode() * 100_000  # ~2.6 MB: several read blocks
@@ -175,6 +177,7 @@ def test_a_small_gzipped_text_is_still_a_member(make_scanner, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_streamed_gzip_bomb_is_still_refused_by_ratio(make_scanner, tmp_path):
     path = tmp_path / "zeros.log.gz"
     path.write_bytes(gzip.compress(b"log start\n" + b"\0" * (40 * MB)))
@@ -188,6 +191,7 @@ def test_a_streamed_gzip_bomb_is_still_refused_by_ratio(make_scanner, tmp_path):
 # --- unscannable files change the exit code -----------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_scan_with_an_unscannable_file_exits_3_and_says_so(tmp_path, capsys):
     share = tmp_path / "share"
     share.mkdir()
@@ -213,6 +217,7 @@ def test_a_scan_with_an_unscannable_file_exits_3_and_says_so(tmp_path, capsys):
     ]
 
 
+@pytest.mark.slow
 def test_a_scan_without_unscannable_files_keeps_its_exit_code(tmp_path, capsys):
     share = tmp_path / "share"
     share.mkdir()

@@ -60,6 +60,7 @@ def test_a_fingerprint_from_a_report_is_never_reported_again(tmp_path, share, ca
     assert masked(records) == ["137****2222", "138****5678"]
 
 
+@pytest.mark.slow
 def test_a_value_is_read_from_standard_input_and_kept_only_as_fingerprints(
     tmp_path, share, monkeypatch, capsys
 ) -> None:
@@ -87,6 +88,7 @@ def test_a_path_glob_hides_a_folder_from_reports_with_an_audit_sheet(tmp_path, s
     assert audit[:2] == ("*/模板/*", "path") and audit[3] == "模板中的示例号码"
 
 
+@pytest.mark.slow
 def test_list_and_remove_bring_findings_back_without_a_rescan(tmp_path, share, capsys) -> None:
     scan(tmp_path, share)
     assert ignore("--path", "*/模板/*", "--reason", "示例") == 0
@@ -131,6 +133,7 @@ def test_redaction_keeps_a_suppressed_value_unless_the_policy_says_otherwise(
     assert FALSE_ALARM not in copy.read_text("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -146,6 +149,7 @@ def test_bad_suppressions_are_usage_errors(tmp_path, share, capsys, args, messag
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_suppressions_table_is_in_the_inventory(tmp_path, share) -> None:
     scan(tmp_path, share)
     assert ignore("--path", "*.log", "--reason", "日志") == 0
