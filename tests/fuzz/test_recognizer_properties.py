@@ -265,6 +265,7 @@ def relative(found: list[Detection], lo: int, hi: int) -> list[tuple[str, int, i
 # --- every recognizer, raw and through the analyser ------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1000), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(text=TEXT)
 def test_each_recognizer_alone_survives_any_text(
@@ -277,6 +278,7 @@ def test_each_recognizer_alone_survives_any_text(
             assert r.entity_type in recognizer.supported_entities
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1500), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(text=TEXT, context=CONTEXT)
 def test_analyzer_detections_lie_inside_the_text(
@@ -285,6 +287,7 @@ def test_analyzer_detections_lie_inside_the_text(
     check_detections(text, analyzer.analyze(text, context))
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(600), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(text=TEXT, context=CONTEXT)
 def test_engine_path_detections_lie_inside_the_text(
@@ -299,6 +302,7 @@ def literal_analyzer(recognizers: list[EntityRecognizer]) -> Analyzer:
     return Analyzer(recognizers, prefilter="literal")
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(600), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(items=st.lists(st.tuples(TEXT, CONTEXT), min_size=1, max_size=4))
 def test_fast_path_finds_what_the_engine_finds(
@@ -315,6 +319,7 @@ def test_fast_path_finds_what_the_engine_finds(
         assert found_literal == engine
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(400), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(items=st.lists(st.tuples(TEXT, CONTEXT), min_size=1, max_size=6))
 def test_a_batch_finds_what_each_item_finds_alone(
@@ -328,6 +333,7 @@ def test_a_batch_finds_what_each_item_finds_alone(
         assert found == analyzer.analyze(text, context)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(300), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(text=TEXT, context=CONTEXT)
 def test_ner_recognizer_survives_any_text(
@@ -338,6 +344,7 @@ def test_ner_recognizer_survives_any_text(
     check_detections(text, ner_analyzer.analyze(text, context))
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(100), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(texts=st.lists(TEXT, min_size=1, max_size=5))
 def test_ner_batch_matches_single_calls(ner: PersonOrgAddressRecognizer, texts: list[str]) -> None:
@@ -368,6 +375,7 @@ def _planted(
 MARKS = st.tuples(st.sampled_from(CHINESE_PUNCTUATION), st.sampled_from(CHINESE_PUNCTUATION))
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(800), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(planted=PLANTED, before=PROSE, after=PROSE, marks=MARKS)
 def test_planted_identifier_is_stable_in_chinese_prose(
@@ -380,6 +388,7 @@ def test_planted_identifier_is_stable_in_chinese_prose(
     _planted(analyzer, planted, before, after, marks)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(200), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(planted=PLANTED, before=PROSE, after=PROSE, marks=MARKS)
 def test_planted_identifier_is_stable_with_ner(
@@ -392,6 +401,7 @@ def test_planted_identifier_is_stable_with_ner(
     _planted(ner_analyzer, planted, before, after, marks)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(500), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(planted=PLANTED, before=PROSE, after=PROSE, marks=MARKS)
 def test_planted_full_width_identifier_keeps_its_offsets(
@@ -454,6 +464,7 @@ GROUPED = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(600), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(planted=GROUPED, data=st.data(), after=PROSE)
 def test_grouped_identifier_is_found_whole(
@@ -492,6 +503,7 @@ COMPLETE_ON_ITS_LINE = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(600), deadline=None, suppress_health_check=FIXTURE_OK)
 @given(
     planted=COMPLETE_ON_ITS_LINE,
@@ -523,6 +535,7 @@ def test_complete_number_is_never_extended_into_the_next_line(
 # --- normalisers ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1000), deadline=None)
 @given(text=RAW_TEXT)
 def test_halfwidth_keeps_length_and_inverts_fullwidth(text: str) -> None:
@@ -534,6 +547,7 @@ def test_halfwidth_keeps_length_and_inverts_fullwidth(text: str) -> None:
     assert not any("\uff01" <= c <= "\uff5e" or c == "\u3000" for c in half)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1000), deadline=None)
 @given(text=RAW_TEXT)
 def test_compact_removes_every_separator(text: str) -> None:
@@ -542,6 +556,7 @@ def test_compact_removes_every_separator(text: str) -> None:
     assert compact(once) == once
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(800), deadline=None)
 @given(text=TEXT, joiner=st.sampled_from(("", " ")))
 def test_wrapped_digit_windows_map_back_to_the_text(text: str, joiner: str) -> None:
@@ -580,6 +595,7 @@ CODE_TEXT = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1500), deadline=None)
 @given(code=CODE_TEXT)
 def test_checksum_functions_never_raise_and_agree(code: str) -> None:
@@ -596,6 +612,7 @@ def test_checksum_functions_never_raise_and_agree(code: str) -> None:
                 assert not is_valid(code + wrong), (check_char.__name__, code, wrong)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(300), deadline=None)
 @given(value=st.one_of(usccs(), resident_ids()))
 def test_generated_codes_validate(value: str) -> None:
@@ -607,6 +624,7 @@ def test_generated_codes_validate(value: str) -> None:
 KEY = bytes(range(32))
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(1500), deadline=None)
 @given(entity=ENTITY_TYPES, value=st.one_of(RAW_TEXT, TEXT))
 def test_mask_normalise_fingerprint_never_raise(entity: str, value: str) -> None:
@@ -624,6 +642,7 @@ def test_mask_normalise_fingerprint_never_raise(entity: str, value: str) -> None
     assert digest == masking.fingerprint(KEY, entity, value)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(800), deadline=None)
 @given(entity=ENTITY_TYPES, value=st.one_of(RAW_TEXT, TEXT))
 def test_full_width_spelling_shares_the_fingerprint(entity: str, value: str) -> None:
@@ -632,6 +651,7 @@ def test_full_width_spelling_shares_the_fingerprint(entity: str, value: str) -> 
     assert masking.fingerprint(KEY, entity, wide) == masking.fingerprint(KEY, entity, value)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(500), deadline=None)
 @given(
     local=st.text(alphabet=string.ascii_letters + string.digits + "._+-", min_size=1, max_size=20),

@@ -222,6 +222,7 @@ ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 §5
 RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2, 1)  # GB 11643 §7, W18 = 1
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(uscc_bodies)
 def test_uscc_check_satisfies_the_standards_equation(body):
@@ -246,6 +247,7 @@ def test_uscc_check_char_agrees_with_stdnum(body):
     assert uscc_check_char(body) == stdnum.cn.uscc.calc_check_digit(body)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(
     st.text(alphabet=DIGITS, min_size=8, max_size=8),  # stdnum insists on 8 leading digits
@@ -271,6 +273,7 @@ def test_org_code_check_satisfies_the_standards_equation(body):
     assert is_valid_org_code(code)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(org_bodies)
 def test_org_code_substitution_detected_iff_values_differ_mod_11(body):
@@ -331,6 +334,7 @@ def test_resident_id_check_char_agrees_with_stdnum(body):
     assert resident_id_check_char(body) == stdnum.cn.ric.calc_check_digit(body + "0")
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(
     st.sampled_from(["110105", "110101", "310101", "120101"]),  # stdnum knows them 1950-2020
@@ -358,6 +362,7 @@ def test_mod11_10_generated_codes_validate_under_stdnum(body):
     assert is_valid_mod11_10(make_mod11_10(body))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(digit_bodies)
 def test_mod11_10_every_single_digit_substitution_is_detected(body):
@@ -376,6 +381,7 @@ def test_mod11_10_agrees_with_stdnum(body, last):
 # ============================== Luhn ==============================
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(digit_bodies)
 def test_luhn_generated_codes_validate_under_stdnum(body):
@@ -385,6 +391,7 @@ def test_luhn_generated_codes_validate_under_stdnum(body):
     assert is_valid_luhn(make_luhn(body))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(digit_bodies)
 def test_luhn_every_single_digit_substitution_is_detected(body):

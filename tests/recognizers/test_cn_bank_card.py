@@ -175,6 +175,7 @@ _unionpay_body = st.tuples(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_unionpay_body, st.booleans())
 def test_luhn_valid_unionpay_found_exactly(analyzer, body, spaced):
@@ -183,6 +184,7 @@ def test_luhn_valid_unionpay_found_exactly(analyzer, body, spaced):
     assert spans(analyzer, f"卡号：{shown}。", K) == [(K, 3, 3 + len(shown), shown)]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_unionpay_body, st.sampled_from(DIGITS), st.booleans())
 def test_luhn_invalid_16_to_19_digits_never_reported(analyzer, body, last, spaced):

@@ -83,6 +83,7 @@ def test_external_context(analyzer):
 _body = st.text(alphabet=DIGITS, min_size=13, max_size=13).map(lambda s: "1" + s)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_body)
 def test_generated_numbers_found_with_context(analyzer, body):
@@ -90,6 +91,7 @@ def test_generated_numbers_found_with_context(analyzer, body):
     assert spans(analyzer, f"营业执照注册号：{number}。", R) == [(R, 8, 23, number)]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_body, st.integers(0, 14), st.sampled_from(DIGITS))
 def test_single_digit_substitutions_never_reported(analyzer, body, i, new):

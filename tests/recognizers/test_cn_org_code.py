@@ -103,6 +103,7 @@ def test_generated_codes_found_with_context(analyzer, body, hyphen):
     assert spans(analyzer, text, ORG) == [(ORG, 7, 7 + len(shown), shown)]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_body, st.sampled_from(CHECK_ALPHABET))
 def test_wrong_check_character_never_reported(analyzer, body, check):

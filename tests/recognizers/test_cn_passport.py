@@ -101,6 +101,7 @@ _number = st.one_of(
 ).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_number)
 def test_every_format_found_with_context_and_silent_without(analyzer, number):

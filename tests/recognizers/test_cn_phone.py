@@ -207,6 +207,7 @@ _prefixes = st.sampled_from(sorted(MOBILE_PREFIXES))
 _digits = st.text(alphabet="0123456789", min_size=0, max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_prefixes, st.text(alphabet="0123456789", min_size=8, max_size=8), _digits, _digits)
 def test_never_a_slice_of_a_longer_digit_run(analyzer, prefix, rest, before, after):
@@ -221,6 +222,7 @@ def test_never_a_slice_of_a_longer_digit_run(analyzer, prefix, rest, before, aft
         assert found in ([], [(2, 2 + len(run))])
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_prefixes, st.text(alphabet="0123456789", min_size=8, max_size=8), st.integers(1, 10))
 def test_wrapped_mobile_found_at_every_break_position(analyzer, prefix, rest, cut):

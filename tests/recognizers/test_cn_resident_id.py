@@ -137,6 +137,7 @@ _born = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
 _seq = st.text(alphabet="0123456789", min_size=3, max_size=3)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_region, _born, _seq)
 def test_generated_ids_found_exactly(analyzer, region, born, seq):
@@ -145,6 +146,7 @@ def test_generated_ids_found_exactly(analyzer, region, born, seq):
     assert spans(analyzer, f"身份证号{code}。", RID) == [(RID, 4, 22, code)]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_region, _born, _seq, st.integers(0, 17), st.sampled_from(CHECK_ALPHABET))
 def test_single_substitutions_never_reported(analyzer, region, born, seq, i, new):
@@ -157,6 +159,7 @@ def test_single_substitutions_never_reported(analyzer, region, born, seq, i, new
     assert spans(analyzer, f"身份证号{mutated}。", RID) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     st.sampled_from(["110105", "110101", "310101", "120101"]),

@@ -115,6 +115,7 @@ _prefix = st.tuples(
 _org_body = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_prefix, _org_body)
 def test_generated_codes_are_found_exactly(analyzer, prefix, org_body):
@@ -124,6 +125,7 @@ def test_generated_codes_are_found_exactly(analyzer, prefix, org_body):
     assert spans(analyzer, text, U) == [(U, 9, 27, code)]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_prefix, _org_body, st.integers(0, 17), st.sampled_from(USCC_ALPHABET))
 def test_any_single_substitution_is_not_reported(analyzer, prefix, org_body, i, new):

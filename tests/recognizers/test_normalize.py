@@ -41,6 +41,7 @@ def test_to_halfwidth(text, expected):
     assert len(to_halfwidth(text)) == len(text)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(st.text())
 def test_to_halfwidth_preserves_length_and_is_idempotent(text):
@@ -52,6 +53,7 @@ def test_to_halfwidth_preserves_length_and_is_idempotent(text):
         assert a == b or ord(a) - ord(b) == 0xFEE0 or (a, b) in (("\u3000", " "), ("\xa0", " "))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E)))
 def test_to_halfwidth_inverts_fullwidth(text):

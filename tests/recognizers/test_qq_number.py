@@ -93,6 +93,7 @@ def test_other_column_header_stays_silent(analyzer):
 _qq = st.integers(10_000, 99_999_999_999).map(str)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @example("19901001")  # an 8-digit calendar date: a date, never an account
 @given(_qq)

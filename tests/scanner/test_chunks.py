@@ -61,6 +61,7 @@ def test_chunked_findings_equal_whole_text_findings(pieces, chunk, piece_size):
     assert own == text
 
 
+@pytest.mark.slow
 def test_a_value_straddling_a_cut_is_found_once_in_a_long_single_line():
     line = ("好" * 37 + "手机13812345678。") * 50
     chunks = list(overlapping_chunks([line], chunk=64, overlap=40, lead=20))

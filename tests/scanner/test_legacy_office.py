@@ -458,6 +458,7 @@ def test_a_user_edit_chain_that_loops_ends() -> None:
     assert rows(items(hostile)) == LAUNCH
 
 
+@pytest.mark.slow
 def test_many_edits_sharing_a_huge_persist_directory_are_bounded() -> None:
     """1,000 user edits, each pointing back at the next and all at one directory of
     4,000 entries: read at most MAX_PERSIST_ENTRIES times in all, quickly."""
@@ -585,6 +586,7 @@ def check_variant(name: str, data: bytes) -> str:
     return outcome
 
 
+@pytest.mark.slow
 def test_mutated_legacy_files_never_crash_or_hang() -> None:
     rng = random.Random(19)
     outcomes: dict[str, int] = {}
