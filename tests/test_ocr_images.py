@@ -48,6 +48,7 @@ def test_code_builders_make_valid_codes():
         assert ocr_images.make_mobile(rng)[:2] in {"13", "15", "16", "17", "18", "19"}
 
 
+@pytest.mark.slow
 @needs_font
 def test_planted_codes_are_valid_and_types_are_baomis():
     sample = generate("contract", 5, "individual", dpi=150)  # a USCC, an ID, a bank card
@@ -71,6 +72,7 @@ def test_scans_have_the_stated_size():
         assert Image.open(io.BytesIO(sample.data)).format == sample.format
 
 
+@pytest.mark.slow
 @needs_font
 def test_photos_and_screenshots_have_the_stated_size():
     photo = generate("id_card", 2, "photo")

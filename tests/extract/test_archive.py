@@ -175,6 +175,7 @@ def test_rar_is_reported_unsupported(make_scanner, tmp_path):
     assert results[0][2].startswith("unsupported: RAR archive")
 
 
+@pytest.mark.slow
 def test_password_protected_office_files_are_reported_encrypted(make_scanner, tmp_path):
     from msoffcrypto.format.ooxml import OOXMLFile
 

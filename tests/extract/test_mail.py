@@ -257,6 +257,7 @@ def test_too_many_attachments_is_a_limit() -> None:
         items(sample_eml(), limits=Limits(max_members=2))
 
 
+@pytest.mark.slow
 def test_deeply_nested_multiparts_are_a_limit_not_a_crash() -> None:
     nesting = "".join(
         f"Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n" for i in range(3000)

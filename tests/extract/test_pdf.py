@@ -92,6 +92,7 @@ def test_pages_annotations_properties_and_form_fields() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_phone_on_a_page_is_located_by_page_and_line() -> None:
     from recognizers.registry import build_recognizers
     from scanner.scan.analyze import Analyzer, SegmentLocator

@@ -128,6 +128,7 @@ def test_what_striprtf_misread_is_read_right(document: bytes, text: str) -> None
     assert rtf.rtf_text(document) == (text, [])
 
 
+@pytest.mark.slow
 def test_pictures_are_jumped_over_not_tokenised() -> None:
     picture = rb"{\*\shppict{\pict\pngblip " + b"0123456789abcdef" * (1 << 20) + b"}}"
     document = rb"{\rtf1\ansi\ansicpg936 " + picture + gbk("张伟") + rb"\par}"
@@ -136,6 +137,7 @@ def test_pictures_are_jumped_over_not_tokenised() -> None:
     assert time.monotonic() - started < 2  # 16 MB of picture hex
 
 
+@pytest.mark.slow
 def test_long_text_is_chunked_on_line_boundaries_with_line_numbers() -> None:
     line = gbk("联系人 王芳 13812345678") + rb"\par "
     document = rb"{\rtf1\ansi\ansicpg936 " + line * 100_000 + b"}"

@@ -318,6 +318,7 @@ def test_a_zip_bomb_part_is_refused_by_its_compression_ratio() -> None:
     )
 
 
+@pytest.mark.slow
 def test_parts_held_in_memory_draw_on_the_budget_but_streamed_sheets_do_not() -> None:
     wb = openpyxl.Workbook()
     for r in range(1, 3001):

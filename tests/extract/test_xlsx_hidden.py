@@ -340,6 +340,7 @@ def test_malformed_hidden_parts_are_notices_not_failures() -> None:
     assert ("sheet 名单 cell A2", "王五", C, ("姓名",)) in got  # the rest is read
 
 
+@pytest.mark.slow
 def test_large_pivot_records_are_streamed_and_each_value_read_once() -> None:
     records = "".join(f'<r><n v="{13800000000 + i % 500}"/></r>' for i in range(100_000))
     data = add(

@@ -381,6 +381,7 @@ def named_entity_types(
     return found
 
 
+@pytest.mark.slow
 def test_scanner_and_reports_name_no_entity_type_by_hand():
     """An entity type is named by its recognizer (its ``EntitySpec``) and its tests; what
     scanner/ and reports/ do with a type comes from a property of its spec. Literals outside
@@ -400,6 +401,7 @@ def test_scanner_and_reports_name_no_entity_type_by_hand():
     assert not stale, "NAMED_LITERALS entries no longer needed:\n" + "\n".join(stale)
 
 
+@pytest.mark.slow
 def test_an_entity_type_is_named_in_at_most_two_source_files():
     """Issue 18: its recognizer, and at most one shared constant (CLIENT in scanner/models.py;
     the NER types in recognizers/ner/candidate.py, used by the CRF, its training data and the

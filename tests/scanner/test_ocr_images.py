@@ -277,6 +277,7 @@ def huge_png() -> bytes:
     return png_of_zeros(30_000, 30_000)
 
 
+@pytest.mark.slow
 def test_a_30000_pixel_square_png_is_refused_as_a_limit(fake, make_scanner, huge_png):
     assert len(huge_png) < 200_000
     [result] = make_scanner().scan_bytes("扫描件.png", huge_png)

@@ -103,6 +103,7 @@ def test_context_words_of_gated_recognizers_are_reported(pattern_recognizers, ki
     assert number not in without
 
 
+@pytest.mark.slow
 @needs_hyperscan
 def test_hyperscan_leaves_out_what_cannot_match(pattern_recognizers):
     prefilter = HyperscanPrefilter(pattern_recognizers)
@@ -117,6 +118,7 @@ def test_hyperscan_leaves_out_what_cannot_match(pattern_recognizers):
     assert "CONFIDENTIAL_MARKING" not in names
 
 
+@pytest.mark.slow
 @needs_hyperscan
 def test_a_text_hyperscan_cannot_take_runs_every_pattern(pattern_recognizers):
     prefilter = HyperscanPrefilter(pattern_recognizers)
@@ -171,6 +173,7 @@ def analyzers() -> dict[str, Analyzer]:
     return {kind: Analyzer(recognizers, prefilter=kind) for kind in kinds}
 
 
+@pytest.mark.slow
 def test_same_findings_with_every_prefilter_and_the_engine(analyzers):
     texts = TEXTS + paragraphs(60_000, density=0.35)
     items = [(t, ()) for t in texts] + [("18%", ("毛利率",)), ("123456789", ("QQ号",))]
@@ -182,6 +185,7 @@ def test_same_findings_with_every_prefilter_and_the_engine(analyzers):
             assert batch[number] == engine, (kind, text)
 
 
+@pytest.mark.slow
 @needs_hyperscan
 def test_threads_scan_at_the_same_time(pattern_recognizers):
     """Each thread has its own Hyperscan scratch space (one shared would raise)."""
@@ -229,6 +233,7 @@ def test_prefilter_form(regex, form):
             assert re.search(form, text), (regex, text)
 
 
+@pytest.mark.slow
 def test_workers_inherit_the_prefilter_compiled_before_the_fork(tmp_path):
     """The isolated scanner prepares its analyser before forking: Hyperscan compiles once in
     the parent, not once in every extraction process."""
