@@ -68,6 +68,7 @@ class OcrPage:
     width: int
     height: int
     lines: tuple[OcrLine, ...]
+    skew: float = 0.0  # the text's tilt, dy per dx (a scan fed in crooked)
 
     @property
     def text(self) -> str:
@@ -112,19 +113,28 @@ class RapidOcrEngine:
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as exc:  # pragma: no cover - a dependency of baomi
                 raise OcrUnavailable(f"rapidocr-onnxruntime is not installed: {exc}") from exc
-            threads = {
-                f"{part}_{kind}_op_num_threads": 1
-                for part in ("det", "cls", "rec")
-                for kind in ("intra", "inter")
-            }
-            self._ocr = RapidOCR(**threads)
+            # the global keys: RapidOCR 1.4 copies them over the per-model ones
+            self._ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
         return self._ocr
 
     def read(self, image: Image) -> OcrPage:
         rgb = image.convert("RGB")
         found, _ = self._load()(rgb, return_word_box=True, text_score=self.MIN_LINE_SCORE)
-        lines = [line for entry in found or () if (line := _rapid_line(entry)) is not None]
-        return OcrPage(rgb.width, rgb.height, tuple(lines))
+        entries = list(found or ())
+        lines = [line for entry in entries if (line := _rapid_line(entry)) is not None]
+        return OcrPage(rgb.width, rgb.height, tuple(lines), _skew([e[0] for e in entries]))
+
+
+def _skew(quads: Sequence[Sequence[Sequence[float]]]) -> float:
+    """The page's tilt as a slope (dy per dx): the median of its long lines' top edges. A
+    scan fed in at 2° must not have its rows, and a table's header, read across lines."""
+    slopes = []
+    for quad in quads:
+        (x0, y0), (x1, y1) = quad[0][:2], quad[1][:2]
+        height = abs(float(quad[3][1]) - float(y0))
+        if x1 - x0 > 2 * max(height, 1):
+            slopes.append((float(y1) - float(y0)) / (float(x1) - float(x0)))
+    return statistics.median(slopes) if slopes else 0.0
 
 
 def _rapid_line(entry: Sequence[Any]) -> OcrLine | None:
@@ -247,24 +257,35 @@ CELL_SEPARATOR = "  "  # two spaces: a column gap in a row's text
 
 
 def rows_of(page: OcrPage) -> list[list[OcrLine]]:
-    """Lines grouped into rows, top to bottom, each row left to right."""
+    """Lines grouped into rows, top to bottom, each row left to right. Heights are read
+    off the lines with the page's tilt taken out, so a crooked scan's rows stay apart."""
+
+    def level(line: OcrLine) -> float:  # the line's centre height on a straightened page
+        x0, y0, x1, y1 = line.box
+        return (y0 + y1) / 2 - page.skew * (x0 + x1) / 2
+
     rows: list[list[OcrLine]] = []
-    for line in sorted(page.lines, key=lambda ln: (ln.box[1] + ln.box[3]) / 2):
-        centre = (line.box[1] + line.box[3]) / 2
+    levels: list[float] = []
+    for line in sorted(page.lines, key=level):
         if rows:
-            last = rows[-1]
-            last_box = union([ln.box for ln in last])
-            height = max(last_box[3] - last_box[1], line.box[3] - line.box[1], 1)
-            if abs(centre - (last_box[1] + last_box[3]) / 2) < ROW_OVERLAP * height:
-                last.append(line)
+            height = max(line_height(line), max(line_height(ln) for ln in rows[-1]))
+            if abs(level(line) - levels[-1]) < ROW_OVERLAP * height:
+                rows[-1].append(line)
                 continue
         rows.append([line])
+        levels.append(level(line))
     return [sorted(row, key=lambda ln: ln.box[0]) for row in rows]
+
+
+def line_height(line: OcrLine) -> float:
+    """Its characters' median height: a tilted line's own box is taller than its text."""
+    return max(statistics.median(b[3] - b[1] for b in line.boxes), 1)
 
 
 def segments(page: OcrPage, label: str) -> Iterator[Segment]:
     """The page's text as segments located ``{label} 第 N 行``: rows as prose, and a
-    table (three rows or more with the same columns) as cells under their header."""
+    table (three rows or more with the same columns) as cells under their header
+    (``{label} 第 N 行 第 M 列``, the header as the cell's context)."""
     rows = rows_of(page)
     table = _table_rows(rows)
     for number, row in enumerate(rows, start=1):
@@ -316,8 +337,7 @@ def _table_rows(rows: Sequence[Sequence[OcrLine]]) -> _Table | None:
 
 
 def _is_columned(row: Sequence[OcrLine]) -> bool:
-    heights = [ln.box[3] - ln.box[1] for ln in row]
-    unit = max(statistics.median(heights), 1)
+    unit = statistics.median(line_height(ln) for ln in row)
     return all(b.box[0] - a.box[2] > COLUMN_GAP * unit for a, b in pairwise(row))
 
 
@@ -338,10 +358,12 @@ def _leading_run(first: int, indexes: Sequence[int]) -> list[int]:
 
 
 def _cells(row: Sequence[OcrLine], table: _Table, location: str) -> Iterator[Segment]:
-    for line, (_, _, header) in zip(row, table.columns, strict=True):
+    # the column by its number: a header is text read from the picture and may be a value
+    # (a misread header row), which a location, shown in every report, must never carry
+    for number, (line, (_, _, header)) in enumerate(zip(row, table.columns, strict=True), 1):
         yield Segment(
             line.text,
-            f"{location} 「{header}」列",
+            f"{location} 第 {number} 列",
             SegmentKind.TABLE_CELL,
             context=(header,),
             boxes=line.boxes,

@@ -24,7 +24,7 @@ from scanner.scan.ocr import OcrLine, OcrPage, OcrSettings
 
 KEY_DOMAIN = b"baomi-ocr-cache\x1f"
 NONCE_BYTES = 12
-FORMAT = 1  # bumped when what is stored changes: older entries are then misses
+FORMAT = 2  # bumped when what is stored changes: older entries are then misses
 
 
 def cache_key_from(installation_key: bytes) -> bytes:
@@ -86,6 +86,7 @@ def _page_to(page: OcrPage) -> dict[str, object]:
     return {
         "format": FORMAT,
         "size": [page.width, page.height],
+        "skew": page.skew,
         "lines": [[ln.text, [list(b) for b in ln.boxes], ln.score] for ln in page.lines],
     }
 
@@ -98,4 +99,4 @@ def _page_from(data: dict[str, Any]) -> OcrPage:
         OcrLine(str(text), tuple((b[0], b[1], b[2], b[3]) for b in boxes), float(score))
         for text, boxes, score in data["lines"]
     )
-    return OcrPage(int(width), int(height), lines)
+    return OcrPage(int(width), int(height), lines, float(data.get("skew", 0.0)))

@@ -93,7 +93,7 @@ def test_a_scanned_table_gives_cells_under_their_headers():
         (SegmentKind.TABLE_CELL, "李强", ("姓名",)),
         (SegmentKind.TABLE_CELL, "13698765432", ("手机",)),
     ]
-    assert found[2].location == "第 2 页（图像识别） 第 2 行 「手机」列"
+    assert found[2].location == "第 2 页（图像识别） 第 2 行 第 2 列"
 
 
 def test_two_rows_alone_are_not_a_table():
@@ -205,3 +205,42 @@ def test_ocr_settings_load_from_their_own_table(tmp_path):
 def test_bad_ocr_settings_are_refused_at_load(tmp_path, body, message):
     with pytest.raises(ConfigError, match=message):
         load_config(write_config(tmp_path, body))
+
+
+def tilted(text: str, x: int, y: int, slope: float, char_w: int = 20, h: int = 24) -> OcrLine:
+    """A line of a scan fed in crooked: each character a little lower than the last."""
+    boxes = tuple(
+        (
+            x + i * char_w,
+            round(y + slope * (x + i * char_w)),
+            x + (i + 1) * char_w,
+            round(y + slope * (x + i * char_w)) + h,
+        )
+        for i in range(len(text))
+    )
+    return OcrLine(text, boxes, 0.99)
+
+
+def test_a_crooked_scans_table_keeps_its_rows_apart():
+    """At 4° a row's right end sits as low as the next row's left end: without the tilt
+    taken out the header would swallow a data row."""
+    slope = 0.07
+    grid = [
+        ("姓名", "单位", "手机"),
+        ("王芳", "星河传媒", "13912345678"),
+        ("李强", "蓝鲸科技", "13698765432"),
+        ("赵敏", "新华社", "15011112222"),
+    ]
+    lines = [
+        tilted(t, 10 + c * 300, 10 + r * 40, slope)
+        for r, row in enumerate(grid)
+        for c, t in enumerate(row)
+    ]
+    found = list(segments(OcrPage(1000, 400, tuple(lines), skew=slope), "图像识别"))
+    assert [(s.text, s.context) for s in found if s.kind is SegmentKind.TABLE_CELL][:3] == [
+        ("王芳", ("姓名",)),
+        ("星河传媒", ("单位",)),
+        ("13912345678", ("手机",)),
+    ]
+    straight = list(segments(OcrPage(1000, 400, tuple(lines)), "图像识别"))
+    assert [s.text for s in straight] != [s.text for s in found]  # the tilt is what matters

@@ -188,7 +188,7 @@ def test_a_scanned_table_in_a_picture_gives_cells_under_their_headers(fake):
     found = items(picture(size=(800, 300)))
     cell = next(s for s in found if s.text == "13912345678")
     assert (cell.kind, cell.context) == (SegmentKind.TABLE_CELL, ("手机",))
-    assert cell.location == "图像识别 第 2 行 「手机」列"
+    assert cell.location == "图像识别 第 2 行 第 2 列"
 
 
 # --- OCR off, small pictures, the budget, the cache ----------------------------------------

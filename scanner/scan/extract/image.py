@@ -9,7 +9,7 @@ What a finding in an image carries:
 
 * its location: ``图像识别 第 N 行`` for a picture file (``第 N 行`` counts the rows OCR
   laid out, top to bottom), ``第 P 页（图像识别） 第 N 行`` for page P of a multi-page
-  TIFF; a cell of a scanned table adds its column (``图像识别 第 3 行 「手机」列``);
+  TIFF; a cell of a scanned table adds its column (``图像识别 第 3 行 第 2 列``);
 * its box (``Finding.box``), in the pixels of the picture *as displayed*: EXIF orientation
   applied (``ImageOps.exif_transpose``) and at full size — OCR reads a copy downscaled to
   ``MAX_OCR_SIDE``, and its boxes are scaled back;

@@ -18,7 +18,7 @@ latest revision):
   bounds the cost of a deck whose every slide is a photo).
 
 Segments are located ``第 N 页（图像识别） 第 R 行`` (a scanned table's cells add
-``「<header>」列``). Boxes (``Finding.box``) are in the pixels of the page rendered by
+``第 M 列``). Boxes (``Finding.box``) are in the pixels of the page rendered by
 ``render``: ``RASTER_DPI`` (200 dots per inch), less for a page so large that it would
 exceed ``MAX_RASTER_PIXELS`` — ``zoom(page_rect)`` says which, so that redaction can render
 the same raster. The result is cached under the SHA-256 of the raster's pixels: a scanned

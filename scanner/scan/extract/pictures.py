@@ -11,7 +11,7 @@ times the document shows it, by the part that holds it.
 Location — what the redaction of pictures relies on to find the part again::
 
     图片 <part name> 第 N 行                e.g. 图片 word/media/image3.png 第 2 行
-    图片 <part name> 第 N 行 「<header>」列  a cell of a scanned table in the picture
+    图片 <part name> 第 N 行 第 M 列   a cell of a scanned table in the picture
 
 ``<part name>`` is the member's name in the package's zip exactly as stored (no leading
 ``/``, case kept, ``/`` between folders; it may hold spaces), followed by one space and
