@@ -174,6 +174,7 @@ def test_a_forwarded_mail_comes_back_whole_for_the_mail_extractor() -> None:
     assert without_headers(found) == [("邮件正文", "记者欧阳雪 13900001111\n")]
 
 
+@pytest.mark.slow
 def test_a_phone_in_a_gbk_body_is_found_on_its_line() -> None:
     from recognizers.registry import build_recognizers
     from scanner.scan.analyze import Analyzer, SegmentLocator

@@ -443,6 +443,7 @@ def test_not_an_ole_file_is_corrupt_and_other_ole_files_unsupported() -> None:
         items(compound_file({"WordDocument": b"\0" * 100}, clsid=bytes(16)))
 
 
+@pytest.mark.slow
 def test_analyser_finds_the_phone_in_a_gbk_body() -> None:
     from recognizers.registry import build_recognizers
     from scanner.scan.analyze import Analyzer, SegmentLocator

@@ -241,6 +241,7 @@ def test_uscc_every_single_substitution_is_detected(body):
         assert not is_valid_uscc(mutated), (code, i, new)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(uscc_bodies)
 def test_uscc_check_char_agrees_with_stdnum(body):

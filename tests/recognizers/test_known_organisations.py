@@ -149,6 +149,7 @@ def test_traditional_text_is_matched_through_its_simplified_view(recognizer):
     assert organisations(recognizer, "華為、騰訊與澎湃新聞") == ["華為", "騰訊", "澎湃新聞"]
 
 
+@pytest.mark.slow
 def test_long_text_is_linear():
     """Thousands of names in one segment: every one found, one pass."""
     text = "小米、华为、澎湃新闻。苹果很甜。" * 3000

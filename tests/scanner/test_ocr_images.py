@@ -400,6 +400,7 @@ def test_with_ocr_off_a_document_notes_how_many_pictures_were_not_read(fake):
     assert fake.seen == []
 
 
+@pytest.mark.slow
 def test_a_picture_over_the_limit_or_damaged_in_a_document_is_noted_and_the_rest_read(
     fake, huge_png
 ):
@@ -580,6 +581,7 @@ def test_no_ocr_is_an_option_of_every_command_that_reads_content(command):
     assert args.no_ocr is True
 
 
+@pytest.mark.slow
 def test_nda_check_reads_a_scanned_agreement_unless_told_not_to(fake, tmp_path, capsys):
     from scanner.cli import main
 
