@@ -2,16 +2,18 @@
 solid black, the picture is written anew from its pixels, and what was written is read again.
 
 Three writers use it: standalone images (``writers/image.py``: PNG, JPEG, TIFF with all its
-pages, BMP, WebP, GIF), scanned PDF pages (``writers/pdf_scans.py``: a page with no visible
-text layer becomes its redacted raster) and pictures in Office packages (``writers/rebuild.py``:
+pages, BMP, WebP, GIF), scanned PDF pages (``writers/pdf_scans.py``: a page that shows no text
+becomes its redacted raster) and pictures in Office packages (``writers/rebuild.py``:
 ``word/media/image3.png`` keeps its name and content type).
 
 For each picture (each page or frame of a file):
 
-1. **Read.** OCR (``scanner/scan/ocr.py``; cached under the picture's content hash), laid out
-   as the scan lays it out (``ocr.segments``: rows, and tables whose cells carry their
-   header), and every segment handed to the rewriter as a text writer hands it a paragraph:
-   the same recognizers, context, policy threshold and document names.
+1. **Read.** OCR (``scanner/scan/ocr.py``'s engine, reading lines down to
+   ``VERIFY_MIN_SCORE``: more than the scan sees; kept in this process and in the ``[ocr]``
+   cache under the picture's content hash), laid out as the scan lays it out
+   (``ocr.segments``: rows, and tables whose cells carry their header), and every segment
+   handed to the rewriter as a text writer hands it a paragraph: the same recognizers,
+   context, policy threshold and document names.
 2. **Paint.** Every edit the rewriter returns is a value the policy removes. The boxes of its
    characters are painted solid black, each padded (``PAD``) and each joined to the next, so
    that skewed text is covered without covering the lines around it. Nothing is written on
@@ -22,7 +24,9 @@ For each picture (each page or frame of a file):
    travels with it. An EXIF orientation is applied to the pixels first, so the copy looks as
    the original did. The format stays the file's own; all pages of a TIFF are written.
 4. **Verify.** The *written bytes* are decoded and read again, more sensitively than the scan
-   reads (lines down to ``VERIFY_MIN_SCORE``; RapidOCR drops lines below 0.5 by default):
+   reads (lines down to ``VERIFY_MIN_SCORE``; RapidOCR drops lines below 0.5 by default). When
+   nothing was painted and the pixels written are those read (a lossless format, a picture
+   kept as it was), the first reading is that reading. Then:
 
    * a value of a removed type found again, anywhere (one the first reading missed, or read
      through the paint), is painted as well;
@@ -30,8 +34,8 @@ For each picture (each page or frame of a file):
      document, compared after NFKC and digit-separator folding, as ``leftovers`` compares) is
      painted;
    * near a painted box (``NEAR`` box heights around it), a remnant of the value painted there
-     (``remnant_length`` of its characters in a row), or a low-confidence run of six digits
-     or an @, is painted;
+     (``remnant_length`` of its characters in a row), or a run of six digits or an @, is
+     painted (digits half under the paint read, confidently, as other digits);
    * anywhere else, a line read with confidence below ``UNSURE_BELOW`` whose text looks like
      part of a value (six digits in a row, an @) cannot be told apart from a value OCR
      misread: the picture is refused (``OCR 无法确认：…``), never released unverified.
@@ -96,9 +100,11 @@ MIN_PAD = 2
 # Verification reads lines down to this confidence. RapidOCR drops lines below 0.5 by default
 # (``RapidOcrEngine.MIN_LINE_SCORE``); a half-legible remnant is exactly such a line.
 VERIFY_MIN_SCORE = 0.3
-# A line read below this confidence is one OCR is unsure of. Clean text and the planted values
-# of bench/image_redaction.py (noise, blur, JPEG 40-80) read at 0.90 and above; below 0.8 the
-# reading of digits is no longer reliable enough to say that a run of digits is not a value.
+# A line read below this confidence is one OCR is unsure of. On 36 generated pictures
+# (bench/ocr_images.py, seed 2: 150-300 dpi, rotation, blur, noise, card photos, JPEG 40-80),
+# RapidOCR read all 202 lines holding six digits or an @ at 0.954 or more (every line at 0.60 or
+# more): a line of digits below 0.8 is one it half-guessed, and a half-guessed number cannot be
+# shown not to be a phone or an ID.
 UNSURE_BELOW = 0.8
 # Painting, writing and reading again happen at most this many times after the first painting.
 VERIFY_ROUNDS = 3
@@ -121,6 +127,8 @@ FORMATS: dict[str, dict[str, Any]] = {
 }
 # Formats Pillow writes under another name (a camera's multi-picture JPEG is a JPEG)
 SAME_AS = {"MPO": "JPEG"}
+# The only Pillow plugins that ever parse a picture's bytes here
+OPENED = (*FORMATS, *SAME_AS)
 PAINTABLE_MODES = frozenset({"1", "L", "RGB", "RGBA"})
 BLACK: dict[str, int | tuple[int, ...]] = {"1": 0, "L": 0, "RGB": (0, 0, 0), "RGBA": (0, 0, 0, 255)}
 _DECODE_ERRORS = (
@@ -164,7 +172,7 @@ def decode(data: bytes, settings: OcrSettings) -> Decoded:
     try:
         with warnings.catch_warnings():  # over MAX_PIXELS is refused below, with a reason
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=OPENED)
         with image:
             source_format = image.format or ""
             written = SAME_AS.get(source_format, source_format)
@@ -541,12 +549,12 @@ def _verify(picture: Picture, page: OcrPage, rewriter: TextRewriter, scale: floa
     ]
     if unsure:
         line = min(unsure, key=lambda ln: ln.score)
-        what = "an @" if "@" in line.text else "a run of digits"
+        at = "@" in line.text
         raise RedactionError(
-            f"OCR 无法确认：{_line_location(page, line, picture.label)} 读出{what}，"
-            f"置信度 {line.score:.2f} < {UNSURE_BELOW}，无法确认其中没有应删除的信息 / OCR unsure: "
-            f"{what} read with confidence {line.score:.2f} cannot be shown not to be a value; "
-            "not released"
+            f"OCR 无法确认：{_line_location(page, line, picture.label)} 读出"
+            f"{'@' if at else '一串数字'}（置信度 {line.score:.2f} < {UNSURE_BELOW}），无法确认不是"
+            f"应删除的信息 / OCR unsure: {'an @' if at else 'a run of digits'} read with "
+            f"confidence {line.score:.2f} may be part of a value; not released"
         )
     removed = _removed_values(picture, rewriter)
     for segment in ocr.segments(page, picture.label):
@@ -582,8 +590,9 @@ def _read_back(text: str, values: set[str]) -> Iterator[tuple[int, int]]:
 
 def _remnants(line: OcrLine, values: set[str]) -> Iterator[tuple[int, int]]:
     """Spans of a line beside a painted box that still show part of a value painted in the
-    picture (``remnant_length`` characters of it in a row), or that OCR is unsure of and that
-    look like part of a value (six digits, an @)."""
+    picture (``remnant_length`` characters of it in a row), or that look like part of a value
+    (six digits, an @): the lower half of a painted phone number's digits reads, confidently,
+    as another number."""
     folded, where = _folded(line.text)
     for value in values:
         size = remnant_length(value)
@@ -593,9 +602,8 @@ def _remnants(line: OcrLine, values: set[str]) -> Iterator[tuple[int, int]]:
             while start != -1:
                 yield where[start], where[start + size - 1] + 1
                 start = folded.find(piece, start + size)
-    if line.score < UNSURE_BELOW:
-        for match in PARTIAL_VALUE.finditer(folded):
-            yield where[match.start()], where[match.end() - 1] + 1
+    for match in PARTIAL_VALUE.finditer(folded):  # however sure OCR is: half-painted
+        yield where[match.start()], where[match.end() - 1] + 1  # digits read as others
 
 
 def remnant_length(value: str) -> int:

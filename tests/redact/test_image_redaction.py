@@ -369,6 +369,14 @@ def test_a_remnant_beside_a_painted_box_is_painted_and_read_again(engine_of, med
     assert fake.reads == 3  # read, verified (remnant found), verified again
 
 
+def test_digits_beside_a_painted_box_are_painted_however_sure_ocr_is(engine_of, media):
+    # the lower half of painted digits reads, confidently, as another number
+    garbled = Line("12812245670", 100, 150, score=0.95, late=True)
+    engine_of(*CARD, garbled)
+    copy = opened(image_writer.rewrite(encoded(drawn(*CARD, garbled)), media, ctx()))
+    assert painted(copy, garbled, 0, 11)
+
+
 def test_a_low_confidence_line_that_may_be_a_number_refuses_the_image(engine_of, media):
     unsure = Line("订单 2024 0615 77", 40, 300, score=0.55)
     engine_of(*CARD, unsure)
