@@ -70,7 +70,7 @@ from typing import Any, cast
 from PIL import Image, ImageDraw, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from scanner.masking import mask
-from scanner.models import Box
+from scanner.models import Box, Segment, SegmentKind
 from scanner.redact.edits import RedactionError, TextRewriter
 from scanner.redact.leftovers import DIGIT_SEPARATORS, ZERO_WIDTH, normalise
 from scanner.redact.media import sanitize_image
@@ -528,7 +528,7 @@ def _paint_edits(
     """Every value the rewriter removes from the page's segments painted; what was painted,
     masked (``PHONE_NUMBER 138****5678 (图像识别 第 2 行)``)."""
     found = []
-    for segment in ocr.segments(page, picture.label):
+    for segment in paragraphs(page, picture.label):
         for edit in rewriter.edits(segment.text, segment.location, segment.context):
             value = segment.text[edit.start : edit.end]
             if _paint(picture, segment.boxes[edit.start : edit.end], scale):
@@ -557,7 +557,7 @@ def _verify(picture: Picture, page: OcrPage, rewriter: TextRewriter, scale: floa
             f"confidence {line.score:.2f} may be part of a value; not released"
         )
     removed = _removed_values(picture, rewriter)
-    for segment in ocr.segments(page, picture.label):
+    for segment in paragraphs(page, picture.label):
         for start, end in _read_back(segment.text, removed):
             if _paint(picture, segment.boxes[start:end], scale):
                 found.append(_shown("", segment.text[start:end], f"{segment.location}, read back"))
@@ -566,6 +566,72 @@ def _verify(picture: Picture, page: OcrPage, rewriter: TextRewriter, scale: floa
             if _paint(picture, line.boxes[start:end], scale):
                 found.append(_shown("", line.text[start:end], "remnant beside a painted box"))
     return found
+
+
+# Two rows are one paragraph wrapped when the second starts under the first (within
+# INDENT heights: a first line may be indented), follows it closely (less than LEADING
+# heights between them), is of about its height (HEIGHT_RATIO) and no longer than it.
+INDENT = 2.5
+LEADING = 0.8
+HEIGHT_RATIO = 1.35
+
+
+def paragraphs(page: OcrPage, label: str) -> list[Segment]:
+    """The page's segments (``ocr.segments``) with the rows of a wrapped paragraph joined
+    into one, as a text document holds them: a chat bubble or a contract clause breaks an
+    address or a name across rows (``浙江省杭州市西湖区东`` / ``风路63号…``), and neither row
+    alone is the value. Table cells, rows of several columns and rows that do not read as a
+    continuation stay as the scan lays them out. The joined segment keeps every character's
+    box and the first row's location."""
+    out: list[Segment] = []
+    last: Box | None = None  # the box of the last row joined into out[-1]
+    left = 0  # where out[-1]'s rows start
+    for segment in ocr.segments(page, label):
+        box = _row_box(segment)
+        if (
+            out
+            and last is not None
+            and box is not None
+            and _continues(out[-1], last, left, segment, box)
+        ):
+            previous = out[-1]
+            out[-1] = Segment(
+                previous.text + segment.text,
+                previous.location,
+                previous.kind,
+                boxes=previous.boxes + segment.boxes,
+            )
+            last = box
+            continue
+        out.append(segment)
+        last, left = box, box[0] if box is not None else 0
+    return out
+
+
+def _row_box(segment: Segment) -> Box | None:
+    """The box of a one-line prose row, None for anything else."""
+    if segment.kind is not SegmentKind.PROSE or ocr.CELL_SEPARATOR in segment.text:
+        return None
+    if len(segment.boxes) != len(segment.text) or not segment.boxes:
+        return None
+    return ocr.union(segment.boxes)
+
+
+def _continues(previous: Segment, last: Box, left: int, segment: Segment, box: Box) -> bool:
+    if _row_box(previous) is None:
+        return False
+    height_a, height_b = last[3] - last[1], box[3] - box[1]
+    if min(height_a, height_b) <= 0 or max(height_a, height_b) > HEIGHT_RATIO * min(
+        height_a, height_b
+    ):
+        return False
+    height = max(height_a, height_b)
+    gap = box[1] - last[3]
+    return (
+        -0.3 * height < gap < LEADING * height
+        and abs(box[0] - left) < INDENT * height
+        and last[2] >= box[2] - height  # the row above was full: it wrapped
+    )
 
 
 def _removed_values(picture: Picture, rewriter: TextRewriter) -> set[str]:
@@ -639,14 +705,18 @@ def _folded(text: str) -> tuple[str, list[int]]:
 
 
 def _paint(picture: Picture, boxes: Sequence[Box], scale: float) -> bool:
-    """Solid black over each character box and the gap to the next one, padded by
-    ``PAD × scale`` of its height; False when there was nothing to paint."""
+    """Solid black over each character box and the gap to the next one on its line, padded
+    by ``PAD × scale`` of its height; False when there was nothing to paint."""
     boxes = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
     if not boxes:
         return False
     width, height = picture.image.size
     rects = [_padded(b, scale, width, height) for b in boxes]
-    rects += [_padded(ocr.union([a, b]), scale, width, height) for a, b in pairwise(boxes)]
+    rects += [
+        _padded(ocr.union([a, b]), scale, width, height)
+        for a, b in pairwise(boxes)
+        if _same_line(a, b)
+    ]
     draw = ImageDraw.Draw(picture.image)
     fill = BLACK[picture.image.mode]
     for x0, y0, x1, y1 in rects:
@@ -654,6 +724,13 @@ def _paint(picture: Picture, boxes: Sequence[Box], scale: float) -> bool:
             draw.rectangle((x0, y0, x1 - 1, y1 - 1), fill=fill)
     picture.painted.extend(rects)
     return True
+
+
+def _same_line(a: Box, b: Box) -> bool:
+    """Two characters side by side on one line (not the end of one row and the start of
+    the next, which a wrapped value joins: the space between them is not to be painted)."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and b[0] >= a[0]
 
 
 def _padded(box: Box, scale: float, width: int, height: int) -> Box:

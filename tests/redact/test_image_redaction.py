@@ -401,6 +401,20 @@ def test_a_confident_number_that_is_no_value_stays(engine_of, media):
     assert untouched(copy, invoice, 0, len(invoice.text))
 
 
+def test_a_value_wrapped_over_two_rows_of_a_paragraph_is_found_whole(engine_of, media):
+    # a chat bubble breaks the address: neither row alone reads as one
+    first = Line("收件地址：浙江省杭州市西湖区东", 40, 40)
+    second = Line("风路63号越峰中心A座204室", 40, 72)
+    label = Line("联系人：张伟", 40, 200)  # a short row further down: not part of it
+    engine_of(first, second, label)
+    copy = opened(image_writer.rewrite(encoded(drawn(first, second, label)), media, ctx()))
+    assert painted(copy, first, 5, 15) and painted(copy, second, 0, 15)
+    assert untouched(copy, first, 0, 4)
+    pieces = raster.paragraphs(ocr.engine().read(drawn(first, second, label)), "图像识别")
+    assert [p.text for p in pieces] == [first.text + second.text, label.text]
+    assert pieces[0].location == "图像识别 第 1 行" and len(pieces[0].boxes) == len(pieces[0].text)
+
+
 def test_a_value_replaced_elsewhere_in_the_file_is_painted_wherever_it_is_read(engine_of, media):
     bare = Line("张伟", 40, 300)  # no label: no recognizer flags it alone
     engine_of(bare, Line("会议纪要", 40, 40))
