@@ -765,6 +765,26 @@ def test_pictures_in_slides_and_workbooks_are_painted(engine_of, media, tmp_path
         assert painted(opened(after[picture]), MOBILE, 3, 14), name
 
 
+def test_a_mails_picture_attachment_is_painted(engine_of, media):
+    import email
+    import email.policy
+    from email.message import EmailMessage
+
+    engine_of(*CARD)
+    message = EmailMessage()
+    message["From"] = "pr@example.com"
+    message["To"] = "media@example.com"
+    message["Subject"] = "名片"
+    message.set_content("请见附件。")
+    message.add_attachment(
+        encoded(drawn(*CARD)), maintype="image", subtype="png", filename="card.png"
+    )
+    out = rewrite_bytes(message.as_bytes(), media, ctx("mail.eml"))
+    copy = email.message_from_bytes(out, policy=email.policy.default)
+    [attachment] = [part for part in copy.walk() if part.get_filename()]
+    assert painted(opened(attachment.get_payload(decode=True)), MOBILE, 3, 14)
+
+
 # --- the real engine -------------------------------------------------------------------------------
 
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="fonts-wqy-microhei is not installed")
