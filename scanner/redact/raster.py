@@ -282,12 +282,14 @@ def redact_image(
     label: str = IMAGE_LABEL,
     unpainted: bytes | None = None,
     drop: Callable[[str], None] | None = None,
+    decoded: Decoded | None = None,
 ) -> bytes:
     """An image file redacted, written anew and verified; ``RedactionError`` if it cannot
     be. ``unpainted``: what to write when nothing is painted (a document's picture carries
     its original pixels, metadata stripped, when it holds nothing to remove); it is verified
-    like any copy. ``drop`` records the pictures of an MPO after its first."""
-    decoded = decode(data, settings)
+    like any copy. ``drop`` records the pictures of an MPO after its first. ``decoded``:
+    ``data`` decoded already."""
+    decoded = decoded or decode(data, settings)
     if decoded.left_out and drop is not None:
         drop(f"image: {decoded.left_out} further picture(s) of a multi-picture JPEG")
     digest = hashlib.sha256(data).hexdigest()
@@ -349,7 +351,7 @@ def redact_picture(
             drop(f"image {name} (not a readable PNG, JPEG or GIF)")
         return sanitized
     try:
-        return redact_image(data, rewriter, settings, f"图片 {name}", sanitized)
+        return redact_image(data, rewriter, settings, f"图片 {name}", sanitized, drop, decoded)
     except RedactionError as exc:
         drop(f"image {name}: pixels replaced by a grey blank ({exc})")
         return blank(decoded)
