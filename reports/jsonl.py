@@ -4,8 +4,10 @@ Keys, in this order: ``path``, ``entity_type``, ``start``, ``end`` (character
 offsets within the text at ``location``), ``score``, ``location``,
 ``recognizer``, ``masked``, ``fingerprint`` (keyed HMAC-SHA256 of the
 normalised value), ``client`` (CLIENT findings only: the registry name,
-masked), ``value`` (only with ``--include-values``), then ``file_kind`` and
-``file_grade``: the document kind and grade of the file the finding is in.
+masked), ``box`` (findings read by OCR only: ``[left, top, right, bottom]`` in
+the pixels of the page or picture ``location`` names), ``value`` (only with
+``--include-values``), then ``file_kind`` and ``file_grade``: the document kind
+and grade of the file the finding is in.
 
 ``write_recorded`` rebuilds the same records from the inventory for files an
 incremental scan did not rescan, so the file always holds the full current
@@ -44,6 +46,8 @@ def record(finding: Finding) -> dict:
     out["path"] = unsurrogate(finding.path)
     if finding.client is not None:
         out["client"] = finding.client
+    if finding.box is not None:
+        out["box"] = list(finding.box)
     if finding.value is not None:
         out["value"] = finding.value
     return out
@@ -67,12 +71,14 @@ def recorded_records(
     files of these kinds, as ``scan --kinds`` filters the rescanned ones."""
     for file_id in file_ids:
         for row in inventory.recorded_findings(file_id):
-            *found, client, kind, grade = row
+            *found, client, kind, grade, box = row
             if kinds is not None and kind not in kinds:
                 break  # every row of one file has the same kind
             out = dict(zip(FIELDS, found, strict=True))
             if client is not None:
                 out["client"] = client
+            if box is not None:
+                out["box"] = json.loads(box)
             yield out | {"file_kind": kind, "file_grade": grade}
 
 

@@ -196,6 +196,11 @@ MIGRATIONS: tuple[str, ...] = (
       AND NOT EXISTS (
         SELECT 1 FROM suppressions s WHERE s.kind = 'path' AND f.path GLOB s.pattern);
     """,
+    # 6: where in the image a finding read by OCR lies (JSON [left, top, right, bottom] in
+    # the pixels of the page or picture its location names); NULL for text read as text
+    """
+    ALTER TABLE findings ADD COLUMN box TEXT;
+    """,
 )
 
 
@@ -320,6 +325,7 @@ class RecordedFinding(NamedTuple):
     client: str | None
     file_kind: str
     file_grade: str
+    box: str | None  # JSON [left, top, right, bottom]: found by OCR
 
 
 class AgreementRow(NamedTuple):
@@ -627,7 +633,8 @@ class Inventory:
         for index, result in enumerate(results):
             c.executemany(
                 'INSERT INTO findings (file_id, item, entity_type, location, start, "end", '
-                "score, recognizer, masked, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "score, recognizer, masked, fingerprint, box) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         file_id,
@@ -640,6 +647,7 @@ class Inventory:
                         f.recognizer,
                         f.masked,
                         f.fingerprint,
+                        None if f.box is None else json.dumps(list(f.box)),
                     )
                     for f in result.findings
                 ],
@@ -962,7 +970,7 @@ class Inventory:
         their file's kind and grade."""
         query = (
             'SELECT x.item, x.entity_type, x.start, x."end", x.score, x.location, '
-            "x.recognizer, x.masked, x.fingerprint, c.client_masked, f.kind, f.doc_grade "
+            "x.recognizer, x.masked, x.fingerprint, c.client_masked, f.kind, f.doc_grade, x.box "
             "FROM active_findings x JOIN files f ON f.id = x.file_id "
             "LEFT JOIN active_file_clients c ON x.entity_type = 'CLIENT' "
             "AND c.file_id = x.file_id AND c.client_fingerprint = x.fingerprint "

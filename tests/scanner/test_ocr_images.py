@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import struct
 import zipfile
 import zlib
@@ -20,6 +21,7 @@ import pymupdf
 import pytest
 from PIL import Image
 
+from reports import jsonl
 from scanner.models import FileStatus, Segment, SegmentKind
 from scanner.scan.content import open_source
 from scanner.scan.extract import CorruptError, LimitExceeded, Notice, Source
@@ -28,6 +30,7 @@ from scanner.scan.extract.pdf_ocr import RASTER_DPI, zoom
 from scanner.scan.limits import Limits
 from scanner.scan.ocr import OcrLine, OcrPage, OcrSettings, use_engine
 from scanner.scan.ocr_cache import OcrCache, cache_key_from
+from scanner.store.inventory import FileStat, Inventory
 from tests.builders import saved, zip_bytes
 
 PHONE = "13812345678"
@@ -121,6 +124,25 @@ def test_a_phone_in_a_picture_is_a_finding_with_its_box(fake, make_scanner):
     start = f"联系人：张伟 手机：{PHONE}".index(PHONE)
     # characters are 20 px wide (800 / 40), the first at x = 20; row 1 of 3 in 400 px
     assert phone.box == (20 * (start + 1), 133, 20 * (start + 1 + len(PHONE)), 267)
+
+
+def test_the_box_of_a_finding_is_in_jsonl_and_kept_by_the_inventory(fake, make_scanner, tmp_path):
+    results = make_scanner().scan_bytes("名片.png", picture())
+    fresh = io.StringIO()
+    jsonl.write(results, fresh)
+    written = [json.loads(line) for line in fresh.getvalue().splitlines()]
+    phone = next(r for r in written if r["entity_type"] == "PHONE_NUMBER")
+    start = f"联系人：张伟 手机：{PHONE}".index(PHONE)
+    assert phone["box"] == [20 * (start + 1), 133, 20 * (start + 1 + len(PHONE)), 267]
+    image = tmp_path / "名片.png"
+    image.write_bytes(picture())
+    with Inventory.open(tmp_path / "inv.db", writer=True) as inventory:
+        run = inventory.begin_run([tmp_path], incremental=False)
+        inventory.record(run, tmp_path, image, FileStat.of(image.stat()), None, "", results)
+        [file_id] = [row.id for row in inventory.present_files()]
+        stored = list(jsonl.recorded_records(inventory, [file_id]))
+    # the stored path is the masked one; every other key, the box included, is as written
+    assert [{**r, "path": ""} for r in stored] == [{**r, "path": ""} for r in written]
 
 
 def test_exif_orientation_is_applied_and_boxes_are_in_the_picture_as_displayed(fake):
