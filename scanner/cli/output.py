@@ -248,6 +248,8 @@ def print_outcome(outcome: Outcome, masker: Any) -> None:
         print(f"  {change.entity_type:<20} {change.count:>4} × {change.operator:<9} {examples}")
     for dropped in outcome.dropped:
         print(f"  未带入副本 left out: {printable(dropped)}")
+    for unread in outcome.unread:
+        print(f"  未经识别 carried unread: {printable(unread)}")
 
 
 def watch_stopped(s: WatchStats) -> str:
@@ -301,8 +303,10 @@ def print_suppressions(rows: Iterable[SuppressionRow]) -> None:
     for r in rows:
         pattern = f"{r.pattern} ({r.entity_type})" if r.entity_type else r.pattern
         when = dt.datetime.fromtimestamp(r.created).strftime("%Y-%m-%d %H:%M")
-        print(f"{r.id:>4}  {r.kind:<12} {printable(pattern):<34} {printable(r.reason)}"
-              f"  ({printable(r.who)}, {when})")
+        print(
+            f"{r.id:>4}  {r.kind:<12} {printable(pattern):<34} {printable(r.reason)}"
+            f"  ({printable(r.who)}, {when})"
+        )
 
 
 def print_unchecked(path: Path, reason: str, fmt: str) -> None:
@@ -324,7 +328,9 @@ def print_agreement(path: Path, check: AgreementCheck, fmt: str) -> None:
             for c in check.clauses
         ]
         record = {
-            "path": str(path), "complete": check.complete, "missing": check.missing,
+            "path": str(path),
+            "complete": check.complete,
+            "missing": check.missing,
             "clauses": clauses,
         }
         print(json.dumps(record, ensure_ascii=False))

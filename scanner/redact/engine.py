@@ -48,6 +48,16 @@ class Job:
 
 
 @dataclass
+class Copy:
+    """A rewritten copy before verification, with what its writer left out and what it
+    carried unread (``WriteContext``)."""
+
+    data: bytes
+    dropped: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Outcome:
     job: Job
     status: str  # written | failed | planned (dry run) | unchanged
@@ -55,6 +65,7 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     remaining: list[Remaining] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # what the rebuilt copy left out
+    unread: list[str] = field(default_factory=list)  # what it carries unread (OCR off)
 
     @property
     def ok(self) -> bool:
@@ -131,7 +142,7 @@ class Redactor:
             removed = self._removed(job, data) if data else set()
             self.rewriter.known_values = document_names(removed)
             job = self._renamed(job)
-            redacted, dropped = self._rewrite(job, data) if data else (data, [])
+            copy = self._rewrite(job, data) if data else Copy(data)
         except (RedactionError, OperatorError) as exc:
             return self._failed(job, str(exc))
         except (NotRegularFile, FileTooLarge) as exc:
@@ -140,8 +151,10 @@ class Redactor:
             return self._failed(job, f"cannot read: {exc.strerror}")
         changes = list(self.rewriter.changes.values())
         if dry_run:
-            return Outcome(job, "planned", changes=changes, dropped=dropped)
-        remaining = self._verify(job, redacted, removed) if data else []
+            return Outcome(
+                job, "planned", changes=changes, dropped=copy.dropped, unread=copy.unread
+            )
+        remaining = self._verify(job, copy.data, removed) if data else []
         known = dict(self.rewriter.known_values)
         for _ in range(EXTRA_PASSES):
             if not remaining:
@@ -155,25 +168,25 @@ class Redactor:
             self.rewriter.reset_counts()
             self.rewriter.known_values = {v: e for v, e in known.items() if len(v) >= 2}
             try:
-                redacted, dropped = self._rewrite(job, data)
+                copy = self._rewrite(job, data)
             except (RedactionError, OperatorError) as exc:
                 return self._failed(job, str(exc))
             changes = list(self.rewriter.changes.values())
-            remaining = self._verify(job, redacted, removed)
+            remaining = self._verify(job, copy.data, removed)
             if len(remaining) >= before:
                 break  # no progress: report what is left
         if remaining:
             reason = "verification failed: information remains"
-            outcome = Outcome(job, "failed", reason, changes, remaining, dropped)
+            outcome = Outcome(job, "failed", reason, changes, remaining, copy.dropped, copy.unread)
             self._audit(outcome, data, None)
             return outcome
         try:
-            self._write(job, redacted, in_place and backup)
+            self._write(job, copy.data, in_place and backup)
         except OSError as exc:
             return self._failed(job, f"cannot write {job.target}: {exc.strerror}")
-        status = "written" if changes or dropped or redacted != data else "unchanged"
-        outcome = Outcome(job, status, changes=changes, dropped=dropped)
-        self._audit(outcome, data, redacted)
+        status = "written" if changes or copy.dropped or copy.data != data else "unchanged"
+        outcome = Outcome(job, status, changes=changes, dropped=copy.dropped, unread=copy.unread)
+        self._audit(outcome, data, copy.data)
         return outcome
 
     def _refused(self, job: Job, data: bytes) -> str:
@@ -196,11 +209,17 @@ class Redactor:
         name = _redacted_name(job.source.name, self.rewriter)
         return replace(job, target=job.target.with_name(name))
 
-    def _rewrite(self, job: Job, data: bytes) -> tuple[bytes, list[str]]:
-        """The rewritten copy and what its writer left out (names masked)."""
+    def _rewrite(self, job: Job, data: bytes) -> Copy:
+        """The rewritten copy, what its writer left out and what it carried unread (names
+        masked)."""
         ctx = WriteContext(str(job.source), self.scanner.limits)
         redacted = rewrite_bytes(data, self.rewriter, ctx)
-        return redacted, [masked_text(self.scanner.analyzer, d) for d in ctx.dropped]
+        analyzer = self.scanner.analyzer
+        return Copy(
+            redacted,
+            [masked_text(analyzer, d) for d in ctx.dropped],
+            [masked_text(analyzer, u) for u in ctx.unread],
+        )
 
     def _removed(self, job: Job, data: bytes) -> set[tuple[str, str]]:
         """What the scan of the original finds and the policy removes, wherever it is."""
@@ -272,6 +291,7 @@ class Redactor:
                 "forced": self.force_reason,
                 "remaining": [str(r) for r in outcome.remaining],
                 "dropped": outcome.dropped,
+                "unread": outcome.unread,
             },
         )
 

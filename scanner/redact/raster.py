@@ -326,6 +326,7 @@ def redact_picture(
     rewriter: TextRewriter,
     settings: OcrSettings,
     drop: Callable[[str], None],
+    unread: Callable[[str], None],
 ) -> bytes | None:
     """A picture of an Office package (``word/media/image3.png``) as the copy carries it, or
     None (recorded with ``drop``) when it is left out.
@@ -334,12 +335,19 @@ def redact_picture(
     its metadata stripped (``scanner/redact/media.py``), verified all the same. One that
     cannot be verified becomes a grey blank of its size and format (recorded). Without OCR
     (``[ocr] enabled = false``, restoration) and for icons, rules and blank pictures (``[ocr]
-    min_image_px``, as the scan skips them) it is carried metadata-stripped, as before OCR.
-    One Pillow cannot decode is left out."""
+    min_image_px``, as the scan skips them) it is carried metadata-stripped, as before OCR;
+    with OCR off, one that may hold text is recorded with ``unread``. One Pillow cannot
+    decode is left out."""
     sanitized = sanitize_image(data)
-    if not redacts(rewriter) or not settings.enabled:
+    if not redacts(rewriter):
         if sanitized is None:
             drop(f"image {name} (not a readable PNG, JPEG or GIF)")
+        return sanitized
+    if not settings.enabled:
+        if sanitized is None:
+            drop(f"image {name} (not a readable PNG, JPEG or GIF)")
+        elif _may_hold_text(data, settings):
+            unread(f"image {name} (OCR is off: text in it was neither found nor painted)")
         return sanitized
     try:
         decoded = decode(data, settings)
@@ -355,6 +363,15 @@ def redact_picture(
     except RedactionError as exc:
         drop(f"image {name}: pixels replaced by a grey blank ({exc})")
         return blank(decoded)
+
+
+def _may_hold_text(data: bytes, settings: OcrSettings) -> bool:
+    """Whether a picture not read by OCR might hold text (undecodable ones are said to)."""
+    try:
+        decoded = decode(data, settings)
+    except RedactionError:
+        return True
+    return any(holds_text(frame, settings) for frame in decoded.frames)
 
 
 # A picture whose grey levels all lie within this many of each other is of one colour

@@ -625,8 +625,12 @@ def test_text_turned_into_outlines_is_a_scan_and_a_blank_page_is_not(engine_of, 
 def test_scanned_pages_are_left_alone_without_ocr(engine_of, media):
     fake = engine_of(*CARD)
     data, _ = scanned_pdf(*CARD, text_page=False)
-    out = pdf_writer.rewrite(data, media, ctx("scan.pdf", enabled=False))
+    context = ctx("scan.pdf", enabled=False)
+    out = pdf_writer.rewrite(data, media, context)
     assert fake.reads == 0 and untouched(rendered(out, dpi=144), MOBILE, 3, 14)
+    assert context.unread == [
+        "pdf: scanned page 1 (OCR is off: text in it was neither found nor painted)"
+    ]
 
 
 def test_a_scanned_page_that_cannot_be_verified_refuses_the_pdf(engine_of, media):
@@ -739,6 +743,22 @@ def test_icons_and_restoration_leave_pictures_as_before(engine_of, media):
     assert [out[n] for n in pictures] == [sanitize_image(members(data)[n]) for n in pictures]
     members(rewrite_bytes(data, media, ctx("brief.docx")))
     assert fake.reads == 2  # the card (read and verified); never the icon
+
+
+def test_without_ocr_a_documents_pictures_are_carried_and_said_to_be_unread(engine_of, media):
+    fake = engine_of(*CARD)
+    icon = encoded(Image.new("RGB", (32, 32), "red"))
+    data = docx_with_pictures(icon, encoded(drawn(*CARD)))
+    context = ctx("brief.docx", enabled=False)
+    out = members(rewrite_bytes(data, media, context))
+    pictures = sorted(n for n in out if n.startswith("word/media/"))
+    assert [out[n] for n in pictures] == [sanitize_image(members(data)[n]) for n in pictures]
+    assert fake.reads == 0
+    # the card may hold text and is named; the icon cannot and is not
+    [card] = [n for n in pictures if Image.open(io.BytesIO(out[n])).size == SIZE]
+    assert context.unread == [
+        f"image {card} (OCR is off: text in it was neither found nor painted)"
+    ]
 
 
 def test_pictures_in_slides_and_workbooks_are_painted(engine_of, media, tmp_path):

@@ -34,13 +34,17 @@ class WriteContext:
     PDF's JavaScript, a mail's preamble): writers rebuild a copy from what they understand
     and say here what they did not carry over. The list is shared with nested files, whose
     entries are prefixed with their member name, and is shown to the user and audited.
+    ``unread`` collects what the copy carries without having read it (a picture or a
+    scanned page with OCR off): shown and audited alike, so a copy is never called
+    redacted in silence about a part nobody looked at.
     """
 
     path: str  # display form of ``at``
     limits: Limits = field(default_factory=Limits)
     depth: int = 0
     dropped: list[str] = field(default_factory=list)
-    prefix: str = ""  # "member!" for a nested file's entries in ``dropped``
+    prefix: str = ""  # "member!" for a nested file's entries in ``dropped`` and ``unread``
+    unread: list[str] = field(default_factory=list)
     at: MemberPath = None  # type: ignore[assignment]  # the file and member names apart
 
     def __post_init__(self) -> None:
@@ -51,13 +55,23 @@ class WriteContext:
         """Record that ``what`` (a part name, a kind of content; never a value) was left out."""
         self.dropped.append(self.prefix + what)
 
+    def carried_unread(self, what: str) -> None:
+        """Record that ``what`` (a part name; never a value) is carried without being read."""
+        self.unread.append(self.prefix + what)
+
     def rewrite_member(self, name: str, data: bytes, rewriter: TextRewriter) -> bytes:
         """Rewrite a file inside this one (a mail attachment) with the writer for its type."""
         if self.depth >= self.limits.max_depth:
             raise RedactionError(f"{name}: nested deeper than {self.limits.max_depth} levels")
         at = self.at.child(name)
         child = WriteContext(
-            str(at), self.limits, self.depth + 1, self.dropped, f"{self.prefix}{name}!", at
+            str(at),
+            self.limits,
+            self.depth + 1,
+            self.dropped,
+            f"{self.prefix}{name}!",
+            self.unread,
+            at,
         )
         return rewrite_bytes(data, rewriter, child)
 

@@ -29,7 +29,8 @@ most ``MAX_DPI``, and no more than ``MAX_RASTER_PIXELS`` in all). Encoding: JPEG
 the page's images was lossy (a scan stored as JPEG or JPEG 2000), else PNG; grey when all of
 them were grey.
 
-Not done with ``[ocr] enabled = false`` (pages stay as they are, as before OCR) nor by
+Not done with ``[ocr] enabled = false`` (pages stay as they are, as before OCR, and are
+recorded as carried unread) nor by
 ``baomi restore``. A PDF with more scanned pages than ``[ocr] max_pages`` is refused: the
 pages beyond could not be verified.
 """
@@ -71,11 +72,18 @@ class ScannedPages:
     def redact(self, page: pymupdf.Page, layout: pymupdf.Page, number: int) -> bool:
         """True when ``page`` (``layout``: the same page without annotations) was a scan and
         now holds its redacted raster; False when it is left to the text redaction."""
-        if not raster.redacts(self.rewriter) or not self.settings.enabled:
+        if not raster.redacts(self.rewriter):
             return False
         images = layout.get_image_info()
         shown = _visible_characters(layout)
         if shown and not (shown < FEW_CHARACTERS and _mostly_image(layout, images)):
+            return False
+        if not self.settings.enabled:
+            if images:
+                self.ctx.carried_unread(
+                    f"pdf: scanned page {number} (OCR is off: text in it was neither found "
+                    "nor painted)"
+                )
             return False
         lossy = any(f in LOSSY_FILTERS for f in _filters(layout))
         grey = bool(images) and all(i.get("colorspace") == 1 for i in images)

@@ -52,6 +52,8 @@ OVERRIDE = f"{{{CT_NS}}}Override"
 DEFAULT = f"{{{CT_NS}}}Default"
 HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "jpe", "gif"})
+
+
 def may_hold_value(text: str) -> bool:
     """Whether ``text`` is worth a rewriter call (the scan's own test, ``MAY_HOLD_VALUE``:
     a CJK character, five digits even with separators or invisible characters between
@@ -137,7 +139,9 @@ def _carry(
             ctx.drop(f"part {name} (not well-formed XML)")
         return rewritten
     if extension in IMAGE_EXTENSIONS:  # OCR'd, painted, verified (scanner/redact/raster.py)
-        return raster.redact_picture(name, read(name), rewriter, ctx.limits.ocr, ctx.drop)
+        return raster.redact_picture(
+            name, read(name), rewriter, ctx.limits.ocr, ctx.drop, ctx.carried_unread
+        )
     ctx.drop(f"binary part {name}")
     return None
 
