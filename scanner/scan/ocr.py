@@ -291,7 +291,7 @@ def segments(page: OcrPage, label: str) -> Iterator[Segment]:
     for number, row in enumerate(rows, start=1):
         location = f"{label} 第 {number} 行"
         if table is not None and number - 1 in table.body:
-            yield from _cells(row, table, location)
+            yield from _cells(row, table.body[number - 1], table.headers, location)
         elif table is not None and number - 1 == table.header:
             yield _row_segment(row, location, SegmentKind.HEADER)
         else:
@@ -313,58 +313,113 @@ def _row_segment(row: Sequence[OcrLine], location: str, kind: SegmentKind) -> Se
 
 @dataclass(frozen=True)
 class _Table:
-    header: int  # index of the header row
-    body: frozenset[int]  # indexes of the rows under it
-    columns: tuple[tuple[int, int, str], ...]  # (x0, x1, header text) per column
+    header: int | None  # index of the header row; None when no row of labels heads it
+    body: dict[int, tuple[int, ...]]  # row index → the column of each of its cells
+    headers: tuple[str, ...]  # the header text of each column ("" under none)
+
+
+# How close the labels of a header row may sit: short labels over wide columns (序号 over
+# a one-digit number beside 姓名) are nearer each other than the values under them are
+HEADER_GAP = 0.5
 
 
 def _table_rows(rows: Sequence[Sequence[OcrLine]]) -> _Table | None:
-    """The first run of three or more rows whose cells line up with the row above's,
-    two columns or more: a scanned contact list, a form. None when there is none."""
+    """The first run of three or more rows whose cells fall into the columns of a row
+    with two cells or more set well apart: a scanned contact list, a form. A row OCR
+    read a cell short of (a lone ``1`` missed) still has its cells in their columns, and
+    a column spans every cell placed in it so far.
+    The header is the nearest row of labels above the run (no digits, no ``@``) whose
+    cells fall into the same columns; failing that, the run's own first row. None when
+    there is no table."""
     for start, row in enumerate(rows):
-        if len(row) < 2 or not _is_columned(row):
+        if len(row) < 2 or not _is_columned(row, COLUMN_GAP):
             continue
-        body = [
-            i
-            for i in range(start + 1, len(rows))
-            if len(rows[i]) == len(row) and _aligned(rows[i], row)
-        ]
-        run = _leading_run(start + 1, body)
-        if len(run) >= 2:
-            columns = tuple((ln.box[0], ln.box[2], ln.text) for ln in row)
-            return _Table(start, frozenset(run), columns)
+        spans = [(ln.box[0], ln.box[2]) for ln in row]
+        body = {start: tuple(range(len(row)))}
+        for index in range(start + 1, len(rows)):
+            placed = _placed(rows[index], spans)
+            if placed is None:
+                break
+            body[index] = placed
+            # a tilted scan's columns drift sideways down the page: follow them
+            for line, column in zip(rows[index], placed, strict=True):
+                x0, x1 = spans[column]
+                spans[column] = (min(x0, line.box[0]), max(x1, line.box[2]))
+        header = None if _labels(row) else _header_above(rows, start, spans, body)
+        if header is None:
+            header = start
+            del body[start]
+        if len(body) < 2:
+            continue
+        heads = [""] * len(spans)
+        for line, column in zip(rows[header], _placed(rows[header], spans) or (), strict=False):
+            heads[column] = line.text
+        return _Table(header, body, tuple(heads))
     return None
 
 
-def _is_columned(row: Sequence[OcrLine]) -> bool:
+def _header_above(
+    rows: Sequence[Sequence[OcrLine]],
+    start: int,
+    spans: Sequence[tuple[int, int]],
+    body: dict[int, tuple[int, ...]],
+) -> int | None:
+    """The row of labels heading the run at ``start``, adding to ``body`` the rows of
+    values between them; None (``body`` unchanged) when there is none."""
+    between: dict[int, tuple[int, ...]] = {}
+    for index in range(start - 1, -1, -1):
+        placed = _placed(rows[index], spans)
+        if placed is None:
+            return None
+        if _labels(rows[index]) and _is_columned(rows[index], HEADER_GAP):
+            body.update(between)
+            return index
+        between[index] = placed
+    return None
+
+
+def _placed(row: Sequence[OcrLine], spans: Sequence[tuple[int, int]]) -> tuple[int, ...] | None:
+    """The column of each cell of ``row``, left to right, or None when the row is not one
+    of the table's: fewer than two cells, a cell over no column or over two, or over the
+    same one as its neighbour."""
+    if len(row) < 2:
+        return None
+    placed = tuple(_column_of(line, spans) for line in row)
+    if any(c is None for c in placed):
+        return None
+    columns = [c for c in placed if c is not None]
+    if any(b <= a for a, b in pairwise(columns)):
+        return None
+    return tuple(columns)
+
+
+def _column_of(line: OcrLine, spans: Sequence[tuple[int, int]]) -> int | None:
+    """The one column ``line`` overlaps; None when it overlaps none, or two (a footer's
+    ``制表人：…`` across the first columns is no cell)."""
+    over = [c for c, (x0, x1) in enumerate(spans) if min(line.box[2], x1) > max(line.box[0], x0)]
+    return over[0] if len(over) == 1 else None
+
+
+def _labels(row: Sequence[OcrLine]) -> bool:
+    """Whether ``row`` reads as column labels: no digit and no e-mail sign in it."""
+    return not any(ch.isdigit() or ch in "@＠" for line in row for ch in line.text)
+
+
+def _is_columned(row: Sequence[OcrLine], gap: float) -> bool:
     unit = statistics.median(line_height(ln) for ln in row)
-    return all(b.box[0] - a.box[2] > COLUMN_GAP * unit for a, b in pairwise(row))
+    return all(b.box[0] - a.box[2] > gap * unit for a, b in pairwise(row))
 
 
-def _aligned(row: Sequence[OcrLine], header: Sequence[OcrLine]) -> bool:
-    """Each cell overlaps its header cell horizontally."""
-    return all(
-        min(c.box[2], h.box[2]) > max(c.box[0], h.box[0]) for c, h in zip(row, header, strict=True)
-    )
-
-
-def _leading_run(first: int, indexes: Sequence[int]) -> list[int]:
-    run: list[int] = []
-    for expected, index in enumerate(indexes, start=first):
-        if index != expected:
-            break
-        run.append(index)
-    return run
-
-
-def _cells(row: Sequence[OcrLine], table: _Table, location: str) -> Iterator[Segment]:
+def _cells(
+    row: Sequence[OcrLine], columns: Sequence[int], headers: Sequence[str], location: str
+) -> Iterator[Segment]:
     # the column by its number: a header is text read from the picture and may be a value
     # (a misread header row), which a location, shown in every report, must never carry
-    for number, (line, (_, _, header)) in enumerate(zip(row, table.columns, strict=True), 1):
+    for line, column in zip(row, columns, strict=True):
         yield Segment(
             line.text,
-            f"{location} 第 {number} 列",
+            f"{location} 第 {column + 1} 列",
             SegmentKind.TABLE_CELL,
-            context=(header,),
+            context=(headers[column],) if headers[column] else (),
             boxes=line.boxes,
         )

@@ -96,6 +96,81 @@ def test_a_scanned_table_gives_cells_under_their_headers():
     assert found[2].location == "第 2 页（图像识别） 第 2 行 第 2 列"
 
 
+def contact_list(*rows: tuple[tuple[str, int], ...], drift: int = 0) -> OcrPage:
+    """Rows of (text, x) cells 40 px apart; each row ``drift`` px further right (a tilt)."""
+    return OcrPage(
+        1000,
+        40 * len(rows) + 40,
+        tuple(
+            line(text, x + r * drift, 10 + r * 40) for r, row in enumerate(rows) for text, x in row
+        ),
+    )
+
+
+def cells(page: OcrPage) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [
+        (s.location, s.text, s.context)
+        for s in segments(page, "图像识别")
+        if s.kind is SegmentKind.TABLE_CELL
+    ]
+
+
+def test_labels_set_close_together_over_a_narrow_column_still_head_the_table():
+    # 序号 and 姓名 sit 30 px apart (less than 1.5 × a 24 px line): the values under them
+    # are further apart, and the row of labels is still the header
+    page = contact_list(
+        (("会议嘉宾名单", 300),),
+        (("序号", 10), ("姓名", 80), ("手机", 400)),
+        (("1", 20), ("王芳", 80), ("13912345678", 400)),
+        (("2", 20), ("李强", 80), ("13698765432", 400)),
+    )
+    found = list(segments(page, "图像识别"))
+    assert [(s.kind, s.text) for s in found][:2] == [
+        (SegmentKind.PROSE, "会议嘉宾名单"),
+        (SegmentKind.HEADER, "序号  姓名  手机"),
+    ]
+    assert cells(page)[:3] == [
+        ("图像识别 第 3 行 第 1 列", "1", ("序号",)),
+        ("图像识别 第 3 行 第 2 列", "王芳", ("姓名",)),
+        ("图像识别 第 3 行 第 3 列", "13912345678", ("手机",)),
+    ]
+
+
+def test_a_row_missing_a_cell_keeps_its_cells_in_their_columns():
+    page = contact_list(
+        (("序号", 10), ("姓名", 80), ("手机", 400)),
+        (("王芳", 80), ("13912345678", 400)),  # OCR missed the 1
+        (("2", 20), ("李强", 80), ("13698765432", 400)),
+        (("3", 20), ("赵敏", 80), ("15011112222", 400)),
+    )
+    assert cells(page)[:2] == [
+        ("图像识别 第 2 行 第 2 列", "王芳", ("姓名",)),
+        ("图像识别 第 2 行 第 3 列", "13912345678", ("手机",)),
+    ]
+    assert len(cells(page)) == 8
+
+
+def test_a_footer_across_two_columns_ends_the_table():
+    page = contact_list(
+        (("姓名", 10), ("手机", 250)),
+        (("王芳", 10), ("13912345678", 250)),
+        (("李强", 10), ("13698765432", 250)),
+        (("制表人：赵敏（行政部主管）", 10), ("日期：2024-06-16", 600)),
+    )
+    found = list(segments(page, "图像识别"))
+    assert (found[-1].kind, found[-1].location) == (SegmentKind.PROSE, "图像识别 第 4 行")
+    assert len(cells(page)) == 4
+
+
+def test_columns_drifting_sideways_down_a_tilted_scan_are_followed():
+    # each row 12 px further right: row 6's cells no longer overlap row 2's at all
+    rows = [(("姓名", 10), ("手机", 400))]
+    rows += [((f"联系人{i}", 10), (f"139123456{i:02d}", 400)) for i in range(6)]
+    page = contact_list(*rows, drift=12)
+    assert len(cells(page)) == 12
+    assert cells(page)[-1][2] == ("手机",)
+
+
 def test_two_rows_alone_are_not_a_table():
     lines = [
         line("姓名", 10, 10),
