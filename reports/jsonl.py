@@ -5,7 +5,9 @@ offsets within the text at ``location``), ``score``, ``location``,
 ``recognizer``, ``masked``, ``fingerprint`` (keyed HMAC-SHA256 of the
 normalised value), ``client`` (CLIENT findings only: the registry name,
 masked), ``box`` (findings read by OCR only: ``[left, top, right, bottom]`` in
-the pixels of the page or picture ``location`` names), ``value`` (only with
+the pixels of the page or picture ``location`` names), ``owner`` and
+``owner_by`` (findings attributed to a registered client: its name, masked, and
+how that is known, ``scanner/scan/attribution.py``), ``value`` (only with
 ``--include-values``), then ``file_kind`` and ``file_grade``: the document kind
 and grade of the file the finding is in.
 
@@ -48,6 +50,9 @@ def record(finding: Finding) -> dict:
         out["client"] = finding.client
     if finding.box is not None:
         out["box"] = list(finding.box)
+    if finding.owner is not None:
+        out["owner"] = finding.owner.client
+        out["owner_by"] = finding.owner.by
     if finding.value is not None:
         out["value"] = finding.value
     return out
@@ -71,7 +76,7 @@ def recorded_records(
     files of these kinds, as ``scan --kinds`` filters the rescanned ones."""
     for file_id in file_ids:
         for row in inventory.recorded_findings(file_id):
-            *found, client, kind, grade, box = row
+            *found, client, kind, grade, box, owner, owner_by = row
             if kinds is not None and kind not in kinds:
                 break  # every row of one file has the same kind
             out = dict(zip(FIELDS, found, strict=True))
@@ -79,6 +84,9 @@ def recorded_records(
                 out["client"] = client
             if box is not None:
                 out["box"] = json.loads(box)
+            if owner is not None:
+                out["owner"] = owner
+                out["owner_by"] = owner_by
             yield out | {"file_kind": kind, "file_grade": grade}
 
 

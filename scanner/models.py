@@ -67,6 +67,15 @@ class Detection:
 
 
 @dataclass(frozen=True, slots=True)
+class Owner:
+    """The registered client a finding belongs to (``scanner/scan/attribution.py``)."""
+
+    client: str  # the registry name, masked
+    fingerprint: str  # keyed, as a CLIENT finding of that client has it
+    by: str  # how it is known: 本身, 同一行, 同一段, 全文唯一客户, 文件夹
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A reportable finding: masked value and keyed fingerprint; ``value`` only on request."""
 
@@ -82,6 +91,7 @@ class Finding:
     value: str | None = None
     client: str | None = None  # masked registry name, for CLIENT findings
     box: Box | None = None  # found by OCR: where in the image (scanner/scan/ocr.py)
+    owner: Owner | None = None  # whose information it is, when that can be known
 
 
 class FileStatus(enum.StrEnum):

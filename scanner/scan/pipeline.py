@@ -36,10 +36,12 @@ from scanner.models import (
     FileResult,
     FileStatus,
     Finding,
+    Owner,
     Segment,
     SegmentKind,
 )
 from scanner.names import path_text
+from scanner.scan import attribution
 from scanner.scan.analyze import Analyzer, SegmentLocator
 from scanner.scan.classify import Classification, classify_segments
 from scanner.scan.content import PARSE_ERRORS, SNIFF_BYTES, MemberPath, open_source, sniff
@@ -90,6 +92,8 @@ class Scanner:
         self.analyzer = analyzer
         self.key = key
         self.clients = list(clients)
+        # a registered USCC identifies its client wherever it stands (attribution)
+        self.uscc_clients = {c.uscc.upper(): i for i, c in enumerate(self.clients) if c.uscc}
         self.options = options or ScanOptions()
         self.limits = self.options.limits
         self._magic = magic.Magic(mime=True)
@@ -341,24 +345,52 @@ class Scanner:
 
     # --- analysis --------------------------------------------------------------------
 
-    def _findings(self, path: str, segments: Iterable[Segment]) -> Iterator[Finding]:
+    def _findings(self, path: str, segments: Iterable[Segment]) -> list[Finding]:
+        """The findings of one file's segments, each with its owner where it is known."""
         document = DocumentNames()
+        found: list[tuple[Finding, attribution.Place, int | None]] = []
+        ordinals: dict[int, int] = {}  # id(segment) → its ordinal, for the second pass
         for batch in _batches(segments):
             detections = self.analyzer.analyze_batch([(s.text, s.context) for s in batch])
-            for segment, found in zip(batch, detections, strict=True):
-                document.add(segment, found)
-                if not found:
+            for segment, in_segment in zip(batch, detections, strict=True):
+                ordinals[id(segment)] = ordinal = len(ordinals)
+                document.add(segment, in_segment)
+                if not in_segment:
                     continue
                 locator = SegmentLocator(segment)
-                for d in found:
+                for d in in_segment:
                     if _outside(segment, d.start):
                         continue  # an overlapping neighbour chunk reports this one
-                    location, base = locator.locate(d.start)
-                    yield self._finding(path, d, location, base, _box(segment, d))
+                    found.append(self._placed(path, segment, ordinal, locator, d))
         # a name confirmed once (联系人：王芳, a 姓名 column) is found wherever it stands
         for segment, d in document.unflagged():
-            location, base = SegmentLocator(segment).locate(d.start)
-            yield self._finding(path, d, location, base, _box(segment, d))
+            ordinal = ordinals.get(id(segment), -1)
+            found.append(self._placed(path, segment, ordinal, SegmentLocator(segment), d))
+        return self._owned(found)
+
+    def _placed(
+        self, path: str, segment: Segment, ordinal: int, locator: SegmentLocator, d: Detection
+    ) -> tuple[Finding, attribution.Place, int | None]:
+        location, base = locator.locate(d.start)
+        finding = self._finding(path, d, location, base, _box(segment, d))
+        place = attribution.place_of(segment, ordinal, location, d.start)
+        return finding, place, attribution.own_client(d, self.uscc_clients)
+
+    def _owned(
+        self, found: Sequence[tuple[Finding, attribution.Place, int | None]]
+    ) -> list[Finding]:
+        """The findings with the client each belongs to (``scanner/scan/attribution.py``)."""
+        if not self.clients:
+            return [f for f, _, _ in found]
+        owners = attribution.attribute([(place, own) for _, place, own in found])
+        return [
+            f if owner is None else replace(f, owner=self._owner(owner))
+            for (f, _, _), owner in zip(found, owners, strict=True)
+        ]
+
+    def _owner(self, found: attribution.Attribution) -> Owner:
+        name = self.clients[found.client].name
+        return Owner(mask(CLIENT, name), fingerprint(self.key, CLIENT, name), found.by)
 
     def _finding(
         self, path: str, d: Detection, location: str, base: int, box: Box | None = None

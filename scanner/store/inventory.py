@@ -201,6 +201,14 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE findings ADD COLUMN box TEXT;
     """,
+    # 7: whose information a finding is (scanner/scan/attribution.py): the owning client's
+    # keyed fingerprint and masked name, and how that is known; NULL when unattributed
+    """
+    ALTER TABLE findings ADD COLUMN owner_fingerprint TEXT;
+    ALTER TABLE findings ADD COLUMN owner_masked TEXT;
+    ALTER TABLE findings ADD COLUMN owner_by TEXT;
+    CREATE INDEX findings_owner ON findings(owner_fingerprint);
+    """,
 )
 
 
@@ -326,6 +334,8 @@ class RecordedFinding(NamedTuple):
     file_kind: str
     file_grade: str
     box: str | None  # JSON [left, top, right, bottom]: found by OCR
+    owner: str | None  # the owning client, masked (scanner/scan/attribution.py)
+    owner_by: str | None  # how that is known
 
 
 class AgreementRow(NamedTuple):
@@ -633,8 +643,8 @@ class Inventory:
         for index, result in enumerate(results):
             c.executemany(
                 'INSERT INTO findings (file_id, item, entity_type, location, start, "end", '
-                "score, recognizer, masked, fingerprint, box) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "score, recognizer, masked, fingerprint, box, owner_fingerprint, owner_masked, "
+                "owner_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         file_id,
@@ -648,6 +658,9 @@ class Inventory:
                         f.masked,
                         f.fingerprint,
                         None if f.box is None else json.dumps(list(f.box)),
+                        f.owner.fingerprint if f.owner else None,
+                        f.owner.client if f.owner else None,
+                        f.owner.by if f.owner else None,
                     )
                     for f in result.findings
                 ],
@@ -970,7 +983,8 @@ class Inventory:
         their file's kind and grade."""
         query = (
             'SELECT x.item, x.entity_type, x.start, x."end", x.score, x.location, '
-            "x.recognizer, x.masked, x.fingerprint, c.client_masked, f.kind, f.doc_grade, x.box "
+            "x.recognizer, x.masked, x.fingerprint, c.client_masked, f.kind, f.doc_grade, x.box, "
+            "x.owner_masked, x.owner_by "
             "FROM active_findings x JOIN files f ON f.id = x.file_id "
             "LEFT JOIN active_file_clients c ON x.entity_type = 'CLIENT' "
             "AND c.file_id = x.file_id AND c.client_fingerprint = x.fingerprint "

@@ -1,0 +1,153 @@
+"""Whose information a finding is: the client it belongs to, and how that is known.
+
+The policy's client information is more than a client's name: its contact people, their
+phones, e-mails and WeChat, its addresses and project records. A finding is attributed to
+a registered client by the nearest evidence, most specific first; the first kind of
+evidence that names any client decides, and when it names two the finding stays
+unattributed (never guessed across clients):
+
+==============  ==========================================================================
+``本身``        the value identifies the client itself: its name, alias or English name
+                (a ``CLIENT`` finding), or its registered USCC
+``同一行``      a table row (a spreadsheet, CSV, Word/PowerPoint table, scanned table)
+                holding the client's name or USCC: a contact list, a media list, an invoice
+``同一行文字``  the same line of text (``青禾食品对接人 张伟 13812345678``)
+``同一段``      the same paragraph, or the same block of a text between blank lines (a
+                contact block, an e-mail signature) of at most ``BLOCK_LINES`` lines
+``全文唯一客户``  the file names exactly one client anywhere in its text
+``文件夹``      the folders it is stored in name exactly one client (``02_项目/青禾食品_发布会``)
+==============  ==========================================================================
+
+What no evidence attributes stays unattributed (``None``): retention lists it for a
+person to decide rather than keep or remove it silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from scanner.models import CLIENT, Detection, Segment, SegmentKind
+
+ITSELF = "本身"
+SAME_ROW = "同一行"
+SAME_LINE = "同一行文字"
+SAME_BLOCK = "同一段"
+ONLY_CLIENT = "全文唯一客户"
+FOLDER = "文件夹"
+FOLDER_LOCATION = "文件夹名"  # the location of the folder segment (scanner/scan/pipeline.py)
+
+# a block longer than this is a body of text, not a contact block: only its line counts
+BLOCK_LINES = 12
+
+# the column part of a table cell's location: 第 M 列 (CSV, scanned tables), 列 C (Word,
+# PowerPoint, OpenDocument tables), a spreadsheet cell's letters (cell B3 → row 3)
+_COLUMN = re.compile(r"(?: 第 \d+ 列| 列 \d+)$")
+_SHEET_CELL = re.compile(r" cell [A-Z]{1,3}(\d+)$")
+_BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a finding stands, as attribution compares places."""
+
+    row: str | None  # a table row: the cell's location without its column; None for prose
+    line: tuple[int, int]  # (segment ordinal, line within the segment)
+    block: tuple[int, int]  # (segment ordinal, block within the segment)
+    in_folder: bool  # found in the folders' names
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    client: int  # index into the registry
+    by: str  # one of the kinds of evidence above
+
+
+def place_of(segment: Segment, ordinal: int, location: str, start: int) -> Place:
+    """The place of a value starting at ``start`` in ``segment`` (the ``ordinal``-th of
+    its file), reported at ``location``."""
+    return Place(
+        _row_of(segment, location),
+        (ordinal, segment.text.count("\n", 0, start)),
+        (ordinal, _block_of(segment.text, start)),
+        location == FOLDER_LOCATION,
+    )
+
+
+def _row_of(segment: Segment, location: str) -> str | None:
+    if segment.kind not in (SegmentKind.TABLE_CELL, SegmentKind.HEADER):
+        return None
+    cell = _SHEET_CELL.search(location)
+    if cell:
+        return f"{location[: cell.start()]} row {cell.group(1)}"
+    column = _COLUMN.search(location)
+    return location[: column.start()] if column else None
+
+
+def _block_of(text: str, start: int) -> int:
+    """Which blank-line block of ``text`` holds ``start``; a block of more than
+    ``BLOCK_LINES`` lines is split into its lines (numbered after the blocks)."""
+    blocks = [0, *(m.end() for m in _BLANK_LINE.finditer(text, 0, start))]
+    begin = blocks[-1]
+    after = _BLANK_LINE.search(text, start)
+    end = after.start() if after else len(text)
+    # a long block is a body of text: its lines are attributed, the block is not
+    return len(blocks) - 1 if text.count("\n", begin, end) < BLOCK_LINES else -1
+
+
+def own_client(d: Detection, uscc_clients: Mapping[str, int]) -> int | None:
+    """The client a value identifies by itself: a registry name or alias, or a
+    registered USCC."""
+    if d.entity_type == CLIENT:
+        return d.client_index
+    return uscc_clients.get(d.value.upper()) if d.entity_type == "CN_USCC" else None
+
+
+def attribute(found: Sequence[tuple[Place, int | None]]) -> list[Attribution | None]:
+    """The attribution of each finding of one file, given its place and the client it
+    identifies by itself (``own_client``), in the same order."""
+    rows: dict[str, set[int]] = defaultdict(set)
+    lines: dict[tuple[int, int], set[int]] = defaultdict(set)
+    blocks: dict[tuple[int, int], set[int]] = defaultdict(set)
+    in_text: set[int] = set()
+    in_folders: set[int] = set()
+    for place, own in found:
+        if own is None:
+            continue
+        if place.in_folder:
+            in_folders.add(own)
+            continue
+        in_text.add(own)
+        lines[place.line].add(own)
+        blocks[place.block].add(own)
+        if place.row is not None:
+            rows[place.row].add(own)
+    return [_decide(place, own, rows, lines, blocks, in_text, in_folders) for place, own in found]
+
+
+def _decide(
+    place: Place,
+    own: int | None,
+    rows: Mapping[str, set[int]],
+    lines: Mapping[tuple[int, int], set[int]],
+    blocks: Mapping[tuple[int, int], set[int]],
+    in_text: set[int],
+    in_folders: set[int],
+) -> Attribution | None:
+    if own is not None:
+        return Attribution(own, ITSELF)
+    evidence = (
+        (SAME_ROW, rows.get(place.row, set()) if place.row is not None else set()),
+        (SAME_LINE, lines.get(place.line, set())),
+        (SAME_BLOCK, blocks.get(place.block, set()) if place.block[1] >= 0 else set()),
+        (ONLY_CLIENT, in_text),
+        (FOLDER, in_folders),
+    )
+    for by, clients in evidence:
+        if len(clients) == 1:
+            return Attribution(next(iter(clients)), by)
+        if clients:
+            return None  # two clients: never guessed
+    return None
