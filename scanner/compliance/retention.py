@@ -4,9 +4,12 @@
   by the redaction engine (verified before it replaces the original; no backup is
   kept, since keeping one would defeat the purpose). When every client in the file
   is due, everything the policy does not keep is anonymised. When only some are,
-  only those clients' own identifiers (their names, aliases and codes, as
-  ``CLIENT`` findings) are anonymised and the rest is kept: the minimum-necessary
-  rule cuts both ways.
+  everything attributed to those clients (``scanner/scan/attribution.py``: their
+  names, aliases and codes, and the contact people, numbers, addresses in their
+  rows, blocks and lines) is anonymised, and what belongs to clients still within
+  their period is kept byte for byte: the minimum-necessary rule cuts both ways. A
+  value also attributed to a client still within its period is kept; what cannot
+  be attributed is kept and listed (``baomi retention``) for a person to decide.
 * **Delete** (``--apply --delete``): the file is moved to a quarantine folder,
   ``<quarantine>/<timestamp>/<its absolute path>``, and removed from the inventory;
   quarantined batches older than ``quarantine_days`` are deleted for good at the
@@ -23,10 +26,11 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scanner.compliance.status import RetentionItem
+from scanner.masking import fingerprint, normalise
 from scanner.models import CLIENT, Detection
 from scanner.redact import audit
 from scanner.redact.engine import Job, Outcome, Redactor, redacted_path
@@ -83,9 +87,12 @@ def anonymise(
     due_indexes = {i for i, record in enumerate(scanner.clients) if record.row in rows}
     select = None
     if due.partial:
+        owned = values_owned_by(scanner, due.path, due_indexes)
 
         def select(d: Detection) -> bool:
-            return d.entity_type == CLIENT and d.client_index in due_indexes
+            if d.entity_type == CLIENT:
+                return d.client_index in due_indexes
+            return (d.entity_type, normalise(d.entity_type, d.value)) in owned
 
     rewriter = PolicyRewriter(scanner.analyzer, policy, operators, select=select)
     redactor = Redactor(scanner, policy, rewriter, audit_log)
@@ -94,6 +101,25 @@ def anonymise(
     if outcome.ok and target != due.path:
         due.path.unlink()  # its name held the values too: the file now goes by the new one
     return outcome
+
+
+def values_owned_by(scanner: Scanner, path: Path, clients: set[int]) -> set[tuple[str, str]]:
+    """(type, normalised value) of what a scan of ``path`` attributes to ``clients`` and
+    to no other client."""
+    due = {fingerprint(scanner.key, CLIENT, scanner.clients[i].name) for i in clients}
+    reading = Scanner(
+        scanner.analyzer,
+        scanner.key,
+        scanner.clients,
+        replace(scanner.options, include_values=True),
+    )
+    owners: dict[tuple[str, str], set[bool]] = defaultdict(set)
+    for result in reading.scan_file(path):
+        for f in result.findings:
+            if f.owner is not None and f.value is not None:
+                key = (f.entity_type, normalise(f.entity_type, f.value))
+                owners[key].add(f.owner.fingerprint in due)
+    return {key for key, due_or_not in owners.items() if due_or_not == {True}}
 
 
 def anonymised_name(path: Path, rewriter: PolicyRewriter) -> Path:

@@ -288,3 +288,43 @@ def test_nda_check_command_exit_codes_and_jsonl(tmp_path, capsys):
     ]
     assert record["clauses"][0]["present"] and record["clauses"][0]["location"] == "第 2 行"
     assert main(["nda-check", str(tmp_path / "none.docx")]) == 2
+
+
+CONTACTS_REGISTER = (
+    "name,aliases,project_end,retention_months\n"
+    "成都锦程文旅集团有限公司,锦程文旅,2024-06-30,12\n"  # due
+    "杭州青禾食品集团有限公司,青禾食品,2025-01-31,12\n"  # due
+    "广州木棉家居有限公司,木棉家居,2024-12-31,6\n"  # due
+    "北京星河传媒有限公司,星河传媒,2026-06-30,36\n"  # within its period
+    "深圳市蓝鲸科技股份有限公司,蓝鲸科技,2026-09-30,24\n"  # within its period
+)
+CONTACT_ROWS = [
+    ("锦程文旅", "张伟", "13812345678", "zhangwei@jincheng.cn", "jc_zhangwei"),
+    ("星河传媒", "李娜", "13987654321", "lina@xinghe.cn", "xh_lina88"),
+    ("青禾食品", "王强", "13700001111", "wangqiang@qinghe.com", "qh_wq2020"),
+    ("蓝鲸科技", "赵敏", "15011112222", "zhaomin@lanjing.com", "lj_zhaomin"),
+    ("木棉家居", "陈静", "18622223333", "chenjing@mumian.com", "mm_chenjing"),
+]
+
+
+@pytest.mark.slow
+def test_apply_on_a_contact_list_clears_every_row_of_the_expired_clients(tmp_path, capsys):
+    share = tmp_path / "share"
+    share.mkdir()
+    header = "客户,联系人,手机,邮箱,微信\n"
+    contacts = share / "客户通讯录.csv"
+    contacts.write_text(header + "".join(",".join(r) + "\n" for r in CONTACT_ROWS), "utf-8")
+    register = tmp_path / "clients.csv"
+    register.write_text(CONTACTS_REGISTER, encoding="utf-8")
+    db = tmp_path / "inv.db"
+    scan = ["scan", str(share), "--inventory", str(db), "--clients", str(register), "-q"]
+    assert main([*scan, "--no-ner", "-o", str(tmp_path / "scan.txt")]) == 1
+    assert retention(db, register, "--apply", "--policy", "archive", "--yes") == 0
+    lines = contacts.read_text("utf-8").splitlines()
+    assert lines[0] == header.strip()
+    for row, line in zip(CONTACT_ROWS, lines[1:], strict=True):
+        if row[0] in ("星河传媒", "蓝鲸科技"):
+            assert line == ",".join(row)  # within its period: byte for byte as it was
+        else:
+            # every value of the expired client's row is gone
+            assert not [value for value in row if value in line], line
