@@ -115,6 +115,10 @@ class InventoryTables:
             Column("days_overdue", "逾期天数 Days overdue", 10, "int"),
             Column("entity_types", "信息类型 Entity types", 40),
             Column("other_clients", "其他未到期客户 Other clients kept", 12, "int"),
+            Column("owned", "归属本客户 Attributed to the client", 12, "int"),
+            # in a file shared with clients still within their period, what belongs to no
+            # one is kept by --apply: the legal department decides
+            Column("unattributed", "无法归属·需人工判断 Attributed to no client", 14, "int"),
         )
 
         def rows() -> Iterator[tuple]:
@@ -126,6 +130,8 @@ class InventoryTables:
                     i.days_overdue,
                     "、".join(i.entity_types),
                     i.other_clients,
+                    i.owned,
+                    i.unattributed if i.other_clients else 0,
                 )
 
         return Table("retention", "保留期限", columns, rows)

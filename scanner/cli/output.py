@@ -275,6 +275,8 @@ def print_retention(items: list[RetentionItem], fmt: str, as_of: dt.date) -> Non
                         "days_overdue": i.days_overdue,
                         "entity_types": list(i.entity_types),
                         "other_clients_kept": i.other_clients,
+                        "owned": i.owned,
+                        "unattributed": i.unattributed,
                     },
                     ensure_ascii=False,
                 )
@@ -286,8 +288,15 @@ def print_retention(items: list[RetentionItem], fmt: str, as_of: dt.date) -> Non
         )
         print(
             f"{printable(i.path)}\n  客户 {i.client}  到期 {i.due.isoformat()}  "
-            f"逾期 {i.days_overdue} 天  类型 {', '.join(i.entity_types)}{partial}"
+            f"逾期 {i.days_overdue} 天  归属本客户 {i.owned} 处  "
+            f"类型 {', '.join(i.entity_types)}{partial}"
         )
+        if i.other_clients and i.unattributed:
+            # kept by --apply: whose they are is for a person to decide
+            print(
+                f"  无法归属 {i.unattributed} 处，需人工判断 / {i.unattributed} findings "
+                "attributed to no client: kept, for a person to decide"
+            )
     files = len({i.file_id for i in items})  # two files may show the same masked path
     print(
         f"baomi: 截至 {as_of.isoformat()}，{files} 个文件已过保留期限 / "

@@ -41,6 +41,8 @@ class RetentionItem:
     days_overdue: int
     entity_types: tuple[str, ...]
     other_clients: int  # clients in the same file whose period has not ended
+    owned: int = 0  # findings in the file attributed to this client
+    unattributed: int = 0  # findings in the file attributed to nobody: a person decides
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class Compliance:
     def retention(self) -> list[RetentionItem]:
         """Every (file, client) pair past its retention date, most overdue first."""
         types = self.inventory.entity_types_by_file()
+        owners = self.inventory.findings_by_owner()
         items: list[RetentionItem] = []
         for file_id, path, clients in self._files_with_clients():
             due = {fp: r for fp, r in clients.items() if self._is_due(r)}
@@ -85,6 +88,8 @@ class Compliance:
                         days_overdue=(self.as_of - record.retention_due).days,
                         entity_types=tuple(sorted(types.get(file_id, ()))),
                         other_clients=len(clients) - len(due),
+                        owned=owners.get(file_id, {}).get(fp, 0),
+                        unattributed=owners.get(file_id, {}).get(None, 0),
                     )
                 )
         return sorted(items, key=lambda i: (-i.days_overdue, i.path, i.client))

@@ -1011,6 +1011,17 @@ class Inventory:
             out.setdefault(file_id, set()).add(entity)
         return out
 
+    def findings_by_owner(self) -> dict[int, dict[str | None, int]]:
+        """file id → owning client's fingerprint (None: unattributed) → findings."""
+        out: dict[int, dict[str | None, int]] = {}
+        query = (
+            "SELECT file_id, owner_fingerprint, COUNT(*) FROM active_findings "
+            "GROUP BY file_id, owner_fingerprint"
+        )
+        for file_id, owner, count in self.conn.execute(query):
+            out.setdefault(file_id, {})[owner] = count
+        return out
+
     def first_seen(self) -> dict[int, float | None]:
         """file id → when it was first seen, of every file not removed."""
         query = "SELECT id, first_seen FROM files WHERE status != 'removed'"

@@ -89,13 +89,23 @@ def listed(capsys) -> list[dict]:
 def test_retention_lists_each_due_file_and_client(db, register, capsys):
     assert retention(db, register, "--format", "jsonl") == 1
     items = sorted(
-        (Path(i["path"]).name, i["client"], i["due"], i["days_overdue"], i["other_clients_kept"])
+        (
+            Path(i["path"]).name,
+            i["client"],
+            i["due"],
+            i["days_overdue"],
+            i["other_clients_kept"],
+            i["owned"],
+            i["unattributed"],
+        )
         for i in listed(capsys)
     )
     assert items == [
-        ("联合提案.txt", "成都********公司", "2025-06-30", 524, 1),
-        ("锦程结案.txt", "成都********公司", "2025-06-30", 524, 0),
-        ("青禾报价.txt", "杭州********公司", "2026-10-31", 36, 0),
+        # the client's name is its own; the phone is 星河传媒's (the same line)
+        ("联合提案.txt", "成都********公司", "2025-06-30", 524, 1, 1, 0),
+        # the name and the phone (the only client the file names)
+        ("锦程结案.txt", "成都********公司", "2025-06-30", 524, 0, 2, 0),
+        ("青禾报价.txt", "杭州********公司", "2026-10-31", 36, 0, 1, 0),
     ]
     assert retention(db, register, "--format", "jsonl", "--as-of", "2025-01-01") == 0
 
@@ -304,6 +314,7 @@ CONTACT_ROWS = [
     ("青禾食品", "王强", "13700001111", "wangqiang@qinghe.com", "qh_wq2020"),
     ("蓝鲸科技", "赵敏", "15011112222", "zhaomin@lanjing.com", "lj_zhaomin"),
     ("木棉家居", "陈静", "18622223333", "chenjing@mumian.com", "mm_chenjing"),
+    ("", "孙丽", "18944445555", "sunli@example.com", "sunli_2021"),  # whose? nobody knows
 ]
 
 
@@ -319,11 +330,17 @@ def test_apply_on_a_contact_list_clears_every_row_of_the_expired_clients(tmp_pat
     db = tmp_path / "inv.db"
     scan = ["scan", str(share), "--inventory", str(db), "--clients", str(register), "-q"]
     assert main([*scan, "--no-ner", "-o", str(tmp_path / "scan.txt")]) == 1
+    capsys.readouterr()
+    assert retention(db, register, "--format", "jsonl") == 1
+    due = {(i["client"][:2], i["owned"], i["unattributed"]) for i in listed(capsys)}
+    # each expired client owns its row (name, contact, phone, e-mail, WeChat); the row of
+    # nobody's (contact, phone, e-mail, WeChat) is listed for a person to decide
+    assert due == {("成都", 5, 4), ("杭州", 5, 4), ("广州", 5, 4)}
     assert retention(db, register, "--apply", "--policy", "archive", "--yes") == 0
     lines = contacts.read_text("utf-8").splitlines()
     assert lines[0] == header.strip()
     for row, line in zip(CONTACT_ROWS, lines[1:], strict=True):
-        if row[0] in ("星河传媒", "蓝鲸科技"):
+        if row[0] in ("星河传媒", "蓝鲸科技", ""):
             assert line == ",".join(row)  # within its period: byte for byte as it was
         else:
             # every value of the expired client's row is gone
