@@ -335,8 +335,12 @@ def rows_per_line(values: dict[str, list[list]]) -> str:
 
 def update() -> None:
     """Run everything twice, check the two runs agree, and write the snapshot."""
-    with tempfile.TemporaryDirectory(prefix="baomi-snapshot-") as tmp:
-        first, second = (produce(Path(tmp) / run) for run in ("a", "b"))
+    # a fixed name: the scan reads the folders above the share too, and a random suffix
+    # once read as an organisation's name (the test runs under pytest's fixed snapshot0)
+    work = Path(tempfile.gettempdir()) / f"baomi-snapshot-{os.getuid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        first, second = (produce(work / run) for run in ("a", "b"))
         records = scan_records(first)
         assert records == scan_records(second), "two scans of the demo share differ"
         values = workbook_values(first)
@@ -360,6 +364,8 @@ def update() -> None:
         (SNAPSHOT / "workbook.json").write_text(rows_per_line(values), encoding="utf-8")
         text = json.dumps(redacted, ensure_ascii=False, indent=1, sort_keys=True)
         (SNAPSHOT / "redacted.json").write_text(text + "\n", encoding="utf-8")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     print(f"{len(records)} findings, {len(values)} sheets, {len(redacted['files'])} copies")
     for name, form in sorted(forms.items()):
         print(f"  {form}: {name}")
