@@ -284,9 +284,14 @@ class RedactionSession:
     redact_key: bytes | None = None
 
     def operators(self) -> OperatorSet:
+        """The batch's operators; labels and tokens keyed by client (``Identities``)."""
+        from scanner.redact.identities import Identities
         from scanner.redact.operators import OperatorSet
 
-        return OperatorSet(self.scanner.key, self.redact_key, self.config.keep_id_region)
+        identities = Identities(self.scanner.clients)
+        return OperatorSet(
+            self.scanner.key, self.redact_key, self.config.keep_id_region, identities=identities
+        )
 
     def rewriter(self) -> PolicyRewriter:
         """The policy's rewriter; findings suppressed by fingerprint (``baomi ignore``) stay

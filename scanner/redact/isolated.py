@@ -14,8 +14,8 @@ and compiled prefilter inherited, not rebuilt):
   and the temporaries a killed writer left beside the target are removed, so nothing is
   written for it;
 * what comes back is the ``Outcome`` with masked values only, and the batch's label book
-  and pseudonyms, so labels stay consistent across the files of one run as they would in
-  one process.
+  (labels by value and by client or contact, pseudonym spellings) and pseudonyms, so
+  labels stay consistent across the files of one run as they would in one process.
 
 Verification (``scanner.redact.verify``) runs inside the child, in-process, as before.
 """
@@ -50,20 +50,19 @@ AuditFailure = Callable[[Outcome], None]
 
 @dataclass(frozen=True, slots=True)
 class _BatchState:
-    """What one file's redaction added to the batch: labels and pseudonyms."""
+    """What one file's redaction added to the batch: its label book (labels by value and
+    by party, pseudonym spellings) and pseudonyms. The resolver of parties
+    (``OperatorSet.identities``) is configuration, inherited by the fork, never sent."""
 
-    labels: dict[tuple[str, str], str]
-    counts: dict[str, int]
+    book: LabelBook
     pseudonyms: dict[str, str]
 
     @classmethod
     def of(cls, operators: OperatorSet) -> _BatchState:
-        return cls(dict(operators.book.labels), dict(operators.book.counts), operators.pseudonyms)
+        return cls(operators.book, operators.pseudonyms)
 
     def merge_into(self, operators: OperatorSet) -> None:
-        book: LabelBook = operators.book
-        book.labels.update(self.labels)
-        book.counts.update(self.counts)
+        operators.book.merge(self.book)
         if self.pseudonyms:
             pseudonym = operators.get("pseudonym")
             pseudonym.mapping.update(self.pseudonyms)  # type: ignore[attr-defined]

@@ -14,6 +14,13 @@ so labels and pseudonyms are consistent across a whole ``baomi redact`` run.
 | ``encrypt`` | [[BAOMI-ENC:…]] — AES-CBC (presidio-anonymizer's Encrypt) | ``baomi restore`` |
 | ``pseudonym`` | like ``label``; originals encrypted in a key file beside the copy | restore |
 | ``redact`` | removed | no |
+
+Labels, hash tokens and pseudonyms are keyed by the party a value names when
+``Identities`` (``scanner/redact/identities.py``) knows it: a client's full name, short
+name, English name and USCC are all ``[客户A]`` and one hash token. A pseudonym must also
+give each spelling back: the first spelling of a label is the label, each other one is
+the label numbered (``[客户A/2]``: client A, written another way), each with its own
+original in the key file.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from presidio_anonymizer.operators import Decrypt, Encrypt
 from recognizers.catalogue import entity_specs
 from recognizers.cn_resident_id import CnResidentIdRecognizer
 from scanner.masking import fingerprint, mask, normalise
+from scanner.redact.identities import Identities, Identity
 
 # From the catalogue (each type's ``EntitySpec``, declared beside its recognizer):
 # the word a label uses for each entity type; others use their type name.
@@ -79,21 +87,53 @@ class Mask(Operator):
 
 @dataclass
 class LabelBook:
-    """Consistent labels for one batch: the same (type, normalised value) → same label."""
+    """Consistent labels for one batch: the same party, else the same (type, normalised
+    value), gets the same label. Plain data, so a forked worker can send it back
+    (``scanner/redact/isolated.py``) and the parent ``merge`` it."""
 
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    parties: dict[Identity, str] = field(default_factory=dict)  # identity → its label
+    # label → {exact original: the pseudonym written for it} (``spelled``)
+    spellings: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def label(self, entity_type: str, value: str) -> str:
+    def label(self, entity_type: str, value: str, identity: Identity | None = None) -> str:
+        if identity is not None:  # every surface form of one party: one label, its type's word
+            found = self.parties.get(identity)
+            if found is None:
+                found = self.parties[identity] = self._next(identity.entity_type)
+            return found
         key = (entity_type, normalise(entity_type, value))
         found = self.labels.get(key)
         if found is None:
-            n = self.counts.get(entity_type, 0) + 1
-            self.counts[entity_type] = n
-            word = LABEL_WORDS.get(entity_type, entity_type)
-            suffix = _letters(n) if entity_type in LETTERED else str(n)
-            found = self.labels[key] = f"[{word}{suffix}]"
+            found = self.labels[key] = self._next(entity_type)
         return found
+
+    def _next(self, entity_type: str) -> str:
+        n = self.counts.get(entity_type, 0) + 1
+        self.counts[entity_type] = n
+        word = LABEL_WORDS.get(entity_type, entity_type)
+        suffix = _letters(n) if entity_type in LETTERED else str(n)
+        return f"[{word}{suffix}]"
+
+    def spelled(self, label: str, original: str) -> str:
+        """The pseudonym of ``original`` under ``label``: the label for its first spelling,
+        the label numbered for each other one (``[客户A/2]``), so that restoration gives
+        every spelling back exactly (星河传媒 stays 星河传媒, not the full name)."""
+        forms = self.spellings.setdefault(label, {})
+        found = forms.get(original)
+        if found is None:
+            found = forms[original] = label if not forms else f"{label[:-1]}/{len(forms) + 1}]"
+        return found
+
+    def merge(self, other: LabelBook) -> None:
+        """Take in what a worker's copy of this book added (it started as a copy of this
+        one, so its entries extend ours and never contradict them)."""
+        self.labels.update(other.labels)
+        self.counts.update(other.counts)
+        self.parties.update(other.parties)
+        for label, forms in other.spellings.items():
+            self.spellings.setdefault(label, {}).update(forms)
 
 
 def _letters(n: int) -> str:
@@ -108,21 +148,30 @@ def _letters(n: int) -> str:
 class Label(Operator):
     NAME = "label"
 
-    def __init__(self, book: LabelBook) -> None:
+    def __init__(self, book: LabelBook, identities: Identities | None = None) -> None:
         self.book = book
+        self.identities = identities if identities is not None else Identities()
 
     def apply(self, entity_type: str, value: str) -> str:
-        return self.book.label(entity_type, value)
+        return self.book.label(entity_type, value, self.identities.of(entity_type, value))
 
 
 class KeyedHash(Operator):
+    """A party's token is the HMAC of its identity key: a client's full name, alias and
+    USCC give one token, the one its full name always had (and the first digits of the
+    inventory's fingerprint of the client)."""
+
     NAME = "hash"
     DIGITS = 16
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, identities: Identities | None = None) -> None:
         self.key = key
+        self.identities = identities if identities is not None else Identities()
 
     def apply(self, entity_type: str, value: str) -> str:
+        identity = self.identities.of(entity_type, value)
+        if identity is not None:
+            entity_type, value = identity.entity_type, identity.key
         word = LABEL_WORDS.get(entity_type, entity_type)
         return f"[{word}:{fingerprint(self.key, entity_type, value)[: self.DIGITS]}]"
 
@@ -157,24 +206,30 @@ def decrypt_token(token: str, key: bytes) -> str:
 
 
 class Pseudonym(Operator):
-    """A label whose original is kept, encrypted, in ``mapping`` (label → ciphertext),
-    written beside the output for ``baomi restore``."""
+    """A label whose original is kept, encrypted, in ``mapping`` (pseudonym → ciphertext),
+    written beside the output for ``baomi restore``. One party has one label; each of its
+    spellings its own pseudonym under that label (``LabelBook.spelled``), since what is
+    restored is the original string, not the party."""
 
     NAME = "pseudonym"
     REVERSIBLE = True
 
-    def __init__(self, book: LabelBook, key: bytes | None) -> None:
+    def __init__(
+        self, book: LabelBook, key: bytes | None, identities: Identities | None = None
+    ) -> None:
         self.book = book
         self.key = key
+        self.identities = identities if identities is not None else Identities()
         self.mapping: dict[str, str] = {}
 
     def apply(self, entity_type: str, value: str) -> str:
         if self.key is None:
             raise OperatorError("the pseudonym operator needs a redaction key")
-        label = self.book.label(entity_type, value)
-        if label not in self.mapping:
-            self.mapping[label] = Encrypt().operate(value, {"key": aes_key_text(self.key)})
-        return label
+        label = self.book.label(entity_type, value, self.identities.of(entity_type, value))
+        token = self.book.spelled(label, value)
+        if token not in self.mapping:
+            self.mapping[token] = Encrypt().operate(value, {"key": aes_key_text(self.key)})
+        return token
 
 
 class Redact(Operator):
@@ -192,12 +247,14 @@ OPERATORS: dict[str, type[Operator]] = {
 
 @dataclass
 class OperatorSet:
-    """One instance of each operator for a batch, sharing the batch's label book."""
+    """One instance of each operator for a batch, sharing the batch's label book and the
+    installation's ``identities`` (the client registry, a contacts register)."""
 
     hash_key: bytes
     redact_key: bytes | None = None
     keep_id_region: bool = False
     book: LabelBook = field(default_factory=LabelBook)
+    identities: Identities = field(default_factory=Identities)
     _made: dict[str, Operator] = field(default_factory=dict)
 
     def get(self, name: str) -> Operator:
@@ -212,13 +269,13 @@ class OperatorSet:
         if cls is Mask:
             return Mask(self.keep_id_region)
         if cls is Label:
-            return Label(self.book)
+            return Label(self.book, self.identities)
         if cls is KeyedHash:
-            return KeyedHash(self.hash_key)
+            return KeyedHash(self.hash_key, self.identities)
         if cls is Encrypted:
             return Encrypted(self.redact_key)
         if cls is Pseudonym:
-            return Pseudonym(self.book, self.redact_key)
+            return Pseudonym(self.book, self.redact_key, self.identities)
         return cls()
 
     @property
