@@ -127,7 +127,10 @@ def confusion_lines(found: Score) -> list[str]:
 
 def report(items: list[Item], results: dict[str, dict[str, Score]], show_errors: bool) -> None:
     kinds = Counter(item.kind for item in items)
-    print(f"{len(items)} files, {len(kinds)} kinds: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+    print(
+        f"{len(items)} files, {len(kinds)} kinds: "
+        + ", ".join(f"{k} {n}" for k, n in kinds.most_common())
+    )
     for split in SPLITS:
         print(f"\n== {split} ({sum(1 for i in items if i.split == split)} files) ==")
         for name, per_split in results.items():
@@ -144,7 +147,9 @@ def report(items: list[Item], results: dict[str, dict[str, Score]], show_errors:
                     print(f"    {file}: {got} (want {want})")
 
 
-def per_kind(items: list[Item], segs: dict[str, list[Segment]], kind_of: Classifier, split: str) -> None:
+def per_kind(
+    items: list[Item], segs: dict[str, list[Segment]], kind_of: Classifier, split: str
+) -> None:
     """Per-kind recall on one split (dev only: the held-out split keeps to totals)."""
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
@@ -153,7 +158,10 @@ def per_kind(items: list[Item], segs: dict[str, list[Segment]], kind_of: Classif
             continue
         total[item.kind] += 1
         right[item.kind] += kind_of(item.file, segs[item.id]) == item.kind
-    print(f"\n  new, per kind on {split}: " + ", ".join(f"{k} {right[k]}/{n}" for k, n in total.most_common()))
+    print(
+        f"\n  new, per kind on {split}: "
+        + ", ".join(f"{k} {right[k]}/{n}" for k, n in total.most_common())
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -173,7 +181,9 @@ def main(argv: list[str] | None = None) -> None:
         classifiers["old"] = classifier(old)
     classifiers["new"] = classifier(current)
     results = {
-        name: {split: score([i for i in items if i.split == split], segs, kind_of) for split in SPLITS}
+        name: {
+            split: score([i for i in items if i.split == split], segs, kind_of) for split in SPLITS
+        }
         for name, kind_of in classifiers.items()
     }
     done = time.perf_counter()

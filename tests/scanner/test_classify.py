@@ -189,3 +189,172 @@ def test_classify_segments_uses_subject_and_header_cells():
 
     cells = [Segment(h, f"第 1 行 第 {i} 列", SegmentKind.HEADER) for i, h in enumerate(["媒体", "记者", "跑口"])]
     assert classify_segments("list.csv", cells).kind == "媒体名单"
+
+
+# ---- a realistic share (issue 20): scripts, guest lists, staff lists, plans vs manuals ----------
+
+
+def _table(header: list[str], *rows: list[str]) -> list[Segment]:
+    """A csv's segments as the extractor gives them: header cells, then data cells."""
+    segs = [Segment(h, f"第 1 行 第 {i} 列", SegmentKind.HEADER) for i, h in enumerate(header, 1)]
+    for r, row in enumerate(rows, 2):
+        segs += [
+            Segment(v, f"第 {r} 行 第 {i} 列", SegmentKind.TABLE_CELL, context=(h,))
+            for i, (h, v) in enumerate(zip(header, row, strict=True), 1)
+        ]
+    return segs
+
+
+MC_SCRIPT = [
+    "新品品鉴会",
+    "【暖场视频结束，灯光渐亮，主持人上场】",
+    "女：尊敬的各位领导、各位媒体朋友，",
+    "男：亲爱的合作伙伴们，",
+    "合：大家下午好！",
+    "女：接下来，有请董事长上台致辞。",
+    "【掌声，上场音乐】",
+    "男：感谢精彩的分享，下面进入揭幕环节。",
+]
+
+
+def test_an_mc_script_is_event_execution_by_its_speaker_turns():
+    # an unhelpful file name and no 主持稿 in the title: the 女：/男：/合： turns decide
+    result = classify("0518终版.docx", MC_SCRIPT)
+    assert result.kind == "活动执行", result.signals
+    assert any(s.startswith("活动执行←lines:") for s in result.signals)
+
+
+def test_a_host_script_named_as_such_is_event_execution():
+    texts = ["论坛主持词", "尊敬的各位领导、各位来宾：大家上午好！", "下面，有请副厅长致辞，大家欢迎。"]
+    assert classify("分论坛B.txt", texts).kind == "活动执行"
+
+
+def test_a_speech_is_not_a_host_script():
+    texts = ["在新品品鉴会上的致辞", "尊敬的各位领导、各位来宾：", "我谨代表公司全体员工，向各位表示热烈的欢迎！"]
+    assert classify("董事长致辞稿.txt", texts).kind == "其他"
+
+
+def test_a_guest_list_is_event_execution_not_a_contact_book():
+    segs = _table(
+        ["序号", "嘉宾姓名", "单位", "职务", "座位区", "接待人", "手机"],
+        ["1", "顾建平", "鹿鸣乳业股份有限公司", "董事长", "A1", "李婷", "139****0001"],
+        ["2", "王蕾", "上海市奶业协会", "秘书长", "A2", "李婷", "139****0002"],
+    )
+    result = classify_segments("嘉宾名单_0925更新.csv", segs)
+    assert result.kind == "活动执行", result.signals
+    assert "客户通讯录←not:嘉宾" in result.signals
+
+
+def test_a_staff_list_is_hr_and_a_client_contact_book_is_contacts():
+    staff = _table(
+        ["部门", "姓名", "职位", "分机", "手机", "企业邮箱"],
+        ["客户一部", "王珂", "客户总监", "8102", "138****5531", "wangke@example.com"],
+    )
+    clients = _table(
+        ["客户", "对接人", "职务", "手机", "邮箱", "微信"],
+        ["鹿鸣乳业股份有限公司", "何佳", "市场副总裁", "139****6621", "hejia@example.com", "hejia_lm"],
+    )
+    # the same file name: the columns say whose people they are
+    assert classify_segments("通讯录2025.csv", staff).kind == "人事"
+    assert classify_segments("通讯录2025.csv", clients).kind == "客户通讯录"
+
+
+def test_a_staff_list_as_a_markdown_table_is_hr():
+    texts = ["# 杭州办公室 内部联系表\n\n| 序号 | 姓名 | 职位 | 部门 | 手机号码 | 电子邮箱 |\n|---|---|---|---|---|---|\n"
+             "| 1 | 王珂 | 客户总监 | 客户一部 | 138****5531 | wangke@example.com |"]
+    assert classify("内部联系表.md", texts).kind == "人事"
+
+
+EVENT_PLAN = [
+    "晨光系列上市发布会 活动方案",
+    "活动主题：一杯晨光，唤醒城市",
+    "活动目的：让“晨光=早餐第一杯”成为记忆点。",
+    "亮点设计：日出时刻开场，牧场实时连线，现场邀请嘉宾品鉴。",
+    "预算概览：场地及搭建45万，KOL 60万。",
+    "预期效果：全网曝光1.2亿次。",
+]
+EVENT_MANUAL = [
+    "新品发布会 执行手册 V3",
+    "人员分工：总控王珂；舞台灯光音响阿杰；嘉宾接待李婷。",
+    "4/11 20:00 进场搭建，签到墙、背景板",
+    "4/12 09:00 全流程走场，灯光音响调试",
+    "12:30 工作人员就位，对讲机分发",
+    "18:00 撤场",
+]
+
+
+def test_an_event_plan_is_a_proposal_and_an_execution_manual_is_execution():
+    assert classify("发布会活动方案.pptx", EVENT_PLAN).kind == "项目方案/提案"
+    assert classify("发布会执行手册V3.docx", EVENT_MANUAL).kind == "活动执行"
+
+
+def test_an_invoice_is_finance():
+    texts = [
+        "上海增值税专用发票",
+        "购买方 名称：鹿鸣乳业股份有限公司",
+        "*现代服务*品牌推广服务费 金额 424528.30 税率 6% 税额 25471.70",
+        "价税合计（大写）肆拾伍万元整 （小写）¥450,000.00",
+        "销售方 名称：杭州青云公关顾问有限公司 开票人：孙敏",
+    ]
+    assert classify("发票_鹿鸣_第一期.pdf", texts).kind == "财务/发票/付款"
+
+
+def test_a_mail_forwarding_invoice_details_is_a_communication_record():
+    segments = [
+        Segment("FW: 开票信息确认", "邮件头 Subject", SegmentKind.METADATA, context=("Subject",)),
+        Segment("王珂，客户发来的开票信息转给你确认一下抬头，确认后我开专票。\n名称：鹿鸣乳业股份有限公司\n"
+                "开户行：招商银行上海分行\n请按合同第一期款开具6%增值税专用发票。", "邮件正文"),
+    ]
+    result = classify_segments("FW 开票信息.eml", segments)
+    assert result.kind == "沟通记录", result.signals
+
+
+def test_a_chat_export_is_a_communication_record():
+    texts = ["项目群 2025-03-20\n[09:12] 孟雨：流程第三版收到了\n[09:15] 李婷：可以的，我让阿杰改一下\n"
+             "[10:40] 许嘉：背景板的字再大一点\n[14:30] 孟雨：OK了，可以下单制作"]
+    assert classify("和光项目群_0320.txt", texts).kind == "沟通记录"
+
+
+def test_data_cells_are_vocabulary_not_headings():
+    # a supplier list whose 服务内容 cells say 签到墙、伴手礼: still external contacts
+    segs = _table(
+        ["供应商名称", "服务内容", "联系人", "手机", "邮箱"],
+        ["速达会展服务有限公司", "签到墙、伴手礼包装", "田甜", "186****4856", "tt@example.com"],
+        ["光影舞美工程有限公司", "舞台搭建、灯光音响", "邓宇航", "180****8828", "dyh@example.com"],
+    )
+    assert classify_segments("供应商联系表.csv", segs).kind == "客户通讯录"
+
+
+def test_a_courier_log_is_not_a_contact_book():
+    segs = _table(
+        ["寄件日期", "快递公司", "运单号", "收件人", "收件单位", "收件电话"],
+        ["2025-03-05", "顺丰速运", "SF3717539939928", "张伟", "北京星河传媒有限公司", "137****0312"],
+    )
+    assert classify_segments("快递寄送记录.csv", segs).kind == "其他"
+
+
+# ---- the labelled set of bench/doc_kinds_eval.py -------------------------------------------
+
+
+def test_the_doc_kinds_manifest_parses_with_known_kinds_and_a_fixed_split():
+    import hashlib
+    from collections import defaultdict
+
+    from bench.doc_kinds_eval import FILES, read_manifest
+
+    items = read_manifest()
+    assert len(items) >= 120
+    assert len({i.id for i in items}) == len({i.file for i in items}) == len(items)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        assert item.kind in KINDS, item
+        assert item.split in ("dev", "heldout"), item
+        assert item.source == "written" or item.source.startswith("adapted:"), item
+        assert (FILES / item.file).is_file(), item.file
+        by_kind[item.kind].append(item.id)
+    held = {i.id for i in items if i.split == "heldout"}
+    assert 40 <= len(held) <= 60
+    for ids in by_kind.values():  # the rule in bench/data/doc_kinds/README.md, not a hand pick
+        ordered = sorted(ids, key=lambda i: hashlib.md5(i.encode()).hexdigest())
+        n_held = round(len(ordered) * 0.4)
+        assert set(ordered[len(ordered) - n_held:]) == held & set(ids)
