@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from recognizers.cn_uscc import CnUsccRecognizer
 from scanner.models import CLIENT, Detection, Segment, SegmentKind
 
 ITSELF = "本身"
@@ -102,7 +103,9 @@ def own_client(d: Detection, uscc_clients: Mapping[str, int]) -> int | None:
     registered USCC."""
     if d.entity_type == CLIENT:
         return d.client_index
-    return uscc_clients.get(d.value.upper()) if d.entity_type == "CN_USCC" else None
+    if d.entity_type == CnUsccRecognizer.ENTITY:
+        return uscc_clients.get(d.value.upper())
+    return None
 
 
 def attribute(found: Sequence[tuple[Place, int | None]]) -> list[Attribution | None]:
