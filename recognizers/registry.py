@@ -23,6 +23,7 @@ from presidio_analyzer.nlp_engine import NoOpNlpEngine
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.catalogue import entity_specs, recognizer_classes, reported_entities
 from recognizers.client_registry import Client, ClientRegistryRecognizer
+from recognizers.contacts_register import Contact, ContactsRegisterRecognizer
 from recognizers.context import CharWindowContextEnhancer, ContextWords
 from recognizers.person_org_address import PersonOrgAddressRecognizer
 
@@ -81,12 +82,14 @@ def build_recognizers(
     ner: bool = True,
     settings: Mapping[str, RecognizerSettings] | None = None,
     classes: Sequence[type[EntityRecognizer]] | None = None,
+    contacts: Sequence[Contact] = (),
 ) -> list[EntityRecognizer]:
     """The recognizers for ``entities`` (all when empty). ``ner=False`` leaves out the
     free-text PERSON / ORGANIZATION / CN_ADDRESS recognizer (its model costs ~1 s to
     load and most of the analysis time); table columns still find those types.
     ``settings`` (by class name, ``[recognizers]`` of baomi.toml) switches recognizers
-    off or tunes them; ``classes`` replaces the discovered ones (tests)."""
+    off or tunes them; ``classes`` replaces the discovered ones (tests). ``contacts``: the
+    contacts register; without one its recognizer is left out."""
     wanted = set(entities) if entities else None
     settings = settings or {}
     recognizers: list[EntityRecognizer] = []
@@ -98,6 +101,10 @@ def build_recognizers(
             continue
         if cls is ClientRegistryRecognizer:
             recognizer: EntityRecognizer = ClientRegistryRecognizer(clients)
+        elif cls is ContactsRegisterRecognizer:
+            if not contacts:
+                continue
+            recognizer = ContactsRegisterRecognizer(contacts)
         elif cls is PersonOrgAddressRecognizer:
             if not ner:
                 continue

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from scanner.models import CLIENT
 
 if TYPE_CHECKING:
+    from recognizers.contacts_register import Contact
     from scanner.compliance.clients import ClientRecord
     from scanner.compliance.nda import CheckedFile
     from scanner.config import Config
@@ -87,6 +88,7 @@ class Settings:
     config: Config
     key: bytes
     clients: tuple[ClientRecord, ...] = ()
+    contacts: tuple[Contact, ...] = ()  # the contacts register, if any
     entities: tuple[str, ...] | None = None
     min_score: float = 0.5
     ner: bool = True
@@ -110,6 +112,7 @@ class Settings:
         return ScanSpec(
             key=self.key,
             clients=self.clients,
+            contacts=self.contacts,
             entities=self.entities,
             min_score=self.min_score,
             ner=self.ner,
@@ -133,6 +136,7 @@ def settings(
     entities: str | None = None,
     min_score: float | None = None,
     clients: Path | None = None,
+    contacts: Path | None = None,
     no_ner: bool = False,
     include_values: bool = False,
     no_ocr: bool = False,
@@ -142,6 +146,7 @@ def settings(
     ``inventory`` is --inventory (the OCR cache is kept beside the inventory)."""
     from recognizers.registry import all_entities
     from scanner.compliance.clients import load_registry
+    from scanner.compliance.contacts import load_contacts
     from scanner.config import ConfigError
     from scanner.keys import HashKeyError, load_hash_key
     from scanner.scan.pipeline import scan_roots_exist
@@ -154,8 +159,10 @@ def settings(
     if not 0 <= score <= 1:
         raise UsageError(f"--min-score must be between 0 and 1, got {score}")
     registry = clients or config.client_registry
+    book = contacts or config.contacts_register
     try:
         records = load_registry(registry) if registry else []
+        register = load_contacts(book, records) if book else None
         key = load_hash_key(config.hash_key_file)
     except (ConfigError, HashKeyError) as exc:
         raise UsageError(str(exc)) from None
@@ -165,6 +172,7 @@ def settings(
         config=config,
         key=key,
         clients=tuple(records),
+        contacts=register.contacts if register else (),
         entities=tuple(wanted) if wanted else None,
         min_score=score,
         ner=config.scan.ner and not no_ner,
@@ -285,10 +293,11 @@ class RedactionSession:
 
     def operators(self) -> OperatorSet:
         """The batch's operators; labels and tokens keyed by client (``Identities``)."""
-        from scanner.redact.identities import Identities
+        from scanner.redact.identities import Identities, contact_identities
         from scanner.redact.operators import OperatorSet
 
-        identities = Identities(self.scanner.clients)
+        contacts = contact_identities(self.scanner.contacts.contacts)
+        identities = Identities(self.scanner.clients, contacts=contacts)
         return OperatorSet(
             self.scanner.key, self.redact_key, self.config.keep_id_region, identities=identities
         )

@@ -118,6 +118,7 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     allow: tuple[str, ...] = ()
     client_registry: Path | None = None
+    contacts_register: Path | None = None  # [clients] contacts: a CRM export (exact match)
     hash_key_file: Path | None = None
     inventory: Path | None = None
     grades: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -173,7 +174,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path} [allow]: terms must be a list of strings")
     base = path.parent
     clients = data.get("clients", {})
-    _reject_unknown(clients, {"registry"}, f"{path} [clients]")
+    _reject_unknown(clients, {"registry", "contacts"}, f"{path} [clients]")
     security = data.get("security", {})
     _reject_unknown(security, {"hash_key_file", "redact_key_file"}, f"{path} [security]")
     redact = data.get("redact", {})
@@ -196,6 +197,7 @@ def load_config(path: Path | None) -> Config:
         ),
         allow=tuple(terms),
         client_registry=_path(base, clients.get("registry")),
+        contacts_register=_path(base, clients.get("contacts")),
         hash_key_file=_path(base, security.get("hash_key_file")),
         inventory=_path(base, inventory.get("path")),
         grades=_grades(data.get("grades", {}), f"{path} [grades]"),

@@ -31,6 +31,7 @@ def _settings(args: argparse.Namespace) -> tuple[Config, app.Settings]:
         entities=args.entities,
         min_score=args.min_score,
         clients=args.clients,
+        contacts=getattr(args, "contacts", None),
         no_ner=args.no_ner,
         include_values=args.include_values,
         no_ocr=getattr(args, "no_ocr", False),  # retention --apply has none

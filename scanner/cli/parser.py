@@ -44,6 +44,10 @@ _FORMATS = ("table", "jsonl")
 _SHARED: dict[str, dict[str, Any]] = {
     "--config": {"type": Path, "help": "baomi.toml settings file"},
     "--clients": {"type": Path, "help": "client registry CSV"},
+    "--contacts": {
+        "type": Path,
+        "help": "contacts register (CRM export, CSV/XLSX): found exactly, attributed to clients",
+    },
     "--inventory": {"type": Path, "help": "inventory database"},
     "--min-score": {"type": float, "help": "report findings with at least this score"},
     "--no-ner": {"action": "store_true", "help": "leave free-text names alone"},
@@ -107,7 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _scan(sub: Any) -> None:
     scan = sub.add_parser("scan", help="扫描文件和目录中的客户信息 / scan files and folders")
     _paths(scan, "PATH")
-    _shared(scan, "--config", "--clients", clients="client registry CSV (overrides the config)")
+    _shared(
+        scan,
+        "--config",
+        "--clients",
+        "--contacts",
+        clients="client registry CSV (overrides the config)",
+    )
     scan.add_argument("--entities", help="comma-separated entity types to look for (default: all)")
     _shared(scan, "--min-score")
     scan.add_argument(
@@ -196,7 +206,8 @@ def _redact(sub: Any) -> None:
     redact.add_argument(
         "--dry-run", action="store_true", help="list what would change; write nothing"
     )
-    _shared(redact, "--config", "--clients", "--min-score", "--no-ner", "--no-ocr", "--audit-log",
+    _shared(redact, "--config", "--clients", "--contacts", "--min-score", "--no-ner", "--no-ocr",
+            "--audit-log",
             min_score="redact findings with at least this score")
     redact.add_argument(
         "--force", action="store_true", help="release files of a grade the policy refuses (核心)"
@@ -220,7 +231,8 @@ def _watch(sub: Any) -> None:
         "watch", help="监控文件夹，新文件数秒内扫描 / scan new and changed files as they land"
     )
     _paths(watch, "PATH")
-    _shared(watch, "--config", "--clients", "--inventory", "--min-score", "--no-ner", "--no-ocr")
+    _shared(watch, "--config", "--clients", "--contacts", "--inventory", "--min-score",
+            "--no-ner", "--no-ocr")
     watch.add_argument(
         "--polling", action="store_true", help="poll (network shares deliver no inotify events)"
     )
@@ -251,7 +263,7 @@ def _retention(sub: Any) -> None:
         "retention", help="保留期限到期的客户信息 / client information past its retention period"
     )
     _shared(retention, "--as-of", as_of="date to judge by (default: today)")
-    _shared(retention, "--config", "--clients", "--inventory", "--format",
+    _shared(retention, "--config", "--clients", "--contacts", "--inventory", "--format",
             clients="client register (CSV or XLSX)")
     retention.add_argument("--apply", action="store_true", help="act on the due files")
     act = retention.add_mutually_exclusive_group()

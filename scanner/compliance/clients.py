@@ -106,33 +106,37 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def load_registry(path: Path) -> list[ClientRecord]:
+    return _records(read_rows(path, "client registry"), path)
+
+
+def read_rows(path: Path, what: str) -> Iterator[list[str]]:
+    """The rows of a CSV file (UTF-8, UTF-8 with BOM or GBK) or of a workbook's first
+    sheet, as text; ``what`` names the file in errors (``client registry``)."""
     try:
-        # a registry named in the configuration may be a link; never a FIFO or a device
+        # a register named in the configuration may be a link; never a FIFO or a device
         data = read_regular(path, follow_symlinks=True)
     except NotRegularFile as exc:
-        raise ConfigError(f"client registry {path}: {exc.reason}") from None
+        raise ConfigError(f"{what} {path}: {exc.reason}") from None
     except FileNotFoundError:
-        raise ConfigError(f"client registry not found: {path}") from None
+        raise ConfigError(f"{what} not found: {path}") from None
     except OSError as exc:
-        raise ConfigError(f"cannot read client registry {path}: {exc.strerror}") from None
+        raise ConfigError(f"cannot read {what} {path}: {exc.strerror}") from None
     if data[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(data, path)
-    else:
-        try:
-            text, _ = decode(data)
-        except DecodeError as exc:
-            raise ConfigError(f"client registry {path}: {exc}") from None
-        rows = iter(list(csv.reader(io.StringIO(text))))
-    return _records(rows, path)
+        return _xlsx_rows(data, path, what)
+    try:
+        text, _ = decode(data)
+    except DecodeError as exc:
+        raise ConfigError(f"{what} {path}: {exc}") from None
+    return iter(list(csv.reader(io.StringIO(text))))
 
 
-def _xlsx_rows(data: bytes, path: Path) -> Iterator[list[str]]:
+def _xlsx_rows(data: bytes, path: Path, what: str) -> Iterator[list[str]]:
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise ConfigError(f"client registry {path}: not a readable workbook ({exc})") from None
+        raise ConfigError(f"{what} {path}: not a readable workbook ({exc})") from None
     sheet = workbook.worksheets[0]
     rows = []
     for values in sheet.iter_rows(values_only=True):

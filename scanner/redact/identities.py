@@ -28,7 +28,8 @@ from typing import Protocol
 
 from recognizers.client_registry import _normal as registry_form  # the recognizer's key form
 from recognizers.cn_uscc import CnUsccRecognizer
-from recognizers.ner.candidate import ORGANIZATION
+from recognizers.contacts_register import Contact
+from recognizers.ner.candidate import ORGANIZATION, PERSON
 from scanner.masking import normalise
 from scanner.models import CLIENT
 
@@ -69,6 +70,17 @@ def contact_key(entity_type: str, value: str) -> tuple[str, str]:
     builds its mapping with this, so its keys meet the findings' values (138 1234 5678 and
     13812345678 are one key)."""
     return entity_type, normalise(entity_type, value)
+
+
+def contact_identities(contacts: Sequence[Contact]) -> dict[tuple[str, str], Identity]:
+    """The ``contacts`` mapping of a contacts register: every registered value of one
+    person (name, numbers, e-mail, WeChat, QQ) is that person, labelled as a contact
+    (``[联系人1]``); a value two rows register is the first row's."""
+    mapping: dict[tuple[str, str], Identity] = {}
+    for index, contact in enumerate(contacts):
+        for entity, value in contact.values():
+            mapping.setdefault(contact_key(entity, value), Identity(f"contact-{index}", PERSON))
+    return mapping
 
 
 class Identities:

@@ -91,7 +91,12 @@ class Analyzer:
         self._patterned = [r for r in self.recognizers if isinstance(r, BaomiPatternRecognizer)]
         self._prefilter_kind = prefilter
         self._prefilter: Prefilter | None = None  # built on first use (Hyperscan compiles)
-        self._on_joined = [r for r in self.recognizers if isinstance(r, ClientRegistryRecognizer)]
+        # dictionaries (the client registry, the contacts register): one pass over a batch
+        self._on_joined = [
+            r
+            for r in self.recognizers
+            if isinstance(r, ClientRegistryRecognizer) or getattr(r, "ON_JOINED_TEXT", False)
+        ]
         fast = {*self._patterned, *self._on_joined}
         rest = [r for r in self.recognizers if r not in fast]
         # recognizers that take the whole batch in one call (the NER model decodes

@@ -9,6 +9,8 @@ unattributed (never guessed across clients):
 ==============  ==========================================================================
 ``本身``        the value identifies the client itself: its name, alias or English name
                 (a ``CLIENT`` finding), or its registered USCC
+``登记联系人``  the value is a registered contact's (the contacts register: a CRM export)
+                of that client: their name, number, e-mail, WeChat or QQ
 ``同一行``      a table row (a spreadsheet, CSV, Word/PowerPoint table, scanned table)
                 holding the client's name or USCC: a contact list, a media list, an invoice
 ``同一行文字``  the same line of text (``青禾食品对接人 张伟 13812345678``)
@@ -33,6 +35,7 @@ from recognizers.cn_uscc import CnUsccRecognizer
 from scanner.models import CLIENT, Detection, Segment, SegmentKind
 
 ITSELF = "本身"
+REGISTERED = "登记联系人"
 SAME_ROW = "同一行"
 SAME_LINE = "同一行文字"
 SAME_BLOCK = "同一段"
@@ -108,31 +111,39 @@ def own_client(d: Detection, uscc_clients: Mapping[str, int]) -> int | None:
     return None
 
 
-def attribute(found: Sequence[tuple[Place, int | None]]) -> list[Attribution | None]:
-    """The attribution of each finding of one file, given its place and the client it
-    identifies by itself (``own_client``), in the same order."""
+def attribute(
+    found: Sequence[tuple[Place, int | None, int | None]],
+) -> list[Attribution | None]:
+    """The attribution of each finding of one file, given its place, the client it
+    identifies by itself (``own_client``) and the client of the registered contact it
+    belongs to, in the same order. Both are evidence for what stands beside them."""
     rows: dict[str, set[int]] = defaultdict(set)
     lines: dict[tuple[int, int], set[int]] = defaultdict(set)
     blocks: dict[tuple[int, int], set[int]] = defaultdict(set)
     in_text: set[int] = set()
     in_folders: set[int] = set()
-    for place, own in found:
-        if own is None:
+    for place, own, registered in found:
+        client = own if own is not None else registered
+        if client is None:
             continue
         if place.in_folder:
-            in_folders.add(own)
+            in_folders.add(client)
             continue
-        in_text.add(own)
-        lines[place.line].add(own)
-        blocks[place.block].add(own)
+        in_text.add(client)
+        lines[place.line].add(client)
+        blocks[place.block].add(client)
         if place.row is not None:
-            rows[place.row].add(own)
-    return [_decide(place, own, rows, lines, blocks, in_text, in_folders) for place, own in found]
+            rows[place.row].add(client)
+    return [
+        _decide(place, own, registered, rows, lines, blocks, in_text, in_folders)
+        for place, own, registered in found
+    ]
 
 
 def _decide(
     place: Place,
     own: int | None,
+    registered: int | None,
     rows: Mapping[str, set[int]],
     lines: Mapping[tuple[int, int], set[int]],
     blocks: Mapping[tuple[int, int], set[int]],
@@ -141,6 +152,8 @@ def _decide(
 ) -> Attribution | None:
     if own is not None:
         return Attribution(own, ITSELF)
+    if registered is not None:
+        return Attribution(registered, REGISTERED)
     evidence = (
         (SAME_ROW, rows.get(place.row, set()) if place.row is not None else set()),
         (SAME_LINE, lines.get(place.line, set())),

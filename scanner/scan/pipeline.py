@@ -27,6 +27,7 @@ import magic
 
 from recognizers.catalogue import entity_specs
 from scanner.compliance.clients import ClientRecord
+from scanner.compliance.contacts import ContactsRegister
 from scanner.compliance.nda import AgreementCheck, check_file, looks_like_agreement
 from scanner.masking import fingerprint, mask
 from scanner.models import (
@@ -88,12 +89,14 @@ class Scanner:
         key: bytes,
         clients: Sequence[ClientRecord] = (),
         options: ScanOptions | None = None,
+        contacts: ContactsRegister | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.key = key
         self.clients = list(clients)
         # a registered USCC identifies its client wherever it stands (attribution)
         self.uscc_clients = {c.uscc.upper(): i for i, c in enumerate(self.clients) if c.uscc}
+        self.contacts = contacts or ContactsRegister()
         self.options = options or ScanOptions()
         self.limits = self.options.limits
         self._magic = magic.Magic(mime=True)
@@ -348,7 +351,7 @@ class Scanner:
     def _findings(self, path: str, segments: Iterable[Segment]) -> list[Finding]:
         """The findings of one file's segments, each with its owner where it is known."""
         document = DocumentNames()
-        found: list[tuple[Finding, attribution.Place, int | None]] = []
+        found: list[tuple[Finding, attribution.Place, int | None, int | None]] = []
         ordinals: dict[int, int] = {}  # id(segment) → its ordinal, for the second pass
         for batch in _batches(segments):
             detections = self.analyzer.analyze_batch([(s.text, s.context) for s in batch])
@@ -370,22 +373,23 @@ class Scanner:
 
     def _placed(
         self, path: str, segment: Segment, ordinal: int, locator: SegmentLocator, d: Detection
-    ) -> tuple[Finding, attribution.Place, int | None]:
+    ) -> tuple[Finding, attribution.Place, int | None, int | None]:
         location, base = locator.locate(d.start)
         finding = self._finding(path, d, location, base, _box(segment, d))
         place = attribution.place_of(segment, ordinal, location, d.start)
-        return finding, place, attribution.own_client(d, self.uscc_clients)
+        own = attribution.own_client(d, self.uscc_clients)
+        return finding, place, own, self.contacts.owner_of(d.entity_type, d.value)
 
     def _owned(
-        self, found: Sequence[tuple[Finding, attribution.Place, int | None]]
+        self, found: Sequence[tuple[Finding, attribution.Place, int | None, int | None]]
     ) -> list[Finding]:
         """The findings with the client each belongs to (``scanner/scan/attribution.py``)."""
         if not self.clients:
-            return [f for f, _, _ in found]
-        owners = attribution.attribute([(place, own) for _, place, own in found])
+            return [f for f, *_ in found]
+        owners = attribution.attribute([(place, own, known) for _, place, own, known in found])
         return [
             f if owner is None else replace(f, owner=self._owner(owner))
-            for (f, _, _), owner in zip(found, owners, strict=True)
+            for (f, *_), owner in zip(found, owners, strict=True)
         ]
 
     def _owner(self, found: attribution.Attribution) -> Owner:

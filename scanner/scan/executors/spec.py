@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from recognizers.contacts_register import Contact
 from scanner.compliance.clients import ClientRecord
 from scanner.scan.doc_grade import DEFAULT as DEFAULT_GRADE_RULES
 from scanner.scan.doc_grade import GradeRules
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 class ScanSpec:
     key: bytes
     clients: tuple[ClientRecord, ...] = ()
+    contacts: tuple[Contact, ...] = ()  # the contacts register (recognizers/contacts_register)
     entities: tuple[str, ...] | None = None
     min_score: float = 0.5
     ner: bool = True
@@ -63,6 +65,7 @@ class ScanSpec:
         """The in-process ``Scanner`` this spec describes."""
         from recognizers.context import CharWindowContextEnhancer
         from recognizers.registry import build_recognizers
+        from scanner.compliance.contacts import ContactsRegister
         from scanner.scan.analyze import Analyzer
         from scanner.scan.pipeline import Scanner
 
@@ -76,6 +79,8 @@ class ScanSpec:
             self.entities,
             ner=self.ner,
             settings=dict(self.recognizers),
+            contacts=self.contacts,
         )
         analyzer = Analyzer(recognizers, self.min_score, enhancer, allow=self.allow)
-        return Scanner(analyzer, self.key, list(self.clients), self.options)
+        register = ContactsRegister(self.contacts)
+        return Scanner(analyzer, self.key, list(self.clients), self.options, register)
