@@ -83,6 +83,7 @@ def expected(
     masked: str,
     fp_value: str,
     client: str | None = None,
+    owner: tuple[str, str] | None = None,
 ) -> dict:
     record = {
         "path": str(path),
@@ -97,6 +98,8 @@ def expected(
     }
     if client:
         record["client"] = client
+    if owner:
+        record["owner"], record["owner_by"] = owner
     return record
 
 
@@ -119,6 +122,7 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
             "北京******公司",
             "北京星河传媒有限公司",
             client,
+            (client, "本身"),
         ),
         expected(
             notes,
@@ -131,10 +135,21 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
             "星***",
             "北京星河传媒有限公司",
             client,
+            (client, "本身"),
         ),
         # the name recognizer: 联系人 labels the person in free text
+        # the line names no client, its block (the four lines of the note) does
         expected(
-            notes, "PERSON", 3, 5, 0.85, "第 3 行", "PersonOrgAddressRecognizer", "张*", "张伟"
+            notes,
+            "PERSON",
+            3,
+            5,
+            0.85,
+            "第 3 行",
+            "PersonOrgAddressRecognizer",
+            "张*",
+            "张伟",
+            owner=(client, "同一段"),
         ),
         expected(
             notes,
@@ -146,6 +161,7 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
             "CnPhoneRecognizer",
             "138****5678",
             "13812345678",
+            owner=(client, "同一段"),
         ),
         expected(
             notes,
@@ -157,6 +173,7 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
             "EmailAddressRecognizer",
             "z*******@x***********.com",
             "zhangwei@xinghe-media.com",
+            owner=(client, "同一段"),
         ),
         expected(
             notes,
@@ -169,9 +186,19 @@ def test_scan_reports_exact_findings_as_jsonl(tmp_path, share, registry, capsys)
             "91**************1L",
             "北京星河传媒有限公司",
             client,
+            (client, "本身"),
         ),
         expected(
-            notes, "CN_USCC", 9, 27, 1.0, "第 4 行", "CnUsccRecognizer", "91**************1L", USCC
+            notes,
+            "CN_USCC",
+            9,
+            27,
+            1.0,
+            "第 4 行",
+            "CnUsccRecognizer",
+            "91**************1L",
+            USCC,
+            owner=(client, "本身"),
         ),
         # the 姓名 column makes its cells names, with nothing else around them
         expected(

@@ -222,7 +222,7 @@ def test_retention_apply_anonymises_a_file_whose_name_holds_a_phone(tmp_path, ca
     now = f"{share}/客户资料_138****5678/{renamed.name}"
     assert captured.out.splitlines() == [
         shown,
-        "  客户 成都********公司  到期 2025-06-30  逾期 524 天  类型 CLIENT, PHONE_NUMBER",
+        "  客户 成都********公司  到期 2025-06-30  逾期 524 天  归属本客户 5 处  类型 CLIENT, PHONE_NUMBER",
         f"已匿名化 anonymised {shown} → {now} (全部 everything)",
     ]
     audit = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
