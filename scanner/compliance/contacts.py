@@ -16,7 +16,7 @@ wechat / 微信          WeChat IDs, ``;``-separated
 qq / QQ               QQ numbers, ``;``-separated
 ====================  ===================================================================
 
-What it gives: the contacts for the recognizer (``recognizers/contacts_register.py``)
+Other columns (职务, 备注 …: a CRM export has many) are ignored. What it gives: the contacts for the recognizer (``recognizers/contacts_register.py``)
 and, for attribution and one label per person, the client and the contact each
 registered value belongs to (``owner_of``, ``contact_of``: by entity type and value in
 the masking module's normal form). Nothing of it is stored: the inventory and reports
@@ -50,6 +50,8 @@ COLUMNS = {
     "手机": "mobile",
     "phone": "phone",
     "电话": "phone",
+    "座机": "phone",
+    "办公电话": "phone",
     "email": "email",
     "邮箱": "email",
     "wechat": "wechat",
@@ -102,9 +104,6 @@ def load_contacts(path: Path, clients: Sequence[ClientRecord]) -> ContactsRegist
     columns = [COLUMNS.get(h.strip().lower(), COLUMNS.get(h.strip())) for h in header]
     if "name" not in columns:
         raise ConfigError(f"{WHAT} {path}: no 'name'/'姓名' column in its first row")
-    unknown = [f"column {i}" for i, c in enumerate(columns, start=1) if c is None and header[i - 1]]
-    if unknown:
-        raise ConfigError(f"{WHAT} {path}: unknown column(s) {', '.join(unknown)}")
     by_name = _client_names(clients)
     contacts = []
     for number, row in enumerate(rows, start=2):

@@ -169,3 +169,13 @@ def test_the_register_loads_through_the_command_line(files, tmp_path, capsys) ->
 def test_an_empty_register_is_false() -> None:
     assert not ContactsRegister()
 
+
+
+def test_a_crm_export_with_more_columns_is_read(tmp_path) -> None:
+    """The demo share's contact book, as a firm exports it (职务, 备注 … are ignored)."""
+    root = Path(__file__).resolve().parents[2] / "examples"
+    clients = load_registry(root / "clients.csv")
+    register = load_contacts(root / "share" / "客户资料" / "客户通讯录.csv", clients)
+    assert len(register.contacts) == 14
+    assert all(c.client is not None for c in register.contacts)
+    assert all(c.phones for c in register.contacts)
