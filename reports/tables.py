@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from scanner.compliance.clients import ClientRecord
 from scanner.compliance.status import Compliance
-from scanner.sensitivity import GRADES, Grading
+from scanner.masking import mask
+from scanner.models import CLIENT
+from scanner.sensitivity import ENTITY_WORDS, GRADES, PERSON_TYPES, PERSONAL_GRADES, Grading
 from scanner.store.inventory import Inventory
 
 
@@ -96,7 +99,10 @@ class InventoryTables:
             Column("kind", "文档类型 Kind", 14),
             Column("categories", "信息类别 Categories", 12),
             Column("doc_grade", "文档密级 Doc grade", 10),
-            *(Column(f"count_{e}", e, max(10, len(e) + 2), "int") for e in self.entities),
+            *(
+                Column(f"count_{e}", entity_title(e), max(10, len(entity_title(e)) + 2), "int")
+                for e in self.entities
+            ),
             Column("findings", "发现合计 Findings", 10, "int"),
             Column("clients", "涉及客户 Clients", 30),
             Column("grade", "最高敏感级别 Grade", 14, "grade"),
@@ -192,19 +198,42 @@ class InventoryTables:
         return Table("findings", "发现明细", columns, rows)
 
     def clients(self) -> Table:
+        """One row per client: where its information is and how much of it, with its
+        retention and NDA status (the registered clients with nothing found too)."""
         columns = (
-            Column("client", "客户(脱敏) Client", 24),
+            Column("client", "客户 Client", 28),
+            Column("client_fingerprint", "客户指纹 Keyed hash", 34),
+            Column("files", "文件数 Files", 8, "int"),
+            Column("folders", "文件夹 Folders", 40),
+            Column("contacts", "联系人 Contact people", 10, "int"),
+            Column("personal", "个人信息 Personal information", 12, "int"),
+            Column("findings", "归属发现 Attributed findings", 12, "int"),
+            Column("retention", "保留期限 Retention", 30),
+            Column("nda", "保密协议 NDA", 30),
+        )
+        return Table("clients", "客户分布", columns, self._client_rows)
+
+    def client_files(self) -> Table:
+        columns = (
+            Column("client", "客户 Client", 28),
             Column("client_fingerprint", "客户指纹 Keyed hash", 34),
             Column("folder", "部门文件夹 Folder", 16),
             Column("path", "文件路径 Path", 60),
             Column("mentions", "提及次数 Mentions", 10, "int"),
+            Column("owned", "归属发现 Attributed findings", 12, "int"),
         )
 
         def rows() -> Iterator[tuple]:
+            pairs: dict[tuple[str, str], list] = {}
             for masked, fp, path, root, mentions in self.inventory.client_files():
-                yield (masked, fp, folder_of(path, root), path, mentions)
+                pairs[(fp, path)] = [masked, fp, folder_of(path, root), path, mentions, 0]
+            for masked, fp, path, root, owned in self.inventory.owned_files():
+                pairs.setdefault((fp, path), [masked, fp, folder_of(path, root), path, 0, 0])
+                pairs[(fp, path)][5] = owned
+            named = [[self._client_name(r[1], r[0]), *r[1:]] for r in pairs.values()]
+            yield from (tuple(r) for r in sorted(named, key=lambda r: (r[0], r[1], r[3])))
 
-        return Table("clients", "客户分布", columns, rows)
+        return Table("client_files", "客户文件", columns, rows)
 
     def errors(self) -> Table:
         columns = (
@@ -237,7 +266,8 @@ class InventoryTables:
         return Table("suppressions", "已忽略", columns, rows)
 
     def all(self) -> list[Table]:
-        tables = [self.files(), self.findings(), self.clients(), self.errors()]
+        tables = [self.files(), self.findings(), self.clients(), self.client_files()]
+        tables.append(self.errors())
         tables.append(self.suppressions())
         if self.compliance is not None:
             tables += [self.retention(), self.nda(), self.agreements()]
@@ -271,6 +301,55 @@ class InventoryTables:
                 _time(scanned),
                 *self._status.get(fid, ("", "")),
             )
+
+    def _client_name(self, fingerprint: str, masked: str) -> str:
+        return self.compliance.client_name(fingerprint, masked) if self.compliance else masked
+
+    def _client_rows(self) -> Iterator[tuple]:
+        files: dict[str, set[str]] = defaultdict(set)
+        folders: dict[str, set[str]] = defaultdict(set)
+        masked_of: dict[str, str] = {}
+        for masked, fp, path, root, _ in [
+            *self.inventory.client_files(),
+            *self.inventory.owned_files(),
+        ]:
+            masked_of.setdefault(fp, masked)
+            files[fp].add(path)
+            folders[fp].add(folder_of(path, root))
+        contacts: Counter = Counter()
+        personal: Counter = Counter()
+        findings: Counter = Counter()
+        for fp, masked, entity, count, values in self.inventory.owned_counts():
+            masked_of.setdefault(fp, masked)
+            findings[fp] += count
+            if entity in PERSON_TYPES:
+                contacts[fp] += values
+            if self.grading.grade(entity) in PERSONAL_GRADES:
+                personal[fp] += count
+        registered = self.compliance.by_fingerprint if self.compliance else {}
+        for fp, known in registered.items():
+            masked_of.setdefault(fp, mask(CLIENT, known.name))
+        rows = []
+        for fp, masked in masked_of.items():
+            record = registered.get(fp)
+            rows.append(
+                (
+                    self._client_name(fp, masked),
+                    fp,
+                    len(files[fp]),
+                    "；".join(sorted(f for f in folders[fp] if f)),
+                    contacts[fp],
+                    personal[fp],
+                    findings[fp],
+                    *self._client_status(record),
+                )
+            )
+        yield from sorted(rows, key=lambda r: (-r[2], r[0]))
+
+    def _client_status(self, record: ClientRecord | None) -> tuple[str, str]:
+        if self.compliance is None or record is None:
+            return "", ""
+        return self.compliance.retention_status(record), self.compliance.nda_status(record)
 
     # --- summary ----------------------------------------------------------------------
 
@@ -313,6 +392,12 @@ class InventoryTables:
         for issue in self.compliance.nda_issues():  # by id: two files may mask alike
             files.setdefault(issue.client, set()).add(issue.file_id)
         return sorted(((c, len(p)) for c, p in files.items()), key=lambda x: (-x[1], x[0]))
+
+
+def entity_title(entity: str) -> str:
+    """A column heading for an entity type: its Chinese word and its name (电话 PHONE_NUMBER)."""
+    word = ENTITY_WORDS.get(entity, "")
+    return f"{word} {entity}" if word else entity
 
 
 def json_value(value: object) -> object:

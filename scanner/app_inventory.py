@@ -68,7 +68,9 @@ def tables(inventory: Inventory, config: Config, clients: Path | None, as_of: dt
     if not (clients or config.client_registry):
         return InventoryTables(inventory, grading)
     register, key = register_and_key(config, clients)
-    compliance = Compliance(inventory, register, key, as_of or dt.date.today())
+    compliance = Compliance(
+        inventory, register, key, as_of or dt.date.today(), config.show_client_names
+    )
     return InventoryTables(inventory, grading, compliance)
 
 

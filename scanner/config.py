@@ -119,6 +119,10 @@ class Config:
     allow: tuple[str, ...] = ()
     client_registry: Path | None = None
     contacts_register: Path | None = None  # [clients] contacts: a CRM export (exact match)
+    # [clients] show_names = true: reports name the firm's clients as the register does
+    # (they are its own business records); by default masked like every value, since
+    # nothing raw leaves a scan unless the user asks
+    show_client_names: bool = False
     hash_key_file: Path | None = None
     inventory: Path | None = None
     grades: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -174,7 +178,10 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path} [allow]: terms must be a list of strings")
     base = path.parent
     clients = data.get("clients", {})
-    _reject_unknown(clients, {"registry", "contacts"}, f"{path} [clients]")
+    _reject_unknown(clients, {"registry", "contacts", "show_names"}, f"{path} [clients]")
+    show_names = clients.get("show_names", False)
+    if not isinstance(show_names, bool):
+        raise ConfigError(f"{path} [clients] show_names must be true or false")
     security = data.get("security", {})
     _reject_unknown(security, {"hash_key_file", "redact_key_file"}, f"{path} [security]")
     redact = data.get("redact", {})
@@ -198,6 +205,7 @@ def load_config(path: Path | None) -> Config:
         allow=tuple(terms),
         client_registry=_path(base, clients.get("registry")),
         contacts_register=_path(base, clients.get("contacts")),
+        show_client_names=show_names,
         hash_key_file=_path(base, security.get("hash_key_file")),
         inventory=_path(base, inventory.get("path")),
         grades=_grades(data.get("grades", {}), f"{path} [grades]"),

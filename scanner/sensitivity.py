@@ -32,6 +32,12 @@ DEFAULT_GRADES: dict[str, tuple[str, ...]] = {
 
 # Risk score 0-100: the highest grade present sets the base, volume adds up to 20.
 GRADE_BASE = {SENSITIVE: 70, PERSONAL: 40, BUSINESS: 30, GENERAL: 0}
+# personal information under PIPL, sensitive or not (the workbook's 客户分布 counts these)
+PERSONAL_GRADES = frozenset({SENSITIVE, PERSONAL})
+# the types that name a person (PERSON): what 客户分布 counts as contact people
+PERSON_TYPES = frozenset(s.name for s in entity_specs() if s.name_like and s.grade == PERSONAL)
+# an entity type's Chinese word (电话, 邮箱 …): the workbook's column headings
+ENTITY_WORDS = {spec.name: spec.label for spec in entity_specs() if spec.label}
 VOLUME_POINTS_PER_FINDING = 0.5
 
 

@@ -181,8 +181,8 @@ def _report(sub: Any) -> None:
     report.add_argument(
         "--table",
         choices=(
-            "files", "findings", "clients", "errors", "suppressions", "retention", "nda",
-            "agreements",
+            "files", "findings", "clients", "client_files", "errors", "suppressions", "retention",
+            "nda", "agreements",
         ),
         default="findings",
         help="the table to export as csv/jsonl (the workbook holds them all)",

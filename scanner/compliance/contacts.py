@@ -16,7 +16,8 @@ wechat / 微信          WeChat IDs, ``;``-separated
 qq / QQ               QQ numbers, ``;``-separated
 ====================  ===================================================================
 
-Other columns (职务, 备注 …: a CRM export has many) are ignored. What it gives: the contacts for the recognizer (``recognizers/contacts_register.py``)
+Other columns (职务, 备注 …: a CRM export has many) are ignored. What it gives: the
+contacts for the recognizer (``recognizers/contacts_register.py``)
 and, for attribution and one label per person, the client and the contact each
 registered value belongs to (``owner_of``, ``contact_of``: by entity type and value in
 the masking module's normal form). Nothing of it is stored: the inventory and reports

@@ -52,6 +52,7 @@ class NdaIssue:
     client: str  # masked
     reason: str
     detail: str = ""
+    client_fingerprint: str = ""
 
 
 @dataclass
@@ -60,11 +61,37 @@ class Compliance:
     register: Sequence[ClientRecord]
     key: bytes
     as_of: dt.date = field(default_factory=dt.date.today)
+    show_names: bool = False  # the workbook: clients by their registered names
 
     def __post_init__(self) -> None:
         self.by_fingerprint = {
             fingerprint(self.key, CLIENT, record.name): record for record in self.register
         }
+
+    def client_name(self, client_fingerprint: str, masked: str) -> str:
+        """How a report names a client: its registered name when names are shown and the
+        register knows it, else the masked name the inventory holds."""
+        record = self.by_fingerprint.get(client_fingerprint) if self.show_names else None
+        return record.name if record is not None else masked
+
+    def record_of(self, client_fingerprint: str) -> ClientRecord | None:
+        return self.by_fingerprint.get(client_fingerprint)
+
+    def retention_status(self, record: ClientRecord) -> str:
+        due = record.retention_due
+        if due is None:
+            return "未设定 not set"
+        if due < self.as_of:
+            return f"已到期 {due.isoformat()}（逾期 {(self.as_of - due).days} 天）"
+        return f"{due.isoformat()} 到期 due"
+
+    def nda_status(self, record: ClientRecord) -> str:
+        if not record.nda_id:
+            return NO_NDA
+        if record.nda_expires is not None and record.nda_expires < self.as_of:
+            return f"{EXPIRED} {record.nda_expires.isoformat()}"
+        until = f"，有效至 {record.nda_expires.isoformat()}" if record.nda_expires else ""
+        return f"有效 valid {record.nda_id}{until}"
 
     # --- retention ----------------------------------------------------------------------
 
@@ -104,10 +131,11 @@ class Compliance:
         first_seen = self.inventory.first_seen()
         issues = []
         for file_id, path, clients in self._files_with_clients():
-            for record in clients.values():
-                problem = self._nda_problem(record, first_seen.get(file_id))
-                if problem[0]:
-                    issues.append(NdaIssue(file_id, path, mask(CLIENT, record.name), *problem))
+            for fp, record in clients.items():
+                reason, detail = self._nda_problem(record, first_seen.get(file_id))
+                if reason:
+                    masked = mask(CLIENT, record.name)
+                    issues.append(NdaIssue(file_id, path, masked, reason, detail, fp))
         return sorted(issues, key=lambda i: (i.client, i.path))
 
     def _nda_problem(self, record: ClientRecord, first_seen: float | None) -> tuple[str, str]:

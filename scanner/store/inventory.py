@@ -309,6 +309,16 @@ class ClientFileRow(NamedTuple):
     mentions: int
 
 
+class OwnedCount(NamedTuple):
+    """Findings of one entity type attributed to one client."""
+
+    owner_fingerprint: str
+    owner_masked: str
+    entity_type: str
+    findings: int
+    values: int  # distinct values (by keyed fingerprint)
+
+
 class ProblemRow(NamedTuple):
     """A file or member not (fully) read, or a note about one."""
 
@@ -891,6 +901,27 @@ class Inventory:
             "SELECT c.client_masked, c.client_fingerprint, f.path, f.root, c.mentions "
             "FROM active_file_clients c JOIN files f ON f.id = c.file_id "
             "WHERE f.status != 'removed' ORDER BY c.client_masked, c.client_fingerprint, f.path"
+        )
+        return map(ClientFileRow._make, self.conn.execute(query))
+
+    def owned_counts(self) -> Iterator[OwnedCount]:
+        """Per owning client and entity type: findings and distinct values attributed to
+        it, in files not removed."""
+        query = (
+            "SELECT x.owner_fingerprint, x.owner_masked, x.entity_type, COUNT(*), "
+            "COUNT(DISTINCT x.fingerprint) FROM active_findings x JOIN files f ON f.id = x.file_id "
+            "WHERE x.owner_fingerprint IS NOT NULL AND f.status != 'removed' "
+            "GROUP BY x.owner_fingerprint, x.owner_masked, x.entity_type ORDER BY 1, 3"
+        )
+        return map(OwnedCount._make, self.conn.execute(query))
+
+    def owned_files(self) -> Iterator[ClientFileRow]:
+        """Every (owning client, file) pair with the findings attributed to the client."""
+        query = (
+            "SELECT x.owner_masked, x.owner_fingerprint, f.path, f.root, COUNT(*) "
+            "FROM active_findings x JOIN files f ON f.id = x.file_id "
+            "WHERE x.owner_fingerprint IS NOT NULL AND f.status != 'removed' "
+            "GROUP BY x.owner_fingerprint, x.owner_masked, f.id ORDER BY 1, 2, 3"
         )
         return map(ClientFileRow._make, self.conn.execute(query))
 

@@ -16,7 +16,7 @@ from scanner.cli import main
 
 pytestmark = pytest.mark.slow
 
-SHEETS = ["概览", "文件清单", "发现明细", "客户分布", "无法扫描", "已忽略"]
+SHEETS = ["概览", "文件清单", "发现明细", "客户分布", "客户文件", "无法扫描", "已忽略"]
 USCC_BODY = "91110105MA01ABCD1"
 
 
@@ -115,12 +115,15 @@ def test_files_sheet_counts_types_grades_and_dates(tmp_path, inventory):
     assert set(rows) == {"开票信息.txt", "差旅.csv", "logo.png"}
     invoice = rows["开票信息.txt"]
     assert invoice["部门文件夹 Folder"] == "客户资料"
-    assert (invoice["CLIENT"], invoice["CN_USCC"], invoice["CN_BANK_CARD"]) == (2, 1, 1)
+    # entity columns carry their Chinese word
+    counts = (invoice["客户 CLIENT"], invoice["信用代码 CN_USCC"], invoice["银行卡 CN_BANK_CARD"])
+    assert counts == (2, 1, 1)
     assert invoice["涉及客户 Clients"] == "北京******公司"
     assert invoice["最高敏感级别 Grade"] == "敏感个人信息"
     assert invoice["风险分 Risk"] == 72  # 70 for the grade + 0.5 per finding
     travel = rows["差旅.csv"]
-    assert (travel["PERSON"], travel["PHONE_NUMBER"], travel["CN_RESIDENT_ID"]) == (1, 1, 1)
+    counts = (travel["联系人 PERSON"], travel["电话 PHONE_NUMBER"], travel["身份证 CN_RESIDENT_ID"])
+    assert counts == (1, 1, 1)
     assert isinstance(travel["修改时间 Modified"], dt.datetime)
     assert rows["logo.png"]["状态 Status"] == "skipped"
     assert rows["logo.png"]["最高敏感级别 Grade"] in ("", None)
@@ -147,8 +150,11 @@ def test_summary_clients_and_errors_sheets(tmp_path, inventory):
     assert summary["敏感个人信息"][1] == 2  # the bank card and the ID number
     assert summary["客户资料"][1] == 4 and summary["行政"][1] == 4
     assert summary["北京******公司"][1:3] == (1, 2)  # files, mentions
+    # per client: files, folders, contact people, personal information, attributed findings
     clients = list(wb["客户分布"].iter_rows(2, values_only=True))
-    assert [(c[0], c[2], Path(c[3]).name, c[4]) for c in clients] == [
+    assert [(c[0], c[2], c[3]) for c in clients] == [("北京******公司", 1, "客户资料")]
+    files = list(wb["客户文件"].iter_rows(2, values_only=True))
+    assert [(c[0], c[2], Path(c[3]).name, c[4]) for c in files] == [
         ("北京******公司", "客户资料", "开票信息.txt", 2)
     ]
     errors = list(wb["无法扫描"].iter_rows(2, values_only=True))

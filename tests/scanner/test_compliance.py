@@ -244,6 +244,7 @@ def test_workbook_gets_retention_nda_and_agreement_sheets(db, register, share, t
         "文件清单",
         "发现明细",
         "客户分布",
+        "客户文件",
         "无法扫描",
         "已忽略",
         "保留期限",
@@ -345,3 +346,68 @@ def test_apply_on_a_contact_list_clears_every_row_of_the_expired_clients(tmp_pat
         else:
             # every value of the expired client's row is gone
             assert not [value for value in row if value in line], line
+
+
+@pytest.mark.slow
+def test_the_client_sheet_gives_each_client_its_files_information_and_status(
+    db, register, tmp_path
+):
+    config = tmp_path / "baomi.toml"
+    config.write_text("[clients]\nshow_names = true\n", encoding="utf-8")
+    out = tmp_path / "清单.xlsx"
+    report = ["report", "--inventory", str(db), "--clients", str(register), "--as-of", AS_OF]
+    assert main([*report, "--config", str(config), "-o", str(out)]) == 0
+    rows = [
+        r[:1] + r[2:]
+        for r in openpyxl.load_workbook(out)["客户分布"].iter_rows(2, values_only=True)
+    ]
+    assert rows == [
+        # files, folders, contact people, personal information, attributed findings
+        (
+            "成都锦程文旅集团有限公司",
+            2,
+            "归档；项目",
+            0,
+            1,  # the phone of 锦程结案.txt (the other one in 联合提案.txt is 星河传媒's)
+            3,
+            "已到期 2025-06-30（逾期 524 天）",
+            "有效 valid NDA-1，有效至 2030-12-31",
+        ),
+        (
+            "北京星河传媒有限公司",
+            1,
+            "项目",
+            0,
+            1,
+            3,
+            "2029-06-30 到期 due",
+            "无保密协议记录 no NDA on record",
+        ),
+        (
+            "杭州青禾食品集团有限公司",
+            1,
+            "项目",
+            0,
+            0,
+            1,
+            "已到期 2026-10-31（逾期 36 天）",
+            "保密协议已过期 NDA expired 2025-01-31",
+        ),
+        (
+            "深圳市蓝鲸科技股份有限公司",
+            1,
+            "项目",
+            0,
+            0,
+            1,
+            "2028-09-30 到期 due",
+            "有效 valid NDA-4，有效至 2099-12-31",
+        ),
+    ]
+    # without show_names the register's names stay masked, as every value
+    masked = tmp_path / "masked.xlsx"
+    assert main([*report, "-o", str(masked)]) == 0
+    names = [
+        r[0] for r in openpyxl.load_workbook(masked)["客户分布"].iter_rows(2, values_only=True)
+    ]
+    assert names[0] == "成都********公司" and "锦程文旅" not in "".join(names)
