@@ -116,7 +116,7 @@ class InventoryTables:
     def retention(self) -> Table:
         columns = (
             Column("path", "文件路径 Path", 60),
-            Column("client", "客户(脱敏) Client", 22),
+            Column("client", "客户 Client", 22),
             Column("due", "到期日 Due", 12, "date"),
             Column("days_overdue", "逾期天数 Days overdue", 10, "int"),
             Column("entity_types", "信息类型 Entity types", 40),
@@ -131,7 +131,7 @@ class InventoryTables:
             for i in self.compliance.retention() if self.compliance else []:
                 yield (
                     i.path,
-                    i.client,
+                    self._client_name(i.client_fingerprint, i.client),
                     i.due,
                     i.days_overdue,
                     "、".join(i.entity_types),
@@ -145,7 +145,7 @@ class InventoryTables:
     def nda(self) -> Table:
         columns = (
             Column("path", "文件路径 Path", 60),
-            Column("client", "客户(脱敏) Client", 22),
+            Column("client", "客户 Client", 22),
             Column("status", "状态 Status", 14),
             Column("reason", "原因 Reason", 36),
             Column("detail", "说明 Detail", 40),
@@ -153,7 +153,8 @@ class InventoryTables:
 
         def rows() -> Iterator[tuple]:
             for i in self.compliance.nda_issues() if self.compliance else []:
-                yield (i.path, i.client, "无有效保密协议", i.reason, i.detail)
+                client = self._client_name(i.client_fingerprint, i.client)
+                yield (i.path, client, "无有效保密协议", i.reason, i.detail)
 
         return Table("nda", "保密协议", columns, rows)
 
