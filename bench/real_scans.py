@@ -38,11 +38,11 @@ on one thread. Printed, for the dev and held-out images separately:
   over all such findings, leaving out those that match an ``ignore`` entry;
 * seconds per image: wall and CPU time of ``scan_file`` (models loaded beforehand; their
   loading is printed apart);
-* for dev images only, each miss and why: ``read, not found`` (the value is in the text
-  OCR handed to the recognizers), ``wrapped at a line end`` (one line ends with its first
-  part, another starts with the rest), ``read in pieces`` (both halves are in the text,
-  apart), or ``not read`` (OCR misread or missed it; the closest stretch of what it read
-  is shown), and each false finding.
+* for dev images only, each miss and why: ``read, not found`` (the value is in one line,
+  or one column's cell of a row, of the text OCR handed to the recognizers), ``wrapped at
+  a line end`` (one line ends with its first part, another starts with the rest),
+  ``read in pieces`` (both halves are in the text, apart), or ``not read`` (OCR misread or
+  missed it; the closest stretch of what it read is shown), and each false finding.
 
 Then the whole command, ``baomi scan DIR --no-inventory`` on a folder holding the 23
 images (start-up, worker processes and model loading included), timed with
@@ -286,11 +286,12 @@ def score(image: Labelled, findings: Iterable[tuple[str, str]], texts: Sequence[
         found[(etype, value)] = hit
         if hit:
             continue
-        if v in flat:
-            near = sorted(f"{t}:{f}" for t, f in unique if f in v or v in f)
-            why = "read, not found" + (f" (found as {', '.join(near)})" if near else "")
+        near = sorted(f"{t}:{f}" for t, f in unique if f in v or v in f)
+        found_as = f" (found as {', '.join(near)})" if near else ""
+        if any(v in line for line in lines):
+            why = "read, not found" + found_as
         elif wrapped(v, lines):
-            why = "wrapped at a line end, the lines read apart"
+            why = "wrapped at a line end, the lines read apart" + found_as
         elif split_read(v, flat):
             why = "read in pieces"
         else:
