@@ -142,6 +142,31 @@ class InventoryTables:
 
         return Table("retention", "保留期限", columns, rows)
 
+    def undecided(self) -> Table:
+        """What ``baomi retention --apply`` keeps for a person to decide: findings attributed
+        to no client in files shared by an expired client and one within its period."""
+        columns = (
+            Column("path", "文件 File", 60),
+            Column("location", "位置 Location", 24),
+            Column("entity_type", "实体类型 Entity", 18),
+            Column("masked", "脱敏值 Masked value", 28),
+            Column("fingerprint", "指纹 Keyed hash", 34),
+            Column("due_clients", "到期客户 Clients past retention", 28),
+        )
+
+        def rows() -> Iterator[tuple]:
+            for row, clients in self.compliance.undecided() if self.compliance else []:
+                yield (
+                    row.item,
+                    row.location,
+                    row.entity_type,
+                    row.masked,
+                    row.fingerprint,
+                    "；".join(sorted(self._client_name(fp, masked) for fp, masked in clients)),
+                )
+
+        return Table("undecided", "待人工判断", columns, rows)
+
     def nda(self) -> Table:
         columns = (
             Column("path", "文件路径 Path", 60),
@@ -271,7 +296,7 @@ class InventoryTables:
         tables.append(self.errors())
         tables.append(self.suppressions())
         if self.compliance is not None:
-            tables += [self.retention(), self.nda(), self.agreements()]
+            tables += [self.retention(), self.undecided(), self.nda(), self.agreements()]
         return tables
 
     # --- rows -------------------------------------------------------------------------

@@ -182,7 +182,7 @@ def _report(sub: Any) -> None:
         "--table",
         choices=(
             "files", "findings", "clients", "client_files", "errors", "suppressions", "retention",
-            "nda", "agreements",
+            "undecided", "nda", "agreements",
         ),
         default="findings",
         help="the table to export as csv/jsonl (the workbook holds them all)",

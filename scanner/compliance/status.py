@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from scanner.compliance.clients import ClientRecord
 from scanner.masking import fingerprint, mask
 from scanner.models import CLIENT
-from scanner.store.inventory import AgreementRow, Inventory
+from scanner.store.inventory import AgreementRow, Inventory, UnattributedRow
 
 NO_NDA = "无保密协议记录 no NDA on record"
 EXPIRED = "保密协议已过期 NDA expired"
@@ -120,6 +120,17 @@ class Compliance:
                     )
                 )
         return sorted(items, key=lambda i: (-i.days_overdue, i.path, i.client))
+
+    def undecided(self) -> list[tuple[UnattributedRow, tuple[tuple[str, str], ...]]]:
+        """The findings attributed to no client in files shared by a client past its
+        retention period and one within it, with the due clients (fingerprint, masked
+        name): ``--apply`` keeps them, a person decides."""
+        due: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for item in self.retention():
+            if item.other_clients:
+                due[item.file_id].add((item.client_fingerprint, item.client))
+        rows = self.inventory.unattributed_findings(sorted(due))
+        return [(row, tuple(sorted(due[row.file_id]))) for row in rows]
 
     def _is_due(self, record: ClientRecord) -> bool:
         due = record.retention_due

@@ -309,6 +309,17 @@ class ClientFileRow(NamedTuple):
     mentions: int
 
 
+class UnattributedRow(NamedTuple):
+    """A finding attributed to no client (retention: a person decides)."""
+
+    file_id: int
+    item: str  # masked
+    location: str
+    entity_type: str
+    masked: str
+    fingerprint: str
+
+
 class OwnedCount(NamedTuple):
     """Findings of one entity type attributed to one client."""
 
@@ -924,6 +935,19 @@ class Inventory:
             "GROUP BY x.owner_fingerprint, x.owner_masked, f.id ORDER BY 1, 2, 3"
         )
         return map(ClientFileRow._make, self.conn.execute(query))
+
+    def unattributed_findings(self, file_ids: Sequence[int]) -> Iterator[UnattributedRow]:
+        """The findings of ``file_ids`` attributed to no client, by file and in the order
+        found."""
+        for i in range(0, len(file_ids), 500):
+            chunk = list(file_ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            query = (
+                "SELECT file_id, item, location, entity_type, masked, fingerprint "
+                f"FROM active_findings WHERE owner_fingerprint IS NULL AND file_id IN ({marks}) "
+                "ORDER BY file_id, id"
+            )
+            yield from map(UnattributedRow._make, self.conn.execute(query, chunk))
 
     def problems(self) -> Iterator[ProblemRow]:
         """Files not scanned (error, skipped), then members not read and notes of files not

@@ -248,6 +248,7 @@ def test_workbook_gets_retention_nda_and_agreement_sheets(db, register, share, t
         "无法扫描",
         "已忽略",
         "保留期限",
+        "待人工判断",
         "保密协议",
         "协议条款",
     ]
@@ -337,6 +338,18 @@ def test_apply_on_a_contact_list_clears_every_row_of_the_expired_clients(tmp_pat
     # each expired client owns its row (name, contact, phone, e-mail, WeChat); the row of
     # nobody's (contact, phone, e-mail, WeChat) is listed for a person to decide
     assert due == {("成都", 5, 4), ("杭州", 5, 4), ("广州", 5, 4)}
+    # the workbook lists them for the legal department, masked, with the expired clients
+    book = tmp_path / "清单.xlsx"
+    report = ["report", "--inventory", str(db), "--clients", str(register), "--as-of", AS_OF]
+    assert main([*report, "-o", str(book)]) == 0
+    undecided = list(openpyxl.load_workbook(book)["待人工判断"].iter_rows(2, values_only=True))
+    assert sorted((r[2], r[3]) for r in undecided) == [
+        ("EMAIL_ADDRESS", "s****@e******.com"),
+        ("PERSON", "孙*"),
+        ("PHONE_NUMBER", "189****5555"),
+        ("WECHAT_ID", "s********1"),
+    ]
+    assert {r[5] for r in undecided} == {"广州******公司；成都********公司；杭州********公司"}
     assert retention(db, register, "--apply", "--policy", "archive", "--yes") == 0
     lines = contacts.read_text("utf-8").splitlines()
     assert lines[0] == header.strip()
