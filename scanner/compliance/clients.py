@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ HEADER = (
     "project_end",
     "retention_months",
     "purpose",
+    "domains",
 )
 
 COLUMNS = {
@@ -64,7 +66,10 @@ COLUMNS = {
     "项目结束日期": "project_end",
     "retention_months": "retention_months",
     "保留期限(月)": "retention_months",
+    "domains": "domains",
+    "邮箱域名": "domains",
 }
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class ClientRecord:
     row: int
     nda_signed: dt.date | None = None
     purpose: str = ""
+    domains: tuple[str, ...] = ()  # its e-mail domains: an address there is the client's
 
     def to_client(self) -> Client:
         return Client(self.name, self.aliases, self.uscc)
@@ -215,6 +221,10 @@ def _record(cells: dict[str, str], row: int, path: Path) -> ClientRecord:
             f"{where}: '{mask(CnUsccRecognizer.ENTITY, uscc)}' is not a valid USCC "
             "(GB 32100-2015 check failed)"
         )
+    domains = tuple(d.strip().lower().lstrip("@") for d in cells.get("domains", "").split(";"))
+    domains = tuple(d for d in domains if d)
+    if any(not _DOMAIN.match(d) for d in domains):
+        raise ConfigError(f"{where}: domains must be e-mail domains such as qinghe-food.com")
     retention = cells.get("retention_months", "")
     if retention and not (retention.isascii() and retention.isdigit()):
         raise ConfigError(f"{where}: retention_months must be a whole number")
@@ -229,6 +239,7 @@ def _record(cells: dict[str, str], row: int, path: Path) -> ClientRecord:
         row=row,
         nda_signed=_date(cells.get("nda_signed", ""), where, "nda_signed"),
         purpose=cells.get("purpose", ""),
+        domains=domains,
     )
 
 

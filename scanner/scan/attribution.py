@@ -11,6 +11,7 @@ unattributed (never guessed across clients):
                 (a ``CLIENT`` finding), or its registered USCC
 ``登记联系人``  the value is a registered contact's (the contacts register: a CRM export)
                 of that client: their name, number, e-mail, WeChat or QQ
+``邮箱域名``    an e-mail address at a domain the registry gives the client
 ``同一行``      a table row (a spreadsheet, CSV, Word/PowerPoint table, scanned table)
                 holding the client's name or USCC: a contact list, a media list, an invoice
 ``同一行文字``  the same line of text (``青禾食品对接人 张伟 13812345678``)
@@ -32,10 +33,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from recognizers.cn_uscc import CnUsccRecognizer
+from recognizers.email_address import EmailAddressRecognizer
 from scanner.models import CLIENT, Detection, Segment, SegmentKind
 
 ITSELF = "本身"
 REGISTERED = "登记联系人"
+DOMAIN = "邮箱域名"
 SAME_ROW = "同一行"
 SAME_LINE = "同一行文字"
 SAME_BLOCK = "同一段"
@@ -111,19 +114,38 @@ def own_client(d: Detection, uscc_clients: Mapping[str, int]) -> int | None:
     return None
 
 
+def registered(
+    d: Detection, contact_client: int | None, domains: Mapping[str, int]
+) -> Attribution | None:
+    """What the registers say of a value: the client of the registered contact it is
+    (``登记联系人``), or of the registered domain of an e-mail address (``邮箱域名``: the
+    domain or one below it, ``bj.qinghe-food.com``)."""
+    if contact_client is not None:
+        return Attribution(contact_client, REGISTERED)
+    if d.entity_type != EmailAddressRecognizer.ENTITY or "@" not in d.value:
+        return None
+    labels = d.value.rsplit("@", 1)[1].lower().rstrip(".").split(".")
+    for start in range(len(labels) - 1):
+        client = domains.get(".".join(labels[start:]))
+        if client is not None:
+            return Attribution(client, DOMAIN)
+    return None
+
+
 def attribute(
-    found: Sequence[tuple[Place, int | None, int | None]],
+    found: Sequence[tuple[Place, int | None, Attribution | None]],
 ) -> list[Attribution | None]:
     """The attribution of each finding of one file, given its place, the client it
-    identifies by itself (``own_client``) and the client of the registered contact it
-    belongs to, in the same order. Both are evidence for what stands beside them."""
+    identifies by itself (``own_client``) and what the registers say of it (a registered
+    contact's client, a registered e-mail domain's), in the same order. Both are evidence
+    for what stands beside them."""
     rows: dict[str, set[int]] = defaultdict(set)
     lines: dict[tuple[int, int], set[int]] = defaultdict(set)
     blocks: dict[tuple[int, int], set[int]] = defaultdict(set)
     in_text: set[int] = set()
     in_folders: set[int] = set()
     for place, own, registered in found:
-        client = own if own is not None else registered
+        client = own if own is not None else registered.client if registered else None
         if client is None:
             continue
         if place.in_folder:
@@ -143,7 +165,7 @@ def attribute(
 def _decide(
     place: Place,
     own: int | None,
-    registered: int | None,
+    registered: Attribution | None,
     rows: Mapping[str, set[int]],
     lines: Mapping[tuple[int, int], set[int]],
     blocks: Mapping[tuple[int, int], set[int]],
@@ -153,7 +175,7 @@ def _decide(
     if own is not None:
         return Attribution(own, ITSELF)
     if registered is not None:
-        return Attribution(registered, REGISTERED)
+        return registered
     evidence = (
         (SAME_ROW, rows.get(place.row, set()) if place.row is not None else set()),
         (SAME_LINE, lines.get(place.line, set())),

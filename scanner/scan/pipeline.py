@@ -82,6 +82,10 @@ class ScanOptions:
 CLASSIFY_SAMPLE_CHARS = 200_000  # text kept per file for its kind: title, headings, vocabulary
 
 
+# a finding with what attribution needs: its place, the client it is, what registers say
+Placed = tuple[Finding, attribution.Place, int | None, attribution.Attribution | None]
+
+
 class Scanner:
     def __init__(
         self,
@@ -97,6 +101,7 @@ class Scanner:
         # a registered USCC identifies its client wherever it stands (attribution)
         self.uscc_clients = {c.uscc.upper(): i for i, c in enumerate(self.clients) if c.uscc}
         self.contacts = contacts or ContactsRegister()
+        self.domain_clients = {d: i for i, c in enumerate(self.clients) for d in c.domains}
         self.options = options or ScanOptions()
         self.limits = self.options.limits
         self._magic = magic.Magic(mime=True)
@@ -351,7 +356,7 @@ class Scanner:
     def _findings(self, path: str, segments: Iterable[Segment]) -> list[Finding]:
         """The findings of one file's segments, each with its owner where it is known."""
         document = DocumentNames()
-        found: list[tuple[Finding, attribution.Place, int | None, int | None]] = []
+        found: list[Placed] = []
         ordinals: dict[int, int] = {}  # id(segment) → its ordinal, for the second pass
         for batch in _batches(segments):
             detections = self.analyzer.analyze_batch([(s.text, s.context) for s in batch])
@@ -373,16 +378,15 @@ class Scanner:
 
     def _placed(
         self, path: str, segment: Segment, ordinal: int, locator: SegmentLocator, d: Detection
-    ) -> tuple[Finding, attribution.Place, int | None, int | None]:
+    ) -> Placed:
         location, base = locator.locate(d.start)
         finding = self._finding(path, d, location, base, _box(segment, d))
         place = attribution.place_of(segment, ordinal, location, d.start)
         own = attribution.own_client(d, self.uscc_clients)
-        return finding, place, own, self.contacts.owner_of(d.entity_type, d.value)
+        contact = self.contacts.owner_of(d.entity_type, d.value)
+        return finding, place, own, attribution.registered(d, contact, self.domain_clients)
 
-    def _owned(
-        self, found: Sequence[tuple[Finding, attribution.Place, int | None, int | None]]
-    ) -> list[Finding]:
+    def _owned(self, found: Sequence[Placed]) -> list[Finding]:
         """The findings with the client each belongs to (``scanner/scan/attribution.py``)."""
         if not self.clients:
             return [f for f, *_ in found]

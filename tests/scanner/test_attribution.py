@@ -19,9 +19,9 @@ from scanner.scan.attribution import _block_of, _row_of
 from scanner.scan.pipeline import Scanner, ScanOptions
 
 REGISTER = (
-    "name,aliases,uscc\n"
-    "杭州青禾食品集团有限公司,青禾食品;Qinghe Foods,91330100MA2B3C4D5N\n"
-    "北京星河传媒有限公司,星河传媒,\n"
+    "name,aliases,uscc,邮箱域名\n"
+    "杭州青禾食品集团有限公司,青禾食品;Qinghe Foods,91330100MA2B3C4D5N,qinghe-food.com\n"
+    "北京星河传媒有限公司,星河传媒,,@xinghe.cn;xinghe-media.com\n"
 )
 QINGHE, XINGHE = "杭州青禾食品集团有限公司", "北京星河传媒有限公司"
 
@@ -75,7 +75,7 @@ def test_contacts_in_a_clients_row_are_that_clients(scanner: Scanner) -> None:
         "zhangwei@qinghe.com": (masked(QINGHE), "同一行"),
         "李娜": (masked(XINGHE), "同一行"),
         "13987654321": (masked(XINGHE), "同一行"),
-        "lina@xinghe.cn": (masked(XINGHE), "同一行"),
+        "lina@xinghe.cn": (masked(XINGHE), "邮箱域名"),  # a registered domain says so itself
         # a row naming no client, in a file naming two: nobody's, never guessed
         "王强": None,
         "13700001111": None,
@@ -181,3 +181,25 @@ def test_owners_are_in_jsonl_and_kept_by_the_inventory(scanner: Scanner, tmp_pat
         [file_id] = [row.id for row in inventory.present_files()]
         stored = list(jsonl.recorded_records(inventory, [file_id]))
     assert [{**r, "path": ""} for r in stored] == [{**r, "path": ""} for r in written]
+
+
+def test_an_address_at_a_registered_domain_is_the_clients_and_owns_its_line(scanner) -> None:
+    text = (
+        "青禾食品与星河传媒的联合活动\n\n"
+        "请联系 li.na@BJ.Xinghe.cn 或 13700001111\n\n"
+        "zhang@qinghe-food.com.evil.io 不是青禾食品的域名\n"
+    )
+    [result] = scanner.scan_bytes("联络.txt", text.encode())
+    found = owners(result.findings)
+    assert found["li.na@BJ.Xinghe.cn"] == (masked(XINGHE), "邮箱域名")  # a subdomain counts
+    assert found["13700001111"] == (masked(XINGHE), "同一行文字")
+    assert found["zhang@qinghe-food.com.evil.io"] == (masked(QINGHE), "同一行文字")
+
+
+def test_a_domain_that_is_no_domain_is_refused(tmp_path: Path) -> None:
+    from scanner.config import ConfigError
+
+    path = tmp_path / "c.csv"
+    path.write_text("name,domains\n某公司,not a domain\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="row 2: domains must be e-mail domains"):
+        load_registry(path)
