@@ -4,6 +4,7 @@ person in a redacted copy, nothing of it stored."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -179,3 +180,32 @@ def test_a_crm_export_with_more_columns_is_read(tmp_path) -> None:
     assert len(register.contacts) == 14
     assert all(c.client is not None for c in register.contacts)
     assert all(c.phones for c in register.contacts)
+
+
+@pytest.mark.slow
+def test_one_label_per_registered_person_in_every_copy_of_a_batch(files, tmp_path) -> None:
+    """Under ``internal`` every value is a pseudonym: a registered person's name, mobile
+    and e-mail are one contact's ([联系人1], [联系人1/2] …) in the text and the Word copy,
+    and restoring gives the originals back."""
+    from scanner.cli import main
+    from scanner.scan.content import segments_of
+    from scanner.scan.limits import Limits
+    from tests.builders import docx_bytes
+
+    lines = ["会议纪要", "张伟（手机 13812345678，zhangwei@qinghe.com）确认场地。", "李娜负责媒体。"]
+    source, out = tmp_path / "share", tmp_path / "out"
+    source.mkdir()
+    (source / "纪要.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (source / "纪要.docx").write_bytes(docx_bytes(*lines))
+    clients, contacts = files
+    argv = ["redact", str(source), "--out-dir", str(out), "--policy", "internal", "--no-ner"]
+    assert main([*argv, "--clients", str(clients), "--contacts", str(contacts)]) == 0
+    for name in ("纪要.txt", "纪要.docx"):
+        text = "\n".join(s.text for s in segments_of((out / name).read_bytes(), name, Limits()))
+        labels = re.findall(r"\[联系人(\d+)(?:/\d+)?\]", text)
+        # 张伟's three values share one number, 李娜 has another
+        assert labels[:3] == [labels[0]] * 3 and labels[3] != labels[0], (name, text)
+        assert "张伟" not in text and "13812345678" not in text and "李娜" not in text
+    back = tmp_path / "back.txt"
+    assert main(["restore", str(out / "纪要.txt"), "-o", str(back)]) == 0
+    assert back.read_text("utf-8") == (source / "纪要.txt").read_text("utf-8")
