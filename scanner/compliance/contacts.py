@@ -74,6 +74,8 @@ class ContactsRegister:
 
     def contact_of(self, entity_type: str, value: str) -> int | None:
         """The index of the contact a value belongs to, None when it is not registered."""
+        if not self._by_value:
+            return None  # no register: nothing to normalise the value for
         return self._by_value.get(value_key(entity_type, value))
 
     def owner_of(self, entity_type: str, value: str) -> int | None:

@@ -27,6 +27,7 @@ person to decide rather than keep or remove it silently.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -54,6 +55,7 @@ BLOCK_LINES = 12
 _COLUMN = re.compile(r"(?: 第 \d+ 列| 列 \d+)$")
 _SHEET_CELL = re.compile(r" cell [A-Z]{1,3}(\d+)$")
 _BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +74,38 @@ class Attribution:
     by: str  # one of the kinds of evidence above
 
 
-def place_of(segment: Segment, ordinal: int, location: str, start: int) -> Place:
+class Lines:
+    """The line and block numbers of offsets in one text, from one pass over it: a long
+    segment (a streamed chunk, a contact export) holds thousands of findings, and counting
+    from its start for each would grow with the square of its length."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        blank = list(_BLANK_LINE.finditer(text))
+        self.block_starts = [m.end() for m in blank]  # where blocks 1, 2 … begin
+        self.block_ends = [m.start() for m in blank]  # where blocks 0, 1 … end
+
+    def line(self, start: int) -> int:
+        return bisect.bisect_left(self.newlines, start)
+
+    def block(self, start: int) -> int:
+        """Which blank-line block holds ``start``; -1 for one of ``BLOCK_LINES`` lines or
+        more (a body of text: its lines are attributed, the block is not)."""
+        index = bisect.bisect_right(self.block_starts, start)
+        begin = self.block_starts[index - 1] if index else 0
+        end = self.block_ends[index] if index < len(self.block_ends) else self.length
+        lines = bisect.bisect_left(self.newlines, end) - bisect.bisect_left(self.newlines, begin)
+        return index if lines < BLOCK_LINES else -1
+
+
+def place_of(segment: Segment, lines: Lines, ordinal: int, location: str, start: int) -> Place:
     """The place of a value starting at ``start`` in ``segment`` (the ``ordinal``-th of
-    its file), reported at ``location``."""
+    its file, ``lines`` made from its text), reported at ``location``."""
     return Place(
         _row_of(segment, location),
-        (ordinal, segment.text.count("\n", 0, start)),
-        (ordinal, _block_of(segment.text, start)),
+        (ordinal, lines.line(start)),
+        (ordinal, lines.block(start)),
         location == FOLDER_LOCATION,
     )
 
@@ -91,17 +118,6 @@ def _row_of(segment: Segment, location: str) -> str | None:
         return f"{location[: cell.start()]} row {cell.group(1)}"
     column = _COLUMN.search(location)
     return location[: column.start()] if column else None
-
-
-def _block_of(text: str, start: int) -> int:
-    """Which blank-line block of ``text`` holds ``start``; a block of more than
-    ``BLOCK_LINES`` lines is split into its lines (numbered after the blocks)."""
-    blocks = [0, *(m.end() for m in _BLANK_LINE.finditer(text, 0, start))]
-    begin = blocks[-1]
-    after = _BLANK_LINE.search(text, start)
-    end = after.start() if after else len(text)
-    # a long block is a body of text: its lines are attributed, the block is not
-    return len(blocks) - 1 if text.count("\n", begin, end) < BLOCK_LINES else -1
 
 
 def own_client(d: Detection, uscc_clients: Mapping[str, int]) -> int | None:
@@ -122,7 +138,7 @@ def registered(
     domain or one below it, ``bj.qinghe-food.com``)."""
     if contact_client is not None:
         return Attribution(contact_client, REGISTERED)
-    if d.entity_type != EmailAddressRecognizer.ENTITY or "@" not in d.value:
+    if not domains or d.entity_type != EmailAddressRecognizer.ENTITY or "@" not in d.value:
         return None
     labels = d.value.rsplit("@", 1)[1].lower().rstrip(".").split(".")
     for start in range(len(labels) - 1):

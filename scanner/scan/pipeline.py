@@ -82,8 +82,8 @@ class ScanOptions:
 CLASSIFY_SAMPLE_CHARS = 200_000  # text kept per file for its kind: title, headings, vocabulary
 
 
-# a finding with what attribution needs: its place, the client it is, what registers say
-Placed = tuple[Finding, attribution.Place, int | None, attribution.Attribution | None]
+# what attribution needs of a finding: its place, the client it is, what registers say
+Evidence = tuple[attribution.Place, int | None, attribution.Attribution | None]
 
 
 class Scanner:
@@ -356,12 +356,13 @@ class Scanner:
     def _findings(self, path: str, segments: Iterable[Segment]) -> list[Finding]:
         """The findings of one file's segments, each with its owner where it is known."""
         document = DocumentNames()
-        found: list[Placed] = []
-        ordinals: dict[int, int] = {}  # id(segment) → its ordinal, for the second pass
+        findings: list[Finding] = []
+        places = _Places(self) if self.clients else None  # attribution needs a registry
         for batch in _batches(segments):
             detections = self.analyzer.analyze_batch([(s.text, s.context) for s in batch])
             for segment, in_segment in zip(batch, detections, strict=True):
-                ordinals[id(segment)] = ordinal = len(ordinals)
+                if places is not None:
+                    places.number(segment)
                 document.add(segment, in_segment)
                 if not in_segment:
                     continue
@@ -369,31 +370,31 @@ class Scanner:
                 for d in in_segment:
                     if _outside(segment, d.start):
                         continue  # an overlapping neighbour chunk reports this one
-                    found.append(self._placed(path, segment, ordinal, locator, d))
+                    findings.append(self._located(path, segment, locator, d, places))
         # a name confirmed once (联系人：王芳, a 姓名 column) is found wherever it stands
         for segment, d in document.unflagged():
-            ordinal = ordinals.get(id(segment), -1)
-            found.append(self._placed(path, segment, ordinal, SegmentLocator(segment), d))
-        return self._owned(found)
+            findings.append(self._located(path, segment, SegmentLocator(segment), d, places))
+        return findings if places is None else self._owned(findings, places.evidence)
 
-    def _placed(
-        self, path: str, segment: Segment, ordinal: int, locator: SegmentLocator, d: Detection
-    ) -> Placed:
+    def _located(
+        self,
+        path: str,
+        segment: Segment,
+        locator: SegmentLocator,
+        d: Detection,
+        places: _Places | None,
+    ) -> Finding:
         location, base = locator.locate(d.start)
-        finding = self._finding(path, d, location, base, _box(segment, d))
-        place = attribution.place_of(segment, ordinal, location, d.start)
-        own = attribution.own_client(d, self.uscc_clients)
-        contact = self.contacts.owner_of(d.entity_type, d.value)
-        return finding, place, own, attribution.registered(d, contact, self.domain_clients)
+        if places is not None:
+            places.add(segment, location, d)
+        return self._finding(path, d, location, base, _box(segment, d))
 
-    def _owned(self, found: Sequence[Placed]) -> list[Finding]:
+    def _owned(self, findings: Sequence[Finding], evidence: Sequence[Evidence]) -> list[Finding]:
         """The findings with the client each belongs to (``scanner/scan/attribution.py``)."""
-        if not self.clients:
-            return [f for f, *_ in found]
-        owners = attribution.attribute([(place, own, known) for _, place, own, known in found])
+        owners = attribution.attribute(evidence)
         return [
             f if owner is None else replace(f, owner=self._owner(owner))
-            for (f, *_), owner in zip(found, owners, strict=True)
+            for f, owner in zip(findings, owners, strict=True)
         ]
 
     def _owner(self, found: attribution.Attribution) -> Owner:
@@ -423,6 +424,34 @@ class Scanner:
             client=client,
             box=box,
         )
+
+
+class _Places:
+    """The evidence attribution needs of one file's findings, in the order they are
+    found: each segment numbered, its lines counted once (``attribution.Lines``)."""
+
+    def __init__(self, scanner: Scanner) -> None:
+        self.scanner = scanner
+        self.ordinals: dict[int, int] = {}  # id(segment) → its ordinal in the file
+        # the lines of the segment findings last came from: they come segment by segment
+        # (held, not looked up by id: a freed segment's id may be a later one's)
+        self.last: tuple[Segment, attribution.Lines] | None = None
+        self.evidence: list[Evidence] = []
+
+    def number(self, segment: Segment) -> None:
+        self.ordinals[id(segment)] = len(self.ordinals)
+
+    def add(self, segment: Segment, location: str, d: Detection) -> None:
+        if self.last is None or self.last[0] is not segment:
+            self.last = (segment, attribution.Lines(segment.text))
+        lines = self.last[1]
+        ordinal = self.ordinals.get(id(segment), -1)
+        place = attribution.place_of(segment, lines, ordinal, location, d.start)
+        scanner = self.scanner
+        own = attribution.own_client(d, scanner.uscc_clients)
+        contact = scanner.contacts.owner_of(d.entity_type, d.value)
+        known = attribution.registered(d, contact, scanner.domain_clients)
+        self.evidence.append((place, own, known))
 
 
 def _box(segment: Segment, d: Detection) -> Box | None:

@@ -15,7 +15,7 @@ from recognizers.registry import build_recognizers
 from scanner.compliance.clients import load_registry
 from scanner.models import Finding, Segment, SegmentKind
 from scanner.scan.analyze import Analyzer
-from scanner.scan.attribution import _block_of, _row_of
+from scanner.scan.attribution import Lines, _row_of
 from scanner.scan.pipeline import Scanner, ScanOptions
 
 REGISTER = (
@@ -149,9 +149,9 @@ def test_the_row_of_a_cell_is_its_location_without_the_column(
 
 def test_blocks_are_split_by_blank_lines_and_a_long_one_is_no_block() -> None:
     text = "甲\n乙\n\n丙\n \n丁"
-    assert [_block_of(text, text.index(c)) for c in "甲乙丙丁"] == [0, 0, 1, 2]
+    assert [Lines(text).block(text.index(c)) for c in "甲乙丙丁"] == [0, 0, 1, 2]
     long = "\n".join(["行"] * 20)
-    assert _block_of(long, 5) == -1
+    assert Lines(long).block(5) == -1
 
 
 def test_registry_path_is_read(tmp_path: Path) -> None:
@@ -203,3 +203,21 @@ def test_a_domain_that_is_no_domain_is_refused(tmp_path: Path) -> None:
     path.write_text("name,domains\n某公司,not a domain\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="row 2: domains must be e-mail domains"):
         load_registry(path)
+
+
+def test_lines_and_blocks_from_one_pass_agree_with_counting_from_the_start() -> None:
+    import random
+    import re
+
+    rng = random.Random(7)
+    pieces = ["联系人 张伟", "\n", "\n\n", "\n \n", "13812345678", "\n\u3000\n", "备注"]
+    text = "".join(rng.choice(pieces) for _ in range(400))
+    lines = Lines(text)
+    blank = re.compile(r"\n[ \t\u3000]*\n")
+    for start in range(0, len(text), 3):
+        assert lines.line(start) == text.count("\n", 0, start)
+        blocks = [0, *(m.end() for m in blank.finditer(text, 0, start))]
+        after = blank.search(text, start)
+        end = after.start() if after else len(text)
+        long = text.count("\n", blocks[-1], end) >= 12
+        assert lines.block(start) == (-1 if long else len(blocks) - 1), start
