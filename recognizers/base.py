@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.catalogue import EntitySpec
 from recognizers.context import DEFAULT_AFTER, DEFAULT_BEFORE, ContextWords, has_context
 from recognizers.normalize import compact
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Shared boundaries: an identifier never starts or ends inside a longer run of
 # letters/digits (so it is never a slice of an order number or a longer code).

@@ -18,15 +18,17 @@ findings (``scanner.scan.doc_grade``).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import PATTERN_NAME_KEY
 from recognizers.catalogue import GENERAL, EntitySpec
 from recognizers.context import ContextWords, has_context
 from recognizers.phrase import PhraseRecognizer
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 _DIGIT = r"[0-9０-９]"
 # Digits with thousands separators and one decimal part; never ends on a separator.

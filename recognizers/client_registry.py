@@ -14,13 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.catalogue import BUSINESS, NAME_SHAPE, EntitySpec
 from recognizers.context import fold
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 CLIENT_KEY = "client_index"
 _NAME, _ALIAS, _USCC = 1.0, 0.9, 1.0

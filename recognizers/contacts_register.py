@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.client_registry import _haystack, _normal
 from recognizers.cn_phone import CnPhoneRecognizer
@@ -32,6 +32,9 @@ from recognizers.email_address import EmailAddressRecognizer
 from recognizers.ner.candidate import PERSON
 from recognizers.qq_number import QqNumberRecognizer
 from recognizers.wechat_id import WechatIdRecognizer
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 PHONE = CnPhoneRecognizer.ENTITY
 EMAIL = EmailAddressRecognizer.ENTITY

@@ -12,12 +12,14 @@ the caller passes (a table column header such as ``微信号``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.normalize import to_fullwidth, to_halfwidth
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 DEFAULT_BEFORE = 16
 DEFAULT_AFTER = 6
@@ -112,13 +114,18 @@ def has_context(
     )
 
 
-class CharWindowContextEnhancer(ContextAwareEnhancer):
+class CharWindowContextEnhancer:
     """Raise a result's score when its recognizer's context words stand nearby.
 
-    Same contract and defaults as Presidio's lemma enhancer (add
-    ``context_similarity_factor``, floor at ``min_score_with_context_similarity``),
-    but the window is measured in characters, which is what Chinese needs.
+    Same contract and defaults as Presidio's ``LemmaContextAwareEnhancer`` (add
+    ``context_similarity_factor``, floor at ``min_score_with_context_similarity``,
+    cap at ``MAX_SCORE``), but the window is measured in characters, which is what
+    Chinese needs. It does not subclass Presidio's ``ContextAwareEnhancer``, whose
+    module imports spaCy (see ``presidio_core``); ``registry.build_engine`` wraps it
+    in one for Presidio's engine.
     """
+
+    MAX_SCORE = 1.0  # ContextAwareEnhancer.MAX_SCORE
 
     # The context words cache of ``_context_words``, set on first use.
     _words: dict[str, ContextWords]
@@ -132,12 +139,10 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
         context_prefix_count: int = DEFAULT_BEFORE,
         context_suffix_count: int = DEFAULT_AFTER,
     ) -> None:
-        super().__init__(
-            context_similarity_factor=context_similarity_factor,
-            min_score_with_context_similarity=min_score_with_context_similarity,
-            context_prefix_count=context_prefix_count,
-            context_suffix_count=context_suffix_count,
-        )
+        self.context_similarity_factor = context_similarity_factor
+        self.min_score_with_context_similarity = min_score_with_context_similarity
+        self.context_prefix_count = context_prefix_count
+        self.context_suffix_count = context_suffix_count
 
     def enhance_using_context(
         self,
@@ -170,7 +175,7 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
                         result.score + self.context_similarity_factor,
                         self.min_score_with_context_similarity,
                     ),
-                    ContextAwareEnhancer.MAX_SCORE,
+                    self.MAX_SCORE,
                 )
                 meta[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
                 result.recognition_metadata = meta

@@ -40,11 +40,10 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.catalogue import BUSINESS, CONTAINS, PERSONAL, YIELDS, EntitySpec, compact_code
 from recognizers.ner import lexicon
@@ -66,6 +65,9 @@ from recognizers.ner.crf import ChineseCrf
 from recognizers.ner.known_organisations import known_organisations, without_bare_ambiguous
 from recognizers.ner.organisation_rules import correct_crf_orgs, organisation_rules
 from recognizers.ner.traditional import to_simplified
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 DOTS = "·•‧・･"  # U+00B7, U+2022, U+2027, U+30FB, U+FF65 between the parts of a name
 

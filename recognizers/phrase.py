@@ -22,13 +22,15 @@ full-width punctuation where it costs nothing, for use outside the analyser.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.normalize import to_halfwidth
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 
 class PhraseRecognizer(BaomiPatternRecognizer):

@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 # tldextract (used by the e-mail recognizer and by Presidio) must never reach for the network.
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""  # overrides an inherited setting too
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
-from presidio_analyzer.nlp_engine import NoOpNlpEngine
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.catalogue import entity_specs, recognizer_classes, reported_entities
@@ -26,6 +26,10 @@ from recognizers.client_registry import Client, ClientRegistryRecognizer
 from recognizers.contacts_register import Contact, ContactsRegisterRecognizer
 from recognizers.context import CharWindowContextEnhancer, ContextWords
 from recognizers.person_org_address import PersonOrgAddressRecognizer
+
+if TYPE_CHECKING:  # Presidio's engine and registry load spaCy: imported when built
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 
 LANGUAGE = "zh"
 
@@ -135,6 +139,8 @@ def _tuned(recognizer: EntityRecognizer, tuning: RecognizerSettings) -> EntityRe
 
 
 def build_registry(recognizers: Sequence[EntityRecognizer]) -> RecognizerRegistry:
+    from presidio_analyzer import RecognizerRegistry
+
     return RecognizerRegistry(recognizers=list(recognizers), supported_languages=[LANGUAGE])
 
 
@@ -142,10 +148,35 @@ def build_engine(
     recognizers: Sequence[EntityRecognizer],
     context_enhancer: CharWindowContextEnhancer | None = None,
 ) -> AnalyzerEngine:
-    """The Presidio engine over exactly these recognizers, with no model to load."""
+    """The Presidio engine over exactly these recognizers, with no model to load.
+
+    Importing the engine completes Presidio's package (spaCy with it, ~1 s): baomi's own
+    analyser does not need it; the reference path and the tests do."""
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NoOpNlpEngine
+
     return AnalyzerEngine(
         registry=build_registry(recognizers),
         nlp_engine=NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "no_op"}]),
         supported_languages=[LANGUAGE],
-        context_aware_enhancer=context_enhancer or CharWindowContextEnhancer(),
+        context_aware_enhancer=presidio_enhancer(context_enhancer or CharWindowContextEnhancer()),
     )
+
+
+def presidio_enhancer(enhancer: CharWindowContextEnhancer) -> ContextAwareEnhancer:
+    """``enhancer`` as the ``ContextAwareEnhancer`` Presidio's engine takes."""
+    from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+
+    class CharWindow(ContextAwareEnhancer):
+        def __init__(self) -> None:
+            super().__init__(
+                context_similarity_factor=enhancer.context_similarity_factor,
+                min_score_with_context_similarity=enhancer.min_score_with_context_similarity,
+                context_prefix_count=enhancer.context_prefix_count,
+                context_suffix_count=enhancer.context_suffix_count,
+            )
+
+        def enhance_using_context(self, *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+            return enhancer.enhance_using_context(*args, **kwargs)
+
+    return CharWindow()

@@ -19,14 +19,16 @@ recognizer's context hook, whichever engine runs it.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.ner.candidate import ADDRESS, ORGANIZATION, PERSON
 from recognizers.ner.lexicon import COMPOUND_SURNAMES, SURNAMES
 from recognizers.normalize import to_halfwidth
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 HEADERS: dict[str, tuple[str, ...]] = {
     PERSON: (

@@ -32,10 +32,9 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
-from typing import Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.catalogue import COMPETES, CONTAINS, YIELDS, entity_specs
@@ -51,12 +50,16 @@ from recognizers.registry import ENTITY_PRIORITY, LANGUAGE, build_engine
 from scanner.models import CLIENT, Detection, Segment
 from scanner.scan.prefilter import Prefilter, build_prefilter
 
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
 # how each type meets a registered client's name (``EntitySpec.client_overlap``)
 CLIENT_OVERLAP = {s.name: s.client_overlap for s in entity_specs()}
 Item = tuple[str, tuple[str, ...]]  # (text, external context such as a column header)
 # baomi's recognizers need no NLP artifacts (no spaCy pipeline runs); Presidio's
 # signatures ask for them
-NO_NLP = cast(NlpArtifacts, None)
+NO_NLP = cast("NlpArtifacts", None)
 
 
 @runtime_checkable
