@@ -219,7 +219,6 @@ _DECOMPRESSORS: dict[str, Callable[[BinaryIO], io.BufferedIOBase]] = {
     "application/x-bzip2": bz2.BZ2File,
     "application/x-xz": lzma.LZMAFile,
 }
-COMPRESSED_MIMES = tuple(_DECOMPRESSORS)
 
 
 def extract_7z(source: Source) -> Iterator[Item]:

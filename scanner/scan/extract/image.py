@@ -53,6 +53,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from scanner.models import Box, Segment, SegmentKind
 from scanner.scan.extract import (
+    HEIC_MIMES,
     CorruptError,
     ExtractionError,
     Item,
@@ -86,30 +87,6 @@ MAX_OCR_SIDE = 4000
 # Pillow's decompression-bomb limit when it has none set (Image.MAX_IMAGE_PIXELS = None)
 DEFAULT_MAX_PIXELS = 89_478_485
 
-IMAGE_MIMES = (
-    "image/png",
-    "image/jpeg",
-    "image/pjpeg",
-    "image/tiff",
-    "image/bmp",
-    "image/x-ms-bmp",
-    "image/webp",
-    "image/gif",
-)
-HEIC_MIMES = ("image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence")
-IMAGE_EXTENSIONS = (
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".jpe",
-    ".tif",
-    ".tiff",
-    ".bmp",
-    ".webp",
-    ".gif",
-    ".heic",
-    ".heif",
-)
 # The Pillow plugins that may open a share's bytes (JPEG's opens phones' MPO too; HEIF is
 # registered by pillow-heif, when installed).
 FORMATS = ("PNG", "JPEG", "TIFF", "BMP", "DIB", "WEBP", "GIF", "HEIF")
