@@ -24,6 +24,7 @@ def _private_session_environment(tmp_path_factory) -> Iterator[None]:
         patch.setenv("BAOMI_HASH_KEY", TEST_KEY_HEX)
         patch.setenv("BAOMI_INVENTORY", str(tmp_path_factory.mktemp("inv") / "inventory.db"))
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
         yield
 
 

@@ -41,6 +41,7 @@ import ahocorasick
 
 from recognizers.base import BaomiPatternRecognizer
 from recognizers.phrase import PhraseRecognizer
+from scanner import build_cache
 
 if TYPE_CHECKING:  # an optional dependency, imported when a HyperscanPrefilter is built
     import hyperscan
@@ -127,6 +128,7 @@ def _triggers(slot: Slot) -> tuple[str, ...]:
 
 class HyperscanPrefilter(Prefilter):
     name = "hyperscan"
+    CACHE_KIND = "hyperscan"  # compiled databases (scanner/build_cache.py)
 
     def __init__(self, recognizers: Sequence[BaomiPatternRecognizer]) -> None:
         import hyperscan
@@ -167,16 +169,25 @@ class HyperscanPrefilter(Prefilter):
         single = hs.HS_FLAG_UTF8 | hs.HS_FLAG_SINGLEMATCH
         pattern_flags = single | hs.HS_FLAG_PREFILTER | hs.HS_FLAG_ALLOWEMPTY
         word_flags = single | hs.HS_FLAG_CASELESS
+        every = [*expressions.values(), *words.values()]
+        ids = [*expressions, *words]
+        flags = [pattern_flags] * len(expressions) + [word_flags] * len(words)
+        # the same inputs give the same database: compiled once per machine, then loaded
+        key = build_cache.key_of(
+            hs.__version__, str(hs.HS_MODE_BLOCK), repr(ids), repr(flags), *every
+        )
+        cached = build_cache.read(self.CACHE_KIND, key)
+        if cached is not None:
+            try:
+                return hs.loadb(cached, hs.HS_MODE_BLOCK)
+            except hs.error:  # built for another CPU or Hyperscan: compile again
+                pass
         database = hs.Database(mode=hs.HS_MODE_BLOCK)
         try:
-            database.compile(
-                expressions=[*expressions.values(), *words.values()],
-                ids=[*expressions, *words],
-                elements=len(expressions) + len(words),
-                flags=[pattern_flags] * len(expressions) + [word_flags] * len(words),
-            )
+            database.compile(expressions=every, ids=ids, elements=len(ids), flags=flags)
         except hs.error:
             return None
+        build_cache.write(self.CACHE_KIND, key, hs.dumpb(database))
         return database
 
     def candidates(self, halves: Sequence[str]) -> list[list[int]]:
