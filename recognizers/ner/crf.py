@@ -21,6 +21,9 @@ python-crfsuite; see ``MODEL_CARD.md``) once and returns entity spans
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -34,11 +37,21 @@ from recognizers.ner.candidate import ADDRESS, ORGANIZATION, PERSON
 from recognizers.ner.dataset import Span, spans_from_tags
 
 MODEL_PATH = Path(__file__).with_name("zh_crf.model")
+log = logging.getLogger(__name__)
 MAX_CHUNK = 120
 _CLAUSE_END = re.compile(r"[。！？；，、!?;,\n\r]+")
 _SOFT_BREAK = re.compile(r"[：:\s]")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 REPORTED = frozenset({PERSON, ORGANIZATION, ADDRESS})
+
+
+def tables_path(model_path: Path) -> Path:
+    """Where the model's numpy tables are kept: ``zh_crf.model`` → ``zh_crf.tables.npz``."""
+    return model_path.with_suffix(".tables.npz")
+
+
+def model_digest(model_path: Path) -> str:
+    return hashlib.sha256(model_path.read_bytes()).hexdigest()
 
 
 def chunks(text: str, max_chunk: int = MAX_CHUNK) -> Iterator[tuple[int, int]]:
@@ -71,10 +84,31 @@ class ChineseCrf:
 
     def __init__(self, model_path: Path = MODEL_PATH) -> None:
         self.model_path = model_path
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open(str(model_path))
-        self._lock = threading.Lock()  # a crfsuite tagger is not re-entrant
-        self.fast = _FastTables(self.tagger)
+        self._tagger: pycrfsuite.Tagger | None = None
+        self._lock = threading.RLock()  # a crfsuite tagger is not re-entrant
+        digest = model_digest(model_path)
+        tables = _FastTables.load(tables_path(model_path), digest)
+        if tables is None:  # no tables for this model yet (a model trained elsewhere)
+            log.info("building the CRF tables of %s (write them: make model)", model_path)
+            tables = _FastTables.from_tagger(self.tagger)
+        self.fast = tables
+
+    @property
+    def tagger(self) -> pycrfsuite.Tagger:
+        """crfsuite's own tagger of the model: the reference path, opened when first used."""
+        with self._lock:
+            if self._tagger is None:
+                tagger = pycrfsuite.Tagger()
+                tagger.open(str(self.model_path))
+                self._tagger = tagger
+            return self._tagger
+
+    def write_tables(self) -> Path:
+        """Read the model through crfsuite and save its tables beside it (``make model``)."""
+        path = tables_path(self.model_path)
+        self.fast = _FastTables.from_tagger(self.tagger)
+        self.fast.save(path, model_digest(self.model_path))
+        return path
 
     def spans(self, text: str) -> list[Span]:
         """Entity spans of ``text`` (internal auxiliary labels such as LOC included)."""
@@ -178,64 +212,131 @@ class _FastTables:
     BMP = 0x10000  # characters beyond it share the all-zero row
     BATCH_CHARS = 8192  # sentences decoded together: bounds the grids' memory
 
-    def __init__(self, tagger: pycrfsuite.Tagger) -> None:
+    def __init__(
+        self,
+        labels: Sequence[str],
+        transitions: np.ndarray,
+        weights: np.ndarray,
+        masks: np.ndarray,
+        bigram_keys: np.ndarray,
+        class_table: np.ndarray,
+    ) -> None:
+        self.labels: list[str] = list(labels)
+        self.outside = self.labels.index("O") if "O" in self.labels else 0
+        self.transitions = transitions
+        self.weights = weights
+        self.masks = masks
+        self.bigram_keys = bigram_keys
+        self.bigram_hash = _IntHash(bigram_keys)
+        # row blocks: unigrams | classes | lexicon masks (+1 unseen) | bigrams (+1 unseen)
+        self.class_base = len(self.UNIGRAMS) * (self.BMP + 1)
+        self.mask_base = self.class_base + 216
+        self.mask_block = len(self.masks) + 1
+        self.bigram_base = self.mask_base + len(self.LEXICON) * self.mask_block
+        self.bigram_unseen = len(bigram_keys)
+        if len(weights) != self.bigram_base + len(bigram_keys) + 1:
+            raise ValueError(f"CRF tables: {len(weights)} weight rows do not fit their blocks")
+        self.unigram_offsets = np.arange(len(self.UNIGRAMS), dtype=np.int64) * (self.BMP + 1)
+        self.mask_offsets = self.mask_base + np.arange(len(self.LEXICON)) * self.mask_block
+        self.bigram_shifts = np.arange(len(self.BIGRAMS), dtype=np.int64) << 42
+        self._window = np.arange(-2, 3, dtype=np.int64)
+        self._class_weights = np.array([36, 6, 1], dtype=np.int64)
+        self._class_table = class_table.astype(np.int64)
+
+    @classmethod
+    def from_tagger(cls, tagger: pycrfsuite.Tagger) -> _FastTables:
+        """The tables of a crfsuite model, read through its text dump (1–2 s: what
+        ``save``/``load`` spare every start)."""
         info = tagger.info()
-        self.labels: list[str] = list(tagger.labels())
-        index = {label: i for i, label in enumerate(self.labels)}
-        n = len(self.labels)
-        self.outside = index.get("O", 0)
-        self.transitions = np.zeros((n, n))
+        labels: list[str] = list(tagger.labels())
+        index = {label: i for i, label in enumerate(labels)}
+        n = len(labels)
+        transitions = np.zeros((n, n))
         for (src, dst), weight in info.transitions.items():
-            self.transitions[index[src], index[dst]] = weight
-        unigram_rows = self.BMP + 1
-        masks: set[int] = {0}
+            transitions[index[src], index[dst]] = weight
+        masks_seen: set[int] = {0}
         bigrams: set[int] = set()
         parsed = []
         for (attribute, label), weight in info.state_features.items():
             template, _, value = attribute.partition(":")
             parsed.append((template, value, index[label], weight))
-            if template in self.LEXICON:
-                masks.add(self._mask(value))
-            elif template in self.BIGRAMS:
-                bigrams.add(self._bigram_key(self.BIGRAMS.index(template), value))
-        self.masks = np.array(sorted(masks), dtype=np.int64)
+            if template in cls.LEXICON:
+                masks_seen.add(cls._mask(value))
+            elif template in cls.BIGRAMS:
+                bigrams.add(cls._bigram_key(cls.BIGRAMS.index(template), value))
+        masks = np.array(sorted(masks_seen), dtype=np.int64)
         bigram_keys = np.array(sorted(bigrams), dtype=np.int64)
-        self.bigram_hash = _IntHash(bigram_keys)
-        # row blocks: unigrams | classes | lexicon masks (+1 unseen) | bigrams (+1 unseen)
-        self.class_base = len(self.UNIGRAMS) * unigram_rows
-        self.mask_base = self.class_base + 216
-        self.mask_block = len(self.masks) + 1
-        self.bigram_base = self.mask_base + len(self.LEXICON) * self.mask_block
-        self.bigram_unseen = len(bigram_keys)
+        unigram_rows = cls.BMP + 1
+        class_base = len(cls.UNIGRAMS) * unigram_rows
+        mask_base = class_base + 216
+        mask_block = len(masks) + 1
+        bigram_base = mask_base + len(cls.LEXICON) * mask_block
         # float32: half the memory traffic of the gather; the sums differ from crfsuite's
         # doubles by ~1e-6, far below any margin between two paths (the tests compare tags)
-        self.weights = np.zeros((self.bigram_base + len(bigram_keys) + 1, n), dtype=np.float32)
+        weights = np.zeros((bigram_base + len(bigram_keys) + 1, n), dtype=np.float32)
         bigram_row = {key: i for i, key in enumerate(bigram_keys.tolist())}
-        mask_row = {mask: i for i, mask in enumerate(self.masks.tolist())}
+        mask_row = {mask: i for i, mask in enumerate(masks.tolist())}
         for template, value, column, weight in parsed:
-            if template in self.UNIGRAMS:
+            if template in cls.UNIGRAMS:
                 point = ord(value)
-                if point < self.BMP:
-                    row = self.UNIGRAMS.index(template) * unigram_rows + point
-                    self.weights[row, column] += weight
-            elif template in self.BIGRAMS:
-                key = self._bigram_key(self.BIGRAMS.index(template), value)
-                self.weights[self.bigram_base + bigram_row[key], column] += weight
+                if point < cls.BMP:
+                    weights[cls.UNIGRAMS.index(template) * unigram_rows + point, column] += weight
+            elif template in cls.BIGRAMS:
+                key = cls._bigram_key(cls.BIGRAMS.index(template), value)
+                weights[bigram_base + bigram_row[key], column] += weight
             elif template == "t":
-                a, b, c = (self.CLASSES.index(x) for x in value)
-                self.weights[self.class_base + a * 36 + b * 6 + c, column] += weight
-            elif template in self.LEXICON:
-                block = self.mask_base + self.LEXICON.index(template) * self.mask_block
-                self.weights[block + mask_row[self._mask(value)], column] += weight
-        self.unigram_offsets = np.arange(len(self.UNIGRAMS), dtype=np.int64) * unigram_rows
-        self.mask_offsets = self.mask_base + np.arange(len(self.LEXICON)) * self.mask_block
-        self.bigram_shifts = np.arange(len(self.BIGRAMS), dtype=np.int64) << 42
-        self._window = np.arange(-2, 3, dtype=np.int64)
-        self._class_weights = np.array([36, 6, 1], dtype=np.int64)
-        self._class_table = np.array(
-            [self.CLASSES.index(features.char_class(chr(cp))) for cp in range(self.BMP)],
-            dtype=np.int64,
+                a, b, c = (cls.CLASSES.index(x) for x in value)
+                weights[class_base + a * 36 + b * 6 + c, column] += weight
+            elif template in cls.LEXICON:
+                block = mask_base + cls.LEXICON.index(template) * mask_block
+                weights[block + mask_row[cls._mask(value)], column] += weight
+        class_table = np.array(
+            [cls.CLASSES.index(features.char_class(chr(cp))) for cp in range(cls.BMP)],
+            dtype=np.int8,
         )
+        return cls(labels, transitions, weights, masks, bigram_keys, class_table)
+
+    def save(self, path: Path, model_digest: str) -> None:
+        """The tables as one compressed numpy archive (only the weight rows that are not
+        all zero), stamped with the SHA-256 of the model they were read from."""
+        used = np.flatnonzero(self.weights.any(axis=1)).astype(np.int32)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # renamed when whole
+        with open(partial, "wb") as fh:
+            np.savez_compressed(
+                fh,
+                model_sha256=np.array(model_digest),
+                labels=np.array(self.labels),
+                transitions=self.transitions,
+                weight_shape=np.array(self.weights.shape, dtype=np.int64),
+                weight_rows=used,
+                weight_values=self.weights[used],
+                masks=self.masks,
+                bigram_keys=self.bigram_keys,
+                class_table=self._class_table.astype(np.int8),
+            )
+        os.replace(partial, path)
+
+    @classmethod
+    def load(cls, path: Path, model_digest: str) -> _FastTables | None:
+        """The tables saved for the model of ``model_digest``; None when the file is
+        missing or was made from another model."""
+        try:
+            archive = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+        with archive:
+            if str(archive["model_sha256"]) != model_digest:
+                return None
+            weights = np.zeros(tuple(archive["weight_shape"].tolist()), dtype=np.float32)
+            weights[archive["weight_rows"]] = archive["weight_values"]
+            return cls(
+                archive["labels"].tolist(),
+                archive["transitions"],
+                weights,
+                archive["masks"],
+                archive["bigram_keys"],
+                archive["class_table"],
+            )
 
     @staticmethod
     def _mask(value: str) -> int:

@@ -6,10 +6,19 @@ import itertools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from recognizers.ner import dataset, features
-from recognizers.ner.crf import MAX_CHUNK, ChineseCrf, chunks
+from recognizers.ner.crf import (
+    MAX_CHUNK,
+    MODEL_PATH,
+    ChineseCrf,
+    _FastTables,
+    chunks,
+    model_digest,
+    tables_path,
+)
 from recognizers.person_org_address import (
     CRF_SCORE,
     RULE_SCORE,
@@ -213,6 +222,39 @@ def test_fast_path_equals_crfsuite(recognizer):
     for text, spans in zip(texts, batch, strict=True):
         assert spans == crf.tag_with_crfsuite(text), text
         assert spans == crf.spans(text), text
+
+
+def test_the_shipped_tables_are_the_models_weights(recognizer):
+    """zh_crf.tables.npz (written by make model) holds exactly what crfsuite's dump of
+    zh_crf.model gives; a stale file would fail here before it could tag anything."""
+    loaded = recognizer.crf.fast
+    assert tables_path(MODEL_PATH).is_file()
+    read = _FastTables.from_tagger(recognizer.crf.tagger)
+    assert loaded.labels == read.labels
+    for name in ("transitions", "weights", "masks", "bigram_keys", "_class_table"):
+        assert np.array_equal(getattr(loaded, name), getattr(read, name)), name
+
+
+def test_tables_of_another_model_are_not_used(tmp_path, monkeypatch):
+    model = tmp_path / "zh_crf.model"
+    model.write_bytes(MODEL_PATH.read_bytes())
+    tables = tables_path(model)
+    tables.write_bytes(tables_path(MODEL_PATH).read_bytes())
+    assert ChineseCrf(model).fast.weights.shape  # same model: loaded
+    model.write_bytes(MODEL_PATH.read_bytes() + b"\0")  # another model now
+    built = []
+    real = _FastTables.from_tagger.__func__
+
+    def spy(cls, tagger):
+        built.append(tagger)
+        return real(cls, tagger)
+
+    monkeypatch.setattr(_FastTables, "from_tagger", classmethod(spy))
+    crf = ChineseCrf(model)
+    assert len(built) == 1  # the stale tables were refused and the model read instead
+    assert crf.spans("联系人张伟") == [(3, 5, "PERSON")]
+    crf.write_tables()
+    assert _FastTables.load(tables, model_digest(model)) is not None
 
 
 def test_fast_path_and_presidio_engine_agree(ner_analyzer):
