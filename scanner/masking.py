@@ -10,7 +10,6 @@ a phone number the way a plain hash can.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from recognizers.catalogue import EMAIL_SHAPE, KEEP_SHAPE, NAME_SHAPE, entity_specs
@@ -36,7 +35,17 @@ def normalise(entity_type: str, value: str) -> str:
 
 
 def mask(entity_type: str, value: str) -> str:
+    return _mask_normal(entity_type, normalise(entity_type, value))
+
+
+def masked_and_fingerprint(key: bytes, entity_type: str, value: str) -> tuple[str, str]:
+    """``mask`` and ``fingerprint`` of one value, normalised once (a contact list has tens
+    of thousands of findings: each is masked and fingerprinted)."""
     normal = normalise(entity_type, value)
+    return _mask_normal(entity_type, normal), _fingerprint_normal(key, entity_type, normal)
+
+
+def _mask_normal(entity_type: str, normal: str) -> str:
     shape = SHAPES.get(entity_type, KEEP_SHAPE)
     if shape == EMAIL_SHAPE:
         return _mask_email(normal)
@@ -79,5 +88,10 @@ def _mask_email(address: str) -> str:
 
 
 def fingerprint(key: bytes, entity_type: str, value: str) -> str:
-    message = f"{entity_type}\x1f{normalise(entity_type, value)}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]
+    return _fingerprint_normal(key, entity_type, normalise(entity_type, value))
+
+
+def _fingerprint_normal(key: bytes, entity_type: str, normal: str) -> str:
+    # hmac.digest: OpenSSL's one-shot HMAC, several times faster than an hmac.new object
+    message = f"{entity_type}\x1f{normal}".encode()
+    return hmac.digest(key, message, "sha256").hex()[:FINGERPRINT_HEX]

@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,7 +31,7 @@ from recognizers.catalogue import entity_specs
 from scanner.compliance.clients import ClientRecord
 from scanner.compliance.contacts import ContactsRegister
 from scanner.compliance.nda import AgreementCheck, check_file, looks_like_agreement
-from scanner.masking import fingerprint, mask
+from scanner.masking import fingerprint, mask, masked_and_fingerprint
 from scanner.models import (
     CLIENT,
     Box,
@@ -105,6 +107,7 @@ class Scanner:
         self.options = options or ScanOptions()
         self.limits = self.options.limits
         self._magic = magic.Magic(mime=True)
+        self._owners: dict[tuple[int, str], Owner] = {}  # see _owner
 
     # --- whole trees and files -------------------------------------------------------
 
@@ -393,23 +396,30 @@ class Scanner:
         """The findings with the client each belongs to (``scanner/scan/attribution.py``)."""
         owners = attribution.attribute(evidence)
         return [
-            f if owner is None else replace(f, owner=self._owner(owner))
+            f if owner is None else f.with_owner(self._owner(owner))
             for f, owner in zip(findings, owners, strict=True)
         ]
 
     def _owner(self, found: attribution.Attribution) -> Owner:
-        name = self.clients[found.client].name
-        return Owner(mask(CLIENT, name), fingerprint(self.key, CLIENT, name), found.by)
+        # a few clients own thousands of findings: each (client, evidence) is built once
+        known = self._owners.get((found.client, found.by))
+        if known is None:
+            name = self.clients[found.client].name
+            known = Owner(*masked_and_fingerprint(self.key, CLIENT, name), found.by)
+            self._owners[(found.client, found.by)] = known
+        return known
 
     def _finding(
         self, path: str, d: Detection, location: str, base: int, box: Box | None = None
     ) -> Finding:
         client = None
-        fingerprint_value = d.value
         if d.client_index is not None and d.client_index < len(self.clients):
             canonical = self.clients[d.client_index].name
             client = mask(CLIENT, canonical)
-            fingerprint_value = canonical
+            masked = mask(d.entity_type, d.value)
+            fingerprinted = fingerprint(self.key, d.entity_type, canonical)
+        else:
+            masked, fingerprinted = masked_and_fingerprint(self.key, d.entity_type, d.value)
         return Finding(
             path=path,
             entity_type=d.entity_type,
@@ -418,8 +428,8 @@ class Scanner:
             score=d.score,
             location=location,
             recognizer=d.recognizer,
-            masked=mask(d.entity_type, d.value),
-            fingerprint=fingerprint(self.key, d.entity_type, fingerprint_value),
+            masked=masked,
+            fingerprint=fingerprinted,
             value=d.value if self.options.include_values else None,
             client=client,
             box=box,
@@ -507,16 +517,30 @@ class DocumentNames:
             automaton.add_word(value, value)
         automaton.make_automaton()
         for segment, flagged in self.segments:
-            taken = list(flagged)
+            covered = _Covered(flagged)
+            # iter_long's matches do not overlap one another: only the flagged spans can
             for last, value in automaton.iter_long(segment.text):
                 start, end = last - len(value) + 1, last + 1
                 if _outside(segment, start) or not _whole(segment.text, start, end):
                     continue
-                if any(s < end and start < e for s, e in taken):
+                if covered.overlaps(start, end):
                     continue
-                taken.append((start, end))
                 original = self.confident[value]
                 yield segment, replace(original, start=start, end=end, recognizer=CONSISTENCY)
+
+
+class _Covered:
+    """Spans, asked whether any overlaps ``[start, end)`` in O(log n): the spans sorted by
+    start, with the furthest end reached by each prefix of them."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(accumulate((e for _, e in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end)  # the spans that start before ``end``
+        return before > 0 and self.reach[before - 1] > start
 
 
 def _whole(text: str, start: int, end: int) -> bool:
