@@ -38,11 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from recognizers.ner import dataset  # noqa: E402
 from recognizers.ner.crf import MODEL_PATH, ChineseCrf  # noqa: E402
-from recognizers.person_org_address import (  # noqa: E402
-    Candidate,
-    PersonOrgAddressRecognizer,
-    specific_address,
-)
+from recognizers.ner.rules import Candidate, specific_address  # noqa: E402
+from recognizers.person_org_address import PersonOrgAddressRecognizer  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ner"
 BUSINESS = ROOT / "bench" / "data" / "ner_business.jsonl"

@@ -19,8 +19,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import numpy as np
-
 # U+FF01..U+FF5E are the full-width twins of ASCII 0x21..0x7E; U+3000 is the ideographic
 # space, U+00A0 the no-break space (&nbsp;: 139&nbsp;1234&nbsp;5678); both become a blank.
 _FULLWIDTH_FIRST, _FULLWIDTH_LAST, _FULLWIDTH_SHIFT = 0xFF01, 0xFF5E, 0xFEE0
@@ -57,6 +55,8 @@ def to_halfwidth(text: str) -> str:
     """Full-width ASCII forms to ASCII; the result has exactly the input's length."""
     if len(text) < _ARRAY_FROM:
         return text.translate(_FULLWIDTH_TABLE)
+    import numpy as np  # here: a scan without NER need not load numpy before its first page
+
     # UTF-32 keeps one array element per character; surrogatepass lets a lone surrogate
     # (a file decoded with surrogateescape) through unchanged, as translate does.
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()

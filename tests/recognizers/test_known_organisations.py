@@ -18,7 +18,8 @@ from recognizers.ner.known_organisations import (
     known_organisations,
     parse,
 )
-from recognizers.person_org_address import PersonOrgAddressRecognizer, merge
+from recognizers.ner.rules import merge
+from recognizers.person_org_address import PersonOrgAddressRecognizer
 
 
 @pytest.fixture(scope="module")

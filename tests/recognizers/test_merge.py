@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recognizers.ner.candidate import ADDRESS, CRF_SCORE, ORGANIZATION, PERSON, RULE_SCORE
-from recognizers.person_org_address import Candidate, PersonSpans, merge
+from recognizers.ner.rules import Candidate, PersonSpans, merge
 
 
 def reference_merge(rules: list[Candidate], crf: list[Candidate]) -> list[Candidate]:
