@@ -34,7 +34,13 @@ from pathlib import Path
 
 from scanner.redact import audit
 from scanner.redact.engine import BACKUP_SUFFIX, KEYS_SUFFIX, Job, Outcome, Redactor
-from scanner.redact.operators import LabelBook, OperatorSet
+from scanner.redact.operators import (
+    OPERATORS,
+    LabelBook,
+    Operator,
+    OperatorSet,
+    warm_reversible,
+)
 from scanner.redact.rewriters import PolicyRewriter
 from scanner.scan.fsio import FileTooLarge, NotRegularFile, open_regular
 from scanner.scan.isolation import _die_with_parent
@@ -196,18 +202,34 @@ def _remove_temporaries(job: Job) -> None:
                 stale.unlink()
 
 
-def prepare_to_fork(scanner: Scanner) -> None:
-    """Load here, once, what redaction loads on first use (the prefilter, the NER model,
-    every extractor and writer module): each forked worker inherits it instead of paying
-    seconds per file. A warm-up that fails is left to fail in the worker, with a reason."""
-    from scanner.redact.writers import writers
-    from scanner.scan.extract import formats
+# enough of a file for libmagic to tell its type (an Office file's first parts)
+HEAD_BYTES = 64 * 1024
 
+
+def prepare_to_fork(scanner: Scanner) -> None:
+    """Load here, once, what redaction loads on first use (the prefilter, the NER model):
+    each forked worker inherits it instead of paying seconds per file. A warm-up that
+    fails is left to fail in the worker, with a reason."""
     scanner.analyzer.prepare()
     with contextlib.suppress(Exception):
         scanner.analyzer.analyze(WARM_UP_TEXT)
-        formats()
-        writers()
+
+
+def prepare_format(path: Path) -> None:
+    """Import here the reader and writer of ``path``'s format (once per format, from the
+    file's first bytes), so that the workers of this and every later file of that format
+    inherit them; a batch of Word files never loads PyMuPDF. Only a warm-up: a file it
+    misjudges has its modules imported in its worker."""
+    from scanner.redact.writers import writer_for
+    from scanner.scan.content import open_source
+
+    # never a FIFO or device: open_regular refuses them without blocking
+    with contextlib.suppress(Exception), open_regular(path) as fh:
+        head = fh.read(HEAD_BYTES)
+        spec = open_source(head, str(path))[1]
+        if spec is not None:
+            spec.extractor()
+            writer_for(spec.name)
 
 
 class IsolatedRedactor:
@@ -217,6 +239,10 @@ class IsolatedRedactor:
         self.redactor = redactor
         self.limits = limits
         prepare_to_fork(redactor.scanner)
+        policy = redactor.rewriter.policy
+        names = {policy.default, *policy.operators.values()}
+        if any(OPERATORS.get(name, Operator).REVERSIBLE for name in names):
+            warm_reversible()  # the cipher's package, once here rather than in every worker
 
     @property
     def rewriter(self) -> PolicyRewriter:
@@ -227,6 +253,7 @@ class IsolatedRedactor:
         self, job: Job, dry_run: bool = False, in_place: bool = False, backup: bool = True
     ) -> Outcome:
         redactor = self.redactor
+        prepare_format(job.source)
         return run_isolated(
             lambda: redactor.run(job, dry_run=dry_run, in_place=in_place, backup=backup),
             job,

@@ -239,7 +239,7 @@ def test_restore_with_the_wrong_key_fails_cleanly(tmp_path, notes, monkeypatch, 
 def test_a_copy_that_fails_verification_is_not_written(tmp_path, notes, monkeypatch, capsys):
     from scanner.redact import writers
 
-    monkeypatch.setitem(writers.writers(), "text", lambda data, rewriter, ctx: data)
+    monkeypatch.setitem(writers._WRITERS, "text", lambda data, rewriter, ctx: data)
     out = tmp_path / "out.txt"
     assert redact(str(notes), "-o", str(out), "--policy", "media") == 1
     assert not out.exists() and list(tmp_path.glob(".out.txt*")) == []

@@ -1,4 +1,4 @@
-"""Layout-preserving writers: one module per format, one line per format in ``_writers()``.
+"""Layout-preserving writers: one module per format, one line per format in ``_OPTIONAL``.
 
 A writer is ``rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes``:
 it returns the file with every piece of text passed through ``rewriter.edits``
@@ -11,7 +11,7 @@ extractor's format name handles the file. Nested files (mail attachments)
 go back through ``WriteContext.rewrite_member``.
 
 Adding a format: write ``scanner/redact/writers/<format>.py`` with ``rewrite``
-and add one line to ``_writers()``.
+and add one line to ``_OPTIONAL``.
 """
 
 from __future__ import annotations
@@ -79,26 +79,7 @@ class WriteContext:
 Writer = Callable[[bytes, TextRewriter, WriteContext], bytes]
 
 
-def _writers() -> dict[str, Writer]:
-    from scanner.redact.writers import text
-
-    writers: dict[str, Writer] = {
-        # format name (as in scanner/scan/extract/__init__.py) → writer
-        "text": text.rewrite,
-        "csv": text.rewrite,
-        "tsv": text.rewrite,
-        "json": text.rewrite,
-        "xml": text.rewrite,
-        "html": text.rewrite,
-    }
-    for name, module in _OPTIONAL.items():
-        try:
-            writers[name] = __import__(module, fromlist=["rewrite"]).rewrite
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-    return writers
-
+_TEXT_FORMATS = ("text", "csv", "tsv", "json", "xml", "html")  # one writer: text.rewrite
 
 # Writers in their own modules; a format whose module is absent is "not supported".
 _OPTIONAL = {
@@ -117,14 +98,38 @@ _NO_WRITER = {
     "xls": "legacy Excel format: save it as .xlsx, then redact",
 }
 
-_WRITERS: dict[str, Writer] | None = None
+_WRITERS: dict[str, Writer | None] = {}  # format → its writer (None: none), once imported
+
+
+def writer_for(name: str) -> Writer | None:
+    """The writer of the extractor format ``name``, its module imported on first use (a
+    redaction of Word files never loads PyMuPDF); None when there is none."""
+    if name not in _WRITERS:
+        _WRITERS[name] = _import_writer(name)
+    return _WRITERS[name]
+
+
+def _import_writer(name: str) -> Writer | None:
+    if name in _TEXT_FORMATS:
+        from scanner.redact.writers import text
+
+        return text.rewrite
+    module = _OPTIONAL.get(name)
+    if module is None:
+        return None
+    try:
+        writer: Writer = __import__(module, fromlist=["rewrite"]).rewrite
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
+    return writer
 
 
 def writers() -> dict[str, Writer]:
-    global _WRITERS
-    if _WRITERS is None:
-        _WRITERS = _writers()
-    return _WRITERS
+    """Every format's writer (all modules imported)."""
+    every = {name: writer_for(name) for name in (*_TEXT_FORMATS, *_OPTIONAL)}
+    return {name: writer for name, writer in every.items() if writer is not None}
 
 
 def _parse_errors() -> tuple[type[BaseException], ...]:
@@ -145,7 +150,7 @@ def rewrite_bytes(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> byt
     name = format_of(data, ctx.at)
     if name is None:
         raise RedactionError("unsupported file type: cannot be redacted")
-    writer = writers().get(name)
+    writer = writer_for(name)
     if writer is None:
         raise RedactionError(_NO_WRITER.get(name, f"{name} files cannot be redacted yet"))
     try:
