@@ -59,12 +59,16 @@ def record(finding: Finding) -> dict:
 
 
 def write(results: Iterable[FileResult], stream: TextIO) -> int:
+    """One line per finding, streamed: each file's lines are flushed when the file is done,
+    so a reader of ``-o -`` (a pipe to jq, a log shipper) sees them while the scan goes on."""
     count = 0
     for result in results:
         about_file = {"file_kind": result.kind, "file_grade": result.doc_grade}
         for finding in result.findings:
             stream.write(json.dumps(record(finding) | about_file, ensure_ascii=False) + "\n")
             count += 1
+        if result.findings:
+            stream.flush()
     return count
 
 
