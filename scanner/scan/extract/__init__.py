@@ -299,7 +299,32 @@ def refine_mime(data: bytes, mime: str) -> str:
         return refine_zip_mime(data, mime)
     if mime == "application/octet-stream" and looks_like_utf16(data[:8192]):
         return "text/plain"  # libmagic does not know UTF-16 without a byte-order mark
+    if mime == DOS_PROGRAM and looks_like_multibyte_text(data[:8192]):
+        return "text/plain"
     return mime
+
+
+# libmagic calls a file that starts with byte 0xE9 or 0xEB (an x86 jump) a DOS COM program
+# when its text test did not decide first, as on some files of tens of kilobytes: UTF-8
+# Chinese text that starts with U+9000..U+9FFF (黑龙江, 项目, 重要, 银行) and GBK text start so.
+# A COM program has no header to tell it by; text has no NUL and decodes.
+DOS_PROGRAM = "application/x-dosexec"
+EXECUTABLE_SIGNATURE = b"MZ"  # an .exe's header: libmagic names it the same type
+
+
+def looks_like_multibyte_text(head: bytes) -> bool:
+    """True when ``head`` (a file's first bytes) holds no NUL and decodes strictly as UTF-8
+    or GB18030 (a character cut at the end allowed)."""
+    if head.startswith(EXECUTABLE_SIGNATURE) or b"\0" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        for cut in range(4):  # the last character may be cut by the head's end
+            try:
+                head[: len(head) - cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
 
 
 ZIP_SIGNATURE = b"PK\x03\x04"
