@@ -374,9 +374,12 @@ class Scanner:
                     if _outside(segment, d.start):
                         continue  # an overlapping neighbour chunk reports this one
                     findings.append(self._located(path, segment, locator, d, places))
-        # a name confirmed once (联系人：王芳, a 姓名 column) is found wherever it stands
+        # a name confirmed once (联系人：王芳, a 姓名 column) is found wherever it stands;
+        # one locator per segment (it indexes the segment's lines once)
+        locators: dict[int, SegmentLocator] = {}
         for segment, d in document.unflagged():
-            findings.append(self._located(path, segment, SegmentLocator(segment), d, places))
+            locator = locators.setdefault(id(segment), SegmentLocator(segment))
+            findings.append(self._located(path, segment, locator, d, places))
         return findings if places is None else self._owned(findings, places.evidence)
 
     def _located(
