@@ -36,9 +36,10 @@ The measurements (sizes are ``--quick``'s tenfold):
 Every row gives the median seconds, MB/s, "vs re" (plain re's seconds / the row's: above 1
 the row is faster than plain re), "vs prev" (the previous release's seconds / the row's:
 the speed-up), the findings (lines of the JSONL report; matches for plain re), the peak
-resident memory of the whole process tree (the sum of the RSS of the command and all its
-descendants, sampled every 50 ms from psutil or /proc; shared pages count once per process,
-so an upper bound), and the target with whether each release meets it.
+memory of the whole process tree (the sum of the proportional set sizes of the command and
+all its descendants, sampled every 50 ms with psutil: a page the forked workers share with
+the parent counts once; without psutil, the sum of their RSS from /proc, an upper bound),
+and the target with whether each release meets it.
 
 Before timing, each command runs once untimed on the one-line file with the same options
 (the interpreter's bytecode, the Hyperscan cache under XDG_CACHE_HOME, the model files) and
@@ -300,8 +301,16 @@ def tree_rss(pid: int) -> int:
     total = 0
     for process in processes:
         with suppress(psutil.Error):  # it may have ended since the listing
-            total += process.memory_info().rss
+            total += _proportional(process)
     return total
+
+
+def _proportional(process: object) -> int:
+    """The process's proportional set size (PSS: a page shared by n processes counts 1/n,
+    so forked workers' shared pages are counted once in the tree's sum); its RSS where
+    the system gives no PSS."""
+    info = process.memory_full_info()  # type: ignore[attr-defined]
+    return int(getattr(info, "pss", info.rss))
 
 
 def _proc_tree_rss(pid: int) -> int:
@@ -512,7 +521,8 @@ def print_legend(runs: int) -> None:
         "vs re, vs prev: plain re's, the previous release's median s / the row's "
         "(above 1: the row is faster)\n"
         "findings: lines of the JSONL report (plain re: matches); "
-        "RSS MB: peak of the process tree's summed RSS\n"
+        "RSS MB: peak of the process tree's summed PSS (a page shared by the forked workers\n"
+        "counted once; RSS where there is no PSS)\n"
     )
 
 
