@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import phonenumbers
 from presidio_analyzer import Pattern, RecognizerResult
 
 from recognizers.base import PATTERN_NAME_KEY, BaomiPatternRecognizer
@@ -52,6 +51,8 @@ def is_valid_international(value: str) -> bool:
     """A valid E.164 number for its country (per libphonenumber), outside China."""
     if _digit_count(value) > E164_MAX_DIGITS + 1:  # + a bracketed trunk 0
         return False
+    import phonenumbers  # here: its metadata takes ~40 ms to load, and most texts never ask
+
     if value.startswith("00"):
         value = "+" + value[2:]
     try:

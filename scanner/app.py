@@ -198,7 +198,7 @@ def ocr_limits(
     from dataclasses import replace
 
     from scanner.scan.ocr_cache import cache_key_from
-    from scanner.store.inventory import resolve_path
+    from scanner.store.location import resolve_path
 
     ocr = config.limits.ocr
     if not enabled:
@@ -239,7 +239,7 @@ def notes_state(inventory: Path | None, config: Config, create: bool) -> Path | 
     """``<inventory>.notes`` beside the inventory in use; None when a command that keeps
     no inventory (redact) finds no inventory folder: it is not created for a note. A
     scan or watch (``create``) creates the folder (0700) as opening the inventory would."""
-    from scanner.store.inventory import resolve_path
+    from scanner.store.location import resolve_path
 
     path = resolve_path(inventory, config.inventory)
     if create:
@@ -306,7 +306,7 @@ class RedactionSession:
         """The policy's rewriter; findings suppressed by fingerprint (``baomi ignore``) stay
         in the copy unless the policy says ``honour_suppressions = false``."""
         from scanner.redact.rewriters import PolicyRewriter
-        from scanner.store.inventory import resolve_path
+        from scanner.store.location import resolve_path
         from scanner.store.suppress import Suppressions
 
         policy = self.policy
@@ -374,7 +374,7 @@ def policy(config: Config, name: str) -> Policy:
 
 def redaction_audit(config: Config, audit_log: Path | None, inventory: Path | None) -> Path:
     """--audit-log, else [redact] audit_log, else audit.jsonl beside the inventory in use."""
-    from scanner.store.inventory import resolve_path
+    from scanner.store.location import resolve_path
 
     return audit_path(config, audit_log, resolve_path(inventory, config.inventory))
 
@@ -520,7 +520,7 @@ def suppressions(config: Config, inventory: Path | None, recorded: RecordedScan 
 
     if recorded is not None:
         return Suppressions.of(recorded.inventory.suppressions())
-    from scanner.store.inventory import resolve_path
+    from scanner.store.location import resolve_path
 
     return Suppressions.load(resolve_path(inventory, config.inventory))
 

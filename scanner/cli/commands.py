@@ -103,7 +103,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from scanner.store.inventory import resolve_path
+    from scanner.store.location import resolve_path
 
     config = app.load(args.config)
     app.check_outputs(("-o", args.output, True))  # a folder is refused, whatever its name

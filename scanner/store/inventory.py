@@ -43,9 +43,9 @@ from typing import NamedTuple
 from scanner.models import CLIENT, FileResult, FileStatus
 from scanner.names import path_text, unsurrogate
 from scanner.scan.paths import PathMasker
-
-DEFAULT_PATH = Path(".baomi") / "inventory.db"
-ENV_VAR = "BAOMI_INVENTORY"
+from scanner.store.location import DEFAULT_PATH as DEFAULT_PATH  # the store's callers' names
+from scanner.store.location import ENV_VAR as ENV_VAR
+from scanner.store.location import resolve_path as resolve_path
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -376,16 +376,6 @@ class FileCounts:
     with_findings: int  # with findings not suppressed
     unreadable: int  # error or skipped
     removed: int
-
-
-def resolve_path(cli: Path | None, configured: Path | None) -> Path:
-    """The command line, then ``BAOMI_INVENTORY``, then the config, then ./.baomi/."""
-    if cli is not None:
-        return cli
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    return configured or DEFAULT_PATH
 
 
 class Inventory:
