@@ -45,7 +45,8 @@ Before timing, each command runs once untimed on the one-line file with the same
 (the interpreter's bytecode, the Hyperscan cache under XDG_CACHE_HOME, the model files) and
 every input is read once (the page cache). The environment is fixed: no BAOMI_* variable
 from the caller's, BAOMI_REDACT_KEY = "00" * 32, XDG_CONFIG_HOME and XDG_CACHE_HOME in the
-temporary directory.
+temporary directory, and Python's bytecode written to a temporary PYTHONPYCACHEPREFIX even
+where PYTHONDONTWRITEBYTECODE is set (an installed baomi runs from bytecode).
 
 Part 2, the doubling test (this checkout, in this process). Each recognizer of
 ``build_recognizers([], ner=True)``, and the client registry's built with
@@ -397,11 +398,17 @@ class Program:
             return sum(1 for line in f if line.strip())
 
     def env(self, work: Path) -> dict[str, str]:
-        inherited = {k: v for k, v in os.environ.items() if not k.startswith("BAOMI_")}
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("BAOMI_") and k != "PYTHONDONTWRITEBYTECODE"
+        }
         env = {
             **inherited,
             "XDG_CONFIG_HOME": str(work / "config"),  # a fingerprint key of its own
             "XDG_CACHE_HOME": str(work / "cache"),  # the Hyperscan cache
+            # from bytecode, as an installed baomi runs (pip compiles it on install)
+            "PYTHONPYCACHEPREFIX": str(work / "bytecode"),
             "BAOMI_REDACT_KEY": "00" * 32,
         }
         env.pop("PYTHONPATH", None)
