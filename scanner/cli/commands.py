@@ -316,3 +316,34 @@ def cmd_entities(args: argparse.Namespace) -> int:
     for entity, zh, en in entity_catalogue():
         print(f"{entity:<20} {zh} — {en}")
     return EXIT_CLEAN
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """``baomi token``: the HTTP API's bearer tokens (``scanner/serve/tokens.py``). A new
+    token is the last line of standard output, alone, so that ``| tail -1`` takes it."""
+    from scanner.serve.tokens import TokenError, TokenStore
+
+    store = TokenStore(args.tokens)
+    where = printable(str(store.path))
+    try:
+        if args.token_action == "create":
+            token = store.create(args.name)
+            print(
+                f"baomi: 已创建令牌 created token {args.name} ({where})：只显示这一次，"
+                "请妥善保存 shown only once: keep it secret",
+                file=sys.stderr,
+            )
+            print(token)
+        elif args.token_action == "list":
+            named = store.names()
+            for name, created in named:
+                print(f"{name:<24} {created}")
+            if not named:
+                print(f"baomi: 没有令牌 no tokens ({where})", file=sys.stderr)
+        elif not store.revoke(args.name):
+            raise UsageError(f"no token named {args.name} (baomi token list shows the names)")
+        else:
+            print(f"baomi: 已吊销令牌 revoked token {args.name} ({where})", file=sys.stderr)
+    except TokenError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_CLEAN

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     entities = sub.add_parser("entities", help="列出实体类型 / list entity types")
     entities.set_defaults(handler=commands.cmd_entities)
     _ignore(sub)
+    _token(sub)
     return parser
 
 
@@ -299,6 +300,31 @@ def _ignore(sub: Any) -> None:
     ignore.add_argument("--remove", type=int, nargs="+", metavar="ID", help="remove by id")
     _shared(ignore, "--inventory", "--config")
     ignore.set_defaults(handler=commands.cmd_ignore)
+
+
+def _token(sub: Any) -> None:
+    token = sub.add_parser(
+        "token",
+        help="管理 HTTP 接口的访问令牌 / bearer tokens of the HTTP API (baomi serve)",
+        description=(
+            "Create, list or revoke the bearer tokens of the HTTP API. A new token is shown "
+            "once (the last line of standard output); the file keeps only its SHA-256."
+        ),
+    )
+    tokens_help = "token file (default $BAOMI_TOKENS, else ~/.config/baomi/tokens.json)"
+    token.add_argument("--tokens", type=Path, metavar="PATH", help=tokens_help)
+    actions = token.add_subparsers(dest="token_action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="新建令牌（只显示一次）/ new token, shown once")
+    create.add_argument("name", metavar="NAME", help="1-64 letters, digits, '-', '_' or '.'")
+    listed = actions.add_parser("list", help="列出令牌名称和创建时间 / names and creation times")
+    revoke = actions.add_parser("revoke", help="吊销令牌（立即生效）/ revoke at once")
+    revoke.add_argument("name", metavar="NAME")
+    # --tokens also after the action; SUPPRESS keeps a `token --tokens PATH` given before it
+    for action in (create, listed, revoke):
+        action.add_argument(
+            "--tokens", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=tokens_help
+        )
+    token.set_defaults(handler=commands.cmd_token)
 
 
 def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:

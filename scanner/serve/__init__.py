@@ -1,0 +1,1 @@
+"""baomi serve: pre-sharing redaction and analysis over HTTP (issue 22)."""
