@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     entities.set_defaults(handler=commands.cmd_entities)
     _ignore(sub)
     _token(sub)
+    _serve(sub)
     return parser
 
 
@@ -325,6 +326,31 @@ def _token(sub: Any) -> None:
             "--tokens", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=tokens_help
         )
     token.set_defaults(handler=commands.cmd_token)
+
+
+def _serve(sub: Any) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="HTTP 接口：分享前脱敏、扫描、分析 / the HTTP API: redaction, scan, analysis",
+        description=(
+            "Serve the HTTP API (/api/v1/analyze, /scan, /redact; bearer tokens from "
+            "baomi token) until SIGTERM. Put a TLS reverse proxy in front of it."
+        ),
+    )
+    _shared(serve, "--config", "--clients", "--contacts", "--min-score", "--no-ner", "--no-ocr",
+            "--audit-log")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on")
+    serve.add_argument("--tokens", type=Path, metavar="PATH", help="token file (baomi token)")
+    serve.add_argument(
+        "--workers", type=int, default=2, help="files worked on at once (forked workers)"
+    )
+    serve.add_argument(
+        "--max-upload-mb", type=float, default=50.0, help="largest upload accepted, MB"
+    )
+    serve.set_defaults(
+        handler=commands.cmd_serve, paths=[], entities=None, include_values=False
+    )
 
 
 def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:

@@ -66,6 +66,7 @@ class Outcome:
     remaining: list[Remaining] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # what the rebuilt copy left out
     unread: list[str] = field(default_factory=list)  # what it carries unread (OCR off)
+    refused: bool = False  # failed because the policy does not release the file's grade
 
     @property
     def ok(self) -> bool:
@@ -138,7 +139,7 @@ class Redactor:
             data = read_regular(job.source, self.scanner.limits.max_file_bytes)
             refused = self._refused(job, data)
             if refused:
-                return self._failed(job, refused)
+                return replace(self._failed(job, refused), refused=True)
             removed = self._removed(job, data) if data else set()
             self.rewriter.known_values = document_names(removed)
             job = self._renamed(job)
