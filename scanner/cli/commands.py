@@ -349,6 +349,65 @@ def cmd_token(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    """``baomi user``: the web page's accounts (``scanner/serve/users.py``). Nothing goes
+    to standard output but the list; a password or hash is never printed."""
+    from scanner.serve.users import UserError, UserStore
+
+    store = UserStore(args.users)
+    where = printable(str(store.path))
+    try:
+        if args.user_action in ("add", "passwd"):
+            known = store.exists(args.name)
+            if args.user_action == "passwd" and not known:
+                raise UsageError(f"no user named {args.name} (baomi user add creates one)")
+            if args.user_action == "add" and known:  # before asking for a password
+                raise UsageError(
+                    f"a user named {args.name} already exists: baomi user passwd {args.name} "
+                    "changes the password"
+                )
+            password = _password(args.password_stdin)
+            store.add(args.name, password, replace=args.user_action == "passwd")
+            if args.user_action == "add":
+                done = "已添加用户 added user"
+            else:
+                done = "已更改密码 changed the password of user"
+            print(f"baomi: {done} {args.name} ({where})", file=sys.stderr)
+        elif args.user_action == "list":
+            named = store.names()
+            for name, created in named:
+                print(f"{name:<24} {created}")
+            if not named:
+                print(f"baomi: 没有用户 no users ({where})", file=sys.stderr)
+        elif not store.remove(args.name):
+            raise UsageError(f"no user named {args.name} (baomi user list shows the names)")
+        else:
+            print(f"baomi: 已删除用户 removed user {args.name} ({where})", file=sys.stderr)
+    except UserError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_CLEAN
+
+
+def _password(from_stdin: bool) -> str:
+    """A new password: one line of standard input (its line ending removed), or typed
+    twice at the terminal without echo."""
+    import getpass
+
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise UsageError("no password on standard input (--password-stdin reads one line)")
+        return line.removesuffix("\n").removesuffix("\r")
+    try:
+        first = getpass.getpass("密码 password: ")
+        second = getpass.getpass("再输一次 again: ")
+    except EOFError:
+        raise UsageError("no password given") from None
+    if first != second:
+        raise UsageError("the two passwords do not match: nothing changed")
+    return first
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """``baomi serve``: the HTTP API until SIGTERM (``scanner/serve/``)."""
     from scanner.serve.server import ServerOptions, serve

@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     entities.set_defaults(handler=commands.cmd_entities)
     _ignore(sub)
     _token(sub)
+    _user(sub)
     _serve(sub)
     return parser
 
@@ -326,6 +327,36 @@ def _token(sub: Any) -> None:
             "--tokens", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=tokens_help
         )
     token.set_defaults(handler=commands.cmd_token)
+
+
+def _user(sub: Any) -> None:
+    user = sub.add_parser(
+        "user",
+        help="管理网页的用户账号 / user accounts of the web page (baomi serve)",
+        description=(
+            "Add, list or remove the accounts people sign in to the web page with, or change "
+            "a password. The password is asked twice (or read from one line of standard "
+            "input with --password-stdin); the file keeps only its scrypt hash."
+        ),
+    )
+    users_help = "user file (default $BAOMI_USERS, else ~/.config/baomi/users.json)"
+    user.add_argument("--users", type=Path, metavar="PATH", help=users_help)
+    actions = user.add_subparsers(dest="user_action", required=True, metavar="ACTION")
+    stdin_help = "read the password from one line of standard input (scripts), not the terminal"
+    add = actions.add_parser("add", help="新建账号 / add an account")
+    passwd = actions.add_parser("passwd", help="更改密码 / change an account's password")
+    for action in (add, passwd):
+        action.add_argument("name", metavar="NAME", help="1-64 letters, digits, '-', '_' or '.'")
+        action.add_argument("--password-stdin", action="store_true", help=stdin_help)
+    listed = actions.add_parser("list", help="列出账号和创建时间 / names and creation times")
+    remove = actions.add_parser("remove", help="删除账号（立即生效）/ remove at once")
+    remove.add_argument("name", metavar="NAME")
+    # --users also after the action; SUPPRESS keeps a `user --users PATH` given before it
+    for action in (add, passwd, listed, remove):
+        action.add_argument(
+            "--users", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=users_help
+        )
+    user.set_defaults(handler=commands.cmd_user)
 
 
 def _serve(sub: Any) -> None:
