@@ -56,5 +56,10 @@ case ",$extras," in
     if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
       apt_install fonts-wqy-microhei
     fi
+    # The web page's end-to-end test drives Debian's Chromium with Playwright (no browser
+    # download: Playwright is pointed at /usr/bin/chromium).
+    if ! command -v chromium >/dev/null 2>&1; then
+      apt_install chromium
+    fi
     ;;
 esac

@@ -413,6 +413,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from scanner.serve.server import ServerOptions, serve
     from scanner.serve.service import Service
     from scanner.serve.tokens import TokenStore
+    from scanner.serve.users import UserStore
 
     if args.workers < 1 or args.max_upload_mb <= 0 or not 0 < args.port < 65536:
         raise UsageError("--workers must be at least 1, --max-upload-mb and --port positive")
@@ -422,11 +423,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         output.note("还没有令牌 no tokens yet: every /api call gets 401 (baomi token create NAME)")
     audit_log = app.redaction_audit(config, args.audit_log, None)
     service = Service(settings, workers=args.workers)
-    options = ServerOptions(args.host, args.port, args.max_upload_mb, args.workers)
+    options = ServerOptions(
+        args.host,
+        args.port,
+        args.max_upload_mb,
+        args.workers,
+        secure_cookies=not args.insecure_cookies,
+    )
     print(
         f"baomi serve: http://{args.host}:{args.port} (审计日志 audit log {audit_log})",
         file=sys.stderr,
         flush=True,
     )
-    serve(service, tokens, audit_log, options)
+    serve(service, tokens, UserStore(args.users), audit_log, options)
     return EXIT_CLEAN

@@ -373,6 +373,12 @@ def _serve(sub: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8765, help="port to listen on")
     serve.add_argument("--tokens", type=Path, metavar="PATH", help="token file (baomi token)")
+    serve.add_argument("--users", type=Path, metavar="PATH", help="accounts file (baomi user)")
+    serve.add_argument(
+        "--insecure-cookies",
+        action="store_true",
+        help="session cookies without Secure: only to try the page on localhost without TLS",
+    )
     serve.add_argument(
         "--workers", type=int, default=2, help="files worked on at once (forked workers)"
     )

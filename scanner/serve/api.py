@@ -7,7 +7,8 @@
   grade) → the verified copy, or a JSON refusal: 403 when the policy does not release the
   file's grade, 422 when it cannot be redacted or verified;
 * ``GET /api/v1/openapi.json`` — this API described (no documentation page: it would
-  load scripts from the internet).
+  load scripts from the internet);
+* ``/``, ``/login`` and ``/web/*`` — the page for account managers (``web.py``).
 
 Every ``/api`` call needs ``Authorization: Bearer <token>`` (``baomi token create``);
 401 otherwise. Uploads larger than ``max_upload_bytes`` get 413 before they are read whole;
@@ -63,8 +64,11 @@ def create_app(
     audit_log: Path,
     max_upload_bytes: int = 50 * 1024 * 1024,
     concurrency: int = 2,
+    users: Any = None,
+    secure_cookies: bool = True,
 ) -> FastAPI:
-    """The application over one ``service`` (built once, shared by every request)."""
+    """The application over one ``service`` (built once, shared by every request); with
+    ``users`` (a ``UserStore``), the page for account managers too (``web.py``)."""
     app = FastAPI(
         title="baomi 保密",
         version="1",
@@ -170,6 +174,10 @@ def create_app(
             },
         )
 
+    if users is not None:
+        from scanner.serve.web import web_router
+
+        app.include_router(web_router(service, users, record, upload, work, secure_cookies))
     return app
 
 

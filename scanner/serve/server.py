@@ -19,6 +19,7 @@ from pathlib import Path
 
 from scanner.serve.service import Service
 from scanner.serve.tokens import TokenStore
+from scanner.serve.users import UserStore
 
 GRACEFUL_S = 30
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -31,9 +32,16 @@ class ServerOptions:
     max_upload_mb: float = 50.0
     concurrency: int = 2
     max_connections: int = 64
+    secure_cookies: bool = True
 
 
-def serve(service: Service, tokens: TokenStore, audit_log: Path, options: ServerOptions) -> None:
+def serve(
+    service: Service,
+    tokens: TokenStore,
+    users: UserStore,
+    audit_log: Path,
+    options: ServerOptions,
+) -> None:
     """Serve until SIGTERM or SIGINT; the service's workers end with the server."""
     import uvicorn
 
@@ -47,6 +55,8 @@ def serve(service: Service, tokens: TokenStore, audit_log: Path, options: Server
         audit_log,
         max_upload_bytes=int(options.max_upload_mb * 1024 * 1024),
         concurrency=options.concurrency,
+        users=users,
+        secure_cookies=options.secure_cookies,
     )
     config = uvicorn.Config(
         app,

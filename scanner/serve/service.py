@@ -68,7 +68,8 @@ class Service:
         spec = settings.spec
         self.scanner = spec.build()
         self.scanner.analyzer.prepare()  # the prefilter, before any worker forks
-        self.policy_names = tuple(policies(self.config))
+        self.policies = policies(self.config)
+        self.policy_names = tuple(self.policies)
         # one forked scan worker per concurrent scan, started now, before the server's
         # threads: a request takes an idle one (and waits for one when all are busy)
         self._idle: queue.Queue[IsolatedScanner] = queue.Queue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -34,7 +35,16 @@ def service() -> Service:
 
 
 @pytest.fixture(scope="module")
-def world(service: Service, tmp_path_factory: pytest.TempPathFactory):
+def scratch(tmp_path_factory: pytest.TempPathFactory):
+    """The temporary folder requests work in, this module's own (to check it is left empty)."""
+    folder = tmp_path_factory.mktemp("scratch")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def world(service: Service, scratch: Path, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("serve")
     tokens = TokenStore(folder / "tokens.json")
     token = tokens.create("oa-gateway")
@@ -247,3 +257,12 @@ def test_a_grade_the_policy_will_not_release_gets_403_unless_forced(with_registr
     assert "星河传媒" not in copy and "拟于" not in copy
     outcomes = [json.loads(line)["outcome"] for line in log.read_text("utf-8").splitlines()]
     assert outcomes[-2:] == ["refused", "written"]
+
+
+def test_no_upload_or_copy_is_left_behind(world, scratch: Path) -> None:
+    client, auth, _, _ = world
+    files = {"file": ("名单.docx", _docx(TEXT))}
+    assert client.post("/api/v1/scan", headers=auth, files=files).status_code == 200
+    answer = client.post("/api/v1/redact", headers=auth, files=files, data={"policy": "media"})
+    assert answer.status_code == 200
+    assert list(scratch.iterdir()) == []  # every request's folder removed, with what it held
