@@ -66,6 +66,10 @@ SKIPPED = {
     "another installation's key (tests/scanner/test_suppress.py uses a real one)",
     'baomi ignore --value --reason "公司总机"': "reads the value from a terminal "
     "(tests/scanner/test_suppress.py feeds it on standard input)",
+    "baomi serve --config baomi.toml --clients clients.csv": "serves until SIGTERM "
+    "(tests/serve/test_server.py and test_browser.py run a real server)",
+    "baomi user add wangfang": "asks for a password on a terminal (tests/serve/test_users.py "
+    "feeds it with --password-stdin)",
 }
 # Exit codes the README documents, per subcommand (2 is never an example's outcome).
 EXITS = {
@@ -78,9 +82,10 @@ EXITS = {
     "policies": {0},
     "entities": {0},
     "ignore": {0},
+    "token": {0},
 }
 # Never started when a README line has them and SKIPPED does not list it: they would hang.
-UNRUNNABLE = ("baomi watch ", "--executor dask")
+UNRUNNABLE = ("baomi watch ", "--executor dask", "baomi serve ")
 TIME_BUDGET_S = 120  # the whole run; about 60 s on the 2-core development machine
 
 
@@ -244,7 +249,7 @@ def test_the_synopsis_names_only_options_the_command_has(line: str) -> None:
 def scheduled_commands() -> list[str]:
     """The baomi commands of the cron line and the systemd units, up to ``;`` or ``'``."""
     text = "\n".join(blocks("cron") + blocks("ini"))
-    return re.findall(r"(?:^|[\s=/'])(baomi (?:scan|watch)[^;'\n]*)", text, re.M)
+    return re.findall(r"(?:^|[\s=/'])(baomi (?:scan|watch|serve)[^;'\n]*)", text, re.M)
 
 
 @pytest.mark.parametrize("line", scheduled_commands())

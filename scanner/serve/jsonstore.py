@@ -65,6 +65,20 @@ class JsonStore:
         self.path = path
         self._cache: tuple[Stamp, Entries] | None = None
 
+    def remove(self, name: str) -> bool:
+        """Remove the entry ``name``; False when there is none of that name."""
+        with self._locked():
+            entries = self._read()
+            if entries.pop(name, None) is None:
+                return False
+            self._write(entries)
+        return True
+
+    def names(self) -> list[tuple[str, str]]:
+        """(name, created) of each entry, oldest first; never a hash (a list is something
+        people paste around)."""
+        return [(name, entry["created"]) for name, entry in self._current().items()]
+
     def _entry_ok(self, entry: Any) -> bool:
         """Whether ``entry`` (parsed JSON, anything) has the shape of one entry."""
         raise NotImplementedError

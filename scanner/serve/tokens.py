@@ -108,17 +108,7 @@ class TokenStore(JsonStore):
 
     def revoke(self, name: str) -> bool:
         """Remove the token ``name``; False when there is none of that name."""
-        with self._locked():
-            entries = self._read()
-            if entries.pop(name, None) is None:
-                return False
-            self._write(entries)
-        return True
-
-    def names(self) -> list[tuple[str, str]]:
-        """(name, created) of each token, oldest first. Hashes are not shown: they are
-        of no use to a reader, and a list is something people paste around."""
-        return [(name, entry["created"]) for name, entry in self._current().items()]
+        return self.remove(name)
 
     def verify(self, token: str) -> str | None:
         """The name of ``token``, or None when it is not a valid token of this file.

@@ -113,19 +113,6 @@ class UserStore(JsonStore):
             entries[name] = entry
             self._write(entries)
 
-    def remove(self, name: str) -> bool:
-        """Remove the account ``name``; False when there is none of that name."""
-        with self._locked():
-            entries = self._read()
-            if entries.pop(name, None) is None:
-                return False
-            self._write(entries)
-        return True
-
-    def names(self) -> list[tuple[str, str]]:
-        """(name, created) of each account, oldest first; never a hash."""
-        return [(name, entry["created"]) for name, entry in self._current().items()]
-
     def exists(self, name: str) -> bool:
         """Whether ``name`` has an account now (a signed-in session of a removed
         account should end: the file is re-read when it changed)."""

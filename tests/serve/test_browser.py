@@ -4,20 +4,14 @@ real ``baomi serve``: sign in, upload a docx, read the preview, download the cop
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from docx import Document
 
 from tests.builders import docx_bytes
+from tests.serve.conftest import baomi, baomi_env, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -30,45 +24,15 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path):
-    env = {
-        **os.environ,
-        "BAOMI_USERS": str(tmp_path / "users.json"),
-        "BAOMI_TOKENS": str(tmp_path / "tokens.json"),
-        "PYTHONPATH": str(ROOT),
-    }
-    added = subprocess.run(
-        [sys.executable, "-m", "scanner.cli", "user", "add", "wangfang", "--password-stdin"],
-        input=PASSWORD + "\n", capture_output=True, text=True, env=env,
-    )  # fmt: skip
+    env = baomi_env(tmp_path)
+    added = baomi(["user", "add", "wangfang", "--password-stdin"], env, stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scanner.cli", "serve", "--port", str(port),
-         "--insecure-cookies", "--audit-log", str(tmp_path / "audit.jsonl")],
-        env=env, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.2)
-    yield base, tmp_path
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=40) == 0
+    options = ("--insecure-cookies", "--audit-log", str(tmp_path / "audit.jsonl"))
+    with running_server(env, *options) as (base, exit_code):
+        yield base, tmp_path
+    assert exit_code == [0]
 
 
 def test_sign_in_preview_and_download_in_a_browser(server) -> None:
