@@ -17,6 +17,7 @@ import zipfile
 from scanner.redact.edits import RedactionError, TextRewriter, apply_edits
 from scanner.redact.writers import WriteContext
 from scanner.scan.extract.archive import read_declared
+from scanner.scan.extract.member_names import zip_names
 
 
 def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
@@ -27,28 +28,32 @@ def rewrite(data: bytes, rewriter: TextRewriter, ctx: WriteContext) -> bytes:
     out = io.BytesIO()
     total = 0
     with source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
+        infos = source.infolist()
+        # names as their writer meant them (GBK from Chinese Windows …); written back as
+        # UTF-8 with the zip's UTF-8 flag, which zipfile sets for any non-ASCII name
+        for info, name in zip(infos, zip_names(infos), strict=True):
             if info.flag_bits & 0x1:
-                raise RedactionError(f"{info.filename}: encrypted member, cannot be redacted")
+                raise RedactionError(f"{name}: encrypted member, cannot be redacted")
             if info.file_size > ctx.limits.max_member_bytes:
-                raise RedactionError(f"{info.filename}: member larger than the limit")
+                raise RedactionError(f"{name}: member larger than the limit")
             total += info.file_size
             if total > ctx.limits.max_archive_total_bytes:
                 raise RedactionError("archive larger than the limit when uncompressed")
             content = read_declared(source, info)  # no more than the size checked above
             if not info.is_dir() and content:
                 try:
-                    content = ctx.rewrite_member(info.filename, content, rewriter)
+                    content = ctx.rewrite_member(name, content, rewriter)
                 except RedactionError as exc:
-                    raise RedactionError(f"member {info.filename}: {exc}") from None
-            target.writestr(_renamed(info, rewriter), content, compress_type=info.compress_type)
+                    raise RedactionError(f"member {name}: {exc}") from None
+            renamed = _renamed(info, name, rewriter)
+            target.writestr(renamed, content, compress_type=info.compress_type)
     return out.getvalue()
 
 
-def _renamed(info: zipfile.ZipInfo, rewriter: TextRewriter) -> zipfile.ZipInfo:
-    """A fresh header with the member's path, every folder and file name redacted
-    (2024/星河传媒/…): the member's comment and extra fields are not carried."""
-    parts = info.filename.split("/")
+def _renamed(info: zipfile.ZipInfo, name: str, rewriter: TextRewriter) -> zipfile.ZipInfo:
+    """A fresh header with the member's path (``name``), every folder and file name
+    redacted (2024/星河传媒/…): the member's comment and extra fields are not carried."""
+    parts = name.split("/")
     new_parts = [apply_edits(part, rewriter.edits(part, "文件名")) for part in parts]
     new_name = "/".join(p.replace("/", "_") for p in new_parts)
     clone = zipfile.ZipInfo(new_name, info.date_time)

@@ -50,6 +50,7 @@ from scanner.scan.extract import (
     Source,
     UnsupportedError,
 )
+from scanner.scan.extract.member_names import tar_names, zip_names
 from scanner.scan.limits import MB, Budget, Limits
 
 READ_BLOCK = 1 * MB
@@ -78,17 +79,17 @@ def extract_zip(source: Source) -> Iterator[Item]:
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         _check_count(source, len(infos))
-        for info in infos:
-            yield from _unsafe_name_notice(info.filename)
+        for info, name in zip(infos, zip_names(infos), strict=True):
+            yield from _unsafe_name_notice(name)
             if info.flag_bits & 0x1:
-                yield _refused(info.filename, EncryptedError(), skipped=True)
+                yield _refused(name, EncryptedError(), skipped=True)
                 continue
             try:
                 data = read_member(archive, info, source.limits, source.budget)
             except ArchiveLimitExceeded:
                 raise
             except LimitExceeded as exc:
-                yield _refused(info.filename, exc, skipped=True)
+                yield _refused(name, exc, skipped=True)
                 continue
             except (
                 zipfile.BadZipFile,
@@ -99,9 +100,9 @@ def extract_zip(source: Source) -> Iterator[Item]:
                 NotImplementedError,
                 zlib.error,  # a member's broken deflate stream: that member only
             ) as exc:
-                yield _refused(info.filename, CorruptError(f"member unreadable ({exc})"))
+                yield _refused(name, CorruptError(f"member unreadable ({exc})"))
                 continue
-            yield Member(info.filename, data)
+            yield Member(name, data)
 
 
 def extract_tar(source: Source) -> Iterator[Item]:
@@ -116,10 +117,12 @@ def extract_tar(source: Source) -> Iterator[Item]:
                 continue  # links, devices and directories carry no content of their own
             count += 1
             _check_count(source, count)
-            yield from _unsafe_name_notice(info.name)
+            # a legacy (GBK …) name: judged alone, as a tar is read as a stream
+            [name] = tar_names([info.name])
+            yield from _unsafe_name_notice(name)
             problem = _declared_size_problem(source, info.size, None)
             if problem:
-                yield _refused(info.name, LimitExceeded(problem), skipped=True)
+                yield _refused(name, LimitExceeded(problem), skipped=True)
                 continue
             try:
                 fh = archive.extractfile(info)
@@ -127,12 +130,12 @@ def extract_tar(source: Source) -> Iterator[Item]:
             except ArchiveLimitExceeded:
                 raise
             except LimitExceeded as exc:
-                yield _refused(info.name, exc, skipped=True)
+                yield _refused(name, exc, skipped=True)
                 continue
             except (tarfile.TarError, OSError, EOFError) as exc:
-                yield _refused(info.name, CorruptError(f"member unreadable ({exc})"))
+                yield _refused(name, CorruptError(f"member unreadable ({exc})"))
                 continue
-            yield Member(info.name, data)
+            yield Member(name, data)
 
 
 def extract_compressed(source: Source) -> Iterator[Item]:
