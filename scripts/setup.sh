@@ -29,6 +29,10 @@ fi
 if ! ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; then
   apt_install libmagic1
 fi
+# libarchive: libarchive-c reads RAR archives through it.
+if ! ldconfig -p 2>/dev/null | grep -q 'libarchive\.so\.13'; then
+  apt_install libarchive13 || apt_install libarchive13t64  # Debian 12, then 13
+fi
 
 if [ ! -x .venv/bin/python ]; then
   if ! "$python" -m venv .venv 2>/dev/null; then

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import sys
 import tarfile
 from pathlib import Path
 
@@ -168,11 +169,21 @@ def test_7z_members_and_encrypted_7z(make_scanner, tmp_path):
     ]
 
 
-def test_rar_is_reported_unsupported(make_scanner, tmp_path):
+def test_a_rar_of_nothing_but_its_signature_is_corrupt(make_scanner, tmp_path):
+    rar5 = b"Rar!\x1a\x07\x01\x00" + b"\x00" * 64
+    results = scan(make_scanner, tmp_path, "a.rar", rar5)
+    assert results[0][1:3] == (
+        "error",
+        "corrupt: RAR archive unreadable (libarchive could not read it)",
+    )
+
+
+def test_rar_without_libarchive_is_reported_unsupported(make_scanner, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "libarchive", None)  # as if it were not installed
     rar5 = b"Rar!\x1a\x07\x01\x00" + b"\x00" * 64
     results = scan(make_scanner, tmp_path, "a.rar", rar5)
     assert results[0][1] == "skipped"
-    assert results[0][2].startswith("unsupported: RAR archive")
+    assert results[0][2] == "unsupported: RAR archive (needs libarchive-c and libarchive13)"
 
 
 @pytest.mark.slow

@@ -96,6 +96,9 @@ _NO_WRITER = {
     "encrypted": "encrypted: cannot be redacted (decrypt it first, then redact the copy)",
     "ole": "legacy Office format: save it as .docx/.xlsx/.pptx, then redact",
     "xls": "legacy Excel format: save it as .xlsx, then redact",
+    # no free library writes RAR: a redacted copy would have to change format silently
+    "rar": "RAR archive: cannot be written back as RAR; extract it (or re-pack it as .zip), "
+    "then redact the files",
 }
 
 _WRITERS: dict[str, Writer | None] = {}  # format → its writer (None: none), once imported
