@@ -118,3 +118,23 @@ def test_a_redacted_windows_zip_has_utf8_names_with_the_flag(tmp_path: Path) -> 
     [info] = zipfile.ZipFile(copy).infolist()
     assert info.filename == "会议纪要.txt" and info.flag_bits & UTF8_FLAG
     assert PHONE.encode() not in zipfile.ZipFile(copy).read(info)
+
+
+@pytest.mark.slow
+def test_the_report_and_the_inventory_name_members_as_written(tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    from scanner.cli import main
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "资料.zip").write_bytes(windows_zip({"客户联系人.txt": f"手机 {PHONE}\n".encode()}))
+    out, inventory = tmp_path / "out.jsonl", tmp_path / "inv.db"
+    args = ["scan", str(share), "--no-ner", "--format", "jsonl", "-o", str(out)]
+    assert main([*args, "--inventory", str(inventory)]) == 1  # 1: findings
+    [record] = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert record["path"].endswith("资料.zip!客户联系人.txt")
+    with sqlite3.connect(inventory) as db:  # a member's findings carry its path as ``item``
+        items = [row[0] for row in db.execute("select item from findings")]
+    assert items and all(item.endswith("资料.zip!客户联系人.txt") for item in items)
