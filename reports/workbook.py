@@ -20,6 +20,7 @@ formatting.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.tables import InventoryTables, Summary, Table
 from scanner.atomic import open_output
@@ -50,17 +52,65 @@ GRADE_FILLS = {
 
 
 def write_workbook(
-    tables: InventoryTables, path: Path, descriptions: Mapping[str, str] | None = None
+    tables: InventoryTables,
+    path: Path,
+    descriptions: Mapping[str, str] | None = None,
+    firm: str = "",
+    marking: str = "机密",
 ) -> None:
     """Build the workbook from the inventory and write it to ``path`` atomically.
     ``descriptions``: entity type → its Chinese description for the overview (the
-    application passes the entity catalogue's; reports never import the recognizers)."""
+    application passes the entity catalogue's; reports never import the recognizers).
+    ``firm`` and ``marking`` (``[report]``) are printed at the top of every page."""
     wb = Workbook(write_only=True)
-    _summary_sheet(wb.create_sheet("概览"), tables.summary(), descriptions or {})
+    summary = tables.summary()
+    header = _page_header(firm, marking, summary.generated)
+    overview = wb.create_sheet("概览")
+    _print_setup(overview, header, title_row=False, tall_pages=2)
+    _summary_sheet(overview, summary, descriptions or {})
     for table in tables.all():
-        _table_sheet(wb.create_sheet(table.sheet), table)
+        sheet = wb.create_sheet(table.sheet)
+        _print_setup(sheet, header, title_row=True)
+        _table_sheet(sheet, table)
     with open_output(Path(path), "wb") as fh:
         wb.save(fh)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in Excel's width unit: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# --- printing -----------------------------------------------------------------------------
+
+
+def _page_header(firm: str, marking: str, generated: dt.datetime) -> str:
+    """firm · 客户信息清单 · date · marking: what the top of every printed page says."""
+    parts = [firm.strip(), "客户信息清单", f"{generated:%Y-%m-%d}", marking.strip()]
+    # "&" starts a control code in a header (&P, &D): a firm named "A&B" prints as written
+    return "  ".join(p.replace("&", "&&") for p in parts if p)
+
+
+def _print_setup(
+    ws: WriteOnlyWorksheet, header: str, title_row: bool, tall_pages: int = 0
+) -> None:
+    """Landscape A4, every column on the width of one page (``tall_pages``: at most that
+    many pages high; 0: as many as the rows need), the header row repeated on every
+    page, the firm, date and marking at the top, "第 N 页 / 共 M 页" at the bottom."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = tall_pages
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_row:
+        ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = header
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页  page &P of &N"
+    ws.oddFooter.center.size = 9
 
 
 # --- table sheets -------------------------------------------------------------------------
@@ -69,7 +119,9 @@ def write_workbook(
 def _table_sheet(ws: WriteOnlyWorksheet, table: Table) -> None:
     columns = table.columns
     for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        # wide enough for its Chinese title: a Han character takes two columns' width
+        width = max(column.width, display_width(column.title) + 2)
+        ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.append([_header(ws, column.title) for column in columns])
     count = 0

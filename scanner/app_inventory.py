@@ -89,7 +89,8 @@ def write_workbook(
     with Inventory.open(inventory_path) as inventory:
         tables_ = tables(inventory, config, clients, as_of)
         try:
-            write(tables_, target, descriptions)
+            report = config.report
+            write(tables_, target, descriptions, report.firm, report.marking)
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror}") from None
 

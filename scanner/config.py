@@ -105,6 +105,14 @@ class ScanSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """``[report]``: what the printed workbook's page header says."""
+
+    firm: str = ""  # the firm's name, at the top of every printed page
+    marking: str = "机密"  # 内部 / 机密 …: the classification printed on every page
+
+
+@dataclass(frozen=True)
 class ContextSettings:
     before: int = 16
     after: int = 6
@@ -115,6 +123,7 @@ class ContextSettings:
 class Config:
     scan: ScanSettings = field(default_factory=ScanSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
     limits: Limits = field(default_factory=Limits)
     allow: tuple[str, ...] = ()
     client_registry: Path | None = None
@@ -168,6 +177,7 @@ def load_config(path: Path | None) -> Config:
             "retention",
             "doc_grades",
             "recognizers",
+            "report",
         },
         str(path),
     )
@@ -198,6 +208,7 @@ def load_config(path: Path | None) -> Config:
     config = Config(
         scan=_section(ScanSettings, data.get("scan", {}), f"{path} [scan]"),
         context=_section(ContextSettings, data.get("context", {}), f"{path} [context]"),
+        report=_section(ReportSettings, data.get("report", {}), f"{path} [report]"),
         limits=replace(
             _section(Limits, data.get("limits", {}), f"{path} [limits]"),
             ocr=_section(OcrSettings, data.get("ocr", {}), f"{path} [ocr]"),
@@ -373,6 +384,8 @@ def _section(cls, table: dict, where: str):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ConfigError(f"{where}: {f.name} must be a non-negative number")
             value = type(default)(value)
+        elif isinstance(default, str) and (not isinstance(value, str) or len(value) > 80):
+            raise ConfigError(f"{where}: {f.name} must be a text of at most 80 characters")
         values[f.name] = value
     settings = cls(**values)
     if isinstance(settings, ScanSettings) and not 0 <= settings.min_score <= 1:

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from recognizers import checksums
+from reports.workbook import display_width
 from scanner.cli import main
 
 pytestmark = pytest.mark.slow
@@ -255,3 +256,35 @@ def test_scan_with_xlsx_writes_the_workbook(tmp_path):
     assert code == 1
     assert openpyxl.load_workbook(out).sheetnames == SHEETS
     assert [p.name for p in out.parent.iterdir()] == ["清单.xlsx"]  # no temporary left behind
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_header_and_page_numbers(
+    tmp_path, inventory
+):
+    config = tmp_path / "baomi.toml"
+    config.write_text('[report]\nfirm = "蓝海公关 A&B"\nmarking = "内部"\n', encoding="utf-8")
+    out = tmp_path / "客户信息清单.xlsx"
+    assert report(inventory, out, "--config", str(config)) == 0
+    wb = openpyxl.load_workbook(out)
+    for name in SHEETS:
+        ws = wb[name]
+        setup = ws.page_setup
+        assert setup.orientation == "landscape" and str(setup.paperSize) == ws.PAPERSIZE_A4, name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1, name
+        header = ws.oddHeader.center.text
+        assert header.startswith("蓝海公关 A&&B  客户信息清单") and header.endswith("内部"), name
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        if name == "概览":
+            assert setup.fitToHeight == 2  # the overview and its charts on one or two pages
+        else:
+            assert setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1", name
+            for cell in ws[1]:  # each column fits its Chinese title
+                width = ws.column_dimensions[cell.column_letter].width
+                assert width >= display_width(cell.value), (name, cell.value)
+
+
+def test_a_marking_that_is_not_text_is_a_configuration_error(tmp_path, inventory, capsys):
+    config = tmp_path / "baomi.toml"
+    config.write_text("[report]\nmarking = 3\n", encoding="utf-8")
+    assert report(inventory, tmp_path / "a.xlsx", "--config", str(config)) == 2
+    assert "marking must be a text" in capsys.readouterr().err
