@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -54,7 +54,6 @@ class Redacted:
     changes: tuple[dict[str, Any], ...] = ()
     input_sha256: str = ""
     output_sha256: str = ""
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 class Service:
@@ -69,7 +68,6 @@ class Service:
         self.scanner = spec.build()
         self.scanner.analyzer.prepare()  # the prefilter, before any worker forks
         self.policies = policies(self.config)
-        self.policy_names = tuple(self.policies)
         # one forked scan worker per concurrent scan, started now, before the server's
         # threads: a request takes an idle one (and waits for one when all are busy)
         self._idle: queue.Queue[IsolatedScanner] = queue.Queue()
@@ -131,7 +129,7 @@ class Service:
 
     def redact(self, filename: str, data: bytes, policy: str, force_reason: str | None) -> Redacted:
         """The verified copy of the upload under ``policy``, or the reasons there is none."""
-        if policy not in self.policy_names:
+        if policy not in self.policies:
             raise RequestError(400, f"unknown policy {policy!r}")
         if force_reason is not None and not force_reason.strip():
             raise RequestError(400, "force needs a reason: the audit log records why")
@@ -162,7 +160,6 @@ class Service:
                 ),
                 input_sha256=digest,
                 output_sha256=hashlib.sha256(copy).hexdigest(),
-                extras={"dropped": outcome.dropped, "unread": outcome.unread},
             )
 
     def _redact_file(

@@ -288,20 +288,18 @@ def removal_plan(scanned: dict[str, Any], policy: Any) -> dict[str, Any]:
     for file in scanned["files"]:
         grade = grade or file.get("grade") or ""
         for finding in file["findings"]:
-            entry = by_type.setdefault(
-                finding["entity_type"],
-                {
-                    "entity_type": finding["entity_type"],
-                    "operator": OPERATOR_WORDS.get(
-                        policy.operator_for(finding["entity_type"]),
-                        policy.operator_for(finding["entity_type"]),
-                    ),
-                    "removed": not policy.allows(finding["entity_type"]),
+            entity = finding["entity_type"]
+            entry = by_type.get(entity)
+            if entry is None:  # what the policy does to this type, worked out once
+                operator = policy.operator_for(entity)
+                entry = by_type[entity] = {
+                    "entity_type": entity,
+                    "operator": OPERATOR_WORDS.get(operator, operator),
+                    "removed": not policy.allows(entity),
                     "count": 0,
                     "examples": [],
                     "locations": [],
-                },
-            )
+                }
             entry["count"] += 1
             if finding["masked"] not in entry["examples"] and len(entry["examples"]) < 3:
                 entry["examples"].append(finding["masked"])
