@@ -208,7 +208,13 @@ def test_a_spawned_worker_that_overruns_or_dies_is_replaced(tmp_path):
         [found] = spawned.scan_file(ok)  # a new worker took over
         assert [f.entity_type for f in found.findings] == ["PHONE_NUMBER"]
         os.kill(spawned._process.pid, 9)  # what a segfaulting C parser looks like from outside
+        # the crash must come while the file is in the worker: had the parent already seen
+        # the worker dead before sending it, it would (rightly) start a new one silently
+        spawned._process.wait()
+        check_alive = spawned._alive
+        spawned._alive = lambda: True  # type: ignore[method-assign]
         [crashed] = spawned.scan_file(ok)
+        spawned._alive = check_alive  # type: ignore[method-assign]
         assert crashed.reason == "extraction crashed (worker exit code -9)"
         [again] = spawned.scan_file(ok)
         assert [f.entity_type for f in again.findings] == ["PHONE_NUMBER"]
