@@ -10,17 +10,26 @@ can hold a raw value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from reports import trends
 from scanner.compliance.clients import ClientRecord
 from scanner.compliance.status import Compliance
 from scanner.masking import mask
 from scanner.models import CLIENT
-from scanner.sensitivity import ENTITY_WORDS, GRADES, PERSON_TYPES, PERSONAL_GRADES, Grading
+from scanner.sensitivity import (
+    ENTITY_WORDS,
+    GRADES,
+    PERSON_TYPES,
+    PERSONAL_GRADES,
+    SENSITIVE,
+    Grading,
+)
 from scanner.store.inventory import Inventory
 
 
@@ -57,6 +66,14 @@ class Summary:
     by_kind: Counter = field(default_factory=Counter)  # files per document kind
     by_doc_grade: Counter = field(default_factory=Counter)  # files per document grade
     retention_due_files: int = 0
+    sensitive_files: int = 0  # files with sensitive personal information (PIPL art. 28)
+    files_by_grade: Counter = field(default_factory=Counter)  # files by their highest grade
+    files_by_folder: Counter = field(default_factory=Counter)  # files with findings per folder
+    without_nda_files: int = 0  # files of clients without a valid NDA
+    with_register: bool = False  # retention and NDA measured: the client register was given
+
+
+RUN_MODES = {"full": "全量 full", "incremental": "增量 incremental"}
 
 
 def folder_of(path: str, root: str) -> str:
@@ -77,13 +94,23 @@ class InventoryTables:
     """Builds the tables of one inventory with one grading."""
 
     def __init__(
-        self, inventory: Inventory, grading: Grading, compliance: Compliance | None = None
+        self,
+        inventory: Inventory,
+        grading: Grading,
+        compliance: Compliance | None = None,
+        window: trends.Window | None = None,
     ) -> None:
         self.inventory = inventory
         self.compliance = compliance
         self._status = compliance.file_columns() if compliance else {}
         self.grading = grading
         self.entities = inventory.entity_types()
+        self.window = window or trends.Window()
+
+    @functools.cached_property
+    def trend(self) -> list[trends.TrendPoint]:
+        """The runs of the window with what the inventory held when each finished."""
+        return trends.trend(self.inventory, self.window)
 
     # --- tables -----------------------------------------------------------------------
 
@@ -291,10 +318,53 @@ class InventoryTables:
 
         return Table("suppressions", "已忽略", columns, rows)
 
+    def trends(self) -> Table:
+        """One row per run of the window: what the inventory held when it finished (a
+        count not measured, retention and NDA without the client register, is empty)."""
+        columns = (
+            Column("run", "扫描编号 Run", 16, "int"),
+            Column("finished", "完成时间 Finished", 19, "datetime"),
+            Column("mode", "方式 Mode", 10),
+            *(Column(key, title, 14, "int") for key, title in trends.TOTALS),
+        )
+
+        def rows() -> Iterator[tuple]:
+            for point in self.trend:
+                totals = (point.total(key) for key, _ in trends.TOTALS)
+                yield (point.run_id, point.finished, RUN_MODES.get(point.mode, point.mode), *totals)
+
+        return Table("trends", "趋势", columns, rows)
+
+    def trend_folders(self) -> Table:
+        """Per run of the window and top-level folder: its findings and files with them."""
+        columns = (
+            Column("run", "扫描编号 Run", 16, "int"),
+            Column("finished", "完成时间 Finished", 19, "datetime"),
+            Column("folder", "部门文件夹 Folder", 20),
+            Column("findings", "发现数 Findings", 10, "int"),
+            Column("files", "含客户信息的文件 Files with findings", 12, "int"),
+        )
+
+        def rows() -> Iterator[tuple]:
+            for point in self.trend:
+                findings = point.breakdown(trends.FINDINGS_BY_FOLDER)
+                files = point.breakdown(trends.FILES_BY_FOLDER)
+                for folder in sorted(set(findings) | set(files)):
+                    yield (
+                        point.run_id,
+                        point.finished,
+                        folder,
+                        findings.get(folder, 0),
+                        files.get(folder, 0),
+                    )
+
+        return Table("trend_folders", "部门趋势", columns, rows)
+
     def all(self) -> list[Table]:
         tables = [self.files(), self.findings(), self.clients(), self.client_files()]
         tables.append(self.errors())
         tables.append(self.suppressions())
+        tables += [self.trends(), self.trend_folders()]
         if self.compliance is not None:
             tables += [self.retention(), self.undecided(), self.nda(), self.agreements()]
         return tables
@@ -389,8 +459,15 @@ class InventoryTables:
         for entity, n in by_entity.items():
             by_grade[self.grading.grade(entity)] += n
         by_folder: Counter = Counter()
-        for path, root, n in inventory.findings_per_file():
-            by_folder[folder_of(path, root)] += n
+        files_by_folder: Counter = Counter()
+        for row in inventory.findings_per_file():
+            folder = folder_of(row.path, row.root)
+            by_folder[folder] += row.findings
+            files_by_folder[folder] += 1
+        files_by_grade = Counter(
+            self.grading.highest(types) for types in inventory.entity_types_by_file().values()
+        )
+        without_nda = self._without_nda()
         return Summary(
             generated=dt.datetime.now().replace(microsecond=0),
             last_scan=_time(last.finished) if last else None,
@@ -400,24 +477,37 @@ class InventoryTables:
             unreadable=counts.unreadable,
             removed=counts.removed,
             by_entity=by_entity,
-            by_grade=Counter({g: by_grade[g] for g in GRADES if by_grade[g]}),
+            by_grade=_in_grade_order(by_grade),
             by_folder=by_folder,
             top_clients=inventory.top_clients(10),
-            without_nda=self._without_nda(),
+            without_nda=[(client, len(files)) for client, files in without_nda],
             by_kind=Counter(inventory.scanned_by_kind()),
             by_doc_grade=Counter(inventory.scanned_by_doc_grade()),
             retention_due_files=len({i.file_id for i in self.compliance.retention()})
             if self.compliance
             else 0,
+            sensitive_files=files_by_grade[SENSITIVE],
+            files_by_grade=_in_grade_order(files_by_grade),
+            files_by_folder=files_by_folder,
+            without_nda_files=len(set().union(*(files for _, files in without_nda))),
+            with_register=self.compliance is not None,
         )
 
-    def _without_nda(self) -> list[tuple[str, int]]:
+    def _without_nda(self) -> list[tuple[str, set[int]]]:
+        """(client, the ids of its files) of every client without a valid NDA, most files
+        first."""
         if self.compliance is None:
             return []
         files: dict[str, set[int]] = {}
         for issue in self.compliance.nda_issues():  # by id: two files may mask alike
-            files.setdefault(issue.client, set()).add(issue.file_id)
-        return sorted(((c, len(p)) for c, p in files.items()), key=lambda x: (-x[1], x[0]))
+            client = self._client_name(issue.client_fingerprint, issue.client)
+            files.setdefault(client, set()).add(issue.file_id)
+        return sorted(files.items(), key=lambda x: (-len(x[1]), x[0]))
+
+
+def _in_grade_order(counts: Counter) -> Counter:
+    """``counts`` by grade, most sensitive first, grades with none left out."""
+    return Counter({g: counts[g] for g in GRADES if counts[g]})
 
 
 def entity_title(entity: str) -> str:

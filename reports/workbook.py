@@ -10,7 +10,9 @@ findings pass through without being held, and saved atomically. Sheets:
    type, clients, highest grade, risk score;
 3. 发现明细 — one row per finding (masked value, keyed hash);
 4. 客户分布 — per client, the files and folders holding its information;
-5. 无法扫描 — files and members not scanned, and why.
+5. 无法扫描 — files and members not scanned, and why;
+6. 趋势 and 部门趋势 — what the inventory held when each of the last runs finished
+   (``reports/trends.py``), in all and per top-level folder.
 
 Every table sheet has a frozen, bold header row, an autofilter, column widths
 to fit, dates as Excel dates, and the grade column coloured by conditional
@@ -36,7 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports.tables import InventoryTables, Summary, Table
 from scanner.atomic import open_output
 from scanner.names import visible
-from scanner.sensitivity import BUSINESS, GENERAL, PERSONAL, SENSITIVE
+from scanner.sensitivity import BUSINESS, GENERAL, GRADES, PERSONAL, SENSITIVE
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
@@ -179,6 +181,7 @@ def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary, descriptions: Mapping[str
     rows.append(["扫描范围 Scope", "；".join(s.roots) or "—"])
     rows.append(["文件数 Files in inventory", s.files])
     rows.append(["含客户信息的文件 Files with findings", s.with_findings])
+    rows.append(["含敏感个人信息的文件 Files with sensitive personal information", s.sensitive_files])
     rows.append(["无法扫描或跳过 Unreadable or skipped", s.unreadable])
     rows.append(["已删除 Removed since recorded", s.removed])
     rows.append([])
@@ -190,14 +193,15 @@ def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary, descriptions: Mapping[str
     type_end = len(rows)
     rows.append([])
 
-    rows.append(_heading(ws, "敏感级别 Grade", "", "发现数 Findings"))
-    rows.extend([g, "", n] for g, n in s.by_grade.items())
+    rows.append(_heading(ws, "敏感级别 Grade", "", "发现数 Findings", "文件数 Files"))
+    grades = [g for g in GRADES if s.by_grade.get(g) or s.files_by_grade.get(g)]
+    rows.extend([g, "", s.by_grade.get(g, 0), s.files_by_grade.get(g, 0)] for g in grades)
     rows.append([])
 
     folder_rows = sorted(s.by_folder.items(), key=lambda kv: (-kv[1], kv[0]))
-    rows.append(_heading(ws, "部门文件夹 Folder", "", "发现数 Findings"))
+    rows.append(_heading(ws, "部门文件夹 Folder", "", "发现数 Findings", "文件数 Files"))
     folder_start = len(rows) + 1
-    rows.extend([f, "", n] for f, n in folder_rows)
+    rows.extend([f, "", n, s.files_by_folder.get(f, 0)] for f, n in folder_rows)
     folder_end = len(rows)
     rows.append([])
 
@@ -212,9 +216,10 @@ def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary, descriptions: Mapping[str
 
     rows.append(_heading(ws, "客户(脱敏) Top clients", "", "文件数 Files", "提及 Mentions"))
     rows.extend([m, "", files, mentions] for m, files, mentions in s.top_clients)
-    if s.without_nda or s.retention_due_files:
+    if s.with_register:
         rows.append([])
         rows.append(["已过保留期限的文件 Files past retention", s.retention_due_files])
+        rows.append(["无有效保密协议的文件 Files without a valid NDA", s.without_nda_files])
         rows.append(_heading(ws, "无有效保密协议 Without a valid NDA", "", "文件数 Files"))
         rows.extend([client, "", n] for client, n in s.without_nda)
 

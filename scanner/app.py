@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from scanner.scan.limits import Limits
     from scanner.scan.paths import PathMasker
     from scanner.scan.pipeline import Scanner
-    from scanner.store.recording import RecordedScan
+    from scanner.store.recording import Measure, RecordedScan
     from scanner.watch import Watcher
 
 
@@ -493,9 +493,10 @@ def recorded_scan(
     inventory: Path | None,
     incremental: bool,
     hash_check: bool,
+    measure: Measure | None = None,
 ) -> RecordedScan:
     from scanner.store.inventory import Inventory, InventoryError, resolve_path
-    from scanner.store.recording import RecordedScan
+    from scanner.store.recording import Measure, RecordedScan
 
     try:
         store = Inventory.open(resolve_path(inventory, config.inventory), writer=True, paths=masker)
@@ -510,6 +511,7 @@ def recorded_scan(
         follow_symlinks=config.scan.follow_symlinks,
         incremental=incremental,
         hash_check=hash_check,
+        measure=measure,
     )
 
 
@@ -601,7 +603,12 @@ def open_scan(
     if not record:
         results = unrecorded(paths, config, engine_)
     else:
-        recorded = recorded_scan(paths, config, engine_, masker, inventory, incremental, hash_check)
+        from scanner.app_inventory import run_measurer
+
+        measure = run_measurer(settings)
+        recorded = recorded_scan(
+            paths, config, engine_, masker, inventory, incremental, hash_check, measure
+        )
         results = progress(recorded)
     if not settings.include_values:  # recorded with their real paths, shown masked
         results = masker.results(results)
@@ -642,6 +649,7 @@ def open_watcher(
     file in a forked worker within the time limit), each worker with its own redactor
     when ``redact_to``; refused at once when another scan holds the inventory."""
     from scanner.scan.isolation import IsolatedScanner
+    from scanner.app_inventory import run_measurer
     from scanner.scan.paths import masker_of
     from scanner.store.inventory import Inventory, InventoryError, resolve_path
     from scanner.watch import Watcher, WatchSettings
@@ -674,6 +682,7 @@ def open_watcher(
         lambda: IsolatedScanner(scanner, timeout=timeout),
         redactor_factory,
         paths=masker_of(scanner),
+        measure=run_measurer(settings),
     )
     try:  # fail now, not in the writer thread, when another scan holds the inventory
         Inventory.open(inventory_path, writer=True, paths=watcher.paths).close()

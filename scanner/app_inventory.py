@@ -23,12 +23,15 @@ from typing import TYPE_CHECKING, Any
 from scanner.app import Settings, UsageError, open_redaction, open_scanner
 
 if TYPE_CHECKING:
+    from reports.tables import InventoryTables
+    from reports.trends import Window
     from scanner.compliance.clients import ClientRecord
     from scanner.compliance.retention import DueFile
     from scanner.compliance.status import Compliance
     from scanner.config import Config
     from scanner.scan.isolation import IsolatedScanner
-    from scanner.store.inventory import Inventory, SuppressionRow
+    from scanner.store.inventory import Inventory, MeasureRow, SuppressionRow
+    from scanner.store.recording import Measure
 
 
 def open_inventory(path: Path, writer: bool = False) -> Inventory:
@@ -58,20 +61,54 @@ def register_and_key(config: Config, clients: Path | None) -> tuple[list[ClientR
         raise UsageError(str(exc)) from None
 
 
-def tables(inventory: Inventory, config: Config, clients: Path | None, as_of: dt.date | None):
-    """The inventory's tables; with the client register also retention and NDA status."""
+def tables(
+    inventory: Inventory,
+    config: Config,
+    clients: Path | None,
+    as_of: dt.date | None,
+    window: Window | None = None,
+) -> InventoryTables:
+    """The inventory's tables; with the client register also retention and NDA status.
+    ``window``: the runs its trends cover (default the last 12)."""
+    if not (clients or config.client_registry):
+        return _tables(inventory, config, None, as_of, window)
+    register, key = register_and_key(config, clients)
+    return _tables(inventory, config, (register, key), as_of, window)
+
+
+def _tables(
+    inventory: Inventory,
+    config: Config,
+    register: tuple[Sequence[ClientRecord], bytes] | None,
+    as_of: dt.date | None,
+    window: Window | None = None,
+) -> InventoryTables:
     from reports.tables import InventoryTables
+    from reports.trends import Window
     from scanner.compliance.status import Compliance
     from scanner.sensitivity import Grading
 
     grading = Grading.from_config(config.grades)
-    if not (clients or config.client_registry):
-        return InventoryTables(inventory, grading)
-    register, key = register_and_key(config, clients)
-    compliance = Compliance(
-        inventory, register, key, as_of or dt.date.today(), config.show_client_names
-    )
-    return InventoryTables(inventory, grading, compliance)
+    compliance = None
+    if register is not None:
+        records, key = register
+        today = as_of or dt.date.today()
+        compliance = Compliance(inventory, list(records), key, today, config.show_client_names)
+    return InventoryTables(inventory, grading, compliance, window or Window())
+
+
+def run_measurer(settings: Settings) -> Measure:
+    """What a scan or watch keeps of the inventory as its run finishes: the counts of the
+    summary a report would show now, with the grades of ``[grades]`` and, when the scan
+    has the client register, files past retention and without a valid NDA."""
+    register = (settings.clients, settings.key) if settings.registry else None
+
+    def measure(inventory: Inventory) -> list[MeasureRow]:
+        from reports.trends import measures_of
+
+        return measures_of(_tables(inventory, settings.config, register, None).summary())
+
+    return measure
 
 
 def write_workbook(
@@ -80,6 +117,7 @@ def write_workbook(
     target: Path,
     clients: Path | None = None,
     as_of: dt.date | None = None,
+    window: Window | None = None,
 ) -> None:
     from recognizers.registry import entity_catalogue
     from reports.workbook import write_workbook as write
@@ -87,7 +125,7 @@ def write_workbook(
 
     descriptions = {entity: zh for entity, zh, _ in entity_catalogue()}
     with Inventory.open(inventory_path) as inventory:
-        tables_ = tables(inventory, config, clients, as_of)
+        tables_ = tables(inventory, config, clients, as_of, window)
         try:
             report = config.report
             write(tables_, target, descriptions, report.firm, report.marking)
@@ -119,12 +157,13 @@ def workbook(
     target: Path,
     clients: Path | None = None,
     as_of: dt.date | None = None,
+    window: Window | None = None,
 ) -> None:
     """``write_workbook``, an inventory that cannot be opened being a usage error."""
     from scanner.store.inventory import InventoryError
 
     try:
-        write_workbook(inventory_path, config, target, clients, as_of)
+        write_workbook(inventory_path, config, target, clients, as_of, window)
     except InventoryError as exc:
         raise UsageError(str(exc)) from None
 
@@ -137,6 +176,7 @@ def export(
     target: Path,
     clients: Path | None = None,
     as_of: dt.date | None = None,
+    window: Window | None = None,
 ) -> int:
     """One table of the inventory written to ``target`` as ``fmt``; the rows written."""
     from reports.export import export_table
@@ -144,7 +184,8 @@ def export(
 
     try:
         with Inventory.open(inventory_path) as inventory:
-            available = {t.name: t for t in tables(inventory, config, clients, as_of).all()}
+            tables_ = tables(inventory, config, clients, as_of, window)
+            available = {t.name: t for t in tables_.all()}
             if table_name not in available:
                 raise UsageError(f"--table {table_name} needs the client register (--clients)")
             return export_table(available[table_name], fmt, target)

@@ -58,7 +58,7 @@ from scanner.scan.fsio import lstat_kind
 from scanner.scan.paths import PathMasker
 from scanner.scan.walk import refusal, walk, within
 from scanner.store.inventory import FileStat, Inventory
-from scanner.store.recording import planned_entry, record_file, sha256_of
+from scanner.store.recording import Measure, planned_entry, record_file, sha256_of
 
 log = logging.getLogger("baomi.watch")
 
@@ -180,8 +180,10 @@ class Watcher:
         scanner_factory: Callable[[], object],
         redactor_factory: Callable[[], object] | None = None,
         paths: PathMasker | None = None,
+        measure: Measure | None = None,
     ) -> None:
         self.paths = paths or PathMasker.default()
+        self.measure = measure  # what the inventory holds when the watch stops (trends)
         self.settings = settings
         self.inventory_path = inventory_path
         self.scanner_factory = scanner_factory
@@ -421,7 +423,8 @@ class Watcher:
                     break
                 self._record(inventory, run_id, done)
             scanned = sum(self.stats.scanned.values())
-            inventory.finish_run(run_id, scanned, scanned, 0, self.stats.removed)
+            measures = self.measure(inventory) if self.measure else ()
+            inventory.finish_run(run_id, scanned, scanned, 0, self.stats.removed, measures)
         finally:
             inventory.close()
 

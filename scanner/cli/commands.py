@@ -103,17 +103,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from reports.trends import Window
     from scanner.store.location import resolve_path
 
     config = app.load(args.config)
     app.check_outputs(("-o", args.output, True))  # a folder is refused, whatever its name
     fmt = args.format or stored.report_format(args.output)
     path = resolve_path(args.inventory, config.inventory)
+    window = Window(args.runs, args.since)
     if fmt == "xlsx":
-        stored.workbook(path, config, args.output, args.clients, args.as_of)
+        stored.workbook(path, config, args.output, args.clients, args.as_of, window)
         print(f"baomi: 工作簿 workbook: {printable(str(args.output))}", file=sys.stderr)
         return EXIT_CLEAN
-    rows = stored.export(path, config, args.table, fmt, args.output, args.clients, args.as_of)
+    rows = stored.export(
+        path, config, args.table, fmt, args.output, args.clients, args.as_of, window
+    )
     print(f"baomi: {args.table}: {rows} rows → {printable(str(args.output))}", file=sys.stderr)
     return EXIT_CLEAN
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from reports.trends import DEFAULT_RUNS
 from scanner import __version__
 from scanner.app_inventory import REPORT_FORMATS
 from scanner.cli import commands
@@ -36,6 +37,17 @@ def _iso_date(text: str) -> dt.date:
         return parse_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text} (accepted: {DATE_FORMS})") from None
+
+
+def _run_count(text: str) -> int:
+    """--runs: how many scan runs a report's trends cover (at least 1)."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"not a number of runs: {text} (1 or more)")
+    return count
 
 
 _FORMATS = ("table", "jsonl")
@@ -184,11 +196,18 @@ def _report(sub: Any) -> None:
     report.add_argument(
         "--table",
         choices=(
-            "files", "findings", "clients", "client_files", "errors", "suppressions", "retention",
-            "undecided", "nda", "agreements",
+            "files", "findings", "clients", "client_files", "errors", "suppressions", "trends",
+            "trend_folders", "retention", "undecided", "nda", "agreements",
         ),
         default="findings",
         help="the table to export as csv/jsonl (the workbook holds them all)",
+    )
+    report.add_argument(
+        "--runs", type=_run_count, default=DEFAULT_RUNS,
+        help=f"trends over the last N scan runs (default {DEFAULT_RUNS})",
+    )
+    report.add_argument(
+        "--since", type=_iso_date, help="trends over the runs finished on or after this date"
     )
     _shared(report, "--inventory", "--config", config="baomi.toml (inventory path, [grades])")
     report.set_defaults(handler=commands.cmd_report)

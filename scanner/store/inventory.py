@@ -209,6 +209,19 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE findings ADD COLUMN owner_by TEXT;
     CREATE INDEX findings_owner ON findings(owner_fingerprint);
     """,
+    # 8: what the inventory held when a run finished (reports/trends.py measures it), so a
+    # report draws trends across runs without a rescan: one row per measure, and per key of
+    # a breakdown (a grade, a top-level folder). Counts only: no value, no client name.
+    # Earlier runs have none: the files table keeps only the current state.
+    """
+    CREATE TABLE run_measures (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        measure TEXT NOT NULL,         -- files | files_with_findings | findings_by_grade …
+        key TEXT NOT NULL DEFAULT '',  -- of a breakdown: the grade or folder (empty for a total)
+        value INTEGER NOT NULL,
+        PRIMARY KEY (run_id, measure, key)
+    );
+    """,
 )
 
 
@@ -266,6 +279,20 @@ class Run:
     status: str
 
 
+class MeasureRow(NamedTuple):
+    """One measure of the inventory when a run finished (``reports/trends.py``)."""
+
+    measure: str
+    key: str  # of a breakdown (a grade, a folder); '' for a total
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredRun:
+    run: Run
+    measures: tuple[MeasureRow, ...]
+
+
 # Rows the read queries give (``Inventory.present_files`` …): tuples, so a report can
 # stream them as they are, with names for the code that reads them.
 
@@ -297,6 +324,15 @@ class FindingRow(NamedTuple):
     score: float
     recognizer: str
     fingerprint: str
+
+
+class FileFindings(NamedTuple):
+    """A file with findings and how many (the summary's per-folder counts)."""
+
+    file_id: int
+    path: str  # masked
+    root: str  # masked
+    findings: int
 
 
 class ClientFileRow(NamedTuple):
@@ -537,13 +573,26 @@ class Inventory:
         return previous if previous and previous.status == "interrupted" else None
 
     def finish_run(
-        self, run_id: int, seen: int, scanned: int, unchanged: int, removed: int
+        self,
+        run_id: int,
+        seen: int,
+        scanned: int,
+        unchanged: int,
+        removed: int,
+        measures: Sequence[MeasureRow] = (),
     ) -> None:
+        """The run marked finished with its counts and, in the same transaction, the
+        ``measures`` of what the inventory holds now (the trends of ``baomi report``)."""
         with self.transaction() as c:
             c.execute(
                 "UPDATE runs SET finished = ?, status = 'finished', files_seen = ?, "
                 "files_scanned = ?, files_unchanged = ?, files_removed = ? WHERE id = ?",
                 (time.time(), seen, scanned, unchanged, removed, run_id),
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO run_measures (run_id, measure, key, value) "
+                "VALUES (?, ?, ?, ?)",
+                [(run_id, m.measure, m.key, m.value) for m in measures],
             )
 
     def key_of(self, path: Path) -> str:
@@ -869,6 +918,30 @@ class Inventory:
             for i, started, finished, roots, mode, status in rows
         ]
 
+    def measured_runs(self, limit: int, since: float | None = None) -> list[MeasuredRun]:
+        """The last ``limit`` finished runs with measures (finished at or after ``since``),
+        oldest first: the points of a trend."""
+        query = (
+            "SELECT id, started, finished, roots, mode, status FROM runs "
+            "WHERE status = 'finished' AND finished >= ? "
+            "AND EXISTS (SELECT 1 FROM run_measures m WHERE m.run_id = runs.id) "
+            "ORDER BY finished DESC, id DESC LIMIT ?"
+        )
+        runs = [
+            Run(i, started, finished, tuple(json.loads(roots)), mode, status)
+            for i, started, finished, roots, mode, status in self.conn.execute(
+                query, (since or 0.0, limit)
+            )
+        ]
+        out = []
+        for run in reversed(runs):
+            rows = self.conn.execute(
+                "SELECT measure, key, value FROM run_measures WHERE run_id = ? ORDER BY 1, 2",
+                (run.id,),
+            )
+            out.append(MeasuredRun(run, tuple(map(MeasureRow._make, rows))))
+        return out
+
     # --- reading: the report tables (reports/tables.py) -------------------------------
     #
     # Findings and clients are read through the active_* views: what `baomi ignore`
@@ -988,13 +1061,13 @@ class Inventory:
         query = "SELECT entity_type, COUNT(*) FROM active_findings GROUP BY entity_type"
         return dict(self.conn.execute(query))
 
-    def findings_per_file(self) -> list[tuple[str, str, int]]:
-        """(masked path, masked root, number of findings) of every file with findings."""
+    def findings_per_file(self) -> list[FileFindings]:
+        """Every file with findings: its id, masked path and root, and how many, by path."""
         query = (
-            "SELECT f.path, f.root, COUNT(*) FROM active_findings x "
-            "JOIN files f ON f.id = x.file_id GROUP BY f.id"
+            "SELECT f.id, f.path, f.root, COUNT(*) FROM active_findings x "
+            "JOIN files f ON f.id = x.file_id GROUP BY f.id ORDER BY f.path, f.id"
         )
-        return self.conn.execute(query).fetchall()
+        return list(map(FileFindings._make, self.conn.execute(query)))
 
     def top_clients(self, limit: int = 10) -> list[tuple[str, int, int]]:
         """(masked client, files, mentions) of the clients in most files, then with most

@@ -27,7 +27,11 @@ from scanner.names import path_text
 from scanner.scan.executors import Executor
 from scanner.scan.fsio import open_regular
 from scanner.scan.walk import walk
-from scanner.store.inventory import FileStat, Inventory, KnownFile
+from scanner.store.inventory import FileStat, Inventory, KnownFile, MeasureRow
+
+# What a run keeps of the inventory as it finishes (the application passes
+# ``reports.trends.measures_of`` of the summary): the points of a report's trends.
+Measure = Callable[[Inventory], Sequence[MeasureRow]]
 
 
 class FileScanner(Protocol):
@@ -66,6 +70,7 @@ class RecordedScan:
     hash_check: bool = False
     executor: Executor | None = None  # several files at once (local pool, Dask); else one by one
     counts: RunCounts = field(default_factory=RunCounts)
+    measure: Measure | None = None  # what the inventory holds as the run ends (trends)
     total_files: int = 0
     total_bytes: int = 0
     _plan: list[Planned] = field(default_factory=list)
@@ -119,8 +124,10 @@ class RecordedScan:
         self.inventory.mark_removed(gone)
         self.counts.removed = len(gone)
         self.counts.unchanged_findings = self.inventory.findings_in(unchanged_ids)
+        counts = self.counts
+        measures = self.measure(self.inventory) if self.measure else ()
         self.inventory.finish_run(
-            run_id, self.counts.seen, self.counts.scanned, self.counts.unchanged, len(gone)
+            run_id, counts.seen, counts.scanned, counts.unchanged, len(gone), measures
         )
 
     def _scanned(self, items: Iterator[Planned]) -> Iterator[tuple[Planned, list[FileResult]]]:

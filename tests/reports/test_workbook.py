@@ -17,7 +17,17 @@ from scanner.cli import main
 
 pytestmark = pytest.mark.slow
 
-SHEETS = ["概览", "文件清单", "发现明细", "客户分布", "客户文件", "无法扫描", "已忽略"]
+SHEETS = [
+    "概览",
+    "文件清单",
+    "发现明细",
+    "客户分布",
+    "客户文件",
+    "无法扫描",
+    "已忽略",
+    "趋势",
+    "部门趋势",
+]
 USCC_BODY = "91110105MA01ABCD1"
 
 
@@ -148,8 +158,9 @@ def test_summary_clients_and_errors_sheets(tmp_path, inventory):
     assert summary["文件数 Files in inventory"][0] == 3
     assert summary["含客户信息的文件 Files with findings"][0] == 2
     assert summary["无法扫描或跳过 Unreadable or skipped"][0] == 1
-    assert summary["敏感个人信息"][1] == 2  # the bank card and the ID number
-    assert summary["客户资料"][1] == 4 and summary["行政"][1] == 4
+    assert summary["含敏感个人信息的文件 Files with sensitive personal information"][0] == 2
+    assert summary["敏感个人信息"][1:3] == (2, 2)  # the bank card and the ID number; files
+    assert summary["客户资料"][1:3] == (4, 1) and summary["行政"][1:3] == (4, 1)
     assert summary["北京******公司"][1:3] == (1, 2)  # files, mentions
     # per client: files, folders, contact people, personal information, attributed findings
     clients = list(wb["客户分布"].iter_rows(2, values_only=True))

@@ -247,6 +247,8 @@ def test_workbook_gets_retention_nda_and_agreement_sheets(db, register, share, t
         "客户文件",
         "无法扫描",
         "已忽略",
+        "趋势",
+        "部门趋势",
         "保留期限",
         "待人工判断",
         "保密协议",
