@@ -181,7 +181,8 @@ def _summary_sheet(ws: WriteOnlyWorksheet, s: Summary, descriptions: Mapping[str
     rows.append(["扫描范围 Scope", "；".join(s.roots) or "—"])
     rows.append(["文件数 Files in inventory", s.files])
     rows.append(["含客户信息的文件 Files with findings", s.with_findings])
-    rows.append(["含敏感个人信息的文件 Files with sensitive personal information", s.sensitive_files])
+    sensitive = "含敏感个人信息的文件 Files with sensitive personal information"
+    rows.append([sensitive, s.sensitive_files])
     rows.append(["无法扫描或跳过 Unreadable or skipped", s.unreadable])
     rows.append(["已删除 Removed since recorded", s.removed])
     rows.append([])

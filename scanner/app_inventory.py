@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from scanner.app import Settings, UsageError, open_redaction, open_scanner
 
 if TYPE_CHECKING:
+    from reports.fonts import ReportFont
     from reports.tables import InventoryTables
     from reports.trends import Window
     from scanner.compliance.clients import ClientRecord
@@ -111,6 +112,13 @@ def run_measurer(settings: Settings) -> Measure:
     return measure
 
 
+def _descriptions() -> dict[str, str]:
+    """entity type → its Chinese description (the reports never import the recognizers)."""
+    from recognizers.registry import entity_catalogue
+
+    return {entity: zh for entity, zh, _ in entity_catalogue()}
+
+
 def write_workbook(
     inventory_path: Path,
     config: Config,
@@ -119,23 +127,55 @@ def write_workbook(
     as_of: dt.date | None = None,
     window: Window | None = None,
 ) -> None:
-    from recognizers.registry import entity_catalogue
     from reports.workbook import write_workbook as write
     from scanner.store.inventory import Inventory
 
-    descriptions = {entity: zh for entity, zh, _ in entity_catalogue()}
     with Inventory.open(inventory_path) as inventory:
         tables_ = tables(inventory, config, clients, as_of, window)
         try:
             report = config.report
-            write(tables_, target, descriptions, report.firm, report.marking)
+            write(tables_, target, _descriptions(), report.firm, report.marking)
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror}") from None
 
 
+def write_pdf_report(
+    inventory_path: Path,
+    config: Config,
+    target: Path,
+    clients: Path | None = None,
+    as_of: dt.date | None = None,
+    window: Window | None = None,
+) -> ReportFont:
+    """The PDF risk report (``reports/risk.py``, ``reports/pdf.py``) written to ``target``;
+    the font it is set in (not embedded when no CJK TrueType font was found)."""
+    from reports.fonts import FontError, cjk_font
+    from reports.pdf import write_pdf
+    from reports.risk import risk_report
+    from scanner.store.inventory import Inventory, InventoryError
+
+    settings = config.report
+    try:
+        font = cjk_font(settings.font)
+        with Inventory.open(inventory_path) as inventory:
+            tables_ = tables(inventory, config, clients, as_of, window)
+            report = risk_report(tables_, settings.firm, settings.marking, _descriptions())
+        write_pdf(report, target, font)
+    except (InventoryError, FontError) as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+    return font
+
+
 # `report -o FILE`: the output's extension → the format written; the one place a new
-# report format (the PDF report) is named. --format's choices come from it too.
-REPORT_FORMATS: dict[str, str] = {".xlsx": "xlsx", ".csv": "csv", ".jsonl": "jsonl"}
+# report format is named. --format's choices come from it too.
+REPORT_FORMATS: dict[str, str] = {
+    ".xlsx": "xlsx",
+    ".pdf": "pdf",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+}
 
 
 def report_format(output: Path) -> str:

@@ -106,10 +106,12 @@ class ScanSettings:
 
 @dataclass(frozen=True)
 class ReportSettings:
-    """``[report]``: what the printed workbook's page header says."""
+    """``[report]``: what the printed workbook's and the PDF report's pages say, and the
+    PDF's font (``reports/fonts.py``)."""
 
     firm: str = ""  # the firm's name, at the top of every printed page
     marking: str = "机密"  # 内部 / 机密 …: the classification printed on every page
+    font: str = ""  # the PDF report's Chinese TrueType font; default: a system one
 
 
 @dataclass(frozen=True)

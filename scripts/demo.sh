@@ -10,8 +10,11 @@ rm -f examples/out/inventory.db*
   --inventory examples/out/inventory.db --xlsx examples/out/客户信息清单.xlsx || status=$?
 .venv/bin/baomi scan examples/share --config examples/baomi.toml --no-inventory --format jsonl \
   -o examples/out/findings.jsonl 2>/dev/null || true
+.venv/bin/baomi report --config examples/baomi.toml --inventory examples/out/inventory.db \
+  -o examples/out/客户信息风险报告.pdf
 echo "JSONL (masked values only): examples/out/findings.jsonl"
 echo "Inventory: examples/out/inventory.db; workbook for legal and security: examples/out/客户信息清单.xlsx"
+echo "PDF risk report for the working group: examples/out/客户信息风险报告.pdf"
 # exit code 1 means "client information found", which is what the demo share holds; 3 says a
 # file could not be scanned as well (the demo holds a broken export on purpose)
 [ "$status" -le 1 ] || [ "$status" -eq 3 ]

@@ -54,12 +54,14 @@ if ! .venv/bin/python -c 'import cv2' >/dev/null 2>&1; then
   apt_install libgl1 libglib2.0-0
 fi
 
-# The tests draw Chinese text into images for OCR (Pillow needs a CJK TrueType font).
+# A Chinese TrueType font: the PDF risk report embeds it (reports/fonts.py), and the tests
+# draw Chinese text into images for OCR with it.
+if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+  apt_install fonts-wqy-microhei
+fi
+
 case ",$extras," in
   *,test,*)
-    if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
-      apt_install fonts-wqy-microhei
-    fi
     # The web page's end-to-end test drives Debian's Chromium with Playwright (no browser
     # download: Playwright is pointed at /usr/bin/chromium).
     if ! command -v chromium >/dev/null 2>&1; then

@@ -1,5 +1,5 @@
 """Leak proof: distinct values of every entity type planted in every format go through scan,
-report (xlsx, csv, jsonl), watch with alerts, redact with every policy and the audit log;
+report (xlsx, pdf, csv, jsonl), watch with alerts, redact with every policy and the audit log;
 then every byte baomi wrote — database, logs, workbooks, exports, alert payloads, redacted
 copies, temporary folders — is searched for each value in UTF-8, GBK and UTF-16: zero hits.
 The fingerprint and encryption keys are searched for too."""
@@ -108,6 +108,13 @@ def hits(root: Path, values: dict[str, str], skip: set[Path]) -> list[tuple[str,
     return found
 
 
+def pdf_text(path: Path) -> str:
+    import pymupdf
+
+    with pymupdf.open(path) as doc:
+        return "\n".join([*(page.get_text() for page in doc), repr(doc.metadata)])
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_nothing_baomi_writes_holds_a_planted_value_or_a_key(tmp_path, monkeypatch, capsys):
@@ -166,6 +173,10 @@ def test_nothing_baomi_writes_holds_a_planted_value_or_a_key(tmp_path, monkeypat
     assert set(values) <= found_types  # every planted type was really found
     # reports in every format and table
     assert main(["report", "--inventory", str(db), "-o", str(out / "report.xlsx"), *common]) == 0
+    # the PDF's text is glyph codes in compressed streams: its text layer and metadata are
+    # extracted beside it, so the byte search below reads what a viewer shows
+    assert main(["report", "--inventory", str(db), "-o", str(out / "报告.pdf"), *common]) == 0
+    (out / "报告.pdf.txt").write_text(pdf_text(out / "报告.pdf"), encoding="utf-8")
     for table in ("files", "findings", "clients", "errors", "retention", "nda"):
         for fmt in ("csv", "jsonl"):
             assert (

@@ -115,6 +115,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         stored.workbook(path, config, args.output, args.clients, args.as_of, window)
         print(f"baomi: 工作簿 workbook: {printable(str(args.output))}", file=sys.stderr)
         return EXIT_CLEAN
+    if fmt == "pdf":
+        font = stored.write_pdf_report(path, config, args.output, args.clients, args.as_of, window)
+        print(f"baomi: 风险报告 risk report: {printable(str(args.output))}", file=sys.stderr)
+        if not font.embedded:
+            output.note(
+                f"未找到可嵌入的中文字体，使用阅读器自带的 {font.source}；"
+                "可安装 fonts-wqy-microhei 或设置 [report] font / "
+                "no CJK TrueType font found: the text is set in the "
+                f"viewer's own {font.source}, not embedded (install fonts-wqy-microhei or set "
+                "[report] font)"
+            )
+        return EXIT_CLEAN
     rows = stored.export(
         path, config, args.table, fmt, args.output, args.clients, args.as_of, window
     )

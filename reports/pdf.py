@@ -1,0 +1,419 @@
+"""The PDF risk report (``baomi report -o 报告.pdf``): Chinese first, English second, A4.
+
+Laid out with ReportLab's platypus; the charts are ReportLab graphics (vector, in the
+PDF itself, no image library), set in the Chinese font of ``reports/fonts.py``. Every
+page carries the firm, the report's name, the date and the marking at the top and
+"第 N 页 / 共 M 页" at the foot. Written to memory, then to ``path`` atomically.
+
+Sections: scope; headline figures; by grade, entity type, department and client (each
+with a bar chart); NDA coverage per client; trends over the runs of the window (a line
+chart, the totals per run, findings per department and run); the riskiest files with
+their first masked findings; what could not be scanned and why.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from reports import trends
+from reports.fonts import ReportFont
+from reports.risk import Breakdown, RiskReport, RiskyFile
+from scanner.atomic import open_output
+from scanner.names import visible
+
+TITLE = "客户信息风险报告"
+TITLE_EN = "Client-information risk report"
+BLUE = colors.HexColor("#305496")
+LIGHT = colors.HexColor("#D9E1F2")
+GRID = colors.HexColor("#B4C6E7")
+SERIES = [BLUE, colors.HexColor("#C00000"), colors.HexColor("#ED7D31"), colors.HexColor("#70AD47")]
+# the trend lines: the counts a working group follows from run to run
+TREND_LINES = (
+    trends.WITH_FINDINGS,
+    trends.SENSITIVE_FILES,
+    trends.PAST_RETENTION,
+    trends.WITHOUT_NDA,
+)
+MARGIN = 16 * mm
+CHART_LABEL_CHARS = 16
+NUMERALS = (
+    "一二三四五六七八九十"  # the sections' numbers  # a bar's label is cut to this many characters
+)
+
+
+def write_pdf(report: RiskReport, path: Path, font: ReportFont) -> None:
+    """Lay ``report`` out in ``font`` and write it to ``path`` atomically."""
+    buffer = io.BytesIO()
+    styles = _Styles(font.name)
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 4 * mm,
+        bottomMargin=MARGIN,
+        title=f"{TITLE} {TITLE_EN}",
+        author=report.firm,
+        subject=report.marking,
+        creator="baomi",
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    story = _story(report, styles, doc.width)
+    doc.build(story, canvasmaker=_numbered_canvas(report, font.name))
+    with open_output(Path(path), "wb") as fh:
+        fh.write(buffer.getvalue())
+
+
+# --- page furniture ----------------------------------------------------------------------
+
+
+def _numbered_canvas(report: RiskReport, font: str) -> type[Canvas]:
+    """A canvas that draws the header and "page N of M" once the page count is known."""
+    header = "  ".join(
+        p for p in (report.firm.strip(), TITLE, f"{report.generated:%Y-%m-%d}", report.marking) if p
+    )
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int) -> None:
+            width, height = A4
+            self.saveState()
+            self.setFont(font, 8)
+            self.setFillColor(colors.grey)
+            self.drawCentredString(width / 2, height - MARGIN + 2 * mm, header)
+            page = self.getPageNumber()
+            footer = f"第 {page} 页 / 共 {total} 页  page {page} of {total}"
+            self.drawCentredString(width / 2, MARGIN / 2, footer)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class _Styles:
+    def __init__(self, font: str) -> None:
+        def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
+            return ParagraphStyle(
+                name, fontName=font, fontSize=size, leading=size * 1.35, wordWrap="CJK", **kw
+            )
+
+        self.title = style("title", 22, alignment=TA_CENTER, spaceAfter=4)
+        self.subtitle = style("subtitle", 12, alignment=TA_CENTER, textColor=colors.grey)
+        self.marking = style("marking", 14, alignment=TA_CENTER, textColor=colors.red)
+        self.h1 = style("h1", 14, textColor=BLUE, spaceBefore=10, spaceAfter=6, keepWithNext=1)
+        self.h2 = style("h2", 11, spaceBefore=6, spaceAfter=4, keepWithNext=1)
+        self.body = style("body", 9)
+        self.cell = style("cell", 8)
+        self.head = style("head", 8, textColor=colors.white)
+        self.small = style("small", 7, textColor=colors.grey)
+        self.font = font
+
+
+# --- the story ---------------------------------------------------------------------------
+
+
+def _story(report: RiskReport, st: _Styles, width: float) -> list:
+    story: list = [
+        Spacer(1, 10 * mm),
+        Paragraph(TITLE, st.title),
+        Paragraph(TITLE_EN, st.subtitle),
+        Spacer(1, 4 * mm),
+    ]
+    if report.marking:
+        story.append(Paragraph(_text(report.marking), st.marking))
+    story.append(Spacer(1, 6 * mm))
+    story.append(_scope(report, st, width))
+    figures = [_figures(report, st, width)]
+    if not report.with_register:
+        note = (
+            "保留期限与保密协议需客户名册（--clients）。Retention and NDA need the client register."
+        )
+        figures.append(Paragraph(note, st.small))
+    sections: list[tuple[str, list]] = [("关键数据 Headline figures", figures)]
+    for table in (report.by_grade, report.by_entity, report.by_folder, report.by_client):
+        sections.append((table.title, _breakdown(table, st, width)))
+    if report.nda is not None:
+        sections.append((report.nda.title, _breakdown(report.nda, st, width, (0.4, 0.15, 0.45))))
+    sections.append(("趋势 Trends", _trends(report, st, width)))
+    sections.append(("高风险文件 Riskiest files", _riskiest(report.riskiest, st, width)))
+    unscanned = [
+        *_breakdown(report.unscanned_by_reason, st, width),
+        Spacer(1, 4 * mm),
+        *_breakdown(report.unscanned, st, width, widths=(0.55, 0.1, 0.35)),
+    ]
+    sections.append(("无法扫描 What could not be scanned", unscanned))
+    for number, (title, parts) in zip(NUMERALS, sections, strict=False):
+        story += [CondPageBreak(40 * mm), Paragraph(_text(f"{number}、{title}"), st.h1), *parts]
+    story.append(Spacer(1, 6 * mm))
+    closing = (
+        "本报告只含脱敏值、脱敏路径与密钥指纹。This report holds masked values, masked paths "
+        "and keyed hashes only; the workbook 客户信息清单.xlsx holds every row."
+    )
+    story.append(Paragraph(closing, st.small))
+    return story
+
+
+def _scope(report: RiskReport, st: _Styles, width: float) -> Table:
+    last = f"{report.last_scan:%Y-%m-%d %H:%M}" if report.last_scan else "—"
+    rows = [
+        ("生成时间 Generated", f"{report.generated:%Y-%m-%d %H:%M}"),
+        ("最近一次扫描 Last scan", last),
+        ("扫描范围 Scope", "；".join(report.scope) or "—"),
+        ("趋势窗口 Trend window", report.window),
+    ]
+    if report.firm:
+        rows.insert(0, ("机构 Firm", report.firm))
+    data = [[Paragraph(_text(k), st.cell), Paragraph(_text(v), st.cell)] for k, v in rows]
+    table = Table(data, colWidths=[width * 0.3, width * 0.7])
+    table.setStyle(_grid(header=False))
+    return table
+
+
+def _figures(report: RiskReport, st: _Styles, width: float) -> Table:
+    data = [
+        [Paragraph(_text(f.title), st.body), Paragraph(_number(f.value), st.body)]
+        for f in report.headline
+    ]
+    table = Table(data, colWidths=[width * 0.75, width * 0.25])
+    table.setStyle(_grid(header=False))
+    return table
+
+
+def _breakdown(
+    table: Breakdown, st: _Styles, width: float, widths: Sequence[float] | None = None
+) -> list:
+    if not table.rows:
+        return [Paragraph(f"{_text(table.title)}：无 none", st.body)]
+    parts: list = []
+    if table.chart is not None and len(table.rows) > 1:
+        parts.append(_bar_chart(table, st.font, width))
+    parts.append(_table(table.columns, table.rows, st, width, widths))
+    if table.more:
+        parts.append(
+            Paragraph(
+                f"另有 {table.more} 行见工作簿 {table.more} more rows in the workbook", st.small
+            )
+        )
+    return parts
+
+
+def _table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    st: _Styles,
+    width: float,
+    widths: Sequence[float] | None = None,
+) -> Table:
+    count = len(columns)
+    shares = widths or ([0.4] + [0.6 / (count - 1)] * (count - 1) if count > 1 else [1.0])
+    data = [[Paragraph(_text(c), st.head) for c in columns]]
+    for row in rows:
+        data.append([Paragraph(_cell(v), st.cell) for v in row])
+    table = Table(data, colWidths=[width * s for s in shares], repeatRows=1)
+    table.setStyle(_grid(header=True))
+    return table
+
+
+def _grid(header: bool) -> TableStyle:
+    commands: list = [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), BLUE)]
+        commands += [("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, LIGHT])]
+    else:
+        commands += [("BACKGROUND", (0, 0), (0, -1), LIGHT)]
+    return TableStyle(commands)
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def _bar_chart(table: Breakdown, font: str, width: float) -> Drawing:
+    """Horizontal bars of ``table``'s chart column, the largest at the top."""
+    column = table.chart or 1
+    labels = [_label(str(r[0])) for r in table.rows]
+    values = [int(r[column] or 0) for r in table.rows]
+    bar = 12
+    height = max(60, bar * len(values) + 40)
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 20
+    chart.width, chart.height = width - 190, height - 30
+    chart.data = [values]
+    chart.bars[0].fillColor = BLUE
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = font
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    chart.categoryAxis.categoryNames = labels
+    chart.categoryAxis.reverseDirection = 1
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.forceZero = 1
+    drawing.add(chart)
+    drawing.add(String(0, height - 8, table.columns[column], fontName=font, fontSize=7))
+    return drawing
+
+
+def _line_chart(points: Sequence[trends.TrendPoint], font: str, width: float) -> Drawing:
+    """One line per followed count across the runs (a count never measured is left out)."""
+    titles = dict(trends.TOTALS)
+    lines = [
+        (key, [p.total(key) for p in points])
+        for key in TREND_LINES
+        if any(p.total(key) is not None for p in points)
+    ]
+    height = 190
+    drawing = Drawing(width, height)
+    chart = HorizontalLineChart()
+    chart.x, chart.y = 40, 60
+    chart.width, chart.height = width - 60, height - 70
+    chart.data = [values for _, values in lines]
+    chart.joinedLines = 1
+    for i in range(len(lines)):
+        chart.lines[i].strokeColor = SERIES[i % len(SERIES)]
+        chart.lines[i].strokeWidth = 1.5
+        chart.lines[i].symbol = makeMarker("FilledCircle", size=3)
+    chart.categoryAxis.categoryNames = [f"#{p.run_id} {p.finished:%m-%d}" for p in points]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    drawing.add(chart)
+    legend = Legend()  # two columns of two under the chart, each swatch left of its name
+    legend.x, legend.y = 40, 36
+    legend.alignment = "right"
+    legend.fontName = font
+    legend.fontSize = 7
+    legend.columnMaximum = 2
+    legend.dx, legend.dy = 8, 6
+    legend.deltay = 12
+    legend.deltax = (width - 60) / 2
+    legend.dxTextSpace = 4
+    legend.colorNamePairs = [
+        (SERIES[i % len(SERIES)], titles[key]) for i, (key, _) in enumerate(lines)
+    ]
+    drawing.add(legend)
+    return drawing
+
+
+# --- trends and files --------------------------------------------------------------------
+
+
+def _trends(report: RiskReport, st: _Styles, width: float) -> list:
+    points = report.trend
+    if not points:
+        text = (
+            "窗口内没有带统计的扫描。No scan run in the window kept its measures "
+            "(runs recorded before this release have none)."
+        )
+        return [Paragraph(text, st.body)]
+    parts: list = []
+    if len(points) > 1:
+        parts.append(_line_chart(points, st.font, width))
+    else:
+        parts.append(Paragraph("趋势需至少两次扫描。A trend needs two runs or more.", st.small))
+    columns = ("扫描 Run", *(title for _, title in trends.TOTALS))
+    rows = [
+        (f"#{p.run_id} {p.finished:%Y-%m-%d %H:%M}", *(p.total(k) for k, _ in trends.TOTALS))
+        for p in points
+    ]
+    share = 0.8 / len(trends.TOTALS)
+    parts.append(_table(columns, rows, st, width, [0.2] + [share] * len(trends.TOTALS)))
+    if report.trend_folders.rows:
+        parts.append(Paragraph(_text(report.trend_folders.title), st.h2))
+        count = len(report.trend_folders.columns)
+        widths = [0.3] + [0.7 / (count - 1)] * (count - 1)
+        folders = report.trend_folders
+        parts.append(_table(folders.columns, folders.rows, st, width, widths))
+    return parts
+
+
+def _riskiest(files: Sequence[RiskyFile], st: _Styles, width: float) -> list:
+    if not files:
+        return [Paragraph("无 none", st.body)]
+    columns = ("#", "文件 File", "敏感级别 Grade", "风险分 Risk", "发现 Findings", "客户 Clients")
+    rows = []
+    for rank, f in enumerate(files, start=1):
+        examples = "<br/>".join(
+            f"{_text(e.location)} · {_text(e.entity)} · {_text(e.masked)}" for e in f.examples
+        )
+        where = f"{_text(f.path)}<br/><font size=7 color='grey'>{examples}</font>"
+        rows.append((rank, _Raw(where), f.grade, f.risk, f.findings, f.clients))
+    widths = (0.05, 0.46, 0.12, 0.08, 0.1, 0.19)
+    return [_table(columns, rows, st, width, widths)]
+
+
+class _Raw(str):
+    """Paragraph markup already escaped (the riskiest files' two-line cells)."""
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, _Raw):
+        return str(value)
+    return _number(value) if isinstance(value, int) or value is None else _text(str(value))
+
+
+def _number(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def _text(text: str) -> str:
+    """Safe in a Paragraph: control characters escaped visibly, markup characters escaped."""
+    return escape(visible(text))
+
+
+def _label(text: str) -> str:
+    text = visible(text)
+    return text if len(text) <= CHART_LABEL_CHARS else text[: CHART_LABEL_CHARS - 1] + "…"
