@@ -19,11 +19,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -42,6 +37,7 @@ from reportlab.platypus import (
 )
 
 from reports import trends
+from reports.charts import BLUE, bar_chart, line_chart
 from reports.fonts import ReportFont
 from reports.risk import Breakdown, RiskReport, RiskyFile
 from scanner.atomic import open_output
@@ -49,22 +45,10 @@ from scanner.names import visible
 
 TITLE = "客户信息风险报告"
 TITLE_EN = "Client-information risk report"
-BLUE = colors.HexColor("#305496")
 LIGHT = colors.HexColor("#D9E1F2")
 GRID = colors.HexColor("#B4C6E7")
-SERIES = [BLUE, colors.HexColor("#C00000"), colors.HexColor("#ED7D31"), colors.HexColor("#70AD47")]
-# the trend lines: the counts a working group follows from run to run
-TREND_LINES = (
-    trends.WITH_FINDINGS,
-    trends.SENSITIVE_FILES,
-    trends.PAST_RETENTION,
-    trends.WITHOUT_NDA,
-)
 MARGIN = 16 * mm
-CHART_LABEL_CHARS = 16
-NUMERALS = (
-    "一二三四五六七八九十"  # the sections' numbers  # a bar's label is cut to this many characters
-)
+NUMERALS = "一二三四五六七八九十"  # the sections' numbers
 
 
 def write_pdf(report: RiskReport, path: Path, font: ReportFont) -> None:
@@ -227,7 +211,7 @@ def _breakdown(
         return [Paragraph(f"{_text(table.title)}：无 none", st.body)]
     parts: list = []
     if table.chart is not None and len(table.rows) > 1:
-        parts.append(_bar_chart(table, st.font, width))
+        parts.append(bar_chart(table, st.font, width))
     parts.append(_table(table.columns, table.rows, st, width, widths))
     if table.more:
         parts.append(
@@ -270,84 +254,6 @@ def _grid(header: bool) -> TableStyle:
     return TableStyle(commands)
 
 
-# --- charts ------------------------------------------------------------------------------
-
-
-def _bar_chart(table: Breakdown, font: str, width: float) -> Drawing:
-    """Horizontal bars of ``table``'s chart column, the largest at the top."""
-    column = table.chart or 1
-    labels = [_label(str(r[0])) for r in table.rows]
-    values = [int(r[column] or 0) for r in table.rows]
-    bar = 12
-    height = max(60, bar * len(values) + 40)
-    drawing = Drawing(width, height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 150, 20
-    chart.width, chart.height = width - 190, height - 30
-    chart.data = [values]
-    chart.bars[0].fillColor = BLUE
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = font
-    chart.barLabels.fontSize = 7
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 3
-    chart.categoryAxis.categoryNames = labels
-    chart.categoryAxis.reverseDirection = 1
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.forceZero = 1
-    drawing.add(chart)
-    drawing.add(String(0, height - 8, table.columns[column], fontName=font, fontSize=7))
-    return drawing
-
-
-def _line_chart(points: Sequence[trends.TrendPoint], font: str, width: float) -> Drawing:
-    """One line per followed count across the runs (a count never measured is left out)."""
-    titles = dict(trends.TOTALS)
-    lines = [
-        (key, [p.total(key) for p in points])
-        for key in TREND_LINES
-        if any(p.total(key) is not None for p in points)
-    ]
-    height = 190
-    drawing = Drawing(width, height)
-    chart = HorizontalLineChart()
-    chart.x, chart.y = 40, 60
-    chart.width, chart.height = width - 60, height - 70
-    chart.data = [values for _, values in lines]
-    chart.joinedLines = 1
-    for i in range(len(lines)):
-        chart.lines[i].strokeColor = SERIES[i % len(SERIES)]
-        chart.lines[i].strokeWidth = 1.5
-        chart.lines[i].symbol = makeMarker("FilledCircle", size=3)
-    chart.categoryAxis.categoryNames = [f"#{p.run_id} {p.finished:%m-%d}" for p in points]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
-    drawing.add(chart)
-    legend = Legend()  # two columns of two under the chart, each swatch left of its name
-    legend.x, legend.y = 40, 36
-    legend.alignment = "right"
-    legend.fontName = font
-    legend.fontSize = 7
-    legend.columnMaximum = 2
-    legend.dx, legend.dy = 8, 6
-    legend.deltay = 12
-    legend.deltax = (width - 60) / 2
-    legend.dxTextSpace = 4
-    legend.colorNamePairs = [
-        (SERIES[i % len(SERIES)], titles[key]) for i, (key, _) in enumerate(lines)
-    ]
-    drawing.add(legend)
-    return drawing
-
-
 # --- trends and files --------------------------------------------------------------------
 
 
@@ -361,7 +267,7 @@ def _trends(report: RiskReport, st: _Styles, width: float) -> list:
         return [Paragraph(text, st.body)]
     parts: list = []
     if len(points) > 1:
-        parts.append(_line_chart(points, st.font, width))
+        parts.append(line_chart(points, st.font, width))
     else:
         parts.append(Paragraph("趋势需至少两次扫描。A trend needs two runs or more.", st.small))
     columns = ("扫描 Run", *(title for _, title in trends.TOTALS))
@@ -412,8 +318,3 @@ def _number(value: int | None) -> str:
 def _text(text: str) -> str:
     """Safe in a Paragraph: control characters escaped visibly, markup characters escaped."""
     return escape(visible(text))
-
-
-def _label(text: str) -> str:
-    text = visible(text)
-    return text if len(text) <= CHART_LABEL_CHARS else text[: CHART_LABEL_CHARS - 1] + "…"

@@ -139,18 +139,19 @@ def write_workbook(
             raise UsageError(f"cannot write {target}: {exc.strerror}") from None
 
 
-def write_pdf_report(
+def write_risk_report(
     inventory_path: Path,
     config: Config,
     target: Path,
+    fmt: str,
     clients: Path | None = None,
     as_of: dt.date | None = None,
     window: Window | None = None,
 ) -> ReportFont:
-    """The PDF risk report (``reports/risk.py``, ``reports/pdf.py``) written to ``target``;
-    the font it is set in (not embedded when no CJK TrueType font was found)."""
+    """The risk report (``reports/risk.py``) written to ``target`` as ``fmt``: the PDF
+    (``reports/pdf.py``) or one HTML page (``reports/html.py``); the font its text and
+    charts are set in (not embedded when no CJK TrueType font was found)."""
     from reports.fonts import FontError, cjk_font
-    from reports.pdf import write_pdf
     from reports.risk import risk_report
     from scanner.store.inventory import Inventory, InventoryError
 
@@ -160,7 +161,11 @@ def write_pdf_report(
         with Inventory.open(inventory_path) as inventory:
             tables_ = tables(inventory, config, clients, as_of, window)
             report = risk_report(tables_, settings.firm, settings.marking, _descriptions())
-        write_pdf(report, target, font)
+        if fmt == "pdf":
+            from reports.pdf import write_pdf as write
+        else:
+            from reports.html import write_html as write
+        write(report, target, font)
     except (InventoryError, FontError) as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
@@ -173,9 +178,12 @@ def write_pdf_report(
 REPORT_FORMATS: dict[str, str] = {
     ".xlsx": "xlsx",
     ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
     ".csv": "csv",
     ".jsonl": "jsonl",
 }
+RISK_REPORTS = ("pdf", "html")  # the formats of the risk report (reports/risk.py)
 
 
 def report_format(output: Path) -> str:

@@ -1,5 +1,5 @@
 """Leak proof: distinct values of every entity type planted in every format go through scan,
-report (xlsx, pdf, csv, jsonl), watch with alerts, redact with every policy and the audit log;
+report (xlsx, pdf, html, csv, jsonl), watch with alerts, redact with every policy and the audit log;
 then every byte baomi wrote — database, logs, workbooks, exports, alert payloads, redacted
 copies, temporary folders — is searched for each value in UTF-8, GBK and UTF-16: zero hits.
 The fingerprint and encryption keys are searched for too."""
@@ -177,6 +177,7 @@ def test_nothing_baomi_writes_holds_a_planted_value_or_a_key(tmp_path, monkeypat
     # extracted beside it, so the byte search below reads what a viewer shows
     assert main(["report", "--inventory", str(db), "-o", str(out / "报告.pdf"), *common]) == 0
     (out / "报告.pdf.txt").write_text(pdf_text(out / "报告.pdf"), encoding="utf-8")
+    assert main(["report", "--inventory", str(db), "-o", str(out / "报告.html"), *common]) == 0
     for table in ("files", "findings", "clients", "errors", "retention", "nda"):
         for fmt in ("csv", "jsonl"):
             assert (

@@ -115,10 +115,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         stored.workbook(path, config, args.output, args.clients, args.as_of, window)
         print(f"baomi: 工作簿 workbook: {printable(str(args.output))}", file=sys.stderr)
         return EXIT_CLEAN
-    if fmt == "pdf":
-        font = stored.write_pdf_report(path, config, args.output, args.clients, args.as_of, window)
+    if fmt in stored.RISK_REPORTS:
+        font = stored.write_risk_report(
+            path, config, args.output, fmt, args.clients, args.as_of, window
+        )
         print(f"baomi: 风险报告 risk report: {printable(str(args.output))}", file=sys.stderr)
-        if not font.embedded:
+        if fmt == "pdf" and not font.embedded:
             output.note(
                 f"未找到可嵌入的中文字体，使用阅读器自带的 {font.source}；"
                 "可安装 fonts-wqy-microhei 或设置 [report] font / "
