@@ -74,10 +74,10 @@ def test_report_refuses_an_unknown_extension(share, tmp_path, capsys) -> None:
     db = tmp_path / "inv.db"
     main(["scan", str(share), "--no-ner", "-q", "--inventory", str(db)])
     capsys.readouterr()
-    target = tmp_path / "out.pdf"
+    target = tmp_path / "out.docx"
     assert main(["report", "--inventory", str(db), "-o", str(target)]) == 2
     err = capsys.readouterr().err
-    assert "错误 error: 不支持的输出文件类型" in err and ".xlsx, .csv, .jsonl" in err
+    assert "错误 error: 不支持的输出文件类型" in err and ".xlsx, .pdf, .html, .htm, .csv, .jsonl" in err
     assert not target.exists()
     csv = tmp_path / "out.csv"
     assert main(["report", "--inventory", str(db), "-o", str(csv)]) == 0 and csv.exists()

@@ -230,7 +230,8 @@ def test_a_damaged_cache_entry_is_a_miss(tmp_path):
     cache = OcrCache(tmp_path, cache_key_from(b"a" * 32))
     cache.put("k", OcrPage(10, 10, ()))
     [stored] = list(tmp_path.rglob("*.ocr"))
-    stored.write_bytes(stored.read_bytes()[:-1] + b"\x00")
+    data = stored.read_bytes()
+    stored.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))  # always a change (0x00 was not)
     assert cache.get("k") is None
 
 
