@@ -13,11 +13,11 @@ apart as a container and searches all of it:
   quoted-printable), preamble and epilogue, and each attachment recursively;
 * any file: its raw bytes.
 
-Each piece is read in UTF-8, UTF-16 (both byte orders, both alignments) and GB18030,
-then normalised (NFKC, so full-width digits fold; zero-width characters and soft
-hyphens removed; XML character references resolved; separators between digits
-removed), and searched for each value normalised the same way. One hit and the copy
-is not released.
+Each piece is read in UTF-8, GB18030 and, unless it is UTF-8 text without a NUL byte,
+UTF-16 (both byte orders, both alignments), then normalised (NFKC, so full-width digits
+fold; zero-width characters and soft hyphens removed; XML character references resolved;
+separators between digits removed), and searched for each value normalised the same
+way. One hit and the copy is not released.
 
 Short values (under four characters, a two-character name) are searched only where
 the bytes are text: in compressed image data a chance match of four bytes would refuse
@@ -120,19 +120,36 @@ def _is_binary(data: bytes) -> bool:
 
 
 def _readings(data: bytes) -> Iterator[tuple[str, str]]:
-    """(encoding, normalised text) of ``data`` in every encoding a value could be in."""
-    readings = [
-        ("UTF-8", data.decode("utf-8", "ignore")),
-        ("GB18030", data.decode("gb18030", "ignore")),
-    ]
-    for encoding in ("utf-16-le", "utf-16-be"):  # at either alignment inside a binary part
-        for offset in (0, 1):
-            readings.append((encoding.upper(), data[offset:].decode(encoding, "ignore")))
+    """(encoding, normalised text) of ``data`` in every encoding a value could be in; a
+    reading equal to one already given is not given again (ASCII reads alike in UTF-8 and
+    GB18030)."""
+    utf8 = data.decode("utf-8", "ignore")
+    readings = [("UTF-8", utf8), ("GB18030", data.decode("gb18030", "ignore"))]
+    if not _utf8_text(data, utf8):
+        for encoding in ("utf-16-le", "utf-16-be"):  # at either alignment in a binary part
+            for offset in (0, 1):
+                readings.append((encoding.upper(), data[offset:].decode(encoding, "ignore")))
+    seen: set[str] = set()
     for encoding, text in readings:
+        if text in seen:
+            continue
+        seen.add(text)
         text = normalise(text)
         yield encoding, text
         if "&#" in text:  # an XML character reference spelled out digit by digit
             yield f"{encoding}, XML references", normalise(html.unescape(text))
+
+
+def _utf8_text(data: bytes, decoded: str) -> bool:
+    """Whether ``data`` is UTF-8 text with no NUL byte (``decoded``: it read leniently),
+    so it holds no UTF-16 text: UTF-16 spells every ASCII character, digits and markup
+    included, with a NUL byte, and a part written in UTF-16 (an XML part with a BOM) has
+    them. Such a piece (most XML parts, often hundreds of kilobytes of styles) is not
+    read four more times as UTF-16, where it would only give noise."""
+    if b"\x00" in data:
+        return False
+    # a lenient decode drops invalid bytes: equal length in UTF-8 means none was dropped
+    return len(decoded.encode("utf-8")) == len(data)
 
 
 # --- taking containers apart ------------------------------------------------------------------

@@ -42,6 +42,24 @@ def test_values_are_found_in_every_encoding(encoding: str) -> None:
     assert found(data) == {"王芳", "11010519491231002X"}
 
 
+def test_utf16_is_read_wherever_it_can_be_and_not_in_plain_utf8_text() -> None:
+    from scanner.redact.leftovers import _readings
+
+    utf8_xml = '<w:styles><w:style w:name="标题 1"/></w:styles>'.encode() * 100
+    assert [e for e, _ in _readings(utf8_xml)] == ["UTF-8", "GB18030"]
+    ascii_xml = b'<a b="c"/>'
+    assert [e for e, _ in _readings(ascii_xml)] == ["UTF-8"]  # GB18030 reads it alike
+    # UTF-16 values in a binary piece, at an odd offset (short ones are not searched in
+    # binary pieces), and a UTF-16 XML part
+    binary = b"\x00\x01\x02" + "王芳 13812345678 11010519491231002X".encode("utf-16-le")
+    assert found(binary) == {"13812345678", "11010519491231002X"}
+    utf16_xml = "\ufeff<x>王芳 11010519491231002X</x>".encode("utf-16-le")
+    assert found(utf16_xml) == {"王芳", "11010519491231002X"}
+    # GBK text is not UTF-8: every reading is kept
+    gbk = "备注：王芳".encode("gbk")
+    assert "UTF-16-LE" in [e for e, _ in _readings(gbk)] and found(gbk) == {"王芳"}
+
+
 def test_inside_a_compressed_zip_member_its_comment_and_extra_field() -> None:
     member = zip_bytes({"word/settings.xml": b'<s v="&#49;&#51;&#56;12345678"/>'})
     assert found(member, [PHONE]) == {"13812345678"}  # an XML character reference
