@@ -436,3 +436,21 @@ def test_every_planted_value_is_in_the_fixture(build) -> None:
     split = {"13800000106"}  # in two runs: only the joined text holds it
     for value in [v for values in planted.values() for v in values if v not in split]:
         assert value.encode("utf-8") in raw, value
+
+
+def test_loose_text_is_remembered_by_the_parts_content_not_by_the_object() -> None:
+    from lxml import etree
+
+    from scanner.scan.extract import ooxml
+
+    root = etree.fromstring("<p><v>王芳 13812345678</v><n>12</n></p>".encode())
+    first = list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
+    assert [s.text for s in first] == ["王芳 13812345678"]
+    again = list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
+    assert again == first
+    root[0].text = "李娜 13987654321"  # the same object, changed in place (a writer does)
+    changed = list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
+    assert [s.text for s in changed] == ["李娜 13987654321"]
+    elsewhere = list(ooxml.loose_segments("other.xml", root, "部件 other.xml"))
+    assert [s.location for s in elsewhere] == ["部件 other.xml"]
+    assert len(ooxml._LOOSE_SEEN) <= ooxml.LOOSE_SEEN_PARTS

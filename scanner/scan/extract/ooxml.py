@@ -36,6 +36,7 @@ and whatever application wrote it, the package brings the same things:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 import zlib
@@ -470,6 +471,11 @@ STRUCTURAL_VALUE = re.compile(
     r"|\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?"
 )
 LOOSE_TEXT_CHARS = 1_000_000  # of one part read as loose text; beyond it, a notice
+# the loose segments of the parts read last, by (hash of the part, name, location); the
+# scan of each file runs in a worker of its own, so nothing outlives the file's process
+LOOSE_SEEN_PARTS = 64
+LOOSE_SEEN_CHARS = 100_000  # a part with more loose text than this is not remembered
+_LOOSE_SEEN: dict[tuple[bytes, str, str], tuple[Segment | Notice, ...]] = {}
 
 
 def local_name(element: Element) -> str:
@@ -678,7 +684,23 @@ def loose_strings(root: Element) -> Iterator[tuple[Element, str]]:
 
 def loose_segments(name: str, root: Element, location: str) -> Iterator[Segment | Notice]:
     """A part's strings that may hold a value, one per line, as one segment (bounded by
-    ``LOOSE_TEXT_CHARS``: a notice says when the rest was not read)."""
+    ``LOOSE_TEXT_CHARS``: a notice says when the rest was not read).
+
+    Remembered for the last parts read (``_LOOSE_SEEN``), by a hash of the part as
+    serialised: a redaction reads the original twice and its copy once, and the parts it
+    leaves alone (a Word file's styles: thousands of elements) are the same each time."""
+    key = (hashlib.blake2b(etree.tostring(root), digest_size=20).digest(), name, location)
+    known = _LOOSE_SEEN.pop(key, None)
+    if known is None:
+        known = tuple(_loose_segments(name, root, location))
+    if sum(len(s.text) for s in known if isinstance(s, Segment)) <= LOOSE_SEEN_CHARS:
+        _LOOSE_SEEN[key] = known  # the most recent last
+        while len(_LOOSE_SEEN) > LOOSE_SEEN_PARTS:
+            del _LOOSE_SEEN[next(iter(_LOOSE_SEEN))]
+    return iter(known)
+
+
+def _loose_segments(name: str, root: Element, location: str) -> Iterator[Segment | Notice]:
     lines: list[str] = []
     size = 0
     for element, where in loose_strings(root):
