@@ -6,6 +6,7 @@ registered first: ReportLab measures label widths with it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -28,6 +29,7 @@ TREND_LINES = (
     trends.WITHOUT_NDA,
 )
 CHART_LABEL_CHARS = 16  # a bar's label is cut to this many characters
+MAX_RUN_LABELS = 10  # run labels under a trend's axis (more would overlap)
 
 
 def bar_chart(table: Breakdown, font: str, width: float) -> Drawing:
@@ -53,10 +55,9 @@ def bar_chart(table: Breakdown, font: str, width: float) -> Drawing:
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin = 0
+    _counting_axis(chart.valueAxis, values)
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.forceZero = 1
     drawing.add(chart)
     drawing.add(String(0, height - 8, table.columns[column], fontName=font, fontSize=7))
     return drawing
@@ -81,10 +82,15 @@ def line_chart(points: Sequence[trends.TrendPoint], font: str, width: float) -> 
         chart.lines[i].strokeColor = SERIES[i % len(SERIES)]
         chart.lines[i].strokeWidth = 1.5
         chart.lines[i].symbol = makeMarker("FilledCircle", size=3)
-    chart.categoryAxis.categoryNames = [f"#{p.run_id} {p.finished:%m-%d}" for p in points]
+    # at most about ten run labels under the axis, the last one always
+    step = max(1, -(-len(points) // MAX_RUN_LABELS))
+    chart.categoryAxis.categoryNames = [
+        f"#{p.run_id} {p.finished:%m-%d}" if i % step == 0 or i == len(points) - 1 else ""
+        for i, p in enumerate(points)
+    ]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
+    _counting_axis(chart.valueAxis, [v for _, values in lines for v in values if v is not None])
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 7
     drawing.add(chart)
@@ -108,3 +114,13 @@ def line_chart(points: Sequence[trends.TrendPoint], font: str, width: float) -> 
 def _label(text: str) -> str:
     text = visible(text)
     return text if len(text) <= CHART_LABEL_CHARS else text[: CHART_LABEL_CHARS - 1] + "…"
+
+
+def _counting_axis(axis: Any, values: Sequence[int]) -> None:
+    """A value axis of counts: from zero, whole steps (never 0.002 when all are zero)."""
+    top = max(values, default=0)
+    axis.valueMin = 0
+    axis.forceZero = 1
+    if top <= 5:
+        axis.valueMax = max(top, 1)
+        axis.valueStep = 1

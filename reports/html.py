@@ -43,6 +43,7 @@ h3 { margin-bottom: .3em; }
 table { border-collapse: collapse; width: 100%%; margin: .5em 0 1em; font-size: 13px; }
 th { background: #305496; color: #fff; text-align: left; }
 th, td { border: 1px solid #b4c6e7; padding: 3px 6px; vertical-align: top; }
+td { overflow-wrap: anywhere; }
 tr:nth-child(even) td { background: #d9e1f2; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.kv th { width: 70%%; background: #d9e1f2; color: #222; font-weight: normal; }
@@ -66,11 +67,11 @@ def _page(report: RiskReport, font: str) -> Iterator[str]:
     header = "  ".join(
         p for p in (report.firm, TITLE, f"{report.generated:%Y-%m-%d}", report.marking) if p
     )
-    css_header = header.replace("\\", "\\\\").replace('"', '\\"')
+
     yield "<!DOCTYPE html>\n<html lang='zh-CN'>\n<head>\n<meta charset='utf-8'>\n"
     yield f"<title>{_text(TITLE)} {_text(TITLE_EN)}</title>\n"
     yield "<meta name='robots' content='noindex'>\n"
-    yield f"<style>{STYLE % {'font': FONT_STACK, 'header': _text(css_header)}}</style>\n"
+    yield f"<style>{STYLE % {'font': FONT_STACK, 'header': _css_string(header)}}</style>\n"
     yield "</head>\n<body>\n"
     yield f"<header class='page'>{_text(header)}</header>\n"
     yield f"<h1>{TITLE}</h1>\n<p class='subtitle'>{TITLE_EN}</p>\n"
@@ -203,6 +204,15 @@ def _td(value: object) -> str:
     if isinstance(value, dt.datetime):
         return f"<td>{value:%Y-%m-%d %H:%M}</td>"
     return f"<td>{_text(str(value))}</td>"
+
+
+def _css_string(text: str) -> str:
+    """``text`` inside a double-quoted CSS string in a ``<style>`` element: entities are
+    not decoded there, so characters are CSS-escaped (a firm "A&B" prints as written, and
+    no ``</style>`` can end the element early)."""
+    return "".join(
+        ch if ch.isalnum() or ch in " -_.:/()（）·" else f"\\{ord(ch):x} " for ch in visible(text)
+    )
 
 
 def _text(text: str) -> str:

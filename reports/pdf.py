@@ -49,6 +49,7 @@ LIGHT = colors.HexColor("#D9E1F2")
 GRID = colors.HexColor("#B4C6E7")
 MARGIN = 16 * mm
 NUMERALS = "一二三四五六七八九十"  # the sections' numbers
+CELL_CHARS = 200  # of a table cell's text (a row taller than a page cannot be set)
 
 
 def write_pdf(report: RiskReport, path: Path, font: ReportFont) -> None:
@@ -80,9 +81,8 @@ def write_pdf(report: RiskReport, path: Path, font: ReportFont) -> None:
 
 def _numbered_canvas(report: RiskReport, font: str) -> type[Canvas]:
     """A canvas that draws the header and "page N of M" once the page count is known."""
-    header = "  ".join(
-        p for p in (report.firm.strip(), TITLE, f"{report.generated:%Y-%m-%d}", report.marking) if p
-    )
+    parts = (report.firm.strip(), TITLE, f"{report.generated:%Y-%m-%d}", report.marking)
+    header = visible("  ".join(p for p in parts if p))  # control characters shown, not drawn
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -293,9 +293,10 @@ def _riskiest(files: Sequence[RiskyFile], st: _Styles, width: float) -> list:
     rows = []
     for rank, f in enumerate(files, start=1):
         examples = "<br/>".join(
-            f"{_text(e.location)} · {_text(e.entity)} · {_text(e.masked)}" for e in f.examples
+            f"{_text(_clip(e.location))} · {_text(e.entity)} · {_text(_clip(e.masked))}"
+            for e in f.examples
         )
-        where = f"{_text(f.path)}<br/><font size=7 color='grey'>{examples}</font>"
+        where = f"{_text(_clip(f.path))}<br/><font size=7 color='grey'>{examples}</font>"
         rows.append((rank, _Raw(where), f.grade, f.risk, f.findings, f.clients))
     widths = (0.05, 0.46, 0.12, 0.08, 0.1, 0.19)
     return [_table(columns, rows, st, width, widths)]
@@ -308,7 +309,15 @@ class _Raw(str):
 def _cell(value: object) -> str:
     if isinstance(value, _Raw):
         return str(value)
-    return _number(value) if isinstance(value, int) or value is None else _text(str(value))
+    if isinstance(value, int) or value is None:
+        return _number(value)
+    return _text(_clip(str(value)))
+
+
+def _clip(text: str) -> str:
+    """At most ``CELL_CHARS`` characters: a table row must fit on a page (a path 16
+    folders deep, a file naming 80 clients); the workbook holds the whole text."""
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
 
 
 def _number(value: int | None) -> str:

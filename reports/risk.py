@@ -23,6 +23,8 @@ TOP_FILES = 15  # the riskiest files listed
 EXAMPLES_PER_FILE = 3  # the masked findings shown under each
 TOP_ROWS = 15  # rows of a breakdown table (entity types, folders, clients)
 UNSCANNED_ROWS = 40  # files listed under "could not be scanned"
+NDA_ROWS = 40  # clients listed under NDA coverage
+FOLDER_TREND_RUNS = 8  # runs shown as columns of the findings per department and run
 
 
 @dataclass(frozen=True)
@@ -167,27 +169,34 @@ def _by_client(clients: Sequence[tuple]) -> Breakdown:
 
 
 def _nda(clients: Sequence[tuple]) -> Breakdown:
-    """Every registered client with its files and NDA status (客户分布's columns)."""
+    """The registered clients with their files and NDA status (客户分布's columns and order:
+    most files first), as many as a meeting reads (``NDA_ROWS``)."""
     rows = tuple((c[0], c[2], c[8]) for c in clients if c[8])
     columns = ("客户 Client", "文件数 Files", "保密协议 NDA")
-    return Breakdown("保密协议覆盖 NDA coverage per client", columns, rows, chart=None)
+    table = Breakdown("保密协议覆盖 NDA coverage per client", columns, rows, chart=None)
+    return _top(table, NDA_ROWS)
 
 
 def _trend_folders(points: Sequence[trends.TrendPoint]) -> Breakdown:
-    """The folders with most findings at the last run, their findings at each run."""
+    """The folders with most findings at the last run, their findings at each of the last
+    ``FOLDER_TREND_RUNS`` runs (the columns a page holds; 部门趋势 holds them all)."""
     folders = trends.folders_by_growth(points, TOP_ROWS)
+    title = "各部门发现数 Findings per department and run"
+    if len(points) > FOLDER_TREND_RUNS:
+        title += f"（最近 {FOLDER_TREND_RUNS} 次 last {FOLDER_TREND_RUNS} runs）"
+        points = points[-FOLDER_TREND_RUNS:]
     columns = ("部门文件夹 Folder", *(f"#{p.run_id} {p.finished:%m-%d}" for p in points))
     rows = tuple(
         (f, *(p.breakdown(trends.FINDINGS_BY_FOLDER).get(f, 0) for p in points)) for f in folders
     )
-    return Breakdown("各部门发现数 Findings per department and run", columns, rows, chart=None)
+    return Breakdown(title, columns, rows, chart=None)
 
 
-def _top(table: Breakdown) -> Breakdown:
-    if len(table.rows) <= TOP_ROWS:
+def _top(table: Breakdown, limit: int = TOP_ROWS) -> Breakdown:
+    if len(table.rows) <= limit:
         return table
-    more = len(table.rows) - TOP_ROWS
-    return Breakdown(table.title, table.columns, table.rows[:TOP_ROWS], table.chart, more)
+    more = len(table.rows) - limit
+    return Breakdown(table.title, table.columns, table.rows[:limit], table.chart, more)
 
 
 # --- files -------------------------------------------------------------------------------

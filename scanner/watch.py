@@ -58,7 +58,7 @@ from scanner.scan.fsio import lstat_kind
 from scanner.scan.paths import PathMasker
 from scanner.scan.walk import refusal, walk, within
 from scanner.store.inventory import FileStat, Inventory
-from scanner.store.recording import Measure, planned_entry, record_file, sha256_of
+from scanner.store.recording import Measure, measured, planned_entry, record_file, sha256_of
 
 log = logging.getLogger("baomi.watch")
 
@@ -423,7 +423,7 @@ class Watcher:
                     break
                 self._record(inventory, run_id, done)
             scanned = sum(self.stats.scanned.values())
-            measures = self.measure(inventory) if self.measure else ()
+            measures = measured(self.measure, inventory)
             inventory.finish_run(run_id, scanned, scanned, 0, self.stats.removed, measures)
         finally:
             inventory.close()

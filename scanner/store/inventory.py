@@ -226,6 +226,10 @@ MIGRATIONS: tuple[str, ...] = (
 
 
 MASKED_PATHS = 4  # the schema from which paths are stored masked (migration 4)
+RUN_MEASURES = 8  # the schema from which runs keep their measures (migration 8)
+# A reader (report) opens an inventory of this schema or newer without migrating it: the
+# later migrations only add what a reader can do without (8: measures; no trend points)
+READABLE_FROM = 7
 
 
 class InventoryError(Exception):
@@ -433,6 +437,7 @@ class Inventory:
         self.conn = conn
         self._lock_fd = lock_fd
         self._paths = paths
+        self.schema = len(MIGRATIONS)  # a reader's older inventory: set by _migrate
 
     @property
     def paths(self) -> PathMasker:
@@ -493,6 +498,9 @@ class Inventory:
                 f"{self.path} was written by a newer baomi (schema {version}); upgrade baomi"
             )
         if version == len(MIGRATIONS):
+            return
+        if not writer and version >= READABLE_FROM:
+            self.schema = version  # read as it is: the next scan migrates it
             return
         if not writer:
             raise InventoryError(f"{self.path} needs a schema upgrade: run `baomi scan` once")
@@ -920,7 +928,9 @@ class Inventory:
 
     def measured_runs(self, limit: int, since: float | None = None) -> list[MeasuredRun]:
         """The last ``limit`` finished runs with measures (finished at or after ``since``),
-        oldest first: the points of a trend."""
+        oldest first: the points of a trend (none in an inventory not yet migrated)."""
+        if self.schema < RUN_MEASURES:
+            return []
         query = (
             "SELECT id, started, finished, roots, mode, status FROM runs "
             "WHERE status = 'finished' AND finished >= ? "

@@ -14,6 +14,7 @@ query.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pwd
 from collections import deque
@@ -32,6 +33,19 @@ from scanner.store.inventory import FileStat, Inventory, KnownFile, MeasureRow
 # What a run keeps of the inventory as it finishes (the application passes
 # ``reports.trends.measures_of`` of the summary): the points of a report's trends.
 Measure = Callable[[Inventory], Sequence[MeasureRow]]
+log = logging.getLogger("baomi.inventory")
+
+
+def measured(measure: Measure | None, inventory: Inventory) -> Sequence[MeasureRow]:
+    """``measure`` of ``inventory``; none when it fails (the run still finishes: every
+    file is recorded, only the trend loses a point, and the log says why)."""
+    if measure is None:
+        return ()
+    try:
+        return measure(inventory)
+    except Exception as exc:  # a report-side failure must not leave the run unfinished
+        log.warning("run measures not kept (no trend point for this run): %s", exc)
+        return ()
 
 
 class FileScanner(Protocol):
@@ -125,7 +139,7 @@ class RecordedScan:
         self.counts.removed = len(gone)
         self.counts.unchanged_findings = self.inventory.findings_in(unchanged_ids)
         counts = self.counts
-        measures = self.measure(self.inventory) if self.measure else ()
+        measures = measured(self.measure, self.inventory)
         self.inventory.finish_run(
             run_id, counts.seen, counts.scanned, counts.unchanged, len(gone), measures
         )

@@ -84,3 +84,16 @@ def _workbook(db: Path, register: Path, tmp_path: Path) -> Path:
     out = tmp_path / "清单.xlsx"
     assert report(db, register, out) == 0
     return out
+
+
+def test_the_firm_in_the_print_header_is_css_escaped(tmp_path, inventory):
+    db, register = inventory
+    config = tmp_path / "baomi.toml"
+    config.write_text('[report]\nfirm = "A&B \\"蓝海\\" </style><script>"\n', encoding="utf-8")
+    out = tmp_path / "报告.html"
+    assert report(db, register, out, "--config", str(config)) == 0
+    text = out.read_text("utf-8")
+    style = text[text.index("<style>") : text.index("</style>") + len("</style>")]
+    assert text.count("</style>") == 1 and "<script" not in text.lower()
+    assert "A\\26 B" in style and "蓝海" in style and "&amp;" not in style
+    assert "A&amp;B &quot;蓝海&quot; &lt;/style&gt;&lt;script&gt;" in text  # the page header

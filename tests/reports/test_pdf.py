@@ -232,3 +232,46 @@ def test_format_pdf_and_the_extension_choose_the_pdf(tmp_path, inventory):
     forced = tmp_path / "report.bin"
     assert report(db, register, forced, "--format", "pdf") == 0
     assert forced.read_bytes().startswith(b"%PDF-")
+
+
+def test_fifty_runs_a_deep_path_and_many_clients_still_set(tmp_path):
+    """What a page cannot hold is cut, not a crash: a year of weekly runs, a path 1,200
+    characters long, a file naming 80 registered clients."""
+    from scanner.store.inventory import Inventory, MeasureRow
+
+    share = tmp_path / "share"
+    deep = share.joinpath(*(("项" * 60 + f"{i}") for i in range(6)))
+    deep.mkdir(parents=True)
+    names = [f"测试客户{i:04d}有限公司" for i in range(80)]
+    (deep / "名单.txt").write_text("".join(f"{n} 合作 {PHONE}\n" for n in names), encoding="utf-8")
+    register = tmp_path / "clients.csv"
+    register.write_text("name\n" + "\n".join(names) + "\n", encoding="utf-8")
+    db = tmp_path / "inv.db"
+    assert (
+        main(
+            [
+                "scan",
+                str(share),
+                "--inventory",
+                str(db),
+                "--clients",
+                str(register),
+                "--no-ner",
+                "-q",
+            ]
+        )
+        == 1
+    )
+    with Inventory.open(db, writer=True) as inventory:
+        for week in range(50):
+            run = inventory.begin_run([share], incremental=True)
+            rows = [MeasureRow("files", "", 1), MeasureRow("files_with_findings", "", week % 3)]
+            rows.append(MeasureRow("findings_by_folder", "项" * 60 + "0", week))
+            inventory.finish_run(run, 1, 0, 1, 0, rows)
+    out = tmp_path / "报告.pdf"
+    assert report(db, register, out, "--runs", "52") == 0
+    lines = pdf_lines(out)
+    assert "各部门发现数 Findings per department and run（最近 8 次 last 8 runs）" in lines
+    assert any(line.endswith("…") for line in lines)  # the deep path or the clients, cut
+    html = tmp_path / "报告.html"
+    assert report(db, register, html, "--runs", "52") == 0

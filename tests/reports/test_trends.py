@@ -172,3 +172,33 @@ def test_a_watch_keeps_its_measures_when_it_stops(tmp_path):
     with Inventory.open(tmp_path / "inv.db") as inventory:
         (point,) = trend(inventory, Window())
     assert point.total("files") == 7 and point.breakdown("findings_by_folder") == {"行政": 3}
+
+
+def test_a_report_reads_an_inventory_not_yet_migrated_without_migrating_it(tmp_path, three_runs):
+    with sqlite3.connect(three_runs) as conn:  # as the release before migration 8 left it
+        conn.execute("DROP TABLE run_measures")
+        conn.execute("PRAGMA user_version = 7")
+    for name in ("清单.xlsx", "报告.pdf", "报告.html"):
+        assert report(three_runs, tmp_path / name) == 0, name
+    assert sheet(tmp_path / "清单.xlsx", "趋势") == []  # no trend point, no error
+    assert sheet(tmp_path / "清单.xlsx", "文件清单")  # the rest as before
+    with sqlite3.connect(three_runs) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+
+
+def test_a_failing_measure_still_finishes_the_run(tmp_path, caplog):
+    share = tmp_path / "share"
+    share.mkdir()
+    settings = WatchSettings(roots=(share,), reconcile=0, workers=1, settle=0.2)
+
+    def broken(_: Inventory) -> list[MeasureRow]:
+        raise RuntimeError("disk full")
+
+    watcher = Watcher(settings, tmp_path / "inv.db", lambda: None, measure=broken)
+    watcher.start()
+    assert watcher.ready.wait(10)
+    watcher.stop()
+    with Inventory.open(tmp_path / "inv.db") as inventory:
+        assert [r.status for r in inventory.runs()] == ["finished"]
+        assert trend(inventory, Window()) == []
+    assert "run measures not kept" in caplog.text and "disk full" in caplog.text
