@@ -36,14 +36,16 @@ class Client:
     uscc: str = ""
 
 
-def _normal(term: str) -> str:
-    return _haystack(term.strip())
+def key_form(term: str) -> str:
+    """A name or alias as the automaton keys it (``haystack_form`` of it, trimmed): the
+    contacts register and redaction's identities key their names the same way."""
+    return haystack_form(term.strip())
 
 
 _FULLWIDTH_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]")
 
 
-def _haystack(text: str) -> str:
+def haystack_form(text: str) -> str:
     """Text in the automaton's key form (full-width → ASCII, lower case), same length.
 
     ``str.lower`` is an order of magnitude faster than a translation table, so the
@@ -104,7 +106,7 @@ class ClientRegistryRecognizer(EntityRecognizer):
         )
 
     def _add(self, term: str, index: int, score: float) -> None:
-        key = _normal(term)
+        key = key_form(term)
         if not key:
             return
         existing = self._automaton.get(key, None)
@@ -123,7 +125,7 @@ class ClientRegistryRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         if self._empty:
             return []
-        haystack = _haystack(text)
+        haystack = haystack_form(text)
         matches = sorted(
             (
                 (end + 1 - length, end + 1, index, score)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from recognizers.client_registry import _haystack, _normal
+from recognizers.client_registry import haystack_form, key_form
 from recognizers.cn_phone import CnPhoneRecognizer
 from recognizers.email_address import EmailAddressRecognizer
 from recognizers.ner.candidate import PERSON
@@ -108,7 +108,7 @@ class ContactsRegisterRecognizer(EntityRecognizer):
         )
 
     def _add(self, entity: str, value: str, index: int) -> None:
-        key = _normal(value)
+        key = key_form(value)
         if len(key) < 2 or key in self._automaton:
             return  # the first row that registers a value keeps it
         self._automaton.add_word(key, (len(key), entity, index))
@@ -121,7 +121,7 @@ class ContactsRegisterRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         if self._empty:
             return []
-        haystack = _haystack(text)
+        haystack = haystack_form(text)
         matches = sorted(
             (
                 (end + 1 - length, end + 1, entity)

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recognizers.client_registry import _normal
+from recognizers.client_registry import key_form
 from recognizers.contacts_register import PHONE, Contact, phone_key
 from scanner.compliance.clients import ClientRecord, read_rows
 from scanner.config import ConfigError
@@ -96,7 +96,7 @@ def value_key(entity_type: str, value: str) -> tuple[str, str]:
     only for phone numbers, lower case."""
     if entity_type == PHONE:
         return entity_type, phone_key(value)
-    return entity_type, _normal(normalise(entity_type, value))
+    return entity_type, key_form(normalise(entity_type, value))
 
 
 def load_contacts(path: Path, clients: Sequence[ClientRecord]) -> ContactsRegister:
@@ -121,7 +121,7 @@ def _client_names(clients: Sequence[ClientRecord]) -> dict[str, int]:
     names: dict[str, int] = {}
     for index, record in enumerate(clients):
         for name in (record.name, *record.aliases):
-            names.setdefault(_normal(name), index)
+            names.setdefault(key_form(name), index)
     return names
 
 
@@ -131,7 +131,7 @@ def _contact(cells: dict[str, str], by_name: dict[str, int], where: str) -> Cont
         raise ConfigError(f"{where}: a name of at least two characters is required")
     client = None
     if cells.get("client"):
-        client = by_name.get(_normal(cells["client"]))
+        client = by_name.get(key_form(cells["client"]))
         if client is None:
             # the value is not echoed: it is client data and this goes to a terminal
             raise ConfigError(f"{where}: the client is not in the client registry")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Protocol
 
-from recognizers.client_registry import _normal as registry_form  # the recognizer's key form
+from recognizers.client_registry import key_form as registry_form
 from recognizers.cn_uscc import CnUsccRecognizer
 from recognizers.contacts_register import Contact
 from recognizers.ner.candidate import ORGANIZATION, PERSON

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 
 from scanner.models import Segment, SegmentKind
 from scanner.scan.extract import CorruptError, EncryptedError, Item, Source, UnsupportedError
-from scanner.scan.extract.ole import Compound
+from scanner.scan.extract.ole import Compound, read_compound
 from scanner.scan.extract.ooxml import RowOneHeader
 
 WHAT = "Word 97-2003 document"
@@ -84,12 +84,7 @@ LINE_BREAKS = {0x0B: "\n", 0x0C: "\n", 0x0E: "\n", 0x1E: "-"}
 
 def extract(source: Source) -> Iterator[Item]:
     """Read ``source`` as a Word 97-2003 file (``ole.extract_ole`` calls ``read``)."""
-    compound = Compound(source)
-    try:
-        yield from read(compound)
-        yield from compound.notices()
-    finally:
-        compound.close()
+    return read_compound(source, read)
 
 
 def read(compound: Compound) -> Iterator[Item]:

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 from scanner.models import Segment, SegmentKind
 from scanner.scan.extract import CorruptError, EncryptedError, Item, Source
-from scanner.scan.extract.ole import Compound
+from scanner.scan.extract.ole import Compound, read_compound
 from scanner.scan.extract.ooxml import RowOneHeader
 
 WHAT = "PowerPoint 97-2003 presentation"
@@ -67,12 +67,7 @@ ENCRYPTED_TOKEN, PLAIN_TOKEN = 0xF3D1C4DF, 0xE391C05F
 
 def extract(source: Source) -> Iterator[Item]:
     """Read ``source`` as a PowerPoint 97-2003 file (``ole.extract_ole`` calls ``read``)."""
-    compound = Compound(source)
-    try:
-        yield from read(compound)
-        yield from compound.notices()
-    finally:
-        compound.close()
+    return read_compound(source, read)
 
 
 def read(compound: Compound) -> Iterator[Item]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import codecs
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import olefile
 
@@ -74,6 +74,17 @@ def extract_ole(source: Source) -> Iterator[Item]:
             return
         else:
             raise UnsupportedError(f"OLE compound file with no Office document ({source.mime})")
+        yield from compound.notices()
+    finally:
+        compound.close()
+
+
+def read_compound(source: Source, read: Callable[[Compound], Iterator[Item]]) -> Iterator[Item]:
+    """``read`` over ``source`` opened as a compound file, then what olefile could not
+    follow; the file closed however it ends (a format's ``extract``: legacy .doc, .ppt)."""
+    compound = Compound(source)
+    try:
+        yield from read(compound)
         yield from compound.notices()
     finally:
         compound.close()
