@@ -81,17 +81,28 @@ class Compliance:
         due = record.retention_due
         if due is None:
             return "未设定 not set"
-        if due < self.as_of:
+        if self._is_due(record):
             return f"已到期 {due.isoformat()}（逾期 {(self.as_of - due).days} 天）"
         return f"{due.isoformat()} 到期 due"
 
     def nda_status(self, record: ClientRecord) -> str:
+        lapse = self._nda_lapse(record)
+        if lapse == EXPIRED:
+            assert record.nda_expires is not None
+            return f"{EXPIRED} {record.nda_expires.isoformat()}"
+        if lapse:
+            return lapse
+        until = f"，有效至 {record.nda_expires.isoformat()}" if record.nda_expires else ""
+        return f"有效 valid {record.nda_id}{until}"
+
+    def _nda_lapse(self, record: ClientRecord) -> str:
+        """Why the client's agreement is not valid on ``as_of`` whatever the file (no
+        agreement, or expired), or ""."""
         if not record.nda_id:
             return NO_NDA
         if record.nda_expires is not None and record.nda_expires < self.as_of:
-            return f"{EXPIRED} {record.nda_expires.isoformat()}"
-        until = f"，有效至 {record.nda_expires.isoformat()}" if record.nda_expires else ""
-        return f"有效 valid {record.nda_id}{until}"
+            return EXPIRED
+        return ""
 
     # --- retention ----------------------------------------------------------------------
 
@@ -150,10 +161,12 @@ class Compliance:
         return sorted(issues, key=lambda i: (i.client, i.path))
 
     def _nda_problem(self, record: ClientRecord, first_seen: float | None) -> tuple[str, str]:
-        if not record.nda_id:
-            return NO_NDA, ""
-        if record.nda_expires is not None and record.nda_expires < self.as_of:
+        lapse = self._nda_lapse(record)
+        if lapse == EXPIRED:
+            assert record.nda_expires is not None
             return EXPIRED, f"到期 expired {record.nda_expires.isoformat()}"
+        if lapse:
+            return lapse, ""
         if record.nda_signed is not None and first_seen:
             appeared = dt.date.fromtimestamp(first_seen)
             if record.nda_signed > appeared:
