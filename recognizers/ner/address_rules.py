@@ -286,12 +286,16 @@ def _building_ends(text: str, position: int) -> list[int]:
         if m:
             ends += [e for e in _clean_ends(text, m.end(), _BUILDING_PARTS)]
     bracket = _BRACKETED.match(text, position)
-    if bracket and re.search(rf"[0-9]\s?(?:{_UNIT})$", bracket.group(1)):
+    if bracket and _UNIT_AT_END.search(bracket.group(1)):
         ends.append(bracket.end())  # （科兴科学园B栋）: a building unit, no remark
-    blank = re.match(f"{_BLANK}{{1,2}}", text[position:])
+    blank = _BLANKS.match(text, position)  # at the position: no copy of the rest of the text
     if blank:
-        ends += _number_after_blank(text, position + blank.end())
+        ends += _number_after_blank(text, blank.end())
     return ends
+
+
+_UNIT_AT_END = re.compile(rf"[0-9]\s?(?:{_UNIT})$")
+_BLANKS = re.compile(f"{_BLANK}{{1,2}}")
 
 
 def _number_after_blank(text: str, position: int) -> list[int]:
