@@ -6,6 +6,9 @@ removed, download the verified copy (Chinese first).
   server was started with ``--insecure-cookies`` for a try on localhost), kept in this
   process's memory: a restart signs everyone out. Sessions end after ``IDLE_S`` without use
   and ``MAX_AGE_S`` at the latest.
+* Repeated failed sign-ins of an account or from an address must wait, doubling up to
+  five minutes (``throttle.py``); an attempt made too early is refused with 429 before
+  the password is hashed.
 * CSRF: every state-changing request from the page carries the session's token in the
   ``X-CSRF-Token`` header (the page reads it from a ``<meta>`` element); the sign-in form
   carries a token that must equal a cookie set with the form (double submit). SameSite=Strict
@@ -21,6 +24,7 @@ removed, download the verified copy (Chinese first).
 import hmac
 import html
 import json
+import math
 import secrets
 import threading
 import time
@@ -34,6 +38,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from scanner.serve.service import Redacted, Service, safe_filename
+from scanner.serve.throttle import SignInThrottle
 from scanner.serve.users import UserError
 
 SESSION_COOKIE = "baomi_session"
@@ -121,11 +126,14 @@ def web_router(
     read_upload: Callable[..., Any],
     work: Callable[..., Any],
     secure_cookies: bool = True,
+    throttle: SignInThrottle | None = None,
 ) -> APIRouter:
     """The page's routes. ``users`` verifies passwords (``UserStore``); ``record`` writes the
-    audit log; ``read_upload`` and ``work`` are the API's upload limit and worker pool."""
+    audit log; ``read_upload`` and ``work`` are the API's upload limit and worker pool;
+    ``throttle`` slows repeated failed sign-ins (``throttle.py``)."""
     router = APIRouter(include_in_schema=False)
     sessions = Sessions()
+    throttle = throttle or SignInThrottle()
 
     def cookie(response: Response, name: str, value: str, max_age: int) -> None:
         response.set_cookie(
@@ -158,17 +166,18 @@ def web_router(
             raise HTTPException(403, "请求无效，请刷新页面 invalid request: reload the page")
         return session
 
-    @router.get("/login")
-    async def login_page(request: Request, failed: int = 0) -> Response:
+    def login_form(
+        message: str, status: int = 200, headers: dict[str, str] | None = None
+    ) -> HTMLResponse:
         token = secrets.token_urlsafe(32)
-        body = _page(
-            "login.html",
-            csrf=token,
-            message="用户名或密码错误 wrong name or password" if failed else "",
-        )
-        response = HTMLResponse(body, headers=SECURITY_HEADERS)
+        body = _page("login.html", csrf=token, message=message)
+        response = HTMLResponse(body, status, headers={**SECURITY_HEADERS, **(headers or {})})
         cookie(response, LOGIN_COOKIE, token, 600)
         return response
+
+    @router.get("/login")
+    async def login_page(request: Request, failed: int = 0) -> Response:
+        return login_form("用户名或密码错误 wrong name or password" if failed else "")
 
     @router.post("/login")
     async def login(
@@ -180,13 +189,22 @@ def web_router(
         expected = request.cookies.get(LOGIN_COOKIE, "")
         if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
             raise HTTPException(403, "请求无效，请刷新页面 invalid request: reload the page")
+        address = request.client.host if request.client else ""
+        wait_s = throttle.wait_s(username, address)
+        if wait_s > 0:  # refused before hashing: guessing costs the server nothing
+            record("unknown", "login", outcome="throttled")
+            seconds = math.ceil(wait_s)
+            message = f"尝试次数过多，请 {seconds} 秒后再试 too many attempts: retry in {seconds} s"
+            return login_form(message, 429, {"Retry-After": str(seconds)})
         try:
             ok = await work(lambda: users.verify(username, password))  # scrypt: off the loop
         except UserError:
             raise HTTPException(503, "账号文件无法读取 the accounts file cannot be read") from None
         record(f"user:{username}" if ok else "unknown", "login", outcome="ok" if ok else "denied")
         if not ok:
+            throttle.failed(username, address)
             return RedirectResponse("/login?failed=1", status_code=303, headers=SECURITY_HEADERS)
+        throttle.succeeded(username)
         session_id, _ = sessions.start(username)
         response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
         cookie(response, SESSION_COOKIE, session_id, MAX_AGE_S)

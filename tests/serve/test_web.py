@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 
 import pytest
 from docx import Document
@@ -34,6 +35,7 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     service = Service(settings(load(None), clients=registry), workers=1)
     users = UserStore(folder / "users.json")
     users.add("wangfang", PASSWORD)
+    users.add("lina", PASSWORD)  # the throttling test's own account
     log = folder / "audit.jsonl"
     app = create_app(
         service, TokenStore(folder / "tokens.json"), log, users=users, secure_cookies=False
@@ -175,3 +177,22 @@ def test_static_files_are_a_fixed_list(browser: TestClient) -> None:
     assert browser.get("/static/app.js").status_code == 200
     assert browser.get("/static/..%2Fweb.py").status_code == 404
     assert browser.get("/static/../api.py").status_code == 404
+
+
+def test_repeated_failures_must_wait_and_are_refused_before_hashing(browser, site) -> None:
+    def attempt(password: str):
+        page = browser.get("/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        data = {"username": "lina", "password": password, "csrf": csrf}
+        return browser.post("/login", data=data, follow_redirects=False)
+
+    for _ in range(5):
+        assert attempt("guess").headers["location"] == "/login?failed=1"
+    refused = attempt(PASSWORD)  # the right password, but too early
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
+    assert "尝试次数过多" in refused.text and 'name="csrf"' in refused.text
+    _, log = site
+    assert json.loads(log.read_text("utf-8").splitlines()[-1])["outcome"] == "throttled"
+    time.sleep(1.1)
+    assert attempt(PASSWORD).headers["location"] == "/"  # waited: signed in, count cleared
+
