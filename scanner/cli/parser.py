@@ -182,7 +182,8 @@ def _scan(sub: Any) -> None:
 
 def _report(sub: Any) -> None:
     report = sub.add_parser(
-        "report", help="从清单生成 Excel 工作簿或导出 / workbook or exports from the inventory"
+        "report",
+        help="从清单生成工作簿、风险报告或导出 / workbook, PDF/HTML risk report or exports",
     )
     report.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     report.add_argument(
