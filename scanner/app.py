@@ -496,7 +496,7 @@ def recorded_scan(
     measure: Measure | None = None,
 ) -> RecordedScan:
     from scanner.store.inventory import Inventory, InventoryError, resolve_path
-    from scanner.store.recording import Measure, RecordedScan
+    from scanner.store.recording import RecordedScan
 
     try:
         store = Inventory.open(resolve_path(inventory, config.inventory), writer=True, paths=masker)
@@ -648,8 +648,8 @@ def open_watcher(
     """``baomi watch``: a watcher over ``paths`` scanning with the settings' scanner (each
     file in a forked worker within the time limit), each worker with its own redactor
     when ``redact_to``; refused at once when another scan holds the inventory."""
-    from scanner.scan.isolation import IsolatedScanner
     from scanner.app_inventory import run_measurer
+    from scanner.scan.isolation import IsolatedScanner
     from scanner.scan.paths import masker_of
     from scanner.store.inventory import Inventory, InventoryError, resolve_path
     from scanner.watch import Watcher, WatchSettings

@@ -24,6 +24,7 @@ from scanner.redact.policy import Policy
 from scanner.redact.rewriters import Change, PolicyRewriter, Restorer
 from scanner.redact.verify import Remaining, masked_text, removed_values, verify
 from scanner.redact.writers import WriteContext, rewrite_bytes
+from scanner.scan.extract.remember import remembering
 from scanner.scan.fsio import FileTooLarge, NotRegularFile, open_regular, read_regular
 from scanner.scan.pipeline import Scanner
 from scanner.scan.reasons import safe_reason
@@ -134,6 +135,12 @@ class Redactor:
     def run(
         self, job: Job, dry_run: bool = False, in_place: bool = False, backup: bool = True
     ) -> Outcome:
+        # the original is read twice and the copy once: what is read alike is read once,
+        # and forgotten when this file is done
+        with remembering():
+            return self._run(job, dry_run, in_place, backup)
+
+    def _run(self, job: Job, dry_run: bool, in_place: bool, backup: bool) -> Outcome:
         self.rewriter.reset_counts()
         try:
             data = read_regular(job.source, self.scanner.limits.max_file_bytes)

@@ -13,8 +13,8 @@ apart as a container and searches all of it:
   quoted-printable), preamble and epilogue, and each attachment recursively;
 * any file: its raw bytes.
 
-Each piece is read in UTF-8, GB18030 and, unless it is UTF-8 text without a NUL byte,
-UTF-16 (both byte orders, both alignments), then normalised (NFKC, so full-width digits
+Each piece is read in UTF-8, GB18030 and, unless it is an XML document in UTF-8, UTF-16
+(both byte orders, both alignments), then normalised (NFKC, so full-width digits
 fold; zero-width characters and soft hyphens removed; XML character references resolved;
 separators between digits removed), and searched for each value normalised the same
 way. One hit and the copy is not released.
@@ -125,7 +125,7 @@ def _readings(data: bytes) -> Iterator[tuple[str, str]]:
     GB18030)."""
     utf8 = data.decode("utf-8", "ignore")
     readings = [("UTF-8", utf8), ("GB18030", data.decode("gb18030", "ignore"))]
-    if not _utf8_text(data, utf8):
+    if not _utf8_xml(data, utf8):
         for encoding in ("utf-16-le", "utf-16-be"):  # at either alignment in a binary part
             for offset in (0, 1):
                 readings.append((encoding.upper(), data[offset:].decode(encoding, "ignore")))
@@ -140,13 +140,15 @@ def _readings(data: bytes) -> Iterator[tuple[str, str]]:
             yield f"{encoding}, XML references", normalise(html.unescape(text))
 
 
-def _utf8_text(data: bytes, decoded: str) -> bool:
-    """Whether ``data`` is UTF-8 text with no NUL byte (``decoded``: it read leniently),
-    so it holds no UTF-16 text: UTF-16 spells every ASCII character, digits and markup
-    included, with a NUL byte, and a part written in UTF-16 (an XML part with a BOM) has
-    them. Such a piece (most XML parts, often hundreds of kilobytes of styles) is not
-    read four more times as UTF-16, where it would only give noise."""
-    if b"\x00" in data:
+def _utf8_xml(data: bytes, decoded: str) -> bool:
+    """Whether ``data`` is an XML document in UTF-8 (``decoded``: it read leniently): an
+    XML declaration at its start, no NUL byte and every byte valid UTF-8. Such a piece
+    (most parts of an Office file; a Word file's styles are hundreds of kilobytes) is not
+    read four more times as UTF-16: UTF-16 text in it would have to sit inside markup a
+    UTF-8 parser reads, and a part written in UTF-16 starts with a BOM or NUL bytes.
+    Anything else, a text file or attachment of Han characters alone in UTF-16 without a
+    BOM included (李华 in UTF-16-LE is the ASCII "NgNS"), keeps every reading."""
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") or b"\x00" in data:
         return False
     # a lenient decode drops invalid bytes: equal length in UTF-8 means none was dropped
     return len(decoded.encode("utf-8")) == len(data)

@@ -1,19 +1,25 @@
 """Sign-in throttling for the page: online password guessing slowed to a crawl, while a
-colleague who mistyped a few times waits seconds, and one locked out by someone else's
-guessing waits minutes at most.
+colleague who mistyped a few times waits seconds.
 
-Failures are counted per account name and per client address. The first
-``ACCOUNT_FREE`` consecutive failures of an account (``ADDRESS_FREE`` of an address,
-which may try many names) cost nothing; after that each attempt must wait
-``FIRST_WAIT_S``, doubling with every further failure up to ``MAX_WAIT_S``, counted
-from the last failure. An attempt made too early is refused before the password is
-hashed (no scrypt spent on it) and is not counted. A success clears the account's
-count; the address keeps its own (a success on one account does not excuse guessing
-at others). A count without failure for ``FORGET_S`` is forgotten.
+Failures are counted per account name *from one client address*, and per address. The
+first ``ACCOUNT_FREE`` failures of an account from an address (``ADDRESS_FREE`` of an
+address, which may try many names) cost nothing; after that each attempt must wait
+``FIRST_WAIT_S``, doubling with every further failure up to ``MAX_WAIT_S``, counted from
+the last failure. An attempt made too early is refused before the password is hashed
+(no scrypt spent on it) and is not counted.
 
-Behind a reverse proxy every client has the proxy's address: the address count then
-slows the whole proxy, which is why it allows more failures than an account's. The
-counts live in this process's memory, like the sessions: a restart clears them.
+* **Concurrent guesses** cannot slip through: ``begin`` checks and counts an attempt as
+  a failure in one step, before the password is checked; ``succeeded`` takes it back.
+* **Lock-outs** stay local: someone guessing at a colleague's account from elsewhere
+  slows only their own address, not the colleague signing in from theirs. Behind a
+  reverse proxy the client's address comes from ``X-Forwarded-For`` (uvicorn trusts it
+  from the proxy on the same machine: ``FORWARDED_ALLOW_IPS``); without it every client
+  shares the proxy's address.
+* **Memory** is bounded: a name that cannot be an account (``valid_name``) is counted
+  under one shared key, a count without failure for ``FORGET_S`` is forgotten, and at
+  most ``MAX_ENTRIES`` are kept (the oldest go first).
+
+The counts live in this process's memory, like the sessions: a restart clears them.
 """
 
 from __future__ import annotations
@@ -23,12 +29,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from scanner.serve.jsonstore import valid_name
+
 ACCOUNT_FREE = 5
 ADDRESS_FREE = 20
 FIRST_WAIT_S = 1.0
 MAX_WAIT_S = 300.0
 FORGET_S = 3600.0
-MAX_ENTRIES = 100_000  # names guessed at random must not grow memory without end
+MAX_ENTRIES = 100_000
+NOT_A_NAME = "\x00not a name"  # the one key of every name no account can have
 
 
 @dataclass(slots=True)
@@ -40,33 +49,44 @@ class _Failures:
 @dataclass
 class SignInThrottle:
     clock: Callable[[], float] = time.monotonic
-    _failures: dict[tuple[str, str], _Failures] = field(default_factory=dict)
+    _failures: dict[tuple[str, ...], _Failures] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def wait_s(self, account: str, address: str) -> float:
-        """Seconds before an attempt for ``account`` from ``address`` is allowed (0: now)."""
+    def begin(self, account: str, address: str) -> float:
+        """Seconds to wait before an attempt for ``account`` from ``address`` is allowed;
+        0: go on, the attempt is counted as a failure until ``succeeded`` says otherwise."""
         now = self.clock()
+        keys = self._keys(account, address)
         with self._lock:
             self._forget(now)
-            return max(
-                self._wait(("account", account), ACCOUNT_FREE, now),
-                self._wait(("address", address), ADDRESS_FREE, now),
-            )
-
-    def failed(self, account: str, address: str) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in (("account", account), ("address", address)):
+            wait = max(self._wait(key, free, now) for key, free in keys)
+            if wait > 0:
+                return wait
+            for key, _ in keys:
                 entry = self._failures.pop(key, None) or _Failures(0, now)
                 entry.count += 1
                 entry.last = now
                 self._failures[key] = entry  # the most recent last: oldest forgotten first
+            return 0.0
 
-    def succeeded(self, account: str) -> None:
+    def succeeded(self, account: str, address: str) -> None:
+        """The attempt ``begin`` counted was right: the account's count from this address
+        is cleared, the address's attempt taken back (its other failures stay)."""
+        (account_key, _), (address_key, _) = self._keys(account, address)
         with self._lock:
-            self._failures.pop(("account", account), None)
+            self._failures.pop(account_key, None)
+            entry = self._failures.get(address_key)
+            if entry is not None:
+                entry.count -= 1
+                if entry.count <= 0:
+                    del self._failures[address_key]
 
-    def _wait(self, key: tuple[str, str], free: int, now: float) -> float:
+    @staticmethod
+    def _keys(account: str, address: str) -> list[tuple[tuple[str, ...], int]]:
+        name = account if valid_name(account) else NOT_A_NAME
+        return [(("account", name, address), ACCOUNT_FREE), (("address", address), ADDRESS_FREE)]
+
+    def _wait(self, key: tuple[str, ...], free: int, now: float) -> float:
         entry = self._failures.get(key)
         if entry is None or entry.count < free:
             return 0.0

@@ -6,9 +6,9 @@ removed, download the verified copy (Chinese first).
   server was started with ``--insecure-cookies`` for a try on localhost), kept in this
   process's memory: a restart signs everyone out. Sessions end after ``IDLE_S`` without use
   and ``MAX_AGE_S`` at the latest.
-* Repeated failed sign-ins of an account or from an address must wait, doubling up to
-  five minutes (``throttle.py``); an attempt made too early is refused with 429 before
-  the password is hashed.
+* Repeated failed sign-ins of an account from an address, or from an address, must wait,
+  doubling up to five minutes (``throttle.py``); an attempt made too early is refused
+  with 429 before the password is hashed.
 * CSRF: every state-changing request from the page carries the session's token in the
   ``X-CSRF-Token`` header (the page reads it from a ``<meta>`` element); the sign-in form
   carries a token that must equal a cookie set with the form (double submit). SameSite=Strict
@@ -190,7 +190,7 @@ def web_router(
         if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
             raise HTTPException(403, "请求无效，请刷新页面 invalid request: reload the page")
         address = request.client.host if request.client else ""
-        wait_s = throttle.wait_s(username, address)
+        wait_s = throttle.begin(username, address)  # counted as a failure until it succeeds
         if wait_s > 0:  # refused before hashing: guessing costs the server nothing
             record("unknown", "login", outcome="throttled")
             seconds = math.ceil(wait_s)
@@ -202,9 +202,8 @@ def web_router(
             raise HTTPException(503, "账号文件无法读取 the accounts file cannot be read") from None
         record(f"user:{username}" if ok else "unknown", "login", outcome="ok" if ok else "denied")
         if not ok:
-            throttle.failed(username, address)
             return RedirectResponse("/login?failed=1", status_code=303, headers=SECURITY_HEADERS)
-        throttle.succeeded(username)
+        throttle.succeeded(username, address)
         session_id, _ = sessions.start(username)
         response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
         cookie(response, SESSION_COOKIE, session_id, MAX_AGE_S)

@@ -110,10 +110,10 @@ def chart_xml(title: tuple[str, str], series: str, categories: list[str], values
     return (
         f'<c:chartSpace xmlns:c="{C}" xmlns:a="{A}" xmlns:r="{OD}"><c:chart>'
         "<c:title><c:tx><c:rich><a:bodyPr/><a:p>"
-        f"<a:r><a:t>{title[0]}</a:t></a:r><a:r><a:rPr b=\"1\"/><a:t>{title[1]}</a:t></a:r>"
+        f'<a:r><a:t>{title[0]}</a:t></a:r><a:r><a:rPr b="1"/><a:t>{title[1]}</a:t></a:r>'
         "</a:p></c:rich></c:tx></c:title>"
         '<c:plotArea><c:barChart><c:barDir val="col"/><c:ser><c:idx val="0"/><c:order val="0"/>'
-        "<c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:ptCount val=\"1\"/>"
+        '<c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:ptCount val="1"/>'
         f'<c:pt idx="0"><c:v>{series}</c:v></c:pt></c:strCache></c:strRef></c:tx>'
         "<c:cat><c:strRef><c:f>Sheet1!$A$2:$A$3</c:f><c:strCache>"
         f'<c:ptCount val="{len(categories)}"/>{points}</c:strCache></c:strRef></c:cat>'
@@ -438,19 +438,54 @@ def test_every_planted_value_is_in_the_fixture(build) -> None:
         assert value.encode("utf-8") in raw, value
 
 
-def test_loose_text_is_remembered_by_the_parts_content_not_by_the_object() -> None:
+def test_loose_text_is_remembered_within_a_job_only_and_by_content() -> None:
     from lxml import etree
 
-    from scanner.scan.extract import ooxml
+    from scanner.scan.extract import ooxml, remember
+
+    calls = []
+    real = ooxml._loose_segments
+
+    def counted(*args):
+        calls.append(args[0])
+        return real(*args)
 
     root = etree.fromstring("<p><v>王芳 13812345678</v><n>12</n></p>".encode())
-    first = list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
-    assert [s.text for s in first] == ["王芳 13812345678"]
-    again = list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
-    assert again == first
-    root[0].text = "李娜 13987654321"  # the same object, changed in place (a writer does)
-    changed = list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
-    assert [s.text for s in changed] == ["李娜 13987654321"]
-    elsewhere = list(ooxml.loose_segments("other.xml", root, "部件 other.xml"))
-    assert [s.location for s in elsewhere] == ["部件 other.xml"]
-    assert len(ooxml._LOOSE_SEEN) <= ooxml.LOOSE_SEEN_PARTS
+    ooxml._loose_segments = counted
+    try:
+        list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
+        list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
+        assert len(calls) == 2  # outside a job nothing is kept
+        calls.clear()
+        with remember.remembering():
+            first = list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
+            assert list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml")) == first
+            assert [s.text for s in first] == ["王芳 13812345678"] and len(calls) == 1
+            root[0].text = "李娜 13987654321"  # the same object changed in place: read again
+            changed = list(ooxml.loose_segments("custom.xml", root, "部件 custom.xml"))
+            assert [s.text for s in changed] == ["李娜 13987654321"] and len(calls) == 2
+            elsewhere = list(ooxml.loose_segments("other.xml", root, "部件 other.xml"))
+            assert [s.location for s in elsewhere] == ["部件 other.xml"]
+        assert remember._local.store is None  # forgotten when the job ends
+    finally:
+        ooxml._loose_segments = real
+
+
+def test_remembering_is_bounded_and_per_thread() -> None:
+    import threading
+
+    from scanner.scan.extract import remember
+
+    with remember.remembering():
+        for i in range(remember.MAX_ENTRIES + 10):
+            remember.remembered(i, lambda i=i: i, lambda _: True)
+        assert len(remember._local.store) == remember.MAX_ENTRIES
+        assert remember.remembered("big", lambda: "x" * 10, lambda v: len(v) < 5) == "x" * 10
+        assert "big" not in remember._local.store
+        seen = []
+        thread = threading.Thread(
+            target=lambda: seen.append(getattr(remember._local, "store", None))
+        )
+        thread.start()
+        thread.join()
+        assert seen == [None]  # another thread keeps nothing of this job

@@ -45,10 +45,17 @@ def test_values_are_found_in_every_encoding(encoding: str) -> None:
 def test_utf16_is_read_wherever_it_can_be_and_not_in_plain_utf8_text() -> None:
     from scanner.redact.leftovers import _readings
 
-    utf8_xml = '<w:styles><w:style w:name="标题 1"/></w:styles>'.encode() * 100
+    declaration = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    utf8_xml = declaration + '<w:styles><w:style w:name="标题 1"/></w:styles>'.encode() * 100
     assert [e for e, _ in _readings(utf8_xml)] == ["UTF-8", "GB18030"]
-    ascii_xml = b'<a b="c"/>'
+    ascii_xml = declaration + b'<a b="c"/>'
     assert [e for e, _ in _readings(ascii_xml)] == ["UTF-8"]  # GB18030 reads it alike
+    # Han characters alone in UTF-16 without a BOM have no NUL byte and may be valid
+    # UTF-8 (李华杨丽 is the ASCII "NgNShg=N"): every reading is kept for anything not XML
+    names = "李华杨丽".encode("utf-16-le")
+    assert names == b"NgNShg=N" and found(names, [("PERSON", "李华杨丽")]) == {"李华杨丽"}
+    mail = b"Content-Type: text/plain; charset=utf-16le\r\n\r\n" + "李华、杨丽".encode("utf-16-le")
+    assert found(mail, [("PERSON", "杨丽")]) == {"杨丽"}
     # UTF-16 values in a binary piece, at an odd offset (short ones are not searched in
     # binary pieces), and a UTF-16 XML part
     binary = b"\x00\x01\x02" + "王芳 13812345678 11010519491231002X".encode("utf-16-le")

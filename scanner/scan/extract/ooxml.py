@@ -52,6 +52,7 @@ from scanner.models import Segment, SegmentKind
 from scanner.scan.extract import CorruptError, EncryptedError, LimitExceeded, Member, Notice, Source
 from scanner.scan.extract.archive import read_declared, read_member
 from scanner.scan.extract.imagemeta import metadata_text
+from scanner.scan.extract.remember import remembered
 from scanner.scan.limits import MB
 
 # --- namespaces, tags and relationship types -----------------------------------------
@@ -471,11 +472,7 @@ STRUCTURAL_VALUE = re.compile(
     r"|\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?"
 )
 LOOSE_TEXT_CHARS = 1_000_000  # of one part read as loose text; beyond it, a notice
-# the loose segments of the parts read last, by (hash of the part, name, location); the
-# scan of each file runs in a worker of its own, so nothing outlives the file's process
-LOOSE_SEEN_PARTS = 64
-LOOSE_SEEN_CHARS = 100_000  # a part with more loose text than this is not remembered
-_LOOSE_SEEN: dict[tuple[bytes, str, str], tuple[Segment | Notice, ...]] = {}
+LOOSE_KEPT = 100_000  # characters of a part's loose text a redaction may remember
 
 
 def local_name(element: Element) -> str:
@@ -686,18 +683,16 @@ def loose_segments(name: str, root: Element, location: str) -> Iterator[Segment 
     """A part's strings that may hold a value, one per line, as one segment (bounded by
     ``LOOSE_TEXT_CHARS``: a notice says when the rest was not read).
 
-    Remembered for the last parts read (``_LOOSE_SEEN``), by a hash of the part as
-    serialised: a redaction reads the original twice and its copy once, and the parts it
-    leaves alone (a Word file's styles: thousands of elements) are the same each time."""
-    key = (hashlib.blake2b(etree.tostring(root), digest_size=20).digest(), name, location)
-    known = _LOOSE_SEEN.pop(key, None)
-    if known is None:
-        known = tuple(_loose_segments(name, root, location))
-    if sum(len(s.text) for s in known if isinstance(s, Segment)) <= LOOSE_SEEN_CHARS:
-        _LOOSE_SEEN[key] = known  # the most recent last
-        while len(_LOOSE_SEEN) > LOOSE_SEEN_PARTS:
-            del _LOOSE_SEEN[next(iter(_LOOSE_SEEN))]
-    return iter(known)
+    Within a redaction (``remember.remembering``) a part's result is kept by a hash of the
+    part as serialised: the original is read twice and the copy once, and the parts a
+    redaction leaves alone are the same each time."""
+    digest = hashlib.blake2b(etree.tostring(root), digest_size=20).digest()
+    found = remembered(
+        ("loose", digest, name, location),
+        lambda: tuple(_loose_segments(name, root, location)),
+        lambda items: sum(len(i.text) for i in items if isinstance(i, Segment)) <= LOOSE_KEPT,
+    )
+    return iter(found)
 
 
 def _loose_segments(name: str, root: Element, location: str) -> Iterator[Segment | Notice]:
