@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from email import encoders as email_encoders
 from pathlib import Path
 
 import pytest
@@ -374,3 +375,26 @@ def test_media_refuses_a_core_graded_file_unless_forced_with_a_reason(tmp_path, 
         redact(str(secret), "-o", str(archived), "--policy", "archive", "--clients", str(registry))
         == 0
     )
+
+
+@pytest.mark.slow
+def test_a_name_in_a_utf16_attachment_without_a_bom_is_not_released(tmp_path, capsys):
+    """Han names alone in UTF-16 without a BOM are NUL-free, valid UTF-8 bytes (李华 is
+    "NgNS"): the byte search of the copy must still read them as UTF-16."""
+    from email.mime.base import MIMEBase
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    message = MIMEMultipart()
+    message["Subject"] = "名单"
+    message.attach(MIMEText("联系人李华，手机13812345678，名单见附件。\n", "plain", "utf-8"))
+    attachment = MIMEBase("text", "plain", charset="utf-16le")
+    attachment.set_payload("李华杨丽".encode("utf-16-le"))
+    email_encoders.encode_base64(attachment)
+    attachment.add_header("Content-Disposition", "attachment", filename="mingdan.txt")
+    message.attach(attachment)
+    source, copy = tmp_path / "名单.eml", tmp_path / "out.eml"
+    source.write_bytes(message.as_bytes())
+    assert redact(str(source), "-o", str(copy), "--policy", "media") != 0
+    assert not copy.exists()
+    assert "(UTF-16-LE)" in capsys.readouterr().err
