@@ -228,7 +228,7 @@ def _riskiest(tables: InventoryTables) -> tuple[RiskyFile, ...]:
                 grade=grading.highest(by_type),
                 risk=grading.risk(by_type),
                 findings=sum(by_type.values()),
-                clients="；".join(clients.get(row.id, [])),
+                clients=tables.client_names(clients.get(row.id, [])),
                 examples=tuple(examples[:EXAMPLES_PER_FILE]),
             )
         )

@@ -391,7 +391,7 @@ class InventoryTables:
                 doc_grade,
                 *(by_type.get(e, 0) for e in self.entities),
                 sum(by_type.values()),
-                "；".join(clients.get(fid, [])),
+                self.client_names(clients.get(fid, [])),
                 self.grading.highest(by_type) if by_type else "",
                 self.grading.risk(by_type),
                 _time(scanned),
@@ -400,6 +400,11 @@ class InventoryTables:
 
     def _client_name(self, fingerprint: str, masked: str) -> str:
         return self.compliance.client_name(fingerprint, masked) if self.compliance else masked
+
+    def client_names(self, clients: list[tuple[str, str]]) -> str:
+        """A file's clients, as every sheet names them (``[clients] show_names`` with the
+        register: as registered; else masked), joined with "；"."""
+        return "；".join(self._client_name(fingerprint, masked) for fingerprint, masked in clients)
 
     def _client_rows(self) -> Iterator[tuple]:
         files: dict[str, set[str]] = defaultdict(set)

@@ -1043,12 +1043,15 @@ class Inventory:
             out.setdefault(fid, {})[entity] = n
         return out
 
-    def clients_by_file(self) -> dict[int, list[str]]:
-        """file id → the masked clients in it, sorted."""
-        out: dict[int, list[str]] = {}
-        query = "SELECT file_id, client_masked FROM active_file_clients ORDER BY client_masked"
-        for fid, masked in self.conn.execute(query):
-            out.setdefault(fid, []).append(masked)
+    def clients_by_file(self) -> dict[int, list[tuple[str, str]]]:
+        """file id → (client fingerprint, masked client) of the clients in it, by masked name."""
+        out: dict[int, list[tuple[str, str]]] = {}
+        query = (
+            "SELECT file_id, client_fingerprint, client_masked FROM active_file_clients "
+            "ORDER BY client_masked, client_fingerprint"
+        )
+        for fid, fingerprint, masked in self.conn.execute(query):
+            out.setdefault(fid, []).append((fingerprint, masked))
         return out
 
     # --- reading: the summary (reports/tables.py, 概览) --------------------------------
