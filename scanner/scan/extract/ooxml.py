@@ -49,10 +49,17 @@ from defusedxml import DefusedXmlException
 from lxml import etree
 
 from scanner.models import Segment, SegmentKind
-from scanner.scan.extract import CorruptError, EncryptedError, LimitExceeded, Member, Notice, Source
+from scanner.scan.extract import (
+    CorruptError,
+    EncryptedError,
+    LimitExceeded,
+    Member,
+    Notice,
+    Source,
+    remember,
+)
 from scanner.scan.extract.archive import read_declared, read_member
 from scanner.scan.extract.imagemeta import metadata_text
-from scanner.scan.extract.remember import remembered
 from scanner.scan.limits import MB
 
 # --- namespaces, tags and relationship types -----------------------------------------
@@ -686,8 +693,10 @@ def loose_segments(name: str, root: Element, location: str) -> Iterator[Segment 
     Within a redaction (``remember.remembering``) a part's result is kept by a hash of the
     part as serialised: the original is read twice and the copy once, and the parts a
     redaction leaves alone are the same each time."""
+    if not remember.active():  # a scan: nothing to remember, no hash to compute
+        return _loose_segments(name, root, location)
     digest = hashlib.blake2b(etree.tostring(root), digest_size=20).digest()
-    found = remembered(
+    found = remember.remembered(
         ("loose", digest, name, location),
         lambda: tuple(_loose_segments(name, root, location)),
         lambda items: sum(len(i.text) for i in items if isinstance(i, Segment)) <= LOOSE_KEPT,

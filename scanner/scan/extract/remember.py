@@ -37,6 +37,11 @@ def remembering() -> Iterator[None]:
             _local.store = None
 
 
+def active() -> bool:
+    """Whether this thread is inside ``remembering()`` (else a key need not be computed)."""
+    return getattr(_local, "store", None) is not None
+
+
 def remembered(key: Hashable, compute: Callable[[], T], keep: Callable[[T], bool]) -> T:
     """``compute()``, or the result remembered for ``key`` in this block; a new result is
     remembered only when ``keep`` says so (a bound on its size)."""
