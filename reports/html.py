@@ -19,10 +19,18 @@ from pathlib import Path
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Drawing
 
-from reports import trends
 from reports.charts import bar_chart, line_chart
 from reports.fonts import ReportFont
-from reports.risk import Breakdown, RiskReport, RiskyFile
+from reports.risk import (
+    MASKED_ONLY,
+    NEEDS_REGISTER,
+    NO_TREND,
+    ONE_RUN,
+    Breakdown,
+    RiskReport,
+    RiskyFile,
+    more_rows,
+)
 from scanner.atomic import open_output
 from scanner.names import visible
 
@@ -80,20 +88,14 @@ def _page(report: RiskReport, font: str) -> Iterator[str]:
     yield _scope(report)
     for number, (title, body) in zip(NUMERALS, _sections(report, font), strict=False):
         yield f"<section>\n<h2>{number}、{_text(title)}</h2>\n{body}</section>\n"
-    yield (
-        "<p class='note'>本报告只含脱敏值、脱敏路径与密钥指纹。This report holds masked values, "
-        "masked paths and keyed hashes only; the workbook 客户信息清单.xlsx holds every row.</p>\n"
-    )
+    yield f"<p class='note'>{_text(MASKED_ONLY)}</p>\n"
     yield "</body>\n</html>\n"
 
 
 def _sections(report: RiskReport, font: str) -> Iterator[tuple[str, str]]:
     figures = _key_values((f.title, f.value) for f in report.headline)
     if not report.with_register:
-        figures += (
-            "<p class='note'>保留期限与保密协议需客户名册（--clients）。"
-            "Retention and NDA need the client register.</p>\n"
-        )
+        figures += f"<p class='note'>{_text(NEEDS_REGISTER)}</p>\n"
     yield "关键数据 Headline figures", figures
     for table in (report.by_grade, report.by_entity, report.by_folder, report.by_client):
         yield table.title, _breakdown(table, font)
@@ -106,16 +108,7 @@ def _sections(report: RiskReport, font: str) -> Iterator[tuple[str, str]]:
 
 
 def _scope(report: RiskReport) -> str:
-    last = f"{report.last_scan:%Y-%m-%d %H:%M}" if report.last_scan else "—"
-    rows = [
-        ("生成时间 Generated", f"{report.generated:%Y-%m-%d %H:%M}"),
-        ("最近一次扫描 Last scan", last),
-        ("扫描范围 Scope", "；".join(report.scope) or "—"),
-        ("趋势窗口 Trend window", report.window),
-    ]
-    if report.firm:
-        rows.insert(0, ("机构 Firm", report.firm))
-    return _key_values(rows)
+    return _key_values(report.scope_rows())
 
 
 def _key_values(rows: Iterator[tuple[str, object]] | Sequence[tuple[str, object]]) -> str:
@@ -131,8 +124,7 @@ def _breakdown(table: Breakdown, font: str) -> str:
         out += _svg(bar_chart(table, font, CHART_WIDTH), f"{table.title} chart")
     out += _table(table.columns, table.rows)
     if table.more:
-        more = f"另有 {table.more} 行见工作簿 {table.more} more rows in the workbook"
-        out += f"<p class='note'>{more}</p>\n"
+        out += f"<p class='note'>{_text(more_rows(table.more))}</p>\n"
     return out
 
 
@@ -145,21 +137,13 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 def _trends(report: RiskReport, font: str) -> str:
     points = report.trend
     if not points:
-        return (
-            "<p>窗口内没有带统计的扫描。No scan run in the window kept its measures "
-            "(runs recorded before this release have none).</p>\n"
-        )
+        return f"<p>{_text(NO_TREND)}</p>\n"
     out = ""
     if len(points) > 1:
         out += _svg(line_chart(points, font, CHART_WIDTH), "trend chart")
     else:
-        out += "<p class='note'>趋势需至少两次扫描。A trend needs two runs or more.</p>\n"
-    columns = ("扫描 Run", *(title for _, title in trends.TOTALS))
-    rows = [
-        (f"#{p.run_id} {p.finished:%Y-%m-%d %H:%M}", *(p.total(k) for k, _ in trends.TOTALS))
-        for p in points
-    ]
-    out += _table(columns, rows)
+        out += f"<p class='note'>{_text(ONE_RUN)}</p>\n"
+    out += _table(*report.trend_totals())
     if report.trend_folders.rows:
         out += f"<h3>{_text(report.trend_folders.title)}</h3>\n"
         out += _table(report.trend_folders.columns, report.trend_folders.rows)

@@ -39,7 +39,16 @@ from reportlab.platypus import (
 from reports import trends
 from reports.charts import BLUE, bar_chart, line_chart
 from reports.fonts import ReportFont
-from reports.risk import Breakdown, RiskReport, RiskyFile
+from reports.risk import (
+    MASKED_ONLY,
+    NEEDS_REGISTER,
+    NO_TREND,
+    ONE_RUN,
+    Breakdown,
+    RiskReport,
+    RiskyFile,
+    more_rows,
+)
 from scanner.atomic import open_output
 from scanner.names import visible
 
@@ -150,10 +159,7 @@ def _story(report: RiskReport, st: _Styles, width: float) -> list:
     story.append(_scope(report, st, width))
     figures = [_figures(report, st, width)]
     if not report.with_register:
-        note = (
-            "保留期限与保密协议需客户名册（--clients）。Retention and NDA need the client register."
-        )
-        figures.append(Paragraph(note, st.small))
+        figures.append(Paragraph(NEEDS_REGISTER, st.small))
     sections: list[tuple[str, list]] = [("关键数据 Headline figures", figures)]
     for table in (report.by_grade, report.by_entity, report.by_folder, report.by_client):
         sections.append((table.title, _breakdown(table, st, width)))
@@ -170,24 +176,12 @@ def _story(report: RiskReport, st: _Styles, width: float) -> list:
     for number, (title, parts) in zip(NUMERALS, sections, strict=False):
         story += [CondPageBreak(40 * mm), Paragraph(_text(f"{number}、{title}"), st.h1), *parts]
     story.append(Spacer(1, 6 * mm))
-    closing = (
-        "本报告只含脱敏值、脱敏路径与密钥指纹。This report holds masked values, masked paths "
-        "and keyed hashes only; the workbook 客户信息清单.xlsx holds every row."
-    )
-    story.append(Paragraph(closing, st.small))
+    story.append(Paragraph(MASKED_ONLY, st.small))
     return story
 
 
 def _scope(report: RiskReport, st: _Styles, width: float) -> Table:
-    last = f"{report.last_scan:%Y-%m-%d %H:%M}" if report.last_scan else "—"
-    rows = [
-        ("生成时间 Generated", f"{report.generated:%Y-%m-%d %H:%M}"),
-        ("最近一次扫描 Last scan", last),
-        ("扫描范围 Scope", "；".join(report.scope) or "—"),
-        ("趋势窗口 Trend window", report.window),
-    ]
-    if report.firm:
-        rows.insert(0, ("机构 Firm", report.firm))
+    rows = report.scope_rows()
     data = [[Paragraph(_text(k), st.cell), Paragraph(_text(v), st.cell)] for k, v in rows]
     table = Table(data, colWidths=[width * 0.3, width * 0.7])
     table.setStyle(_grid(header=False))
@@ -214,11 +208,7 @@ def _breakdown(
         parts.append(bar_chart(table, st.font, width))
     parts.append(_table(table.columns, table.rows, st, width, widths))
     if table.more:
-        parts.append(
-            Paragraph(
-                f"另有 {table.more} 行见工作簿 {table.more} more rows in the workbook", st.small
-            )
-        )
+        parts.append(Paragraph(more_rows(table.more), st.small))
     return parts
 
 
@@ -260,21 +250,13 @@ def _grid(header: bool) -> TableStyle:
 def _trends(report: RiskReport, st: _Styles, width: float) -> list:
     points = report.trend
     if not points:
-        text = (
-            "窗口内没有带统计的扫描。No scan run in the window kept its measures "
-            "(runs recorded before this release have none)."
-        )
-        return [Paragraph(text, st.body)]
+        return [Paragraph(NO_TREND, st.body)]
     parts: list = []
     if len(points) > 1:
         parts.append(line_chart(points, st.font, width))
     else:
-        parts.append(Paragraph("趋势需至少两次扫描。A trend needs two runs or more.", st.small))
-    columns = ("扫描 Run", *(title for _, title in trends.TOTALS))
-    rows = [
-        (f"#{p.run_id} {p.finished:%Y-%m-%d %H:%M}", *(p.total(k) for k, _ in trends.TOTALS))
-        for p in points
-    ]
+        parts.append(Paragraph(ONE_RUN, st.small))
+    columns, rows = report.trend_totals()
     share = 0.8 / len(trends.TOTALS)
     parts.append(_table(columns, rows, st, width, [0.2] + [share] * len(trends.TOTALS)))
     if report.trend_folders.rows:

@@ -64,6 +64,25 @@ class RiskyFile:
     examples: tuple[Example, ...]
 
 
+# The report's fixed sentences: the PDF and the HTML page say the same.
+NEEDS_REGISTER = (
+    "保留期限与保密协议需客户名册（--clients）。Retention and NDA need the client register."
+)
+MASKED_ONLY = (
+    "本报告只含脱敏值、脱敏路径与密钥指纹。This report holds masked values, masked paths and "
+    "keyed hashes only; the workbook 客户信息清单.xlsx holds every row."
+)
+NO_TREND = (
+    "窗口内没有带统计的扫描。No scan run in the window kept its measures (runs recorded "
+    "before this release have none)."
+)
+ONE_RUN = "趋势需至少两次扫描。A trend needs two runs or more."
+
+
+def more_rows(count: int) -> str:
+    return f"另有 {count} 行见工作簿 {count} more rows in the workbook"
+
+
 @dataclass(frozen=True)
 class RiskReport:
     firm: str
@@ -84,6 +103,28 @@ class RiskReport:
     riskiest: tuple[RiskyFile, ...]
     unscanned: Breakdown  # file, status, reason
     unscanned_by_reason: Breakdown
+
+    def scope_rows(self) -> list[tuple[str, str]]:
+        """(label, value) of the report's scope: firm, times, paths, trend window."""
+        last = f"{self.last_scan:%Y-%m-%d %H:%M}" if self.last_scan else "—"
+        rows = [
+            ("生成时间 Generated", f"{self.generated:%Y-%m-%d %H:%M}"),
+            ("最近一次扫描 Last scan", last),
+            ("扫描范围 Scope", "；".join(self.scope) or "—"),
+            ("趋势窗口 Trend window", self.window),
+        ]
+        if self.firm:
+            rows.insert(0, ("机构 Firm", self.firm))
+        return rows
+
+    def trend_totals(self) -> tuple[tuple[str, ...], list[tuple]]:
+        """(columns, rows) of the totals of each run of the trend (None: not measured)."""
+        columns = ("扫描 Run", *(title for _, title in trends.TOTALS))
+        rows = [
+            (f"#{p.run_id} {p.finished:%Y-%m-%d %H:%M}", *(p.total(k) for k, _ in trends.TOTALS))
+            for p in self.trend
+        ]
+        return columns, rows
 
 
 def risk_report(
