@@ -102,10 +102,15 @@ class InventoryTables:
     ) -> None:
         self.inventory = inventory
         self.compliance = compliance
-        self._status = compliance.file_columns() if compliance else {}
         self.grading = grading
         self.entities = inventory.entity_types()
         self.window = window or trends.Window()
+
+    @functools.cached_property
+    def _status(self) -> dict[int, tuple[str, str]]:
+        """file id → (retention, NDA) status for 文件清单: worked out when that sheet is
+        written, not for a summary (a scan's run measures need none of it)."""
+        return self.compliance.file_columns() if self.compliance else {}
 
     @functools.cached_property
     def trend(self) -> list[trends.TrendPoint]:

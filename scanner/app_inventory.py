@@ -2,8 +2,9 @@
 ``ignore`` do apart from parsing and printing (``scanner/app.py`` holds the settings,
 the scan, redaction and watch).
 
-* the report tables and the Excel workbook, with retention and NDA status when the
-  client register is given; ``export`` of one table as CSV or JSONL;
+* the reports of one ``ReportSource``: the Excel workbook and the PDF/HTML risk report,
+  with retention and NDA status when the client register is given; ``export`` of one
+  table as CSV or JSONL; the run measures a scan keeps for the trends;
 * ``open_retention`` (the files past their retention period) and ``apply_retention``
   (quarantine, or anonymise in place and record again through
   ``scanner.store.recording.record_file``);
@@ -14,9 +15,11 @@ Nothing here reads ``argparse`` or writes to the terminal.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,57 +122,69 @@ def _descriptions() -> dict[str, str]:
     return {entity: zh for entity, zh, _ in entity_catalogue()}
 
 
-def write_workbook(
-    inventory_path: Path,
-    config: Config,
-    target: Path,
-    clients: Path | None = None,
-    as_of: dt.date | None = None,
-    window: Window | None = None,
-) -> None:
-    from reports.workbook import write_workbook as write
-    from scanner.store.inventory import Inventory
+@dataclass(frozen=True)
+class ReportSource:
+    """What a report is made from: the inventory, the configuration, the client register
+    (``--clients``, else ``[clients] registry``), the date retention and NDA are judged on
+    (default today) and the runs the trends cover (default the last 12)."""
 
-    with Inventory.open(inventory_path) as inventory:
-        tables_ = tables(inventory, config, clients, as_of, window)
+    inventory: Path
+    config: Config
+    clients: Path | None = None
+    as_of: dt.date | None = None
+    window: Window | None = None
+
+    @contextlib.contextmanager
+    def tables(self) -> Iterator[InventoryTables]:
+        """The inventory's tables while it is open; an inventory that cannot be opened is a
+        usage error."""
+        from scanner.store.inventory import Inventory, InventoryError
+
         try:
-            report = config.report
-            write(tables_, target, _descriptions(), report.firm, report.marking)
-        except OSError as exc:
-            raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+            with Inventory.open(self.inventory) as inventory:
+                yield tables(inventory, self.config, self.clients, self.as_of, self.window)
+        except InventoryError as exc:
+            raise UsageError(str(exc)) from None
 
 
-def write_risk_report(
-    inventory_path: Path,
-    config: Config,
-    target: Path,
-    fmt: str,
-    clients: Path | None = None,
-    as_of: dt.date | None = None,
-    window: Window | None = None,
-) -> ReportFont:
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """A failed write of ``target`` as a usage error that says why."""
+    try:
+        yield
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def write_workbook(source: ReportSource, target: Path) -> None:
+    """The compliance workbook (``reports/workbook.py``) written to ``target``."""
+    from reports.workbook import write_workbook as write
+
+    report = source.config.report
+    with source.tables() as tables_, _writing(target):
+        write(tables_, target, _descriptions(), report.firm, report.marking)
+
+
+def write_risk_report(source: ReportSource, target: Path, fmt: str) -> ReportFont:
     """The risk report (``reports/risk.py``) written to ``target`` as ``fmt``: the PDF
     (``reports/pdf.py``) or one HTML page (``reports/html.py``); the font its text and
     charts are set in (not embedded when no CJK TrueType font was found)."""
     from reports.fonts import FontError, cjk_font
     from reports.risk import risk_report
-    from scanner.store.inventory import Inventory, InventoryError
 
-    settings = config.report
+    settings = source.config.report
     try:
         font = cjk_font(settings.font)
-        with Inventory.open(inventory_path) as inventory:
-            tables_ = tables(inventory, config, clients, as_of, window)
-            report = risk_report(tables_, settings.firm, settings.marking, _descriptions())
-        if fmt == "pdf":
-            from reports.pdf import write_pdf as write
-        else:
-            from reports.html import write_html as write
-        write(report, target, font)
-    except (InventoryError, FontError) as exc:
+    except FontError as exc:
         raise UsageError(str(exc)) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+    with source.tables() as tables_:
+        report = risk_report(tables_, settings.firm, settings.marking, _descriptions())
+    if fmt == "pdf":
+        from reports.pdf import write_pdf as write
+    else:
+        from reports.html import write_html as write
+    with _writing(target):
+        write(report, target, font)
     return font
 
 
@@ -199,48 +214,15 @@ def report_format(output: Path) -> str:
     return fmt
 
 
-def workbook(
-    inventory_path: Path,
-    config: Config,
-    target: Path,
-    clients: Path | None = None,
-    as_of: dt.date | None = None,
-    window: Window | None = None,
-) -> None:
-    """``write_workbook``, an inventory that cannot be opened being a usage error."""
-    from scanner.store.inventory import InventoryError
-
-    try:
-        write_workbook(inventory_path, config, target, clients, as_of, window)
-    except InventoryError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def export(
-    inventory_path: Path,
-    config: Config,
-    table_name: str,
-    fmt: str,
-    target: Path,
-    clients: Path | None = None,
-    as_of: dt.date | None = None,
-    window: Window | None = None,
-) -> int:
+def export(source: ReportSource, table_name: str, fmt: str, target: Path) -> int:
     """One table of the inventory written to ``target`` as ``fmt``; the rows written."""
     from reports.export import export_table
-    from scanner.store.inventory import Inventory, InventoryError
 
-    try:
-        with Inventory.open(inventory_path) as inventory:
-            tables_ = tables(inventory, config, clients, as_of, window)
-            available = {t.name: t for t in tables_.all()}
-            if table_name not in available:
-                raise UsageError(f"--table {table_name} needs the client register (--clients)")
-            return export_table(available[table_name], fmt, target)
-    except InventoryError as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+    with source.tables() as tables_, _writing(target):
+        available = {t.name: t for t in tables_.all()}
+        if table_name not in available:
+            raise UsageError(f"--table {table_name} needs the client register (--clients)")
+        return export_table(available[table_name], fmt, target)
 
 
 def open_retention(

@@ -90,7 +90,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         found += recorded.counts.unchanged_findings
         print(output.run_summary(recorded), file=sys.stderr)
         if args.xlsx:
-            stored.write_workbook(recorded.inventory.path, config, args.xlsx, args.clients)
+            source = stored.ReportSource(recorded.inventory.path, config, args.clients)
+            stored.write_workbook(source, args.xlsx)
             print(f"baomi: 工作簿 workbook: {printable(str(args.xlsx))}", file=sys.stderr)
     print(tally.summary(), file=sys.stderr)
     unscanned = app.unscanned(tally.errors, tally.skipped)
@@ -111,14 +112,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or stored.report_format(args.output)
     path = resolve_path(args.inventory, config.inventory)
     window = Window(args.runs, args.since)
+    source = stored.ReportSource(path, config, args.clients, args.as_of, window)
     if fmt == "xlsx":
-        stored.workbook(path, config, args.output, args.clients, args.as_of, window)
+        stored.write_workbook(source, args.output)
         print(f"baomi: 工作簿 workbook: {printable(str(args.output))}", file=sys.stderr)
         return EXIT_CLEAN
     if fmt in stored.RISK_REPORTS:
-        font = stored.write_risk_report(
-            path, config, args.output, fmt, args.clients, args.as_of, window
-        )
+        font = stored.write_risk_report(source, args.output, fmt)
         print(f"baomi: 风险报告 risk report: {printable(str(args.output))}", file=sys.stderr)
         if fmt == "pdf" and not font.embedded:
             output.note(
@@ -129,9 +129,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 "[report] font)"
             )
         return EXIT_CLEAN
-    rows = stored.export(
-        path, config, args.table, fmt, args.output, args.clients, args.as_of, window
-    )
+    rows = stored.export(source, args.table, fmt, args.output)
     print(f"baomi: {args.table}: {rows} rows → {printable(str(args.output))}", file=sys.stderr)
     return EXIT_CLEAN
 
