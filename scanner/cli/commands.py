@@ -351,11 +351,7 @@ def cmd_token(args: argparse.Namespace) -> int:
             )
             print(token)
         elif args.token_action == "list":
-            named = store.names()
-            for name, created in named:
-                print(f"{name:<24} {created}")
-            if not named:
-                print(f"baomi: 没有令牌 no tokens ({where})", file=sys.stderr)
+            _print_names(store.names(), f"baomi: 没有令牌 no tokens ({where})")
         elif not store.revoke(args.name):
             raise UsageError(f"no token named {args.name} (baomi token list shows the names)")
         else:
@@ -390,11 +386,7 @@ def cmd_user(args: argparse.Namespace) -> int:
                 done = "已更改密码 changed the password of user"
             print(f"baomi: {done} {args.name} ({where})", file=sys.stderr)
         elif args.user_action == "list":
-            named = store.names()
-            for name, created in named:
-                print(f"{name:<24} {created}")
-            if not named:
-                print(f"baomi: 没有用户 no users ({where})", file=sys.stderr)
+            _print_names(store.names(), f"baomi: 没有用户 no users ({where})")
         elif not store.remove(args.name):
             raise UsageError(f"no user named {args.name} (baomi user list shows the names)")
         else:
@@ -402,6 +394,15 @@ def cmd_user(args: argparse.Namespace) -> int:
     except UserError as exc:
         raise UsageError(str(exc)) from None
     return EXIT_CLEAN
+
+
+def _print_names(named: list[tuple[str, str]], none: str) -> None:
+    """``baomi token list`` / ``user list``: name and creation time per line on standard
+    output, or ``none`` on standard error."""
+    for name, created in named:
+        print(f"{name:<24} {created}")
+    if not named:
+        print(none, file=sys.stderr)
 
 
 def _password(from_stdin: bool) -> str:

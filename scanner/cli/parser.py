@@ -333,20 +333,25 @@ def _token(sub: Any) -> None:
             "once (the last line of standard output); the file keeps only its SHA-256."
         ),
     )
-    tokens_help = "token file (default $BAOMI_TOKENS, else ~/.config/baomi/tokens.json)"
-    token.add_argument("--tokens", type=Path, metavar="PATH", help=tokens_help)
     actions = token.add_subparsers(dest="token_action", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="新建令牌（只显示一次）/ new token, shown once")
     create.add_argument("name", metavar="NAME", help="1-64 letters, digits, '-', '_' or '.'")
     listed = actions.add_parser("list", help="列出令牌名称和创建时间 / names and creation times")
     revoke = actions.add_parser("revoke", help="吊销令牌（立即生效）/ revoke at once")
     revoke.add_argument("name", metavar="NAME")
-    # --tokens also after the action; SUPPRESS keeps a `token --tokens PATH` given before it
-    for action in (create, listed, revoke):
-        action.add_argument(
-            "--tokens", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=tokens_help
-        )
+    tokens_help = "token file (default $BAOMI_TOKENS, else ~/.config/baomi/tokens.json)"
+    _store_option(token, (create, listed, revoke), "--tokens", tokens_help)
     token.set_defaults(handler=commands.cmd_token)
+
+
+def _store_option(command: Any, actions: Sequence[Any], flag: str, help_text: str) -> None:
+    """``flag PATH`` (the store's file) on ``command`` and on each of its ``actions``, so it
+    may come before or after the action; SUPPRESS keeps one given before the action."""
+    command.add_argument(flag, type=Path, metavar="PATH", help=help_text)
+    for action in actions:
+        action.add_argument(
+            flag, type=Path, metavar="PATH", default=argparse.SUPPRESS, help=help_text
+        )
 
 
 def _user(sub: Any) -> None:
@@ -359,8 +364,6 @@ def _user(sub: Any) -> None:
             "input with --password-stdin); the file keeps only its scrypt hash."
         ),
     )
-    users_help = "user file (default $BAOMI_USERS, else ~/.config/baomi/users.json)"
-    user.add_argument("--users", type=Path, metavar="PATH", help=users_help)
     actions = user.add_subparsers(dest="user_action", required=True, metavar="ACTION")
     stdin_help = "read the password from one line of standard input (scripts), not the terminal"
     add = actions.add_parser("add", help="新建账号 / add an account")
@@ -371,11 +374,8 @@ def _user(sub: Any) -> None:
     listed = actions.add_parser("list", help="列出账号和创建时间 / names and creation times")
     remove = actions.add_parser("remove", help="删除账号（立即生效）/ remove at once")
     remove.add_argument("name", metavar="NAME")
-    # --users also after the action; SUPPRESS keeps a `user --users PATH` given before it
-    for action in (add, passwd, listed, remove):
-        action.add_argument(
-            "--users", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=users_help
-        )
+    users_help = "user file (default $BAOMI_USERS, else ~/.config/baomi/users.json)"
+    _store_option(user, (add, passwd, listed, remove), "--users", users_help)
     user.set_defaults(handler=commands.cmd_user)
 
 
