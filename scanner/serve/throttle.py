@@ -96,8 +96,8 @@ class SignInThrottle:
 
     def _forget(self, now: float) -> None:
         """Counts idle for ``FORGET_S``, and the oldest beyond ``MAX_ENTRIES``."""
-        for key in list(self._failures):
-            entry = self._failures[key]
-            if now - entry.last < FORGET_S and len(self._failures) <= MAX_ENTRIES:
-                break  # ordered by last failure: the rest are newer
+        while self._failures:  # ordered by last failure: stop at the first one kept
+            key = next(iter(self._failures))
+            if now - self._failures[key].last < FORGET_S and len(self._failures) <= MAX_ENTRIES:
+                break
             del self._failures[key]
